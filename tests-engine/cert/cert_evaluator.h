@@ -1,0 +1,55 @@
+// CertEvaluator: the one place that judges a certificate chain. Every module, the live trust
+// gate inside the TLS handshake, replay and the offline `cxa cert` verb call it.
+//
+// Contract: pure and deterministic. The same input (chain as sent, name, time, extra
+// intermediates, policy) gives the same report; nothing is fetched, nothing is printed.
+// OpenSSL builds and verifies the path with web-PKI settings (X509_STRICT, auth level 2,
+// purpose sslserver, host names against SANs only, no partial wildcards); when the first path
+// fails, the evaluator tries the other paths the certificate pool offers (OpenSSL does not
+// backtrack). The checks in checks/ then classify *why* a chain fails and add what OpenSSL does
+// not judge (expiry horizon, lifetime, order, root sent, unneeded certificates, CN-only names).
+//
+// Thread-safety: Evaluate is const and may run concurrently.
+#pragma once
+
+#include <ctime>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cert/trust_policy.h"
+#include "cert/x509.h"
+#include "core/certificate_info.h"
+#include "core/finding.h"
+
+namespace cxa::cert {
+
+struct CertInput {
+  std::vector<Der> chain;                 // as the server sent it, leaf first
+  std::string host;                       // expected DNS name or IP address; empty = no name check
+  std::time_t time = 0;                   // verification time
+  std::vector<Der> extra_intermediates;   // not sent by the server (AIA, --untrusted)
+  // Why there are no extra intermediates when the chain is incomplete, for the finding's text:
+  // e.g. "AIA fetching is off (--no-aia)" or "the AIA URL did not answer". Empty = not attempted.
+  std::string aia_note;
+  int max_depth = 16;  // longest acceptable path (certificates below the anchor)
+};
+
+struct CertReport {
+  bool trusted = false;  // a path to an anchor validated, name and time included
+  CertificateSummary summary;
+  std::vector<Finding> findings;
+  std::string policy;  // TrustPolicy::Describe() of the evaluation
+
+  bool HasErrors() const;
+};
+
+class CertEvaluator {
+ public:
+  CertReport Evaluate(const CertInput& input, const TrustPolicy& policy) const;
+};
+
+// The catalogue of cert.* findings (declared in findings.cpp).
+std::span<const FindingInfo> CertFindings();
+
+}  // namespace cxa::cert

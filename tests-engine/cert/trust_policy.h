@@ -1,0 +1,86 @@
+// TrustPolicy: which anchors a step trusts and how trust failures count. Data, not code: every
+// report prints the effective policy of each step.
+//
+//   strict-public   public roots only; a trust failure is an error and aborts the connection.
+//                   A scenario step that declares it (Outlook Anywhere, AD FS) cannot be relaxed
+//                   by any flag.
+//   public+custom   public roots plus the operator's --ca-file anchors.
+//   report-only     the analyzer's "ignore trust": the same evaluation, but certificate errors
+//                   are reported as warnings and the connection proceeds.
+#pragma once
+
+#include <openssl/x509_vfy.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cert/x509.h"
+#include "core/result.h"
+
+namespace cxa::cert {
+
+// An immutable set of trust anchors. Thread-safe to share.
+class TrustStore {
+ public:
+  // Loads every certificate of a PEM bundle. `description` names the source in reports.
+  static Result<std::shared_ptr<const TrustStore>> FromPemFile(const std::string& path,
+                                                               std::string description);
+  static Result<std::shared_ptr<const TrustStore>> FromPemText(std::string_view text,
+                                                               std::string description);
+  static std::shared_ptr<const TrustStore> FromCerts(std::vector<X509Ptr> certs,
+                                                     std::string description);
+  // The operating system's public roots (Debian ca-certificates bundle).
+  static Result<std::shared_ptr<const TrustStore>> System();
+  static std::shared_ptr<const TrustStore> Empty();
+  // A store with the anchors of both.
+  static std::shared_ptr<const TrustStore> Merge(const TrustStore& a, const TrustStore& b);
+
+  ~TrustStore();
+  TrustStore(const TrustStore&) = delete;
+  TrustStore& operator=(const TrustStore&) = delete;
+
+  X509_STORE* store() const { return store_; }
+  const std::vector<X509Ptr>& anchors() const { return anchors_; }
+  const std::string& description() const { return description_; }
+  bool Contains(X509* cert) const;  // same DER as an anchor
+
+ private:
+  TrustStore(std::vector<X509Ptr> certs, std::string description);
+  std::vector<X509Ptr> anchors_;
+  X509_STORE* store_ = nullptr;
+  std::string description_;
+};
+
+enum class TrustMode { kStrictPublic, kPublicPlusCustom, kReportOnly };
+std::string_view TrustModeName(TrustMode m);  // strict-public | public+custom | report-only
+std::optional<TrustMode> ParseTrustMode(std::string_view s);
+
+struct TrustPolicy {
+  TrustMode mode = TrustMode::kStrictPublic;
+  std::shared_ptr<const TrustStore> public_roots;  // never null in a usable policy
+  std::shared_ptr<const TrustStore> custom_roots;  // --ca-file; ignored by strict-public
+  int expiry_warning_days = 30;
+  // The step demands strict public trust; the report says when the operator asked otherwise.
+  bool locked = false;
+  std::string note;  // e.g. "--ignore-trust refused: this step requires publicly trusted..."
+
+  // The anchors this policy trusts (merged lazily, cached).
+  std::shared_ptr<const TrustStore> Anchors() const;
+  // Whether certificate errors abort the connection (all modes but report-only).
+  bool Enforcing() const { return mode != TrustMode::kReportOnly; }
+  // One line for reports: "strict-public; anchors: system public roots (146)".
+  std::string Describe() const;
+
+ private:
+  mutable std::shared_ptr<const TrustStore> merged_;  // cache, valid for merged_mode_
+  mutable TrustMode merged_mode_ = TrustMode::kStrictPublic;
+};
+
+// The policy a scenario step declares ("operator" = whatever the operator chose, or
+// "strict-public" = cannot be relaxed) resolved against the operator's choice.
+TrustPolicy ResolveStepPolicy(const TrustPolicy& operator_policy, bool step_requires_strict);
+
+}  // namespace cxa::cert

@@ -1,0 +1,287 @@
+#include "cert/x509.h"
+
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cstring>
+#include <ctime>
+
+#include "core/time_util.h"
+
+namespace cxa::cert {
+namespace {
+
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::time_t AsnTime(const ASN1_TIME* t) {
+  std::tm tm{};
+  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return 0;
+  return timegm(&tm);
+}
+
+}  // namespace
+
+Result<std::vector<Der>> SplitPem(std::string_view text, size_t max_certs) {
+  std::vector<Der> out;
+  if (text.find("-----BEGIN") == std::string_view::npos) {
+    // Maybe a single DER certificate.
+    Der der(text.begin(), text.end());
+    if (!der.empty() && ParseDer(der) != nullptr) {
+      out.push_back(std::move(der));
+      return out;
+    }
+    return Fail("no PEM certificate found (expected '-----BEGIN CERTIFICATE-----' blocks or one DER certificate)");
+  }
+  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
+  ERR_clear_error();
+  for (;;) {
+    char* name = nullptr;
+    char* header = nullptr;
+    unsigned char* data = nullptr;
+    long len = 0;
+    if (PEM_read_bio(bio.get(), &name, &header, &data, &len) != 1) {
+      unsigned long err = ERR_peek_last_error();
+      ERR_clear_error();
+      if (ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE) break;
+      return Fail("damaged PEM block after certificate " + std::to_string(out.size()) +
+                  " (bad base64 or missing END line)");
+    }
+    bool is_cert = std::strcmp(name, "CERTIFICATE") == 0 ||
+                   std::strcmp(name, "X509 CERTIFICATE") == 0 ||
+                   std::strcmp(name, "TRUSTED CERTIFICATE") == 0;
+    if (is_cert) out.emplace_back(data, data + len);
+    OPENSSL_free(name);
+    OPENSSL_free(header);
+    OPENSSL_free(data);
+    if (out.size() > max_certs) {
+      return Fail("more than " + std::to_string(max_certs) + " certificates");
+    }
+  }
+  if (out.empty()) return Fail("no CERTIFICATE block found");
+  return out;
+}
+
+X509Ptr ParseDer(const Der& der) {
+  const unsigned char* p = der.data();
+  X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  ERR_clear_error();
+  if (cert && p != der.data() + der.size()) return nullptr;  // trailing bytes
+  return cert;
+}
+
+Der ToDer(X509* cert) {
+  unsigned char* buf = nullptr;
+  int len = i2d_X509(cert, &buf);
+  if (len <= 0) return {};
+  Der out(buf, buf + len);
+  OPENSSL_free(buf);
+  return out;
+}
+
+std::string NameText(const X509_NAME* name) {
+  if (name == nullptr) return "";
+  std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
+  X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(len));
+}
+
+std::string CommonName(X509* cert) {
+  X509_NAME* name = X509_get_subject_name(cert);
+  int idx = -1, last = -1;
+  while ((idx = X509_NAME_get_index_by_NID(name, NID_commonName, idx)) >= 0) last = idx;
+  if (last < 0) return "";
+  ASN1_STRING* s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, last));
+  unsigned char* utf8 = nullptr;
+  int len = ASN1_STRING_to_UTF8(&utf8, s);
+  if (len < 0) return "";
+  std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(len));
+  OPENSSL_free(utf8);
+  return out;
+}
+
+namespace {
+template <typename Fn>
+void ForEachSan(X509* cert, Fn&& fn) {
+  auto* names = static_cast<GENERAL_NAMES*>(
+      X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  if (names == nullptr) return;
+  for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) fn(sk_GENERAL_NAME_value(names, i));
+  GENERAL_NAMES_free(names);
+}
+}  // namespace
+
+std::vector<std::string> DnsNames(X509* cert) {
+  std::vector<std::string> out;
+  ForEachSan(cert, [&](GENERAL_NAME* gn) {
+    if (gn->type != GEN_DNS) return;
+    const ASN1_IA5STRING* s = gn->d.dNSName;
+    out.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                     static_cast<size_t>(ASN1_STRING_length(s)));
+  });
+  return out;
+}
+
+std::vector<std::string> IpAddresses(X509* cert) {
+  std::vector<std::string> out;
+  ForEachSan(cert, [&](GENERAL_NAME* gn) {
+    if (gn->type != GEN_IPADD) return;
+    const ASN1_OCTET_STRING* s = gn->d.iPAddress;
+    const unsigned char* p = ASN1_STRING_get0_data(s);
+    int len = ASN1_STRING_length(s);
+    char buf[INET6_ADDRSTRLEN] = {};
+    if (len == 4) {
+      inet_ntop(AF_INET, p, buf, sizeof buf);
+    } else if (len == 16) {
+      inet_ntop(AF_INET6, p, buf, sizeof buf);
+    } else {
+      return;
+    }
+    out.emplace_back(buf);
+  });
+  return out;
+}
+
+bool HasSubjectAltName(X509* cert) {
+  return X509_get_ext_by_NID(cert, NID_subject_alt_name, -1) >= 0;
+}
+
+std::string AiaCaIssuers(X509* cert) {
+  auto* aia = static_cast<AUTHORITY_INFO_ACCESS*>(
+      X509_get_ext_d2i(cert, NID_info_access, nullptr, nullptr));
+  if (aia == nullptr) return "";
+  std::string url;
+  for (int i = 0; i < sk_ACCESS_DESCRIPTION_num(aia) && url.empty(); ++i) {
+    ACCESS_DESCRIPTION* ad = sk_ACCESS_DESCRIPTION_value(aia, i);
+    if (OBJ_obj2nid(ad->method) != NID_ad_ca_issuers) continue;
+    if (ad->location->type != GEN_URI) continue;
+    const ASN1_IA5STRING* s = ad->location->d.uniformResourceIdentifier;
+    url.assign(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+               static_cast<size_t>(ASN1_STRING_length(s)));
+  }
+  AUTHORITY_INFO_ACCESS_free(aia);
+  return url;
+}
+
+bool IsSelfIssued(X509* cert) {
+  // X509_check_issued also honours key identifiers; then the signature decides.
+  if (X509_check_issued(cert, cert) != X509_V_OK) return false;
+  EVP_PKEY* key = X509_get0_pubkey(cert);
+  bool ok = key != nullptr && X509_verify(cert, key) == 1;
+  ERR_clear_error();
+  return ok;
+}
+
+bool IsCa(X509* cert) { return X509_check_ca(cert) != 0; }
+
+int KeyBits(X509* cert) {
+  EVP_PKEY* key = X509_get0_pubkey(cert);
+  return key == nullptr ? 0 : EVP_PKEY_get_bits(key);
+}
+
+std::string KeyDescription(X509* cert) {
+  EVP_PKEY* key = X509_get0_pubkey(cert);
+  ERR_clear_error();
+  if (key == nullptr) return "unknown";
+  int id = EVP_PKEY_get_base_id(key);
+  int bits = EVP_PKEY_get_bits(key);
+  switch (id) {
+    case EVP_PKEY_RSA:
+    case EVP_PKEY_RSA_PSS:
+      return "RSA " + std::to_string(bits);
+    case EVP_PKEY_EC: {
+      char group[64] = {};
+      size_t glen = 0;
+      if (EVP_PKEY_get_group_name(key, group, sizeof group, &glen) == 1) {
+        std::string g(group, glen);
+        if (g == "prime256v1") g = "P-256";
+        if (g == "secp384r1") g = "P-384";
+        if (g == "secp521r1") g = "P-521";
+        return "EC " + g;
+      }
+      return "EC " + std::to_string(bits);
+    }
+    case EVP_PKEY_ED25519:
+      return "Ed25519";
+    case EVP_PKEY_ED448:
+      return "Ed448";
+    case EVP_PKEY_DSA:
+      return "DSA " + std::to_string(bits);
+    default:
+      return std::string(OBJ_nid2sn(id)) + " " + std::to_string(bits);
+  }
+}
+
+std::string Sha256Hex(X509* cert) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (X509_digest(cert, EVP_sha256(), md, &len) != 1) return "";
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out.push_back(kHex[md[i] >> 4]);
+    out.push_back(kHex[md[i] & 15]);
+  }
+  return out;
+}
+
+std::time_t NotBefore(X509* cert) { return AsnTime(X509_get0_notBefore(cert)); }
+std::time_t NotAfter(X509* cert) { return AsnTime(X509_get0_notAfter(cert)); }
+
+CertificateInfo Describe(X509* cert) {
+  CertificateInfo info;
+  info.subject = NameText(X509_get_subject_name(cert));
+  info.issuer = NameText(X509_get_issuer_name(cert));
+  if (BIGNUM* bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr)) {
+    char* hex = BN_bn2hex(bn);
+    info.serial = Lower(hex ? hex : "");
+    OPENSSL_free(hex);
+    BN_free(bn);
+  }
+  info.sha256 = Sha256Hex(cert);
+  info.not_before = FormatTime(NotBefore(cert));
+  info.not_after = FormatTime(NotAfter(cert));
+  info.key = KeyDescription(cert);
+  int sig_nid = X509_get_signature_nid(cert);
+  info.signature_algorithm = sig_nid == NID_undef ? "unknown" : OBJ_nid2ln(sig_nid);
+  info.dns_names = DnsNames(cert);
+  info.ip_addresses = IpAddresses(cert);
+  info.aia_ca_issuers = AiaCaIssuers(cert);
+  info.is_ca = IsCa(cert);
+  info.self_signed = IsSelfIssued(cert);
+  ERR_clear_error();
+  return info;
+}
+
+bool DnsNameMatches(std::string_view pattern, std::string_view host) {
+  std::string p = Lower(pattern);
+  std::string h = Lower(host);
+  if (!h.empty() && h.back() == '.') h.pop_back();
+  if (!p.empty() && p.back() == '.') p.pop_back();
+  if (p.rfind("*.", 0) != 0) return p == h;
+  std::string suffix = p.substr(1);  // ".contoso.com"
+  if (h.size() <= suffix.size()) return false;
+  if (h.compare(h.size() - suffix.size(), suffix.size(), suffix) != 0) return false;
+  std::string first = h.substr(0, h.size() - suffix.size());
+  return !first.empty() && first.find('.') == std::string::npos;
+}
+
+}  // namespace cxa::cert

@@ -1,0 +1,56 @@
+// Thin RAII and inspection helpers over OpenSSL's X509. Only tests-engine/cert and the transport
+// include this file (DESIGN.md: OpenSSL stays in cert/ and transport/).
+#pragma once
+
+#include <openssl/x509.h>
+
+#include <ctime>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/certificate_info.h"
+#include "core/result.h"
+
+namespace cxa::cert {
+
+using Der = std::vector<unsigned char>;
+
+struct X509Free {
+  void operator()(X509* x) const { X509_free(x); }
+};
+using X509Ptr = std::unique_ptr<X509, X509Free>;
+
+// Splits PEM text into the DER payloads of its CERTIFICATE blocks, in order. Text around the
+// blocks (descriptions, `openssl x509 -text` output) is ignored. A file that is a single DER
+// certificate is accepted too. Errors: no certificate at all, a damaged PEM block (bad base64,
+// missing END line), more than `max_certs` blocks.
+Result<std::vector<Der>> SplitPem(std::string_view text, size_t max_certs = 1000);
+
+// Parses DER; nullptr when the bytes are not a certificate OpenSSL can decode.
+X509Ptr ParseDer(const Der& der);
+Der ToDer(X509* cert);
+
+std::string NameText(const X509_NAME* name);  // RFC 2253
+std::string CommonName(X509* cert);           // last CN of the subject, or ""
+std::vector<std::string> DnsNames(X509* cert);
+std::vector<std::string> IpAddresses(X509* cert);
+bool HasSubjectAltName(X509* cert);
+std::string AiaCaIssuers(X509* cert);  // first caIssuers URI, or ""
+bool IsSelfIssued(X509* cert);         // subject == issuer and the key verifies the signature
+bool IsCa(X509* cert);
+std::string KeyDescription(X509* cert);  // "RSA 2048", "EC P-256", "Ed25519"
+int KeyBits(X509* cert);
+std::string Sha256Hex(X509* cert);
+std::time_t NotBefore(X509* cert);
+std::time_t NotAfter(X509* cert);
+
+// Fills everything but source / sent_index / on_path.
+CertificateInfo Describe(X509* cert);
+
+// Wildcard-aware DNS name match in the web-PKI sense: a wildcard only as the whole left-most
+// label, matching exactly one label. Case-insensitive.
+bool DnsNameMatches(std::string_view pattern, std::string_view host);
+
+}  // namespace cxa::cert

@@ -1,0 +1,50 @@
+// StepResult: what one scenario step found. Plain data; renderers read it, nobody else writes it
+// after the step returns.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/certificate_info.h"
+#include "core/finding.h"
+
+namespace cxa {
+
+enum class Outcome { kPassed, kWarning, kFailed, kSkipped, kError };
+// How far the step got. Ordered: a later stage means more of the connection worked.
+enum class Stage { kNone, kResolve, kConnect, kTls, kCertificate, kHttp, kProtocol };
+
+std::string_view OutcomeName(Outcome o);  // passed | warning | failed | skipped | error
+std::string_view StageName(Stage s);      // none | resolve | connect | tls | certificate | http | protocol
+
+using Facts = std::map<std::string, std::string>;
+
+struct Timing {
+  std::string name;  // "dns", "connect", "tls", "first_byte", "total"
+  double ms = 0;
+};
+
+struct StepResult {
+  std::string step_id;
+  std::string module;
+  std::string title;
+  Outcome outcome = Outcome::kPassed;
+  Stage stage = Stage::kNone;
+  std::string skip_reason;  // set when outcome is skipped or error
+  std::string trust_policy;  // effective policy of this step, for the report
+  std::vector<Finding> findings;
+  Facts facts;  // names without the step prefix
+  std::optional<CertificateSummary> certificate;
+  std::vector<Timing> timings;
+  std::vector<StepResult> children;
+
+  // Outcome from the findings (and the children): any error -> failed, any warning -> warning.
+  // Leaves skipped/error outcomes alone.
+  void DeriveOutcome();
+  bool HasErrors() const;
+};
+
+}  // namespace cxa

@@ -1,0 +1,96 @@
+#include <map>
+
+#include "report/report.h"
+
+namespace cxa::report {
+
+using nlohmann::json;
+
+json ToJson(const Finding& f) {
+  json j = {{"id", f.id},
+            {"severity", SeverityName(f.severity)},
+            {"message", f.message},
+            {"detail", f.detail},
+            {"remediation", f.remediation}};
+  j["cert_index"] = f.cert_index ? json(*f.cert_index) : json(nullptr);
+  return j;
+}
+
+json ToJson(const CertificateSummary& s) {
+  json certs = json::array();
+  for (const auto& c : s.certificates) {
+    certs.push_back({{"subject", c.subject},
+                     {"issuer", c.issuer},
+                     {"serial", c.serial},
+                     {"sha256", c.sha256},
+                     {"not_before", c.not_before},
+                     {"not_after", c.not_after},
+                     {"key", c.key},
+                     {"signature_algorithm", c.signature_algorithm},
+                     {"dns_names", c.dns_names},
+                     {"ip_addresses", c.ip_addresses},
+                     {"aia_ca_issuers", c.aia_ca_issuers},
+                     {"is_ca", c.is_ca},
+                     {"self_signed", c.self_signed},
+                     {"source", c.source},
+                     {"sent_index", c.sent_index >= 0 ? json(c.sent_index) : json(nullptr)},
+                     {"on_path", c.on_path}});
+  }
+  return {{"trusted", s.trusted},
+          {"host", s.host},
+          {"verification_time", s.verification_time},
+          {"certificates", certs}};
+}
+
+json ToJson(const StepResult& s) {
+  json j = {{"id", s.step_id},
+            {"module", s.module},
+            {"title", s.title},
+            {"outcome", OutcomeName(s.outcome)},
+            {"stage", StageName(s.stage)},
+            {"trust_policy", s.trust_policy}};
+  if (!s.skip_reason.empty()) j["reason"] = s.skip_reason;
+  j["facts"] = json::object();
+  for (const auto& [k, v] : s.facts) j["facts"][k] = v;
+  j["findings"] = json::array();
+  for (const auto& f : s.findings) j["findings"].push_back(ToJson(f));
+  j["certificate"] = s.certificate ? ToJson(*s.certificate) : json(nullptr);
+  j["timings_ms"] = json::object();
+  for (const auto& t : s.timings) j["timings_ms"][t.name] = t.ms;
+  j["children"] = json::array();
+  for (const auto& c : s.children) j["children"].push_back(ToJson(c));
+  return j;
+}
+
+json ToJson(const RunReport& r) {
+  std::map<std::string, int> counts;
+  for (auto o : {Outcome::kPassed, Outcome::kWarning, Outcome::kFailed, Outcome::kSkipped,
+                 Outcome::kError}) {
+    counts[std::string(OutcomeName(o))] = 0;
+  }
+  bool any_warning = false;
+  json steps = json::array();
+  for (const auto& s : r.steps) {
+    counts[std::string(OutcomeName(s.outcome))]++;
+    any_warning |= s.outcome == Outcome::kWarning;
+    steps.push_back(ToJson(s));
+  }
+  int exit_code = r.ExitCode();
+  json inputs = json::object();
+  for (const auto& [k, v] : r.inputs) inputs[k] = v;
+  return {{"schema_version", kReportSchemaVersion},
+          {"tool", {{"name", "cxa"}, {"version", r.tool_version}}},
+          {"scenario", {{"name", r.scenario}, {"title", r.scenario_title}}},
+          {"mode", r.mode},
+          {"inputs", inputs},
+          {"started_at", r.started_at},
+          {"duration_ms", r.duration_ms},
+          {"outcome", exit_code != 0 ? "failed" : any_warning ? "warning" : "passed"},
+          {"exit_code", exit_code},
+          {"summary", counts},
+          {"steps", steps}};
+}
+
+std::string RenderJson(const RunReport& r) { return ToJson(r).dump(2) + "\n"; }
+
+}  // namespace cxa::report

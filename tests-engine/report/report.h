@@ -1,0 +1,29 @@
+// Renderers: pure functions of a RunReport. No I/O decisions here (the CLI chooses the stream).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/finding.h"
+#include "core/run_report.h"
+
+namespace cxa::report {
+
+struct TextOptions {
+  bool color = false;    // ANSI colours (only on a terminal)
+  bool details = true;   // certificate paths and facts under each step
+};
+
+std::string RenderText(const RunReport& report, const TextOptions& options);
+
+// The JSON report (schema_version 1, docs/json-report.md).
+nlohmann::json ToJson(const RunReport& report);
+nlohmann::json ToJson(const StepResult& step);
+nlohmann::json ToJson(const Finding& finding);
+nlohmann::json ToJson(const CertificateSummary& summary);
+std::string RenderJson(const RunReport& report);
+
+// `cxa explain ID` text.
+std::string RenderExplanation(const FindingInfo& info);
+
+}  // namespace cxa::report

@@ -1,0 +1,411 @@
+#include "transport/curl_transport.h"
+
+#include <curl/curl.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+
+#include <cerrno>
+#include <chrono>
+#include <memory>
+#include <mutex>
+
+namespace cxa {
+namespace {
+
+std::once_flag g_curl_init;
+
+struct CurlFree {
+  void operator()(CURL* c) const { curl_easy_cleanup(c); }
+};
+struct SlistFree {
+  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+
+// Per-request state shared with libcurl's and OpenSSL's callbacks.
+struct State {
+  const HttpRequest* request = nullptr;
+  const cert::CertEvaluator* evaluator = nullptr;
+  HttpExchange* exchange = nullptr;
+  CURL* easy = nullptr;
+  bool https = false;
+  size_t header_bytes = 0;
+  bool headers_too_large = false;
+  bool body_too_large = false;
+  bool first_byte = false;
+  enum class Abort { kNone, kTlsTimeout, kFirstByteTimeout } abort = Abort::kNone;
+  HttpResponse response;
+  bool have_status = false;
+};
+
+// The trust gate: runs the evaluator on the chain as sent, inside the handshake.
+int VerifyChain(X509_STORE_CTX* ctx, void* arg) {
+  auto* st = static_cast<State*>(arg);
+  TlsCapture& tls = *st->exchange->tls;
+  STACK_OF(X509)* sent = X509_STORE_CTX_get0_untrusted(ctx);
+  X509* leaf = X509_STORE_CTX_get0_cert(ctx);
+  tls.chain.clear();
+  if (sent != nullptr && sk_X509_num(sent) > 0) {
+    for (int i = 0; i < sk_X509_num(sent); ++i) tls.chain.push_back(cert::ToDer(sk_X509_value(sent, i)));
+  } else if (leaf != nullptr) {
+    tls.chain.push_back(cert::ToDer(leaf));
+  }
+  if (auto* ssl = static_cast<SSL*>(
+          X509_STORE_CTX_get_ex_data(ctx, SSL_get_ex_data_X509_STORE_CTX_idx()))) {
+    tls.version = SSL_get_version(ssl);
+    if (const SSL_CIPHER* c = SSL_get_current_cipher(ssl)) tls.cipher = SSL_CIPHER_get_name(c);
+    if (const char* sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) tls.sni = sni;
+  }
+  const HttpRequest& req = *st->request;
+  cert::CertInput in;
+  in.chain = tls.chain;
+  in.host = req.cert_name;
+  in.time = req.verify_time;
+  tls.report = st->evaluator->Evaluate(in, *req.trust);
+  if (req.trust->Enforcing() && tls.report->HasErrors()) {
+    tls.rejected_by_policy = true;
+    X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
+    return 0;  // abort the handshake: nothing is sent to this server
+  }
+  return 1;
+}
+
+CURLcode OnSslContext(CURL*, void* ssl_ctx, void* arg) {
+  auto* ctx = static_cast<SSL_CTX*>(ssl_ctx);
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+  SSL_CTX_set_cert_verify_callback(ctx, VerifyChain, arg);
+  // Let old servers complete the handshake so that they are diagnosed (tls.protocol.too_old)
+  // rather than reported as an anonymous failure. Certificate judgement is separate (level 2).
+  SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
+  SSL_CTX_set_security_level(ctx, 0);
+  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+  return CURLE_OK;
+}
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' ' || s.back() == '\t')) {
+    s.pop_back();
+  }
+  size_t i = 0;
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+  return s.substr(i);
+}
+
+size_t OnHeader(char* data, size_t size, size_t n, void* arg) {
+  auto* st = static_cast<State*>(arg);
+  size_t len = size * n;
+  st->first_byte = true;
+  st->header_bytes += len;
+  if (st->header_bytes > st->request->limits.max_header_bytes) {
+    st->headers_too_large = true;
+    return 0;
+  }
+  std::string line = Trim(std::string(data, len));
+  if (line.rfind("HTTP/", 0) == 0) {  // a new response (after 1xx ones)
+    st->response = HttpResponse{};
+    st->have_status = true;
+    size_t sp = line.find(' ');
+    st->response.http_version = line.substr(5, sp == std::string::npos ? std::string::npos : sp - 5);
+    if (sp != std::string::npos) {
+      std::string rest = line.substr(sp + 1);
+      try {
+        st->response.status = std::stoi(rest.substr(0, 3));
+      } catch (...) {
+        st->response.status = 0;
+      }
+      st->response.reason = rest.size() > 4 ? rest.substr(4) : "";
+    }
+  } else if (!line.empty()) {
+    size_t colon = line.find(':');
+    if (colon != std::string::npos) {
+      st->response.headers.emplace_back(Trim(line.substr(0, colon)), Trim(line.substr(colon + 1)));
+    }
+  }
+  return len;
+}
+
+size_t OnBody(char* data, size_t size, size_t n, void* arg) {
+  auto* st = static_cast<State*>(arg);
+  size_t len = size * n;
+  st->first_byte = true;
+  if (st->response.body.size() + len > st->request->limits.max_body_bytes) {
+    st->body_too_large = true;
+    return 0;
+  }
+  st->response.body.append(data, len);
+  return len;
+}
+
+curl_off_t Info(CURL* easy, CURLINFO what) {
+  curl_off_t v = 0;
+  curl_easy_getinfo(easy, what, &v);
+  return v;
+}
+
+int OnProgress(void* arg, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* st = static_cast<State*>(arg);
+  curl_off_t total = Info(st->easy, CURLINFO_TOTAL_TIME_T);
+  curl_off_t connected = Info(st->easy, CURLINFO_CONNECT_TIME_T);
+  curl_off_t handshaken = Info(st->easy, CURLINFO_APPCONNECT_TIME_T);
+  curl_off_t sent = Info(st->easy, CURLINFO_PRETRANSFER_TIME_T);
+  const Timeouts& t = st->request->timeouts;
+  if (st->https && connected > 0 && handshaken == 0 &&
+      total - connected > static_cast<curl_off_t>(t.tls_ms) * 1000) {
+    st->abort = State::Abort::kTlsTimeout;
+    return 1;
+  }
+  if (!st->request->connect_only && sent > 0 && !st->first_byte &&
+      total - sent > static_cast<curl_off_t>(t.first_byte_ms) * 1000) {
+    st->abort = State::Abort::kFirstByteTimeout;
+    return 1;
+  }
+  return 0;
+}
+
+TransportError Classify(CURLcode rc, const State& st, const char* errbuf, bool proxy) {
+  std::string msg = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
+  CURL* easy = st.easy;
+  bool resolved = Info(easy, CURLINFO_NAMELOOKUP_TIME_T) > 0;
+  bool connected = Info(easy, CURLINFO_CONNECT_TIME_T) > 0;
+  bool handshaken = Info(easy, CURLINFO_APPCONNECT_TIME_T) > 0;
+  const std::string host_port = st.exchange->remote_address.empty()
+                                    ? st.request->url
+                                    : st.exchange->remote_address + ":" +
+                                          std::to_string(st.exchange->remote_port);
+  auto in_tls = [&] { return st.https && connected && !handshaken; };
+  switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+      return {Stage::kResolve, "net.dns.no_such_host", "the name does not resolve: " + msg};
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_PROXY:
+      return {Stage::kConnect, "net.proxy.failed", msg};
+    case CURLE_COULDNT_CONNECT: {
+      if (proxy) return {Stage::kConnect, "net.proxy.failed", msg};
+      long os_errno = 0;
+      curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
+      if (os_errno == ENETUNREACH || os_errno == EHOSTUNREACH) {
+        return {Stage::kConnect, "net.connect.unreachable", msg};
+      }
+      if (os_errno == ETIMEDOUT) return {Stage::kConnect, "net.connect.timeout", msg};
+      return {Stage::kConnect, "net.connect.refused", "connection refused by " + host_port};
+    }
+    case CURLE_OPERATION_TIMEDOUT:
+      if (!resolved && !connected) return {Stage::kResolve, "net.dns.timeout", msg};
+      if (!connected) return {Stage::kConnect, "net.connect.timeout", "no TCP connection: " + msg};
+      if (in_tls()) return {Stage::kTls, "tls.handshake.timeout", msg};
+      if (!st.first_byte) return {Stage::kHttp, "http.response.timeout", msg};
+      return {Stage::kHttp, "http.transfer.timeout", msg};
+    case CURLE_ABORTED_BY_CALLBACK:
+      if (st.abort == State::Abort::kTlsTimeout) {
+        return {Stage::kTls, "tls.handshake.timeout",
+                "TLS handshake not complete after " + std::to_string(st.request->timeouts.tls_ms) +
+                    " ms"};
+      }
+      return {Stage::kHttp, "http.response.timeout",
+              "no response byte " + std::to_string(st.request->timeouts.first_byte_ms) +
+                  " ms after the request"};
+    case CURLE_WRITE_ERROR:
+      if (st.headers_too_large) {
+        return {Stage::kHttp, "http.headers.too_large",
+                "response headers exceed " + std::to_string(st.request->limits.max_header_bytes) +
+                    " bytes"};
+      }
+      if (st.body_too_large) {
+        return {Stage::kHttp, "http.response.too_large",
+                "response body exceeds " + std::to_string(st.request->limits.max_body_bytes) +
+                    " bytes"};
+      }
+      return {Stage::kHttp, "internal.transport.failed", msg};
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CERTPROBLEM:
+      if (st.exchange->tls && st.exchange->tls->rejected_by_policy) {
+        return {Stage::kCertificate, "tls.certificate.rejected",
+                "the TLS handshake was aborted because the certificate fails the trust policy; "
+                "nothing was sent to the server"};
+      }
+      if (msg.find("wrong version number") != std::string::npos ||
+          msg.find("packet length too long") != std::string::npos) {
+        return {Stage::kTls, "tls.handshake.failed",
+                "the server did not answer with TLS (plain HTTP on this port?): " + msg};
+      }
+      if (msg.find("unsupported protocol") != std::string::npos ||
+          msg.find("protocol version") != std::string::npos) {
+        return {Stage::kTls, "tls.protocol.unsupported", msg};
+      }
+      return {Stage::kTls, "tls.handshake.failed", msg};
+    case CURLE_GOT_NOTHING:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+      if (in_tls()) return {Stage::kTls, "tls.handshake.failed", msg};
+      return {Stage::kHttp, "http.response.empty", msg};
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_BAD_CONTENT_ENCODING:
+      return {Stage::kHttp, "http.response.malformed", msg};
+    default:
+      return {connected ? Stage::kHttp : Stage::kConnect, "internal.transport.failed",
+              std::string(curl_easy_strerror(rc)) + ": " + msg};
+  }
+}
+
+}  // namespace
+
+std::string CheckResolveEntry(const std::string& entry) {
+  // host:port:addr[,addr]  (addr may be [v6])
+  size_t a = entry.find(':');
+  if (a == std::string::npos || a == 0) return "expected HOST:PORT:ADDRESS, got '" + entry + "'";
+  size_t b = entry.find(':', a + 1);
+  if (b == std::string::npos) return "expected HOST:PORT:ADDRESS, got '" + entry + "'";
+  std::string port = entry.substr(a + 1, b - a - 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(port) == 0 || std::stoi(port) > 65535) {
+    return "bad port '" + port + "' in '" + entry + "'";
+  }
+  if (b + 1 >= entry.size()) return "missing address in '" + entry + "'";
+  return "";
+}
+
+CurlTransport::CurlTransport(TransportOptions options, const cert::CertEvaluator& evaluator)
+    : options_(std::move(options)), evaluator_(evaluator) {
+  std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+HttpExchange CurlTransport::Perform(const HttpRequest& request) {
+  HttpExchange ex;
+  ex.request = request;
+  State st;
+  st.request = &request;
+  st.evaluator = &evaluator_;
+  st.exchange = &ex;
+
+  std::unique_ptr<CURL, CurlFree> easy(curl_easy_init());
+  CURLU* url = curl_url();
+  std::string scheme, host;
+  if (curl_url_set(url, CURLUPART_URL, request.url.c_str(), 0) == CURLUE_OK) {
+    char* part = nullptr;
+    if (curl_url_get(url, CURLUPART_SCHEME, &part, 0) == CURLUE_OK) scheme = part;
+    curl_free(part);
+    part = nullptr;
+    if (curl_url_get(url, CURLUPART_HOST, &part, 0) == CURLUE_OK) host = part;
+    curl_free(part);
+  }
+  curl_url_cleanup(url);
+  if (!easy || (scheme != "https" && scheme != "http") || host.empty()) {
+    ex.error = TransportError{Stage::kNone, "internal.transport.failed",
+                              "not an http(s) URL: '" + request.url + "'"};
+    return ex;
+  }
+  st.easy = easy.get();
+  st.https = scheme == "https";
+  if (st.https && request.trust == nullptr) {
+    ex.error = TransportError{Stage::kNone, "internal.transport.failed",
+                              "https request without a trust policy (a bug in the caller)"};
+    return ex;
+  }
+  if (ex.request.cert_name.empty()) {
+    if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+    ex.request.cert_name = host;
+  }
+  st.request = &ex.request;
+  if (st.https) ex.tls.emplace();
+
+  CURL* c = easy.get();
+  char errbuf[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+  curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
+  curl_easy_setopt(c, CURLOPT_SSL_SESSIONID_CACHE, 0L);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  curl_easy_setopt(c, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(request.timeouts.connect_ms + request.timeouts.tls_ms));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeouts.total_ms));
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, OnProgress);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &st);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &st);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &st);
+  curl_easy_setopt(c, CURLOPT_PROXY, options_.proxy.c_str());  // "" = no proxy, ignore env
+  if (options_.ip_version == 4) curl_easy_setopt(c, CURLOPT_IPRESOLVE, CURL_IPRESOLVE_V4);
+  if (options_.ip_version == 6) curl_easy_setopt(c, CURLOPT_IPRESOLVE, CURL_IPRESOLVE_V6);
+  std::unique_ptr<curl_slist, SlistFree> resolve;
+  for (const auto& r : options_.resolve) resolve.reset(curl_slist_append(resolve.release(), r.c_str()));
+  if (resolve) curl_easy_setopt(c, CURLOPT_RESOLVE, resolve.get());
+  if (st.https) {
+    // libcurl's own verification is off: the trust gate (OnSslContext) decides instead.
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, OnSslContext);
+    curl_easy_setopt(c, CURLOPT_SSL_CTX_DATA, &st);
+  }
+  std::unique_ptr<curl_slist, SlistFree> headers;
+  for (const auto& [k, v] : request.headers) {
+    std::string line = v.empty() ? k + ";" : k + ": " + v;
+    headers.reset(curl_slist_append(headers.release(), line.c_str()));
+  }
+  if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+  if (request.connect_only) {
+    curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
+  } else if (request.method == "GET") {
+    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  } else if (request.method == "HEAD") {
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+  } else {
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    if (!request.body.empty() || request.method == "POST") {
+      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
+    }
+  }
+
+  CURLcode rc = curl_easy_perform(c);
+
+  char* ip = nullptr;
+  if (curl_easy_getinfo(c, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != nullptr) {
+    ex.remote_address = ip;
+  }
+  long port = 0;
+  curl_easy_getinfo(c, CURLINFO_PRIMARY_PORT, &port);
+  ex.remote_port = static_cast<int>(port);
+  if (st.https && rc == CURLE_OK) {
+    const curl_tlssessioninfo* info = nullptr;
+    if (curl_easy_getinfo(c, CURLINFO_TLS_SSL_PTR, &info) == CURLE_OK && info != nullptr &&
+        info->backend == CURLSSLBACKEND_OPENSSL && info->internals != nullptr) {
+      SSL* ssl = static_cast<SSL*>(info->internals);
+      ex.tls->version = SSL_get_version(ssl);
+      if (const SSL_CIPHER* ci = SSL_get_current_cipher(ssl)) ex.tls->cipher = SSL_CIPHER_get_name(ci);
+    }
+  }
+  auto ms = [&](CURLINFO what) { return static_cast<double>(Info(c, what)) / 1000.0; };
+  ex.timings = {{"dns", ms(CURLINFO_NAMELOOKUP_TIME_T)},
+                {"connect", ms(CURLINFO_CONNECT_TIME_T)},
+                {"tls", ms(CURLINFO_APPCONNECT_TIME_T)},
+                {"first_byte", ms(CURLINFO_STARTTRANSFER_TIME_T)},
+                {"total", ms(CURLINFO_TOTAL_TIME_T)}};
+  if (!st.https) ex.timings.erase(ex.timings.begin() + 2);
+
+  bool connected = Info(c, CURLINFO_CONNECT_TIME_T) > 0 || rc == CURLE_OK;
+  bool handshaken = Info(c, CURLINFO_APPCONNECT_TIME_T) > 0 || (st.https && rc == CURLE_OK);
+  ex.reached = !ex.remote_address.empty() ? Stage::kResolve : Stage::kNone;
+  if (connected) ex.reached = Stage::kConnect;
+  if (st.https && handshaken) ex.reached = Stage::kCertificate;
+  if (rc == CURLE_OK && !request.connect_only) {
+    ex.reached = Stage::kHttp;
+    ex.response = std::move(st.response);
+  } else if (rc != CURLE_OK) {
+    ex.error = Classify(rc, st, errbuf, !options_.proxy.empty());
+    if (ex.error->stage == Stage::kHttp && st.have_status) ex.response = std::move(st.response);
+  }
+  return ex;
+}
+
+}  // namespace cxa

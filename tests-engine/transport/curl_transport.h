@@ -1,0 +1,37 @@
+// CurlTransport: the live HttpTransport, on libcurl with the OpenSSL backend.
+//
+// Every request gets its own connection (no reuse, no TLS session resumption), so every
+// handshake is seen, evaluated and captured. SNI is always sent for names. --resolve entries
+// pin names to addresses; the URL's name still drives SNI, the Host header and the certificate
+// name check.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "transport/http_transport.h"
+
+namespace cxa {
+
+struct TransportOptions {
+  std::vector<std::string> resolve;  // "host:port:addr" (curl --resolve syntax)
+  std::string proxy;                 // "" = none (environment proxies are ignored)
+  int ip_version = 0;                // 0 any, 4, 6
+  std::string user_agent = "cxa/0.1 (connectivity analyzer)";
+};
+
+// Validates one --resolve entry; returns an error message or "".
+std::string CheckResolveEntry(const std::string& entry);
+
+class CurlTransport : public HttpTransport {
+ public:
+  CurlTransport(TransportOptions options, const cert::CertEvaluator& evaluator);
+  HttpExchange Perform(const HttpRequest& request) override;
+
+ private:
+  TransportOptions options_;
+  const cert::CertEvaluator& evaluator_;
+};
+
+}  // namespace cxa

@@ -1,0 +1,121 @@
+// The catalogue of transport findings: where a connection stopped before any protocol step
+// could judge the server.
+#include "transport/http_transport.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace cxa {
+namespace {
+
+constexpr FindingInfo kInfos[] = {
+    {"net.dns.no_such_host", Severity::kError, "Host name does not resolve",
+     "The name has no A or AAAA record in public DNS (or the resolver used by cxa). Clients outside "
+     "the network cannot find the service.",
+     "Publish an A (or AAAA) record for the name in the public DNS zone, or correct the name in the "
+     "configuration that handed it out (Autodiscover, federation metadata, the URL). A name ending "
+     "in .local or a single label is internal-only. To test a server before DNS points at it, use "
+     "--resolve NAME:PORT:ADDRESS.",
+     "RFC 1034; Remote Connectivity Analyzer: host name could not be resolved"},
+    {"net.dns.timeout", Severity::kError, "DNS lookup timed out",
+     "The resolver did not answer within the time limit.",
+     "Check the authoritative name servers of the zone and the resolver of the testing machine.",
+     "RFC 1035"},
+    {"net.connect.refused", Severity::kError, "Connection refused",
+     "The address answered, but nothing accepts connections on that port (the service is stopped, "
+     "listens elsewhere, or a firewall rejects actively).",
+     "Start the service or fix its binding, and check the firewall/NAT rule that forwards the port "
+     "to the server.",
+     "Remote Connectivity Analyzer: network error communicating with the remote host"},
+    {"net.connect.timeout", Severity::kError, "Connection timed out",
+     "No answer to the TCP connection attempt within the time limit: a firewall drops the packets, "
+     "the address is wrong, or the host is down.",
+     "Check that the public address is right and that the firewall/NAT forwards the port to the "
+     "server.",
+     "RFC 9293"},
+    {"net.connect.unreachable", Severity::kError, "Network unreachable",
+     "The connection failed before reaching the host (no route, host unreachable).",
+     "Check the address and the routing towards it.", "RFC 9293"},
+    {"net.proxy.failed", Severity::kError, "Proxy failure",
+     "The HTTP proxy given with --proxy could not be used (unreachable, refused the tunnel, or "
+     "demanded authentication).",
+     "Check the proxy URL, or run without --proxy.", "RFC 9110 §9.3.6"},
+    {"tls.handshake.failed", Severity::kError, "TLS handshake failed",
+     "The server accepted the TCP connection but the TLS handshake failed: it speaks no TLS on "
+     "this port, offers no cipher in common, or closed the connection.",
+     "Check that the port serves HTTPS with a certificate bound to it (IIS: the site binding; a "
+     "load balancer: its TLS profile), and that TLS 1.2 or later is enabled.",
+     "RFC 8446; RFC 5246"},
+    {"tls.handshake.timeout", Severity::kError, "TLS handshake timed out",
+     "The TCP connection opened but the TLS handshake did not complete within the time limit.",
+     "Check the server or load balancer that terminates TLS; a device inspecting traffic may be "
+     "stalling the handshake.",
+     "RFC 8446"},
+    {"tls.protocol.unsupported", Severity::kError, "No TLS version in common",
+     "The server and cxa share no TLS protocol version.",
+     "Enable TLS 1.2 and TLS 1.3 on the server.", "RFC 8996; RFC 8446"},
+    {"tls.protocol.too_old", Severity::kError, "Obsolete TLS version",
+     "The server negotiated TLS 1.0 or 1.1. Current clients and Microsoft 365 refuse these "
+     "versions.",
+     "Enable TLS 1.2 (and 1.3) on the server and disable TLS 1.0/1.1 once clients are ready.",
+     "RFC 8996"},
+    {"tls.certificate.rejected", Severity::kInfo, "Connection stopped by the trust policy",
+     "The certificate findings of this step break the step's trust policy, so cxa aborted the "
+     "TLS handshake: no request and no credential was sent to this server.",
+     "Fix the certificate findings reported with this step.", "cxa trust gate (DESIGN.md)"},
+    {"http.response.timeout", Severity::kError, "No response in time",
+     "The server accepted the request but did not start answering within the time limit.",
+     "Check the application pool / back end behind the web server, and any reverse proxy.",
+     "RFC 9110"},
+    {"http.transfer.timeout", Severity::kError, "Response too slow",
+     "The response did not complete within the total time limit (a very slow or stalled server).",
+     "Check the server and the network path; raise --timeout only if the server is known to be "
+     "slow.",
+     "RFC 9112"},
+    {"http.response.too_large", Severity::kError, "Response too large",
+     "The response body exceeded cxa's size limit; the transfer was stopped.",
+     "Check what the server sends at this URL; a normal answer is small.", "RFC 9112"},
+    {"http.headers.too_large", Severity::kError, "Response headers too large",
+     "The response headers exceeded cxa's size limit; the transfer was stopped.",
+     "Check the server or proxy that produces these headers.", "RFC 9112 §2.3"},
+    {"http.response.malformed", Severity::kError, "Malformed HTTP response",
+     "The server's answer is not valid HTTP.",
+     "Check that the port serves HTTP(S) and that no device rewrites the traffic.", "RFC 9112"},
+    {"http.response.empty", Severity::kError, "Connection closed without a response",
+     "The server closed the connection (or reset it) without sending a response.",
+     "Check the web server's logs and any reverse proxy or firewall that may drop the request.",
+     "RFC 9112 §9.6"},
+    {"internal.transport.failed", Severity::kError, "Transport failure",
+     "The connection failed for a reason cxa does not classify; the detail has libcurl's message.",
+     "Read the detail; report it if it looks like a bug of cxa.", ""},
+};
+
+}  // namespace
+
+std::span<const FindingInfo> TransportFindings() { return kInfos; }
+
+Finding FindingFor(const TransportError& error) {
+  for (const auto& info : kInfos) {
+    if (info.id == error.id) return MakeFinding(info, error.message);
+  }
+  Finding f;
+  f.id = error.id;
+  f.severity = Severity::kError;
+  f.message = error.message;
+  return f;
+}
+
+std::optional<std::string> HttpResponse::Header(std::string_view name) const {
+  auto eq = [](std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) ==
+                    std::tolower(static_cast<unsigned char>(y));
+           });
+  };
+  for (const auto& [k, v] : headers) {
+    if (eq(k, name)) return v;
+  }
+  return std::nullopt;
+}
+
+}  // namespace cxa

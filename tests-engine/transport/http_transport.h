@@ -1,0 +1,101 @@
+// HttpTransport: how modules talk to servers. One request in, one exchange out; redirects are
+// never followed (each hop is an exchange the module sees and judges).
+//
+// Security contract (DESIGN.md, trust gate): for https the transport runs the certificate
+// evaluator *inside* the TLS handshake with the request's trust policy. When the policy rejects
+// the chain, the handshake is aborted: no request line, no header and no credential reaches that
+// server. The exchange still carries the chain and the evaluator's report.
+#pragma once
+
+#include <ctime>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cert/cert_evaluator.h"
+#include "cert/trust_policy.h"
+#include "core/finding.h"
+#include "core/step_result.h"
+
+namespace cxa {
+
+struct Timeouts {
+  int connect_ms = 10000;     // DNS + TCP
+  int tls_ms = 10000;         // TLS handshake after TCP connect
+  int first_byte_ms = 15000;  // request sent -> first response byte
+  int total_ms = 30000;       // whole exchange
+};
+
+struct Limits {
+  size_t max_header_bytes = 64 * 1024;
+  size_t max_body_bytes = 8 * 1024 * 1024;
+};
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequest {
+  std::string method = "GET";  // custom verbs allowed (RPC_IN_DATA)
+  std::string url;
+  Headers headers;
+  std::string body;
+  bool connect_only = false;  // stop after TCP (+ TLS and certificate for https)
+  // For https: the policy of the trust gate (required), the name the certificate must cover
+  // (default: the URL's host) and the verification time.
+  const cert::TrustPolicy* trust = nullptr;
+  std::string cert_name;
+  std::time_t verify_time = 0;
+  Timeouts timeouts;
+  Limits limits;
+};
+
+struct HttpResponse {
+  std::string http_version;  // "1.1", "2"
+  int status = 0;
+  std::string reason;
+  Headers headers;
+  std::string body;
+
+  // First value of a header (case-insensitive name), or nullopt.
+  std::optional<std::string> Header(std::string_view name) const;
+};
+
+struct TlsCapture {
+  std::vector<cert::Der> chain;  // as the server sent it, leaf first
+  std::string version;           // "TLSv1.3"
+  std::string cipher;
+  std::string sni;
+  bool rejected_by_policy = false;  // the trust gate aborted the handshake
+  std::optional<cert::CertReport> report;
+};
+
+// A failure of the transport: where it happened and its stable finding ID (net.*, tls.*, http.*).
+struct TransportError {
+  Stage stage = Stage::kConnect;
+  std::string id;
+  std::string message;
+};
+
+struct HttpExchange {
+  HttpRequest request;  // as sent (no credentials are ever stored here)
+  std::string remote_address;
+  int remote_port = 0;
+  Stage reached = Stage::kNone;  // the last stage that completed
+  std::optional<TlsCapture> tls;
+  std::optional<HttpResponse> response;
+  std::optional<TransportError> error;
+  std::vector<Timing> timings;
+};
+
+class HttpTransport {
+ public:
+  virtual ~HttpTransport() = default;
+  virtual HttpExchange Perform(const HttpRequest& request) = 0;
+};
+
+// The catalogue of net.*, tls.* and http.* findings that transport errors map to.
+std::span<const FindingInfo> TransportFindings();
+// The finding for a transport error (catalogue severity and remediation).
+Finding FindingFor(const TransportError& error);
+
+}  // namespace cxa
