@@ -224,6 +224,15 @@ CertReport CertEvaluator::Evaluate(const CertInput& input, const TrustPolicy& po
   }
 
   for (const CertCheck& check : AllChecks()) check.run(ev, report.findings);
+  // One finding per (ID, certificate): OpenSSL may report one cause under several codes.
+  std::vector<Finding> unique;
+  for (auto& f : report.findings) {
+    bool dup = std::any_of(unique.begin(), unique.end(), [&](const Finding& u) {
+      return u.id == f.id && u.cert_index == f.cert_index;
+    });
+    if (!dup) unique.push_back(std::move(f));
+  }
+  report.findings = std::move(unique);
 
   report.trusted = leaf != nullptr && ev.errors.empty() && ev.anchored;
   // A path that validates only thanks to intermediates the server did not send is not what a

@@ -42,6 +42,11 @@ void Run(const Evaluation& ev, std::vector<Finding>& out) {
     if (!Claims(kClaims, e.code)) continue;
     if (e.depth < 0 || e.depth >= static_cast<int>(ev.path.size())) continue;
     X509* c = ev.path[static_cast<size_t>(e.depth)];
+    bool not_ca = false;  // a non-CA issuer also fails keyCertSign: one finding says it all
+    for (const VerifyError& o : ev.errors) {
+      not_ca |= o.depth == e.depth && (o.code == X509_V_ERR_INVALID_CA || o.code == X509_V_ERR_INVALID_NON_CA);
+    }
+    if (not_ca) continue;
     if (e.code == X509_V_ERR_INVALID_PURPOSE && EkuLacksServerAuth(c)) {
       out.push_back(MakeFinding(kNoServerAuth,
                                 "'" + Subject(c) +

@@ -1,0 +1,36 @@
+#include "protocols/registry.h"
+
+#include "cert/cert_evaluator.h"
+#include "core/runner.h"
+#include "protocols/tls/tls_module.h"
+#include "transport/http_transport.h"
+
+namespace cxa::protocols {
+
+ModuleTable AllModules() {
+  static const ModuleDescriptor* const kModules[] = {
+      &kTlsModule,
+  };
+  return kModules;
+}
+
+const ModuleDescriptor* FindModule(std::string_view name) {
+  for (const ModuleDescriptor* m : AllModules()) {
+    if (m->name == name) return m;
+  }
+  return nullptr;
+}
+
+const Catalogue& FullCatalogue() {
+  static const Catalogue catalogue = [] {
+    Catalogue c;
+    c.Add(cert::CertFindings());
+    c.Add(TransportFindings());
+    c.Add(RunnerFindings());
+    for (const ModuleDescriptor* m : AllModules()) c.Add(m->findings);
+    return c;
+  }();
+  return catalogue;
+}
+
+}  // namespace cxa::protocols

@@ -1,0 +1,85 @@
+// Module `tls`: DNS -> TCP -> TLS handshake -> certificate, for any host:port.
+//
+// Steps (each stops the step on failure):
+//   1. resolve the host (or use --resolve), 2. TCP connect, 3. TLS handshake with SNI,
+//   4. the certificate evaluator judges the chain inside the handshake under the step's policy.
+// Pass: a trusted chain for the name. Facts: address, port, tls_version, cipher,
+// certificate_trusted, certificate_subject, certificate_not_after, certificate_days_left.
+#include "protocols/tls/tls_module.h"
+
+#include <arpa/inet.h>
+
+#include "transport/connection_report.h"
+
+namespace cxa::protocols {
+namespace {
+
+constexpr OptionSpec kOptions[] = {
+    {"host", OptionType::kString, true, "", "host name or IP address to connect to"},
+    {"port", OptionType::kInt, false, "443", "TCP port"},
+    {"name", OptionType::kString, false, "",
+     "name the certificate must cover (default: host)"},
+};
+
+constexpr FactSpec kFacts[] = {
+    {"address", "IP address connected to"},
+    {"port", "TCP port connected to"},
+    {"tls_version", "negotiated TLS version"},
+    {"cipher", "negotiated cipher suite"},
+    {"certificate_trusted", "true when the chain validated under the step's policy"},
+    {"certificate_subject", "subject of the server certificate"},
+    {"certificate_not_after", "expiry of the server certificate (RFC 3339)"},
+    {"certificate_days_left", "days until the server certificate expires"},
+};
+
+class TlsStep : public Step {
+ public:
+  TlsStep(std::string host, int port, std::string name)
+      : host_(std::move(host)), port_(port), name_(std::move(name)) {}
+
+  StepResult Run(StepContext& ctx) override {
+    HttpRequest req;
+    unsigned char buf[16];
+    bool v6 = inet_pton(AF_INET6, host_.c_str(), buf) == 1;
+    req.url = "https://" + (v6 ? "[" + host_ + "]" : host_) + ":" + std::to_string(port_) + "/";
+    req.connect_only = true;
+    req.trust = &ctx.trust;
+    req.cert_name = name_.empty() ? host_ : name_;
+    req.verify_time = ctx.now;
+    req.timeouts = ctx.timeouts;
+    HttpExchange ex = ctx.transport.Perform(req);
+    StepResult result;
+    ReportConnection(ex, ctx.now, result);
+    return result;
+  }
+
+ private:
+  std::string host_;
+  int port_;
+  std::string name_;
+};
+
+Result<std::unique_ptr<Step>> Create(const OptionMap& o) {
+  std::string host = o.at("host");
+  if (host.empty()) return Fail("option 'host' is empty");
+  int port = std::stoi(o.at("port"));
+  if (port < 1 || port > 65535) return Fail("option 'port' must be 1..65535");
+  auto name = o.count("name") ? o.at("name") : std::string();
+  return std::unique_ptr<Step>(std::make_unique<TlsStep>(host, port, name));
+}
+
+}  // namespace
+
+const ModuleDescriptor kTlsModule{
+    "tls",
+    "TLS endpoint and certificate",
+    "Resolves the host, opens TCP to the port, performs a TLS handshake with SNI and has the "
+    "certificate evaluator judge the chain the server sends, inside the handshake, under the "
+    "step's trust policy. Stops at the first failing stage.",
+    kOptions,
+    kFacts,
+    {},
+    Create,
+};
+
+}  // namespace cxa::protocols

@@ -1,0 +1,38 @@
+#include "core/module.h"
+
+#include <charconv>
+
+namespace cxa {
+
+std::string_view OptionTypeName(OptionType t) {
+  switch (t) {
+    case OptionType::kString:
+      return "string";
+    case OptionType::kInt:
+      return "int";
+    case OptionType::kBool:
+      return "bool";
+  }
+  return "string";
+}
+
+std::string CheckOptionValue(OptionType type, std::string_view value) {
+  switch (type) {
+    case OptionType::kString:
+      return "";
+    case OptionType::kInt: {
+      long long v = 0;
+      auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+      if (ec != std::errc() || p != value.data() + value.size() || value.empty()) {
+        return "expected a whole number, got '" + std::string(value) + "'";
+      }
+      return "";
+    }
+    case OptionType::kBool:
+      if (value == "true" || value == "false") return "";
+      return "expected true or false, got '" + std::string(value) + "'";
+  }
+  return "";
+}
+
+}  // namespace cxa

@@ -1,0 +1,71 @@
+// Protocol modules: a stateless descriptor (name, docs, option schema, facts it exports, the
+// findings it may emit) plus a factory for configured steps. Modules never print, never open
+// sockets themselves (they use the HttpTransport of the StepContext) and hold no globals.
+#pragma once
+
+#include <ctime>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "cert/cert_evaluator.h"
+#include "cert/trust_policy.h"
+#include "core/finding.h"
+#include "core/result.h"
+#include "core/step_result.h"
+#include "transport/http_transport.h"
+
+namespace cxa {
+
+enum class OptionType { kString, kInt, kBool };
+std::string_view OptionTypeName(OptionType t);
+// Checks a literal value against a type; returns an error message or "".
+std::string CheckOptionValue(OptionType type, std::string_view value);
+
+struct OptionSpec {
+  std::string_view name;
+  OptionType type = OptionType::kString;
+  bool required = false;
+  std::string_view default_value;  // used when not required and not given
+  std::string_view doc;
+};
+
+struct FactSpec {
+  std::string_view name;
+  std::string_view doc;
+};
+
+using OptionMap = std::map<std::string, std::string>;
+
+// What a running step may use. Everything is owned by the runner.
+struct StepContext {
+  const std::map<std::string, std::string>& inputs;
+  const Facts& facts;  // every fact so far, as "<step-id>.<fact>"
+  HttpTransport& transport;
+  const cert::CertEvaluator& evaluator;
+  const cert::TrustPolicy& trust;  // this step's effective policy
+  std::time_t now;                 // verification time (pinned in replay and with --time)
+  Timeouts timeouts;
+};
+
+class Step {
+ public:
+  virtual ~Step() = default;
+  // Fills findings, facts, stage and certificate; the runner sets ids, title and outcome.
+  virtual StepResult Run(StepContext& ctx) = 0;
+};
+
+struct ModuleDescriptor {
+  std::string_view name;
+  std::string_view summary;
+  std::string_view description;  // what it does, step by step
+  std::span<const OptionSpec> options;
+  std::span<const FactSpec> facts;
+  std::span<const FindingInfo> findings;
+  // Options arrive with references resolved and defaults applied, type-checked.
+  Result<std::unique_ptr<Step>> (*create)(const OptionMap& options);
+};
+
+}  // namespace cxa

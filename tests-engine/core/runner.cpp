@@ -1,0 +1,125 @@
+#include "core/runner.h"
+
+#include <chrono>
+#include <exception>
+
+#include "core/time_util.h"
+
+namespace cxa {
+namespace {
+
+constexpr FindingInfo kInternal[] = {
+    {"internal.step.exception", Severity::kError, "Internal error in a step",
+     "A step stopped on an unexpected condition inside cxa. This is a bug of cxa, not a finding "
+     "about the server.",
+     "Report it with the command line and, if possible, a recording (--record DIR).", ""},
+    {"internal.option.invalid", Severity::kError, "Invalid option value",
+     "A step's option, after inserting inputs and facts, has a value the module cannot use.",
+     "Check the inputs given with --input and the scenario file.", ""},
+};
+
+}  // namespace
+
+std::span<const FindingInfo> RunnerFindings() { return kInternal; }
+
+RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::string>& inputs,
+                      const RunSettings& settings, RunObserver* observer) const {
+  RunReport report;
+  report.scenario = sc.name;
+  report.scenario_title = sc.title;
+  report.started_at = FormatTime(std::time(nullptr));
+  auto t0 = std::chrono::steady_clock::now();
+  Facts facts;
+  std::map<std::string, Outcome> outcomes;
+
+  for (const StepDecl& decl : sc.steps) {
+    const ModuleDescriptor* mod = nullptr;
+    for (const ModuleDescriptor* m : modules_) {
+      if (m->name == decl.module) mod = m;
+    }
+    std::vector<std::string> missing;
+    std::string title = Expand(decl.title, inputs, facts, &missing);
+    missing.clear();
+    if (observer) observer->OnStepStart(decl, title);
+
+    StepResult result;
+    result.step_id = decl.id;
+    result.module = decl.module;
+    result.title = title;
+    cert::TrustPolicy policy = cert::ResolveStepPolicy(settings.operator_policy, decl.strict_trust);
+    result.trust_policy = policy.Describe();
+
+    for (const auto& need : decl.needs) {
+      Outcome o = outcomes[need];
+      if (o != Outcome::kPassed && o != Outcome::kWarning) {
+        result.outcome = Outcome::kSkipped;
+        result.skip_reason = "skipped: needs step '" + need + "', which " +
+                             (o == Outcome::kSkipped ? "was skipped" : "did not pass");
+      }
+    }
+    OptionMap options;
+    if (result.outcome != Outcome::kSkipped) {
+      for (const auto& spec : mod->options) {
+        std::string name(spec.name);
+        auto it = decl.options.find(name);
+        std::string value = it != decl.options.end()
+                                ? Expand(it->second, inputs, facts, &missing)
+                                : std::string(spec.default_value);
+        if (value.empty() && it == decl.options.end()) continue;
+        options[name] = value;
+        if (auto e = CheckOptionValue(spec.type, value); !e.empty() && missing.empty()) {
+          result.outcome = Outcome::kError;
+          result.findings.push_back(
+              MakeFinding(kInternal[1], "option '" + name + "' of step '" + decl.id + "': " + e));
+        }
+      }
+      if (!missing.empty()) {
+        result.outcome = Outcome::kSkipped;
+        std::string list;
+        for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+        result.skip_reason = "skipped: needs " + list + ", which no earlier step produced";
+      }
+    }
+    if (result.outcome != Outcome::kSkipped && result.outcome != Outcome::kError) {
+      try {
+        auto step = mod->create(options);
+        if (!step) {
+          result.outcome = Outcome::kError;
+          result.findings.push_back(MakeFinding(kInternal[1], step.error()));
+        } else {
+          StepContext ctx{inputs,   facts,  transport_, evaluator_, policy, settings.verify_time,
+                          settings.timeouts};
+          auto started = std::chrono::steady_clock::now();
+          StepResult r = (*step)->Run(ctx);
+          r.step_id = result.step_id;
+          r.module = result.module;
+          r.title = result.title;
+          r.trust_policy = result.trust_policy;
+          if (r.timings.empty() || r.timings.back().name != "step") {
+            r.timings.push_back(
+                {"step", std::chrono::duration<double, std::milli>(
+                             std::chrono::steady_clock::now() - started)
+                             .count()});
+          }
+          result = std::move(r);
+        }
+      } catch (const std::exception& e) {
+        result.outcome = Outcome::kError;
+        result.findings.push_back(MakeFinding(kInternal[0], e.what()));
+      }
+    }
+    if (result.outcome == Outcome::kError && result.skip_reason.empty()) {
+      result.skip_reason = "internal error: see the internal.* finding";
+    }
+    result.DeriveOutcome();
+    for (const auto& [k, v] : result.facts) facts[decl.id + "." + k] = v;
+    outcomes[decl.id] = result.outcome;
+    if (observer) observer->OnStepEnd(result);
+    report.steps.push_back(std::move(result));
+  }
+  report.duration_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  return report;
+}
+
+}  // namespace cxa

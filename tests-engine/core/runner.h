@@ -1,0 +1,49 @@
+// Runner: executes a validated scenario's steps in order, passes facts between them, skips a
+// step whose needed facts or steps are missing (with the reason), and turns exceptions into an
+// `error` outcome with an internal.* finding (never blamed on the server).
+#pragma once
+
+#include <ctime>
+#include <map>
+#include <string>
+
+#include "core/module.h"
+#include "core/run_report.h"
+#include "core/scenario.h"
+
+namespace cxa {
+
+// Progress hooks (the CLI draws a live tree on a terminal; tests record calls).
+class RunObserver {
+ public:
+  virtual ~RunObserver() = default;
+  virtual void OnStepStart(const StepDecl& step, const std::string& title) = 0;
+  virtual void OnStepEnd(const StepResult& result) = 0;
+};
+
+struct RunSettings {
+  cert::TrustPolicy operator_policy;
+  std::time_t verify_time = 0;
+  Timeouts timeouts;
+};
+
+// internal.* findings the runner emits.
+std::span<const FindingInfo> RunnerFindings();
+
+class Runner {
+ public:
+  Runner(ModuleTable modules, HttpTransport& transport, const cert::CertEvaluator& evaluator)
+      : modules_(modules), transport_(transport), evaluator_(evaluator) {}
+
+  // `inputs` come from ResolveInputs. The report's header fields (tool version, mode, inputs
+  // for display) are the caller's to fill.
+  RunReport Run(const Scenario& scenario, const std::map<std::string, std::string>& inputs,
+                const RunSettings& settings, RunObserver* observer) const;
+
+ private:
+  ModuleTable modules_;
+  HttpTransport& transport_;
+  const cert::CertEvaluator& evaluator_;
+};
+
+}  // namespace cxa

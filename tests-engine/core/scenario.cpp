@@ -1,0 +1,324 @@
+#include "core/scenario.h"
+
+#include <pugixml.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace cxa {
+namespace {
+
+class Loader {
+ public:
+  Loader(std::string_view text, std::string path, ModuleTable modules)
+      : text_(text), path_(std::move(path)), modules_(modules) {}
+
+  Result<Scenario> Load() {
+    pugi::xml_document doc;
+    pugi::xml_parse_result pr =
+        doc.load_buffer(text_.data(), text_.size(), pugi::parse_default, pugi::encoding_utf8);
+    if (!pr) {
+      return Fail(Where(static_cast<ptrdiff_t>(pr.offset)) + "not well-formed XML: " +
+                  pr.description());
+    }
+    pugi::xml_node root = doc.document_element();
+    if (std::string_view(root.name()) != "scenario") {
+      return Fail(At(root) + "the root element must be <scenario>, found <" + root.name() + ">");
+    }
+    Scenario sc;
+    sc.path = path_;
+    if (auto e = Attrs(root, {"name", "title"}); !e.empty()) return Fail(e);
+    sc.name = root.attribute("name").value();
+    sc.title = root.attribute("title").value();
+    if (sc.name.empty()) return Fail(At(root) + "<scenario> needs a name attribute");
+    if (!IsId(sc.name)) return Fail(At(root) + "scenario name '" + sc.name + "' must be kebab-case");
+    if (sc.title.empty()) sc.title = sc.name;
+
+    // step id -> facts its module exports
+    std::map<std::string, std::set<std::string>> facts_of;
+    for (pugi::xml_node n : root.children()) {
+      if (n.type() != pugi::node_element) continue;
+      std::string_view el = n.name();
+      if (el == "summary") {
+        if (auto e = Attrs(n, {}); !e.empty()) return Fail(e);
+        sc.summary = Collapse(n.text().get());
+      } else if (el == "input") {
+        if (!sc.steps.empty()) return Fail(At(n) + "<input> must come before the first <step>");
+        auto r = ParseInput(n, sc);
+        if (!r) return Fail(r.error());
+        sc.inputs.push_back(std::move(*r));
+      } else if (el == "step") {
+        auto r = ParseStep(n, sc, facts_of);
+        if (!r) return Fail(r.error());
+        sc.steps.push_back(std::move(*r));
+      } else {
+        return Fail(At(n) + "unknown element <" + std::string(el) +
+                    "> (expected summary, input or step)");
+      }
+    }
+    if (sc.steps.empty()) return Fail(At(root) + "the scenario has no <step>");
+    return sc;
+  }
+
+ private:
+  std::string Where(ptrdiff_t offset) const {
+    size_t end = std::min(static_cast<size_t>(std::max<ptrdiff_t>(offset, 0)), text_.size());
+    int line = 1 + static_cast<int>(std::count(text_.begin(), text_.begin() + end, '\n'));
+    return path_ + ":" + std::to_string(line) + ": ";
+  }
+  std::string At(const pugi::xml_node& n) const { return Where(n.offset_debug()); }
+  int LineOf(const pugi::xml_node& n) const {
+    size_t end = std::min(static_cast<size_t>(std::max<ptrdiff_t>(n.offset_debug(), 0)), text_.size());
+    return 1 + static_cast<int>(std::count(text_.begin(), text_.begin() + end, '\n'));
+  }
+
+  std::string Attrs(const pugi::xml_node& n, std::initializer_list<std::string_view> allowed) const {
+    for (pugi::xml_attribute a : n.attributes()) {
+      if (std::find(allowed.begin(), allowed.end(), std::string_view(a.name())) == allowed.end()) {
+        std::string list;
+        for (auto s : allowed) list += (list.empty() ? "" : ", ") + std::string(s);
+        return At(n) + "unknown attribute '" + a.name() + "' on <" + n.name() + ">" +
+               (list.empty() ? "" : " (allowed: " + list + ")");
+      }
+    }
+    return "";
+  }
+
+  static bool IsId(std::string_view s) {
+    if (s.empty()) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    });
+  }
+
+  static std::string Collapse(std::string_view s) {
+    std::istringstream in{std::string(s)};
+    std::string w, out;
+    while (in >> w) out += (out.empty() ? "" : " ") + w;
+    return out;
+  }
+
+  Result<InputDecl> ParseInput(const pugi::xml_node& n, const Scenario& sc) const {
+    if (auto e = Attrs(n, {"name", "required", "default", "type", "secret", "doc"}); !e.empty()) {
+      return Fail(e);
+    }
+    InputDecl in;
+    in.name = n.attribute("name").value();
+    if (!IsId(in.name)) return Fail(At(n) + "<input> needs a name of a-z, 0-9, '-' or '_'");
+    if (sc.FindInput(in.name)) return Fail(At(n) + "input '" + in.name + "' is declared twice");
+    std::string req = n.attribute("required").as_string("false");
+    if (req != "true" && req != "false") return Fail(At(n) + "required must be true or false");
+    in.required = req == "true";
+    std::string secret = n.attribute("secret").as_string("false");
+    if (secret != "true" && secret != "false") return Fail(At(n) + "secret must be true or false");
+    in.secret = secret == "true";
+    std::string type = n.attribute("type").as_string("string");
+    if (type == "string") {
+      in.type = OptionType::kString;
+    } else if (type == "int") {
+      in.type = OptionType::kInt;
+    } else if (type == "bool") {
+      in.type = OptionType::kBool;
+    } else {
+      return Fail(At(n) + "unknown input type '" + type + "' (string, int or bool)");
+    }
+    in.default_value = n.attribute("default").value();
+    if (in.required && n.attribute("default")) {
+      return Fail(At(n) + "input '" + in.name + "' is required and cannot have a default");
+    }
+    if (!in.default_value.empty()) {
+      if (auto e = CheckOptionValue(in.type, in.default_value); !e.empty()) {
+        return Fail(At(n) + "default of input '" + in.name + "': " + e);
+      }
+    }
+    in.doc = Collapse(n.attribute("doc").value());
+    return in;
+  }
+
+  // Checks every ${...} reference in `value`.
+  std::string CheckRefs(const std::string& value, const pugi::xml_node& n, const Scenario& sc,
+                        const std::map<std::string, std::set<std::string>>& facts_of) const {
+    size_t pos = 0;
+    while ((pos = value.find("${", pos)) != std::string::npos) {
+      size_t end = value.find('}', pos);
+      if (end == std::string::npos) return At(n) + "unterminated '${' in '" + value + "'";
+      std::string ref = value.substr(pos + 2, end - pos - 2);
+      size_t dot = ref.find('.');
+      if (dot == std::string::npos) {
+        return At(n) + "reference '${" + ref + "}' must be ${input.NAME} or ${STEP.FACT}";
+      }
+      std::string scope = ref.substr(0, dot), name = ref.substr(dot + 1);
+      if (scope == "input") {
+        if (!sc.FindInput(name)) return At(n) + "reference to undeclared input '" + name + "'";
+      } else {
+        auto it = facts_of.find(scope);
+        if (it == facts_of.end()) {
+          return At(n) + "reference '${" + ref + "}': no earlier step has the id '" + scope + "'";
+        }
+        if (!it->second.count(name)) {
+          std::string list;
+          for (const auto& f : it->second) list += (list.empty() ? "" : ", ") + f;
+          return At(n) + "reference '${" + ref + "}': step '" + scope +
+                 "' exports no fact '" + name + "' (it exports: " + list + ")";
+        }
+      }
+      pos = end + 1;
+    }
+    return "";
+  }
+
+  Result<StepDecl> ParseStep(const pugi::xml_node& n, const Scenario& sc,
+                             std::map<std::string, std::set<std::string>>& facts_of) const {
+    if (auto e = Attrs(n, {"id", "module", "title", "trust", "needs"}); !e.empty()) return Fail(e);
+    StepDecl st;
+    st.line = LineOf(n);
+    st.id = n.attribute("id").value();
+    if (!IsId(st.id) || st.id == "input") {
+      return Fail(At(n) + "<step> needs an id of a-z, 0-9, '-' or '_' (and not 'input')");
+    }
+    if (facts_of.count(st.id)) return Fail(At(n) + "step id '" + st.id + "' is used twice");
+    st.module = n.attribute("module").value();
+    const ModuleDescriptor* mod = nullptr;
+    for (const ModuleDescriptor* m : modules_) {
+      if (m->name == st.module) mod = m;
+    }
+    if (mod == nullptr) {
+      std::string list;
+      for (const ModuleDescriptor* m : modules_) list += (list.empty() ? "" : ", ") + std::string(m->name);
+      return Fail(At(n) + "unknown module '" + st.module + "' (known: " + list + ")");
+    }
+    st.title = n.attribute("title").as_string(std::string(mod->summary).c_str());
+    if (auto e = CheckRefs(st.title, n, sc, facts_of); !e.empty()) return Fail(e);
+    std::string trust = n.attribute("trust").as_string("operator");
+    if (trust != "operator" && trust != "strict-public") {
+      return Fail(At(n) + "trust must be 'operator' or 'strict-public', got '" + trust + "'");
+    }
+    st.strict_trust = trust == "strict-public";
+    std::istringstream needs(n.attribute("needs").value());
+    for (std::string id; needs >> id;) {
+      if (!facts_of.count(id)) return Fail(At(n) + "needs '" + id + "', which is not an earlier step");
+      st.needs.push_back(id);
+    }
+    for (pugi::xml_node o : n.children()) {
+      if (o.type() != pugi::node_element) continue;
+      if (std::string_view(o.name()) != "option") {
+        return Fail(At(o) + "unknown element <" + o.name() + "> in <step> (expected option)");
+      }
+      if (auto e = Attrs(o, {"name", "value"}); !e.empty()) return Fail(e);
+      std::string name = o.attribute("name").value();
+      if (!o.attribute("value")) return Fail(At(o) + "<option name=\"" + name + "\"> needs a value");
+      std::string value = o.attribute("value").value();
+      const OptionSpec* spec = nullptr;
+      for (const auto& s : mod->options) {
+        if (s.name == name) spec = &s;
+      }
+      if (spec == nullptr) {
+        std::string list;
+        for (const auto& s : mod->options) list += (list.empty() ? "" : ", ") + std::string(s.name);
+        return Fail(At(o) + "module '" + st.module + "' has no option '" + name + "' (options: " +
+                    list + ")");
+      }
+      if (st.options.count(name)) return Fail(At(o) + "option '" + name + "' is given twice");
+      if (auto e = CheckRefs(value, o, sc, facts_of); !e.empty()) return Fail(e);
+      if (value.find("${") == std::string::npos) {
+        if (auto e = CheckOptionValue(spec->type, value); !e.empty()) {
+          return Fail(At(o) + "option '" + name + "': " + e);
+        }
+      }
+      st.options[name] = value;
+    }
+    for (const auto& s : mod->options) {
+      if (s.required && !st.options.count(std::string(s.name))) {
+        return Fail(At(n) + "step '" + st.id + "' lacks the required option '" +
+                    std::string(s.name) + "' of module '" + st.module + "'");
+      }
+    }
+    auto& facts = facts_of[st.id];
+    for (const auto& f : mod->facts) facts.insert(std::string(f.name));
+    return st;
+  }
+
+  std::string_view text_;
+  std::string path_;
+  ModuleTable modules_;
+};
+
+}  // namespace
+
+const InputDecl* Scenario::FindInput(std::string_view n) const {
+  for (const auto& i : inputs) {
+    if (i.name == n) return &i;
+  }
+  return nullptr;
+}
+
+Result<Scenario> LoadScenarioText(std::string_view text, const std::string& path,
+                                  ModuleTable modules) {
+  if (text.size() > 1024 * 1024) return Fail(path + ": scenario file larger than 1 MiB");
+  return Loader(text, path, modules).Load();
+}
+
+Result<Scenario> LoadScenarioFile(const std::string& path, ModuleTable modules) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Fail(path + ": cannot read the scenario file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return LoadScenarioText(ss.str(), path, modules);
+}
+
+Result<std::map<std::string, std::string>> ResolveInputs(
+    const Scenario& sc, const std::vector<std::pair<std::string, std::string>>& given) {
+  std::map<std::string, std::string> out;
+  for (const auto& [k, v] : given) {
+    const InputDecl* d = sc.FindInput(k);
+    if (d == nullptr) {
+      std::string list;
+      for (const auto& i : sc.inputs) list += (list.empty() ? "" : ", ") + i.name;
+      return Fail("scenario '" + sc.name + "' has no input '" + k + "' (inputs: " + list + ")");
+    }
+    if (out.count(k)) return Fail("input '" + k + "' is given twice");
+    if (auto e = CheckOptionValue(d->type, v); !e.empty()) return Fail("input '" + k + "': " + e);
+    out[k] = v;
+  }
+  for (const auto& d : sc.inputs) {
+    if (out.count(d.name)) continue;
+    if (d.required) {
+      return Fail("scenario '" + sc.name + "' needs the input '" + d.name + "' (--input " +
+                  d.name + "=VALUE): " + d.doc);
+    }
+    out[d.name] = d.default_value;
+  }
+  return out;
+}
+
+std::string Expand(std::string_view text, const std::map<std::string, std::string>& inputs,
+                   const Facts& facts, std::vector<std::string>* missing) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t start = text.find("${", pos);
+    if (start == std::string_view::npos) break;
+    size_t end = text.find('}', start);
+    if (end == std::string_view::npos) break;
+    out.append(text.substr(pos, start - pos));
+    std::string ref(text.substr(start + 2, end - start - 2));
+    if (ref.rfind("input.", 0) == 0) {
+      auto it = inputs.find(ref.substr(6));
+      if (it != inputs.end()) out += it->second;
+    } else {
+      auto it = facts.find(ref);
+      if (it != facts.end()) {
+        out += it->second;
+      } else if (missing != nullptr) {
+        missing->push_back(ref);
+      }
+    }
+    pos = end + 1;
+  }
+  out.append(text.substr(pos));
+  return out;
+}
+
+}  // namespace cxa

@@ -1,0 +1,64 @@
+// Scenario: a named, ordered list of module steps with declared inputs, loaded from XML
+// (scenarios/FORMAT.md). The loader validates everything before any network I/O: unknown
+// elements, attributes, modules and options, option types, references to undeclared inputs or
+// to facts no earlier step exports. Errors name the file and line.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/module.h"
+#include "core/result.h"
+
+namespace cxa {
+
+struct InputDecl {
+  std::string name;
+  bool required = false;
+  std::string default_value;
+  OptionType type = OptionType::kString;
+  bool secret = false;  // redacted in reports
+  std::string doc;
+};
+
+struct StepDecl {
+  std::string id;
+  std::string module;
+  std::string title;  // may contain ${...}
+  std::map<std::string, std::string> options;  // raw values, may contain ${...}
+  bool strict_trust = false;  // trust="strict-public": the operator cannot relax it
+  std::vector<std::string> needs;  // step ids that must have passed (or warned)
+  int line = 0;
+};
+
+struct Scenario {
+  std::string name;
+  std::string title;
+  std::string summary;
+  std::string path;
+  std::vector<InputDecl> inputs;
+  std::vector<StepDecl> steps;
+
+  const InputDecl* FindInput(std::string_view name) const;
+};
+
+using ModuleTable = std::span<const ModuleDescriptor* const>;
+
+Result<Scenario> LoadScenarioFile(const std::string& path, ModuleTable modules);
+Result<Scenario> LoadScenarioText(std::string_view text, const std::string& path,
+                                  ModuleTable modules);
+
+// Checks operator-supplied inputs against the declaration: unknown names, missing required
+// inputs, types. Returns the complete input map (defaults applied) or an error.
+Result<std::map<std::string, std::string>> ResolveInputs(
+    const Scenario& scenario, const std::vector<std::pair<std::string, std::string>>& given);
+
+// Expands ${input.X} and ${step.fact}. Missing facts are reported in `missing` (the value is
+// then incomplete and must not be used).
+std::string Expand(std::string_view text, const std::map<std::string, std::string>& inputs,
+                   const Facts& facts, std::vector<std::string>* missing);
+
+}  // namespace cxa

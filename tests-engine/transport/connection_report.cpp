@@ -1,0 +1,54 @@
+#include "transport/connection_report.h"
+
+#include "core/time_util.h"
+
+namespace cxa {
+namespace {
+
+const FindingInfo& Info(std::string_view id) {
+  for (const auto& i : TransportFindings()) {
+    if (i.id == id) return i;
+  }
+  return TransportFindings().back();
+}
+
+}  // namespace
+
+bool ReportConnection(const HttpExchange& ex, std::time_t now, StepResult& result) {
+  if (!ex.remote_address.empty()) {
+    result.facts["address"] = ex.remote_address;
+    result.facts["port"] = std::to_string(ex.remote_port);
+  }
+  result.stage = ex.reached;
+  if (ex.tls) {
+    const TlsCapture& tls = *ex.tls;
+    if (!tls.version.empty()) result.facts["tls_version"] = tls.version;
+    if (!tls.cipher.empty()) result.facts["cipher"] = tls.cipher;
+    if (tls.version == "TLSv1" || tls.version == "TLSv1.1" || tls.version == "SSLv3") {
+      result.findings.push_back(MakeFinding(
+          Info("tls.protocol.too_old"), "the server negotiated " + tls.version +
+                                            " although cxa offered TLS 1.2 and 1.3"));
+    }
+    if (tls.report) {
+      const cert::CertReport& rep = *tls.report;
+      result.certificate = rep.summary;
+      result.facts["certificate_trusted"] = rep.trusted ? "true" : "false";
+      if (!rep.summary.certificates.empty()) {
+        const CertificateInfo& leaf = rep.summary.certificates.front();
+        result.facts["certificate_subject"] = leaf.subject;
+        result.facts["certificate_not_after"] = leaf.not_after;
+        if (auto na = ParseTime(leaf.not_after)) {
+          result.facts["certificate_days_left"] = std::to_string((*na - now) / 86400);
+        }
+      }
+      for (const auto& f : rep.findings) result.findings.push_back(f);
+    }
+  }
+  for (const auto& t : ex.timings) result.timings.push_back(t);
+  if (!ex.error) return true;
+  result.stage = ex.error->stage;
+  result.findings.push_back(FindingFor(*ex.error));
+  return false;
+}
+
+}  // namespace cxa

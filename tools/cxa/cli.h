@@ -1,0 +1,74 @@
+// Shared pieces of the cxa command line (the only Boost.Program_options user).
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <ctime>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cert/trust_policy.h"
+#include "core/result.h"
+#include "core/run_report.h"
+#include "transport/curl_transport.h"
+
+namespace cxa::cli {
+
+namespace po = boost::program_options;
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFindings = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitInternal = 3;
+
+// Thrown for usage and input errors: printed as "cxa VERB: message", exit 2.
+struct UsageError {
+  std::string message;
+};
+
+// Options shared by `run` and `cert`: trust, time, network, output.
+struct CommonOptions {
+  std::string public_roots;
+  std::vector<std::string> ca_files;
+  bool ignore_trust = false;
+  int expiry_warning_days = 30;
+  std::string time;
+  std::vector<std::string> resolve;
+  std::string proxy;
+  double timeout_s = 10;
+  bool ipv4 = false, ipv6 = false;
+  std::string format = "text";
+  std::string output;
+  bool no_color = false;
+};
+
+void AddTrustOptions(po::options_description& d, CommonOptions& o);
+void AddNetworkOptions(po::options_description& d, CommonOptions& o);
+void AddOutputOptions(po::options_description& d, CommonOptions& o, const char* formats);
+
+// The operator's policy from the flags (before scenario steps lock it).
+cert::TrustPolicy BuildPolicy(const CommonOptions& o, std::optional<cert::TrustMode> forced);
+std::time_t VerificationTime(const CommonOptions& o);
+TransportOptions BuildTransportOptions(const CommonOptions& o);
+Timeouts BuildTimeouts(const CommonOptions& o);
+
+// Renders the report as asked and writes it to stdout or, atomically, to -o FILE.
+void Emit(const RunReport& report, const CommonOptions& o);
+// Writes `text` to `path` through a temporary file and a rename (never half-written).
+void WriteFileAtomically(const std::string& path, const std::string& text);
+
+// Parses argv for one verb; prints help and returns false when --help was asked.
+bool Parse(int argc, char** argv, const po::options_description& visible,
+           const po::positional_options_description& positional, po::variables_map& vm,
+           const std::string& usage, const std::string& footer);
+
+std::string ScenarioDir();
+std::string Version();
+
+int RunVerb(int argc, char** argv);
+int CertVerb(int argc, char** argv);
+int ListVerb(int argc, char** argv);
+int DescribeVerb(int argc, char** argv);
+int ExplainVerb(int argc, char** argv);
+
+}  // namespace cxa::cli

@@ -1,0 +1,168 @@
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "cli.h"
+#include "core/time_util.h"
+#include "report/report.h"
+
+namespace cxa::cli {
+
+std::string Version() { return CXA_VERSION; }
+
+std::string ScenarioDir() {
+  if (const char* env = std::getenv("CXA_SCENARIO_DIR")) return env;
+  return CXA_SCENARIO_DIR;
+}
+
+void AddTrustOptions(po::options_description& d, CommonOptions& o) {
+  d.add_options()
+      ("public-roots", po::value(&o.public_roots)->value_name("FILE"),
+       "PEM bundle that replaces the system's public roots (labs, air-gapped use, tests); the "
+       "report names the store used")
+      ("ca-file", po::value(&o.ca_files)->value_name("FILE")->composing(),
+       "extra trust anchors (PEM), e.g. a private root: policy becomes public+custom; ignored by "
+       "steps that demand strict public trust (repeatable)")
+      ("ignore-trust", po::bool_switch(&o.ignore_trust),
+       "report-only trust: certificate errors become warnings and the connection proceeds; "
+       "refused by steps that demand strict public trust (Outlook Anywhere, AD FS)")
+      ("expiry-warning-days", po::value(&o.expiry_warning_days)->value_name("N")->default_value(30),
+       "warn when a certificate expires within N days")
+      ("time", po::value(&o.time)->value_name("RFC3339"),
+       "verify certificates as of this time instead of now, e.g. 2031-01-01T00:00:00Z");
+}
+
+void AddNetworkOptions(po::options_description& d, CommonOptions& o) {
+  d.add_options()
+      ("resolve", po::value(&o.resolve)->value_name("HOST:PORT:ADDR")->composing(),
+       "connect to ADDR for HOST:PORT without asking DNS; SNI, Host and the certificate name stay "
+       "HOST (test a server before DNS points at it; repeatable)")
+      ("proxy", po::value(&o.proxy)->value_name("URL"), "HTTP proxy, e.g. http://proxy:3128")
+      ("timeout", po::value(&o.timeout_s)->value_name("SECONDS")->default_value(10),
+       "limit for each stage: connect, TLS handshake, first response byte (a whole exchange gets "
+       "three times as long)")
+      (",4", po::bool_switch(&o.ipv4), "IPv4 only")
+      (",6", po::bool_switch(&o.ipv6), "IPv6 only");
+}
+
+void AddOutputOptions(po::options_description& d, CommonOptions& o, const char* formats) {
+  d.add_options()
+      ("format", po::value(&o.format)->value_name("FMT")->default_value("text"), formats)
+      ("output,o", po::value(&o.output)->value_name("FILE"),
+       "write the report to FILE (atomically) instead of standard output")
+      ("no-color", po::bool_switch(&o.no_color), "no colours even on a terminal");
+}
+
+cert::TrustPolicy BuildPolicy(const CommonOptions& o, std::optional<cert::TrustMode> forced) {
+  cert::TrustPolicy p;
+  if (!o.public_roots.empty()) {
+    auto s = cert::TrustStore::FromPemFile(o.public_roots, "public roots from " + o.public_roots);
+    if (!s) throw UsageError{"--public-roots: " + s.error()};
+    p.public_roots = *s;
+  } else {
+    auto s = cert::TrustStore::System();
+    if (!s) throw UsageError{s.error()};
+    p.public_roots = *s;
+  }
+  if (!o.ca_files.empty()) {
+    std::shared_ptr<const cert::TrustStore> custom;
+    for (const auto& f : o.ca_files) {
+      auto s = cert::TrustStore::FromPemFile(f, f);
+      if (!s) throw UsageError{"--ca-file: " + s.error()};
+      custom = custom ? cert::TrustStore::Merge(*custom, **s) : *s;
+    }
+    p.custom_roots = custom;
+  }
+  if (o.expiry_warning_days < 0 || o.expiry_warning_days > 3650) {
+    throw UsageError{"--expiry-warning-days must be 0..3650"};
+  }
+  p.expiry_warning_days = o.expiry_warning_days;
+  if (forced) {
+    p.mode = *forced;
+  } else if (o.ignore_trust) {
+    p.mode = cert::TrustMode::kReportOnly;
+  } else if (!o.ca_files.empty()) {
+    p.mode = cert::TrustMode::kPublicPlusCustom;
+  }
+  p.Anchors();  // build the merged store once, before any concurrent use
+  return p;
+}
+
+std::time_t VerificationTime(const CommonOptions& o) {
+  if (o.time.empty()) return std::time(nullptr);
+  auto t = ParseTime(o.time);
+  if (!t) throw UsageError{"--time: '" + o.time + "' is not an RFC 3339 time (e.g. 2031-01-01T00:00:00Z)"};
+  return *t;
+}
+
+TransportOptions BuildTransportOptions(const CommonOptions& o) {
+  TransportOptions t;
+  for (const auto& r : o.resolve) {
+    if (auto e = CheckResolveEntry(r); !e.empty()) throw UsageError{"--resolve: " + e};
+  }
+  t.resolve = o.resolve;
+  t.proxy = o.proxy;
+  if (o.ipv4 && o.ipv6) throw UsageError{"-4 and -6 exclude each other"};
+  t.ip_version = o.ipv4 ? 4 : o.ipv6 ? 6 : 0;
+  return t;
+}
+
+Timeouts BuildTimeouts(const CommonOptions& o) {
+  if (!(o.timeout_s > 0 && o.timeout_s <= 600)) throw UsageError{"--timeout must be in (0, 600] seconds"};
+  int ms = static_cast<int>(o.timeout_s * 1000);
+  return Timeouts{ms, ms, ms, 3 * ms};
+}
+
+void WriteFileAtomically(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw UsageError{"cannot write " + path};
+    out << text;
+    out.flush();
+    if (!out) {
+      std::remove(tmp.c_str());
+      throw UsageError{"cannot write " + path};
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw UsageError{"cannot write " + path};
+  }
+}
+
+void Emit(const RunReport& report, const CommonOptions& o) {
+  std::string text;
+  bool tty = o.output.empty() && ::isatty(STDOUT_FILENO) && !o.no_color &&
+             std::getenv("NO_COLOR") == nullptr;
+  if (o.format == "json") {
+    text = report::RenderJson(report);
+  } else {
+    text = report::RenderText(report, {tty, true});
+  }
+  if (o.output.empty()) {
+    std::cout << text << std::flush;
+  } else {
+    WriteFileAtomically(o.output, text);
+  }
+}
+
+bool Parse(int argc, char** argv, const po::options_description& visible,
+           const po::positional_options_description& positional, po::variables_map& vm,
+           const std::string& usage, const std::string& footer) {
+  po::options_description all;
+  all.add(visible);
+  all.add_options()("help,h", "show this help");
+  po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+  if (vm.count("help")) {
+    std::cout << usage << "\n\n" << visible << footer;
+    return false;
+  }
+  po::notify(vm);
+  return true;
+}
+
+}  // namespace cxa::cli

@@ -1,0 +1,167 @@
+// cxa list / describe / explain: the catalogue of scenarios, modules and findings.
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli.h"
+#include "core/scenario.h"
+#include "protocols/registry.h"
+#include "report/report.h"
+
+namespace cxa::cli {
+
+std::string ResolveScenarioPath(const std::string& arg);
+
+namespace {
+
+std::vector<Scenario> BundledScenarios() {
+  std::vector<std::string> paths;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(ScenarioDir(), ec)) {
+    if (e.path().extension() == ".xml") paths.push_back(e.path().string());
+  }
+  std::sort(paths.begin(), paths.end());
+  std::vector<Scenario> out;
+  for (const auto& p : paths) {
+    auto s = LoadScenarioFile(p, protocols::AllModules());
+    if (!s) throw UsageError{"bundled scenario is invalid: " + s.error()};
+    out.push_back(std::move(*s));
+  }
+  return out;
+}
+
+}  // namespace
+
+int ListVerb(int argc, char** argv) {
+  std::string what = "scenarios", format = "text";
+  po::options_description d("Options");
+  d.add_options()("what", po::value(&what)->value_name("WHAT"),
+                  "scenarios (default), modules or checks")(
+      "format", po::value(&format)->value_name("FMT")->default_value("text"), "text or json");
+  po::positional_options_description pos;
+  pos.add("what", 1);
+  po::variables_map vm;
+  if (!Parse(argc, argv, d, pos, vm, "Usage: cxa list [scenarios|modules|checks] [--format json]",
+             "\n`checks` lists every finding ID cxa can emit; `cxa explain ID` tells more.\n")) {
+    return kExitOk;
+  }
+  if (format != "text" && format != "json") throw UsageError{"--format must be text or json"};
+  nlohmann::json j = nlohmann::json::array();
+  if (what == "scenarios") {
+    for (const auto& s : BundledScenarios()) {
+      if (format == "json") {
+        j.push_back({{"name", s.name}, {"title", s.title}, {"summary", s.summary}});
+      } else {
+        std::cout << s.name << "\t" << s.title << "\n";
+      }
+    }
+  } else if (what == "modules") {
+    for (const ModuleDescriptor* m : protocols::AllModules()) {
+      if (format == "json") {
+        nlohmann::json opts = nlohmann::json::array();
+        for (const auto& o : m->options) {
+          opts.push_back({{"name", o.name},
+                          {"type", OptionTypeName(o.type)},
+                          {"required", o.required},
+                          {"default", o.default_value},
+                          {"doc", o.doc}});
+        }
+        nlohmann::json facts = nlohmann::json::array();
+        for (const auto& f : m->facts) facts.push_back({{"name", f.name}, {"doc", f.doc}});
+        j.push_back({{"name", m->name}, {"summary", m->summary}, {"description", m->description},
+                     {"options", opts}, {"facts", facts}});
+      } else {
+        std::cout << m->name << "\t" << m->summary << "\n";
+        for (const auto& o : m->options) {
+          std::cout << "    option " << o.name << " (" << OptionTypeName(o.type)
+                    << (o.required ? ", required" : "")
+                    << (o.default_value.empty() ? "" : ", default " + std::string(o.default_value))
+                    << "): " << o.doc << "\n";
+        }
+        for (const auto& f : m->facts) std::cout << "    fact   " << f.name << ": " << f.doc << "\n";
+      }
+    }
+  } else if (what == "checks") {
+    for (const FindingInfo* f : protocols::FullCatalogue().all()) {
+      if (format == "json") {
+        j.push_back({{"id", f->id},
+                     {"severity", SeverityName(f->severity)},
+                     {"title", f->title},
+                     {"explanation", f->explanation},
+                     {"remediation", f->remediation},
+                     {"reference", f->reference}});
+      } else {
+        std::cout << f->id << "\t" << SeverityName(f->severity) << "\t" << f->title << "\n";
+      }
+    }
+  } else {
+    throw UsageError{"list what? scenarios, modules or checks (got '" + what + "')"};
+  }
+  if (format == "json") std::cout << j.dump(2) << "\n";
+  return kExitOk;
+}
+
+int DescribeVerb(int argc, char** argv) {
+  std::string name;
+  po::options_description d("Options");
+  d.add_options()("scenario", po::value(&name)->value_name("SCENARIO"), "scenario name or file");
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::variables_map vm;
+  if (!Parse(argc, argv, d, pos, vm, "Usage: cxa describe SCENARIO",
+             "\nPrints the scenario's inputs, its steps in order and each step's trust policy.\n")) {
+    return kExitOk;
+  }
+  if (name.empty()) throw UsageError{"which scenario? (cxa list scenarios)"};
+  auto s = LoadScenarioFile(ResolveScenarioPath(name), protocols::AllModules());
+  if (!s) throw UsageError{s.error()};
+  std::cout << s->name << " — " << s->title << "\n";
+  if (!s->summary.empty()) std::cout << "\n" << s->summary << "\n";
+  std::cout << "\nInputs (--input NAME=VALUE):\n";
+  for (const auto& in : s->inputs) {
+    std::cout << "  " << in.name << " (" << OptionTypeName(in.type)
+              << (in.required ? ", required" : "")
+              << (in.default_value.empty() ? "" : ", default " + in.default_value) << ")\n";
+    if (!in.doc.empty()) std::cout << "      " << in.doc << "\n";
+  }
+  std::cout << "\nSteps:\n";
+  int n = 1;
+  for (const auto& st : s->steps) {
+    const ModuleDescriptor* m = protocols::FindModule(st.module);
+    std::cout << "  " << n++ << ". " << st.id << " — " << st.title << "\n"
+              << "      module " << st.module << ": " << m->description << "\n"
+              << "      trust: "
+              << (st.strict_trust ? "strict-public (cannot be relaxed by --ignore-trust or --ca-file)"
+                                  : "the operator's policy (strict-public unless --ca-file or "
+                                    "--ignore-trust)")
+              << "\n";
+    for (const auto& [k, v] : st.options) std::cout << "      " << k << " = " << v << "\n";
+    if (!st.needs.empty()) {
+      std::cout << "      needs:";
+      for (const auto& x : st.needs) std::cout << " " << x;
+      std::cout << "\n";
+    }
+  }
+  return kExitOk;
+}
+
+int ExplainVerb(int argc, char** argv) {
+  std::string id;
+  po::options_description d("Options");
+  d.add_options()("id", po::value(&id)->value_name("FINDING-ID"), "finding ID");
+  po::positional_options_description pos;
+  pos.add("id", 1);
+  po::variables_map vm;
+  if (!Parse(argc, argv, d, pos, vm, "Usage: cxa explain FINDING-ID",
+             "\nExample: cxa explain cert.chain.missing_intermediate\n")) {
+    return kExitOk;
+  }
+  if (id.empty()) throw UsageError{"which finding? (cxa list checks)"};
+  const FindingInfo* f = protocols::FullCatalogue().Find(id);
+  if (f == nullptr) throw UsageError{"no finding '" + id + "' (cxa list checks lists them)"};
+  std::cout << report::RenderExplanation(*f);
+  return kExitOk;
+}
+
+}  // namespace cxa::cli

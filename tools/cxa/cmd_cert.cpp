@@ -1,0 +1,181 @@
+// cxa cert: evaluate a chain offline (--chain) or grab one live (--connect) and evaluate it.
+#include <arpa/inet.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cert/cert_evaluator.h"
+#include "cli.h"
+#include "core/time_util.h"
+#include "transport/connection_report.h"
+
+namespace cxa::cli {
+namespace {
+
+const char* kUsage =
+    "Usage: cxa cert --chain FILE [--host NAME | --ip ADDR] [options]\n"
+    "       cxa cert --connect HOST[:PORT] [--servername NAME] [options]\n"
+    "\n"
+    "Explains exactly what is wrong (or right) with a certificate chain: the same evaluator as\n"
+    "every scenario step. --chain reads PEM (leaf first, as a server sends it; text around the\n"
+    "blocks is ignored) or one DER certificate.";
+
+const char* kFooter =
+    "\nExamples:\n"
+    "  cxa cert --chain server-chain.pem --host mail.contoso.com\n"
+    "  cxa cert --chain leaf.pem --untrusted intermediate.pem --host mail.contoso.com\n"
+    "  cxa cert --connect sts.contoso.com --resolve sts.contoso.com:443:203.0.113.7\n"
+    "\nExit status: 0 trusted without errors, 1 error findings, 2 bad input.\n";
+
+std::string ReadFile(const std::string& path, const char* what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError{std::string(what) + ": cannot read " + path};
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (ss.str().size() > 16u * 1024 * 1024) throw UsageError{std::string(what) + ": " + path + " is too large"};
+  return ss.str();
+}
+
+std::vector<cert::Der> ReadChain(const std::string& path, const char* what) {
+  auto ders = cert::SplitPem(ReadFile(path, what));
+  if (!ders) throw UsageError{std::string(what) + ": " + path + ": " + ders.error()};
+  return *ders;
+}
+
+bool IsIp(const std::string& s) {
+  unsigned char b[16];
+  return inet_pton(AF_INET, s.c_str(), b) == 1 || inet_pton(AF_INET6, s.c_str(), b) == 1;
+}
+
+}  // namespace
+
+int CertVerb(int argc, char** argv) {
+  CommonOptions common;
+  std::string chain_file, connect, host, ip, servername, policy_name;
+  std::vector<std::string> untrusted;
+  po::options_description d("Options");
+  d.add_options()
+      ("chain", po::value(&chain_file)->value_name("FILE"), "the chain as the server sends it")
+      ("connect", po::value(&connect)->value_name("HOST[:PORT]"),
+       "grab the chain from a live server (port 443 by default)")
+      ("servername", po::value(&servername)->value_name("NAME"),
+       "with --connect to an IP address: the SNI name to send and to check")
+      ("host", po::value(&host)->value_name("NAME"), "the DNS name the certificate must cover")
+      ("ip", po::value(&ip)->value_name("ADDR"), "the IP address the certificate must cover")
+      ("untrusted", po::value(&untrusted)->value_name("FILE")->composing(),
+       "extra intermediates (PEM) that the server did not send, e.g. from the AIA URL")
+      ("policy", po::value(&policy_name)->value_name("POLICY"),
+       "strict-public, public+custom or report-only (default: from --ca-file / --ignore-trust)");
+  AddTrustOptions(d, common);
+  AddNetworkOptions(d, common);
+  AddOutputOptions(d, common, "report format: text or json");
+  po::positional_options_description pos;
+  po::variables_map vm;
+  if (!Parse(argc, argv, d, pos, vm, kUsage, kFooter)) return kExitOk;
+  if (chain_file.empty() == connect.empty()) throw UsageError{"give exactly one of --chain or --connect"};
+  if (!host.empty() && !ip.empty()) throw UsageError{"give --host or --ip, not both"};
+  if (!ip.empty() && !IsIp(ip)) throw UsageError{"--ip: '" + ip + "' is not an IP address"};
+  if (common.format != "text" && common.format != "json") throw UsageError{"--format must be text or json"};
+  std::optional<cert::TrustMode> forced;
+  if (!policy_name.empty()) {
+    forced = cert::ParseTrustMode(policy_name);
+    if (!forced) throw UsageError{"--policy must be strict-public, public+custom or report-only"};
+  }
+  cert::TrustPolicy policy = BuildPolicy(common, forced);
+  cert::CertEvaluator evaluator;
+  cert::CertInput in;
+  in.time = VerificationTime(common);
+  in.host = !ip.empty() ? ip : host;
+  for (const auto& f : untrusted) {
+    for (auto& der : ReadChain(f, "--untrusted")) in.extra_intermediates.push_back(std::move(der));
+  }
+
+  RunReport report;
+  report.tool_version = Version();
+  report.scenario = "cert";
+  report.scenario_title = "Certificate chain evaluation";
+  report.started_at = FormatTime(std::time(nullptr));
+  StepResult step;
+  step.step_id = "certificate";
+  step.module = "cert";
+  step.trust_policy = policy.Describe();
+
+  if (!chain_file.empty()) {
+    report.mode = "offline";
+    in.chain = ReadChain(chain_file, "--chain");
+    report.inputs.emplace_back("chain", chain_file);
+    step.title = "Certificate chain from " + chain_file;
+    step.stage = Stage::kCertificate;
+  } else {
+    report.mode = "live";
+    std::string h = connect, port = "443";
+    if (h.starts_with('[')) {
+      size_t close = h.find(']');
+      if (close == std::string::npos) throw UsageError{"--connect: bad address '" + connect + "'"};
+      if (close + 1 < h.size() && h[close + 1] == ':') port = h.substr(close + 2);
+      h = h.substr(1, close - 1);
+    } else if (std::count(h.begin(), h.end(), ':') == 1) {
+      port = h.substr(h.find(':') + 1);
+      h = h.substr(0, h.find(':'));
+    }
+    if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos ||
+        port.size() > 5 || std::stoi(port) < 1 || std::stoi(port) > 65535) {
+      throw UsageError{"--connect: bad port in '" + connect + "'"};
+    }
+    TransportOptions topts = BuildTransportOptions(common);
+    std::string url_host = h;
+    if (!servername.empty()) {
+      if (!IsIp(h)) throw UsageError{"--servername needs --connect with an IP address"};
+      topts.resolve.push_back(servername + ":" + port + ":" + h);
+      url_host = servername;
+    }
+    if (in.host.empty()) in.host = url_host;
+    CurlTransport transport(topts, evaluator);
+    // Grab the chain without enforcing: the verdict comes from the offline evaluation below.
+    cert::TrustPolicy grab = policy;
+    grab.mode = cert::TrustMode::kReportOnly;
+    HttpRequest req;
+    req.url = "https://" + (url_host.find(':') != std::string::npos ? "[" + url_host + "]" : url_host) +
+              ":" + port + "/";
+    req.connect_only = true;
+    req.trust = &grab;
+    req.cert_name = in.host;
+    req.verify_time = in.time;
+    req.timeouts = BuildTimeouts(common);
+    HttpExchange ex = transport.Perform(req);
+    report.inputs.emplace_back("connect", connect);
+    step.title = "Certificate chain of " + url_host + ":" + port;
+    StepResult conn;
+    ReportConnection(ex, in.time, conn);
+    step.facts = conn.facts;
+    step.timings = conn.timings;
+    if (!ex.tls || ex.tls->chain.empty()) {
+      step.stage = conn.stage;
+      for (auto& f : conn.findings) {
+        if (f.id.rfind("cert.", 0) != 0) step.findings.push_back(f);
+      }
+      step.DeriveOutcome();
+      report.steps.push_back(step);
+      Emit(report, common);
+      return report.ExitCode();
+    }
+    in.chain = ex.tls->chain;
+    step.stage = Stage::kCertificate;
+    for (auto& f : conn.findings) {
+      if (f.id.rfind("tls.", 0) == 0) step.findings.push_back(f);
+    }
+  }
+  if (!in.host.empty()) report.inputs.emplace_back(!ip.empty() ? "ip" : "host", in.host);
+
+  cert::CertReport cr = evaluator.Evaluate(in, policy);
+  step.certificate = cr.summary;
+  for (auto& f : cr.findings) step.findings.push_back(f);
+  step.facts["certificate_trusted"] = cr.trusted ? "true" : "false";
+  step.DeriveOutcome();
+  report.steps.push_back(step);
+  Emit(report, common);
+  return report.ExitCode();
+}
+
+}  // namespace cxa::cli
