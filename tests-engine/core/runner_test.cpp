@@ -1,0 +1,96 @@
+#include "core/runner.h"
+
+#include <catch2/catch.hpp>
+
+#include "protocols/registry.h"
+#include "testing/scripted_transport.h"
+
+using namespace cxa;
+
+namespace {
+
+struct Recorder : RunObserver {
+  std::vector<std::string> events;
+  void OnStepStart(const StepDecl& s, const std::string&) override { events.push_back("start " + s.id); }
+  void OnStepEnd(const StepResult& r) override {
+    events.push_back("end " + r.step_id + " " + std::string(OutcomeName(r.outcome)));
+  }
+};
+
+cert::TrustPolicy EmptyPolicy() {
+  cert::TrustPolicy p;
+  p.public_roots = cert::TrustStore::Empty();
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("the runner passes facts, skips steps whose facts are missing, and records progress",
+          "[unit][runner]") {
+  auto sc = LoadScenarioText(R"(<scenario name="s">
+    <input name="host" required="true"/>
+    <step id="a" module="tls"><option name="host" value="${input.host}"/></step>
+    <step id="b" module="tls"><option name="host" value="${a.address}"/></step>
+    <step id="c" module="tls" needs="a"><option name="host" value="x"/></step>
+  </scenario>)",
+                             "s.xml", protocols::AllModules());
+  REQUIRE(sc.ok());
+  testing::ScriptedTransport transport;  // every connection is refused
+  cert::CertEvaluator evaluator;
+  Runner runner(protocols::AllModules(), transport, evaluator);
+  Recorder rec;
+  RunSettings settings{EmptyPolicy(), 0, {}};
+  RunReport r = runner.Run(*sc, {{"host", "h.test"}}, settings, &rec);
+  REQUIRE(r.steps.size() == 3);
+  CHECK(r.steps[0].outcome == Outcome::kFailed);
+  CHECK(r.steps[0].stage == Stage::kConnect);
+  CHECK(r.steps[0].findings.at(0).id == "net.connect.refused");
+  CHECK(r.steps[1].outcome == Outcome::kSkipped);
+  CHECK_THAT(r.steps[1].skip_reason, Catch::Contains("a.address"));
+  CHECK(r.steps[2].outcome == Outcome::kSkipped);
+  CHECK(transport.requests.size() == 1);
+  CHECK(transport.requests[0].url == "https://h.test:443/");
+  CHECK(r.ExitCode() == 1);
+  CHECK(rec.events == std::vector<std::string>{"start a", "end a failed", "start b",
+                                               "end b skipped", "start c", "end c skipped"});
+}
+
+TEST_CASE("a step that demands strict trust ignores the operator's relaxation", "[unit][runner]") {
+  auto sc = LoadScenarioText(R"(<scenario name="s">
+    <step id="a" module="tls" trust="strict-public"><option name="host" value="h"/></step>
+    <step id="b" module="tls"><option name="host" value="h"/></step>
+  </scenario>)",
+                             "s.xml", protocols::AllModules());
+  REQUIRE(sc.ok());
+  testing::ScriptedTransport transport;
+  std::vector<cert::TrustMode> modes;
+  transport.handler = [&](const HttpRequest& req) {
+    modes.push_back(req.trust->mode);
+    HttpExchange ex;
+    ex.error = TransportError{Stage::kConnect, "net.connect.refused", "x"};
+    return ex;
+  };
+  cert::CertEvaluator evaluator;
+  Runner runner(protocols::AllModules(), transport, evaluator);
+  RunSettings settings{EmptyPolicy(), 0, {}};
+  settings.operator_policy.mode = cert::TrustMode::kReportOnly;
+  RunReport r = runner.Run(*sc, {}, settings, nullptr);
+  REQUIRE(modes.size() == 2);
+  CHECK(modes[0] == cert::TrustMode::kStrictPublic);
+  CHECK(modes[1] == cert::TrustMode::kReportOnly);
+  CHECK_THAT(r.steps[0].trust_policy, Catch::Contains("refused"));
+}
+
+TEST_CASE("an exception inside a step becomes an internal error, exit 3", "[unit][runner]") {
+  auto sc = LoadScenarioText(R"(<scenario name="s"><step id="a" module="tls"><option name="host" value="h"/></step></scenario>)",
+                             "s.xml", protocols::AllModules());
+  REQUIRE(sc.ok());
+  testing::ScriptedTransport transport;
+  transport.handler = [](const HttpRequest&) -> HttpExchange { throw std::runtime_error("boom"); };
+  cert::CertEvaluator evaluator;
+  Runner runner(protocols::AllModules(), transport, evaluator);
+  RunReport r = runner.Run(*sc, {}, RunSettings{EmptyPolicy(), 0, {}}, nullptr);
+  CHECK(r.steps[0].outcome == Outcome::kError);
+  CHECK(r.steps[0].findings.at(0).id == "internal.step.exception");
+  CHECK(r.ExitCode() == 3);
+}
