@@ -1,0 +1,246 @@
+// fixture-server: a loopback TLS server that presents the test PKI, for end-to-end tests and the
+// demo. It never listens on anything but loopback.
+//
+//   fixture-server --pki DIR --config FILE [--bind 127.0.0.1] [--bind ::1]
+//
+// The config (fixtures/servers/*.xml) lists sites: a name, the PKI case whose chain.pem/key.pem
+// it presents, the host names it answers for (SNI), an optional shared listener, and the HTTP
+// answer it gives. Each listener gets one port (the same on every bound address); sites that
+// share a listener are chosen by SNI. When ready it prints one line per site,
+//   SITE <name> <port> <host>
+// then `READY`, and serves until SIGTERM/SIGINT.
+#include <utility>  // before Boost.Asio: its awaitable.hpp needs std::exchange
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <csignal>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <pugixml.hpp>
+#include <string>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace ssl = boost::asio::ssl;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+struct Site {
+  std::string name;
+  std::string pki;
+  std::vector<std::string> hosts;
+  std::string listener;
+  int status = 200;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::unique_ptr<ssl::context> ctx;
+};
+
+struct Listener {
+  std::string name;
+  std::vector<Site*> sites;  // first = default when SNI matches nothing
+  unsigned short port = 0;
+};
+
+int Die(const std::string& msg) {
+  std::cerr << "fixture-server: " << msg << "\n";
+  return 2;
+}
+
+Site* SiteForSni(Listener& l, const char* sni) {
+  if (sni != nullptr) {
+    for (Site* s : l.sites) {
+      for (const auto& h : s->hosts) {
+        if (strcasecmp(h.c_str(), sni) == 0) return s;
+      }
+    }
+  }
+  return l.sites.front();
+}
+
+// Boost.Asio keeps its own pointer in SSL app data: the chosen site lives in our own slot.
+int SiteIndex() {
+  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+int OnServerName(SSL* ssl, int*, void* arg) {
+  auto* l = static_cast<Listener*>(arg);
+  Site* s = SiteForSni(*l, SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name));
+  SSL_set_SSL_CTX(ssl, s->ctx->native_handle());
+  SSL_set_ex_data(ssl, SiteIndex(), s);
+  return SSL_TLSEXT_ERR_OK;
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Listener& listener)
+      : stream_(std::move(socket), *listener.sites.front()->ctx), listener_(listener) {}
+
+  void Start() {
+    SSL_set_ex_data(stream_.native_handle(), SiteIndex(), listener_.sites.front());
+    stream_.async_handshake(ssl::stream_base::server,
+                            [self = shared_from_this()](beast::error_code ec) {
+                              if (!ec) self->Read();
+                            });
+  }
+
+ private:
+  void Read() {
+    request_ = {};
+    http::async_read(stream_, buffer_, request_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       if (!ec) self->Respond();
+                     });
+  }
+
+  void Respond() {
+    auto* site = static_cast<Site*>(SSL_get_ex_data(stream_.native_handle(), SiteIndex()));
+    auto res = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(site->status), request_.version());
+    res->set(http::field::server, "cxa-fixture-server");
+    res->set(http::field::content_type, "text/html; charset=utf-8");
+    for (const auto& [k, v] : site->headers) res->set(k, v);
+    res->body() = site->body.empty() ? "<html><body>cxa fixture site " + site->name + "</body></html>\n"
+                                     : site->body;
+    res->keep_alive(false);
+    res->prepare_payload();
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res](beast::error_code, size_t) {
+                        beast::error_code ignored;
+                        self->stream_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
+                      });
+  }
+
+  ssl::stream<tcp::socket> stream_;
+  Listener& listener_;
+  beast::flat_buffer buffer_;
+  http::request<http::string_body> request_;
+};
+
+void Accept(tcp::acceptor& acceptor, Listener& listener) {
+  acceptor.async_accept([&acceptor, &listener](beast::error_code ec, tcp::socket socket) {
+    if (!ec) std::make_shared<Session>(std::move(socket), listener)->Start();
+    if (ec != asio::error::operation_aborted) Accept(acceptor, listener);
+  });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string pki, config;
+  std::vector<std::string> binds;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (a == "--pki") {
+      pki = next();
+    } else if (a == "--config") {
+      config = next();
+    } else if (a == "--bind") {
+      binds.push_back(next());
+    } else if (a == "-h" || a == "--help") {
+      std::cout << "usage: fixture-server --pki DIR --config FILE [--bind ADDR ...]\n";
+      return 0;
+    } else {
+      return Die("unknown argument " + a);
+    }
+  }
+  if (pki.empty() || config.empty()) return Die("--pki and --config are required");
+  if (binds.empty()) binds = {"127.0.0.1", "::1"};
+
+  pugi::xml_document doc;
+  if (auto r = doc.load_file(config.c_str()); !r) return Die(config + ": " + r.description());
+  std::vector<std::unique_ptr<Site>> sites;
+  std::map<std::string, Listener> listeners;
+  std::vector<std::string> order;
+  for (pugi::xml_node n : doc.document_element().children("site")) {
+    auto s = std::make_unique<Site>();
+    s->name = n.attribute("name").value();
+    s->pki = n.attribute("pki").value();
+    std::string hosts = n.attribute("host").value();
+    for (size_t p = 0; p < hosts.size();) {
+      size_t sp = hosts.find(' ', p);
+      std::string h = hosts.substr(p, sp == std::string::npos ? std::string::npos : sp - p);
+      if (!h.empty()) s->hosts.push_back(h);
+      p = sp == std::string::npos ? hosts.size() : sp + 1;
+    }
+    s->listener = n.attribute("listener").as_string(s->name.c_str());
+    s->status = n.attribute("status").as_int(200);
+    s->body = n.child_value("body");
+    for (pugi::xml_node h : n.children("header")) {
+      s->headers.emplace_back(h.attribute("name").value(), h.attribute("value").value());
+    }
+    if (s->name.empty() || s->pki.empty()) return Die(config + ": every <site> needs name and pki");
+    s->ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
+    s->ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                        ssl::context::no_sslv3);
+    std::string dir = pki + "/" + s->pki;
+    boost::system::error_code ec;
+    s->ctx->use_certificate_chain_file(dir + "/chain.pem", ec);
+    if (ec) {
+      // A chain.pem whose extra blocks are not certificates (the malformed case): leaf only.
+      s->ctx->use_certificate_file(dir + "/chain.pem", ssl::context::pem, ec);
+      if (ec) return Die(dir + "/chain.pem: " + ec.message());
+    }
+    s->ctx->use_private_key_file(dir + "/key.pem", ssl::context::pem, ec);
+    if (ec) return Die(dir + "/key.pem: " + ec.message());
+    SSL_CTX_set_security_level(s->ctx->native_handle(), 0);  // serve weak test chains too
+    Listener& l = listeners[s->listener];
+    if (l.sites.empty()) order.push_back(s->listener);
+    l.name = s->listener;
+    l.sites.push_back(s.get());
+    sites.push_back(std::move(s));
+  }
+  if (sites.empty()) return Die(config + ": no <site>");
+
+  signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not kill the server
+  asio::io_context io;
+  std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
+  for (const auto& name : order) {
+    Listener& l = listeners[name];
+    for (Site* s : l.sites) {
+      SSL_CTX_set_tlsext_servername_callback(s->ctx->native_handle(), OnServerName);
+      SSL_CTX_set_tlsext_servername_arg(s->ctx->native_handle(), &l);
+    }
+    for (const auto& b : binds) {
+      boost::system::error_code ec;
+      auto addr = asio::ip::make_address(b, ec);
+      if (ec || !addr.is_loopback()) return Die("refusing to bind a non-loopback address: " + b);
+      auto acc = std::make_unique<tcp::acceptor>(io);
+      tcp::endpoint ep(addr, l.port);
+      acc->open(ep.protocol(), ec);
+      if (ec) continue;  // e.g. no IPv6 on this machine
+      if (addr.is_v6()) acc->set_option(asio::ip::v6_only(true), ec);
+      acc->set_option(asio::socket_base::reuse_address(true), ec);
+      acc->bind(ep, ec);
+      if (ec) {
+        if (l.port == 0) return Die("cannot bind " + b + ": " + ec.message());
+        continue;  // the port is taken on this address family: serve on the others
+      }
+      acc->listen(asio::socket_base::max_listen_connections, ec);
+      if (l.port == 0) l.port = acc->local_endpoint().port();
+      Accept(*acc, l);
+      acceptors.push_back(std::move(acc));
+    }
+  }
+  for (const auto& s : sites) {
+    std::cout << "SITE " << s->name << " " << listeners[s->listener].port << " "
+              << (s->hosts.empty() ? "-" : s->hosts.front()) << "\n";
+  }
+  std::cout << "READY" << std::endl;
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](beast::error_code, int) { io.stop(); });
+  io.run();
+  return 0;
+}
