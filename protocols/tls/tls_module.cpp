@@ -30,6 +30,7 @@ constexpr FactSpec kFacts[] = {
     {"certificate_subject", "subject of the server certificate"},
     {"certificate_not_after", "expiry of the server certificate (RFC 3339)"},
     {"certificate_days_left", "days until the server certificate expires"},
+    {"aia_fetched", "issuer URLs fetched to complete the chain (AIA caIssuers)"},
 };
 
 class TlsStep : public Step {
@@ -48,8 +49,13 @@ class TlsStep : public Step {
     req.verify_time = ctx.now;
     req.timeouts = ctx.timeouts;
     HttpExchange ex = ctx.transport.Perform(req);
+    auto fetched = CompleteChainViaAia(ex, ctx.transport, ctx.evaluator, ctx.trust, ctx.aia);
     StepResult result;
     ReportConnection(ex, ctx.now, result);
+    for (const auto& f : fetched) {
+      std::string& list = result.facts["aia_fetched"];
+      list += (list.empty() ? "" : " ") + f.request.url;
+    }
     return result;
   }
 

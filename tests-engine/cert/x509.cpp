@@ -285,3 +285,38 @@ bool DnsNameMatches(std::string_view pattern, std::string_view host) {
 }
 
 }  // namespace cxa::cert
+
+#include <openssl/pkcs7.h>
+
+namespace cxa::cert {
+
+std::vector<Der> ParseIssuerResponse(std::string_view bytes) {
+  std::vector<Der> out;
+  Der raw(bytes.begin(), bytes.end());
+  if (ParseDer(raw)) {
+    out.push_back(std::move(raw));
+    return out;
+  }
+  auto from_pkcs7 = [&](PKCS7* p7) {
+    if (p7 == nullptr) return;
+    STACK_OF(X509)* certs = nullptr;
+    if (PKCS7_type_is_signed(p7) && p7->d.sign != nullptr) certs = p7->d.sign->cert;
+    for (int i = 0; certs != nullptr && i < sk_X509_num(certs); ++i) {
+      out.push_back(ToDer(sk_X509_value(certs, i)));
+    }
+    PKCS7_free(p7);
+  };
+  const unsigned char* p = raw.data();
+  from_pkcs7(d2i_PKCS7(nullptr, &p, static_cast<long>(raw.size())));
+  if (out.empty() && bytes.find("-----BEGIN PKCS7") != std::string_view::npos) {
+    std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
+    from_pkcs7(PEM_read_bio_PKCS7(bio.get(), nullptr, nullptr, nullptr));
+  }
+  if (out.empty()) {
+    if (auto pem = SplitPem(bytes, 16)) out = *pem;
+  }
+  ERR_clear_error();
+  return out;
+}
+
+}  // namespace cxa::cert

@@ -54,3 +54,11 @@ CertificateInfo Describe(X509* cert);
 bool DnsNameMatches(std::string_view pattern, std::string_view host);
 
 }  // namespace cxa::cert
+
+namespace cxa::cert {
+
+// Certificates from an AIA caIssuers answer: DER, PKCS#7 (certs-only, DER or PEM) or PEM.
+// Returns an empty list when the bytes hold no certificate.
+std::vector<Der> ParseIssuerResponse(std::string_view bytes);
+
+}  // namespace cxa::cert

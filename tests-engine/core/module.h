@@ -15,6 +15,7 @@
 #include "core/finding.h"
 #include "core/result.h"
 #include "core/step_result.h"
+#include "transport/aia.h"
 #include "transport/http_transport.h"
 
 namespace cxa {
@@ -48,6 +49,7 @@ struct StepContext {
   const cert::TrustPolicy& trust;  // this step's effective policy
   std::time_t now;                 // verification time (pinned in replay and with --time)
   Timeouts timeouts;
+  AiaSettings aia;  // completing incomplete chains via AIA (live runs)
 };
 
 class Step {

@@ -87,8 +87,11 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
           result.outcome = Outcome::kError;
           result.findings.push_back(MakeFinding(kInternal[1], step.error()));
         } else {
-          StepContext ctx{inputs,   facts,  transport_, evaluator_, policy, settings.verify_time,
-                          settings.timeouts};
+          AiaSettings aia;
+          aia.enabled = settings.aia;
+          aia.timeouts = settings.timeouts;
+          StepContext ctx{inputs, facts,    transport_,        evaluator_, policy,
+                          settings.verify_time, settings.timeouts, aia};
           auto started = std::chrono::steady_clock::now();
           StepResult r = (*step)->Run(ctx);
           r.step_id = result.step_id;

@@ -25,6 +25,7 @@ struct RunSettings {
   cert::TrustPolicy operator_policy;
   std::time_t verify_time = 0;
   Timeouts timeouts;
+  bool aia = true;
 };
 
 // internal.* findings the runner emits.

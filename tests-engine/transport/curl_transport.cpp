@@ -340,6 +340,11 @@ HttpExchange CurlTransport::Perform(const HttpRequest& request) {
   std::unique_ptr<curl_slist, SlistFree> resolve;
   for (const auto& r : options_.resolve) resolve.reset(curl_slist_append(resolve.release(), r.c_str()));
   if (resolve) curl_easy_setopt(c, CURLOPT_RESOLVE, resolve.get());
+  std::unique_ptr<curl_slist, SlistFree> connect_to;
+  for (const auto& r : options_.connect_to) {
+    connect_to.reset(curl_slist_append(connect_to.release(), r.c_str()));
+  }
+  if (connect_to) curl_easy_setopt(c, CURLOPT_CONNECT_TO, connect_to.get());
   if (st.https) {
     // libcurl's own verification is off: the trust gate (OnSslContext) decides instead.
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);

@@ -34,6 +34,8 @@ struct CommonOptions {
   int expiry_warning_days = 30;
   std::string time;
   std::vector<std::string> resolve;
+  std::vector<std::string> connect_to;
+  bool no_aia = false;
   std::string proxy;
   double timeout_s = 10;
   bool ipv4 = false, ipv6 = false;

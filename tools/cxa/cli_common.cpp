@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -40,6 +41,12 @@ void AddNetworkOptions(po::options_description& d, CommonOptions& o) {
       ("resolve", po::value(&o.resolve)->value_name("HOST:PORT:ADDR")->composing(),
        "connect to ADDR for HOST:PORT without asking DNS; SNI, Host and the certificate name stay "
        "HOST (test a server before DNS points at it; repeatable)")
+      ("connect-to", po::value(&o.connect_to)->value_name("HOST:PORT:HOST2:PORT2")->composing(),
+       "send connections for HOST:PORT to HOST2:PORT2 instead, keeping the name (a load "
+       "balancer, a lab port; repeatable)")
+      ("no-aia", po::bool_switch(&o.no_aia),
+       "do not fetch missing issuers from the certificate's AIA URL (then an incomplete chain "
+       "cannot be told apart from a private root)")
       ("proxy", po::value(&o.proxy)->value_name("URL"), "HTTP proxy, e.g. http://proxy:3128")
       ("timeout", po::value(&o.timeout_s)->value_name("SECONDS")->default_value(10),
        "limit for each stage: connect, TLS handshake, first response byte (a whole exchange gets "
@@ -104,6 +111,12 @@ TransportOptions BuildTransportOptions(const CommonOptions& o) {
     if (auto e = CheckResolveEntry(r); !e.empty()) throw UsageError{"--resolve: " + e};
   }
   t.resolve = o.resolve;
+  for (const auto& c : o.connect_to) {
+    if (std::count(c.begin(), c.end(), ':') < 3) {
+      throw UsageError{"--connect-to expects HOST:PORT:HOST2:PORT2, got '" + c + "'"};
+    }
+  }
+  t.connect_to = o.connect_to;
   t.proxy = o.proxy;
   if (o.ipv4 && o.ipv6) throw UsageError{"-4 and -6 exclude each other"};
   t.ip_version = o.ipv4 ? 4 : o.ipv6 ? 6 : 0;

@@ -8,6 +8,7 @@
 #include "cert/cert_evaluator.h"
 #include "cli.h"
 #include "core/time_util.h"
+#include "transport/aia.h"
 #include "transport/connection_report.h"
 
 namespace cxa::cli {
@@ -161,6 +162,19 @@ int CertVerb(int argc, char** argv) {
       return report.ExitCode();
     }
     in.chain = ex.tls->chain;
+    // Missing intermediate or private root: follow the AIA URL as a live run would.
+    AiaSettings aia;
+    aia.enabled = !common.no_aia;
+    aia.timeouts = req.timeouts;
+    for (const auto& got : CompleteChainViaAia(ex, transport, evaluator, policy, aia)) {
+      step.facts["aia_fetched"] += (step.facts["aia_fetched"].empty() ? "" : " ") + got.request.url;
+      if (got.response && got.response->status == 200) {
+        for (auto& der : cert::ParseIssuerResponse(got.response->body)) {
+          in.extra_intermediates.push_back(std::move(der));
+        }
+      }
+    }
+    if (common.no_aia) in.aia_note = "AIA fetching is off (--no-aia)";
     step.stage = Stage::kCertificate;
     for (auto& f : conn.findings) {
       if (f.id.rfind("tls.", 0) == 0) step.findings.push_back(f);

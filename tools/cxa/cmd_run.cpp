@@ -89,6 +89,7 @@ int RunVerb(int argc, char** argv) {
   settings.operator_policy = BuildPolicy(common, std::nullopt);
   settings.verify_time = VerificationTime(common);
   settings.timeouts = BuildTimeouts(common);
+  settings.aia = !common.no_aia;
   cert::CertEvaluator evaluator;
   CurlTransport transport(BuildTransportOptions(common), evaluator);
   Runner runner(protocols::AllModules(), transport, evaluator);

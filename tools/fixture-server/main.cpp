@@ -12,6 +12,7 @@
 #include <utility>  // before Boost.Asio: its awaitable.hpp needs std::exchange
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 
 #include <boost/asio.hpp>
@@ -36,6 +37,8 @@ namespace {
 
 struct Site {
   std::string name;
+  bool plain = false;  // plain HTTP: serves <files>/NAME.pem as DER at /NAME.cer (AIA)
+  std::string files;
   std::string pki;
   std::vector<std::string> hosts;
   std::string listener;
@@ -127,9 +130,60 @@ class Session : public std::enable_shared_from_this<Session> {
   http::request<http::string_body> request_;
 };
 
+// Plain HTTP: certificates for AIA caIssuers URLs, /NAME.cer -> DER of <files>/NAME.pem.
+class PlainSession : public std::enable_shared_from_this<PlainSession> {
+ public:
+  PlainSession(tcp::socket socket, Site& site) : socket_(std::move(socket)), site_(site) {}
+
+  void Start() {
+    http::async_read(socket_, buffer_, request_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       if (!ec) self->Respond();
+                     });
+  }
+
+ private:
+  void Respond() {
+    auto res = std::make_shared<http::response<http::string_body>>(http::status::not_found,
+                                                                   request_.version());
+    std::string target(request_.target());
+    std::string name = target.size() > 5 && target.ends_with(".cer") ? target.substr(1, target.size() - 5) : "";
+    if (!name.empty() && name.find('/') == std::string::npos && name.find("..") == std::string::npos) {
+      if (FILE* f = std::fopen((site_.files + "/" + name + ".pem").c_str(), "r")) {
+        X509* x = PEM_read_X509(f, nullptr, nullptr, nullptr);
+        std::fclose(f);
+        unsigned char* der = nullptr;
+        int len = x ? i2d_X509(x, &der) : -1;
+        if (len > 0) {
+          res->result(http::status::ok);
+          res->set(http::field::content_type, "application/pkix-cert");
+          res->body().assign(reinterpret_cast<char*>(der), static_cast<size_t>(len));
+          OPENSSL_free(der);
+        }
+        X509_free(x);
+      }
+    }
+    res->keep_alive(false);
+    res->prepare_payload();
+    http::async_write(socket_, *res, [self = shared_from_this(), res](beast::error_code, size_t) {
+      beast::error_code ignored;
+      self->socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    });
+  }
+
+  tcp::socket socket_;
+  Site& site_;
+  beast::flat_buffer buffer_;
+  http::request<http::string_body> request_;
+};
+
 void Accept(tcp::acceptor& acceptor, Listener& listener) {
   acceptor.async_accept([&acceptor, &listener](beast::error_code ec, tcp::socket socket) {
-    if (!ec) std::make_shared<Session>(std::move(socket), listener)->Start();
+    if (!ec && listener.sites.front()->plain) {
+      std::make_shared<PlainSession>(std::move(socket), *listener.sites.front())->Start();
+    } else if (!ec) {
+      std::make_shared<Session>(std::move(socket), listener)->Start();
+    }
     if (ec != asio::error::operation_aborted) Accept(acceptor, listener);
   });
 }
@@ -180,6 +234,17 @@ int main(int argc, char** argv) {
     for (pugi::xml_node h : n.children("header")) {
       s->headers.emplace_back(h.attribute("name").value(), h.attribute("value").value());
     }
+    s->plain = n.attribute("plain").as_bool(false);
+    if (s->plain) {
+      s->files = pki + "/" + n.attribute("files").as_string("ca");
+      if (s->name.empty()) return Die(config + ": every <site> needs a name");
+      Listener& l = listeners[s->listener];
+      if (l.sites.empty()) order.push_back(s->listener);
+      l.name = s->listener;
+      l.sites.push_back(s.get());
+      sites.push_back(std::move(s));
+      continue;
+    }
     if (s->name.empty() || s->pki.empty()) return Die(config + ": every <site> needs name and pki");
     s->ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
     s->ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
@@ -209,6 +274,7 @@ int main(int argc, char** argv) {
   for (const auto& name : order) {
     Listener& l = listeners[name];
     for (Site* s : l.sites) {
+      if (s->plain) continue;
       SSL_CTX_set_tlsext_servername_callback(s->ctx->native_handle(), OnServerName);
       SSL_CTX_set_tlsext_servername_arg(s->ctx->native_handle(), &l);
     }

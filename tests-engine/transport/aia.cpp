@@ -1,0 +1,76 @@
+#include "transport/aia.h"
+
+#include <algorithm>
+
+namespace cxa {
+namespace {
+
+bool Incomplete(const cert::CertReport& r) {
+  return std::any_of(r.findings.begin(), r.findings.end(),
+                     [](const Finding& f) { return f.id == "cert.chain.incomplete"; });
+}
+
+std::string TopAiaUrl(const cert::CertReport& r) {
+  std::string url;
+  for (const auto& c : r.summary.certificates) {
+    if (c.on_path) url = c.aia_ca_issuers;  // the last certificate on the path
+  }
+  return url;
+}
+
+}  // namespace
+
+std::vector<HttpExchange> CompleteChainViaAia(HttpExchange& ex, HttpTransport& transport,
+                                              const cert::CertEvaluator& evaluator,
+                                              const cert::TrustPolicy& policy,
+                                              const AiaSettings& settings) {
+  std::vector<HttpExchange> fetched;
+  if (!ex.tls || !ex.tls->report || ex.tls->chain.empty()) return fetched;
+  cert::CertReport report = *ex.tls->report;
+  cert::CertInput in;
+  in.chain = ex.tls->chain;
+  in.host = ex.request.cert_name;
+  in.time = ex.request.verify_time;
+  std::vector<std::string> seen;
+  for (int hop = 0; hop < settings.max_hops && Incomplete(report); ++hop) {
+    std::string url = TopAiaUrl(report);
+    if (url.empty()) break;
+    if (!settings.enabled) {
+      in.aia_note = "AIA fetching is off (--no-aia)";
+    } else if (url.rfind("http://", 0) != 0) {
+      in.aia_note = "only http:// AIA URLs are fetched (" + url + ")";
+    } else if (std::find(seen.begin(), seen.end(), url) != seen.end()) {
+      in.aia_note = "the AIA URLs loop";
+    } else {
+      seen.push_back(url);
+      HttpRequest req;
+      req.url = url;
+      req.timeouts = settings.timeouts;
+      req.limits.max_body_bytes = settings.max_bytes;
+      req.verify_time = ex.request.verify_time;
+      HttpExchange got = transport.Perform(req);
+      std::vector<cert::Der> certs;
+      if (got.error) {
+        in.aia_note = "fetching " + url + " failed: " + got.error->message;
+      } else if (!got.response || got.response->status != 200) {
+        in.aia_note = "fetching " + url + " answered HTTP " +
+                      std::to_string(got.response ? got.response->status : 0);
+      } else {
+        certs = cert::ParseIssuerResponse(got.response->body);
+        if (certs.empty()) in.aia_note = url + " did not return a certificate";
+      }
+      fetched.push_back(std::move(got));
+      if (!certs.empty()) {
+        for (auto& c : certs) in.extra_intermediates.push_back(std::move(c));
+        report = evaluator.Evaluate(in, policy);
+        continue;
+      }
+    }
+    report = evaluator.Evaluate(in, policy);
+    break;
+  }
+  ex.tls->report = std::move(report);
+  return fetched;
+}
+
+}  // namespace cxa

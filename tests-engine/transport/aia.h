@@ -1,0 +1,27 @@
+// Missing intermediate or private root? When the chain a server sent stops at a certificate
+// whose issuer is unknown, and that certificate names its issuer's URL (AIA caIssuers), fetch
+// the issuer (plain HTTP GET through the transport: bounded in size, time and hops) and evaluate
+// again with it as an extra intermediate. The evaluator then tells `missing_intermediate`
+// (a public root is reached) from `untrusted_root` (a private root is reached).
+#pragma once
+
+#include "cert/cert_evaluator.h"
+#include "transport/http_transport.h"
+
+namespace cxa {
+
+struct AiaSettings {
+  bool enabled = true;
+  int max_hops = 3;
+  size_t max_bytes = 64 * 1024;
+  Timeouts timeouts;
+};
+
+// Replaces exchange.tls->report with the AIA-informed evaluation when it helps; returns the
+// AIA exchanges it made (for reports and recordings).
+std::vector<HttpExchange> CompleteChainViaAia(HttpExchange& exchange, HttpTransport& transport,
+                                              const cert::CertEvaluator& evaluator,
+                                              const cert::TrustPolicy& policy,
+                                              const AiaSettings& settings);
+
+}  // namespace cxa
