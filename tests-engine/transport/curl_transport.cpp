@@ -32,6 +32,9 @@ struct State {
   bool headers_too_large = false;
   bool body_too_large = false;
   bool first_byte = false;
+  // When the TLS layer started, i.e. TCP was connected (libcurl 7.88 records its own connect
+  // time only once the whole connection, TLS included, is up).
+  std::optional<std::chrono::steady_clock::time_point> tls_started;
   enum class Abort { kNone, kTlsTimeout, kFirstByteTimeout } abort = Abort::kNone;
   HttpResponse response;
   bool have_status = false;
@@ -71,6 +74,7 @@ int VerifyChain(X509_STORE_CTX* ctx, void* arg) {
 
 CURLcode OnSslContext(CURL*, void* ssl_ctx, void* arg) {
   auto* ctx = static_cast<SSL_CTX*>(ssl_ctx);
+  static_cast<State*>(arg)->tls_started = std::chrono::steady_clock::now();
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
   SSL_CTX_set_cert_verify_callback(ctx, VerifyChain, arg);
   // Let old servers complete the handshake so that they are diagnosed (tls.protocol.too_old)
@@ -144,12 +148,11 @@ curl_off_t Info(CURL* easy, CURLINFO what) {
 int OnProgress(void* arg, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   auto* st = static_cast<State*>(arg);
   curl_off_t total = Info(st->easy, CURLINFO_TOTAL_TIME_T);
-  curl_off_t connected = Info(st->easy, CURLINFO_CONNECT_TIME_T);
   curl_off_t handshaken = Info(st->easy, CURLINFO_APPCONNECT_TIME_T);
   curl_off_t sent = Info(st->easy, CURLINFO_PRETRANSFER_TIME_T);
   const Timeouts& t = st->request->timeouts;
-  if (st->https && connected > 0 && handshaken == 0 &&
-      total - connected > static_cast<curl_off_t>(t.tls_ms) * 1000) {
+  if (st->https && st->tls_started && handshaken == 0 &&
+      std::chrono::steady_clock::now() - *st->tls_started > std::chrono::milliseconds(t.tls_ms)) {
     st->abort = State::Abort::kTlsTimeout;
     return 1;
   }
@@ -165,7 +168,7 @@ TransportError Classify(CURLcode rc, const State& st, const char* errbuf, bool p
   std::string msg = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
   CURL* easy = st.easy;
   bool resolved = Info(easy, CURLINFO_NAMELOOKUP_TIME_T) > 0;
-  bool connected = Info(easy, CURLINFO_CONNECT_TIME_T) > 0;
+  bool connected = Info(easy, CURLINFO_CONNECT_TIME_T) > 0 || st.tls_started.has_value();
   bool handshaken = Info(easy, CURLINFO_APPCONNECT_TIME_T) > 0;
   const std::string host_port = st.exchange->remote_address.empty()
                                     ? st.request->url
@@ -398,7 +401,7 @@ HttpExchange CurlTransport::Perform(const HttpRequest& request) {
                 {"total", ms(CURLINFO_TOTAL_TIME_T)}};
   if (!st.https) ex.timings.erase(ex.timings.begin() + 2);
 
-  bool connected = Info(c, CURLINFO_CONNECT_TIME_T) > 0 || rc == CURLE_OK;
+  bool connected = Info(c, CURLINFO_CONNECT_TIME_T) > 0 || rc == CURLE_OK || st.tls_started;
   bool handshaken = Info(c, CURLINFO_APPCONNECT_TIME_T) > 0 || (st.https && rc == CURLE_OK);
   ex.reached = !ex.remote_address.empty() ? Stage::kResolve : Stage::kNone;
   if (connected) ex.reached = Stage::kConnect;

@@ -1,0 +1,362 @@
+// End-to-end: the real cxa binary against loopback servers these tests start and stop
+// themselves (the fixture server, `openssl s_server`, a silent socket). Nothing leaves
+// 127.0.0.1 / ::1. The lab PKI (dated around today) is made by the ctest fixture `lab_pki`.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <nlohmann/json.hpp>
+
+#include "testing/fixtures.h"
+#include "testing/process.h"
+
+using namespace cxa::testing;
+using nlohmann::json;
+
+namespace {
+
+std::string LabPki() { return BinaryDir() + "/lab-pki"; }
+std::string LabRoots() { return LabPki() + "/ca/public-roots.pem"; }
+
+// One fixture server for the whole binary, started on first use.
+class FixtureServer {
+ public:
+  static FixtureServer& Get() {
+    static FixtureServer s;
+    return s;
+  }
+  int Port(const std::string& site) {
+    REQUIRE(ports_.count(site) == 1);
+    return ports_.at(site);
+  }
+
+ private:
+  FixtureServer() {
+    REQUIRE(std::filesystem::exists(LabRoots()));
+    REQUIRE(proc_.Start({BinaryDir() + "/tools/fixture-server", "--pki", LabPki(), "--config",
+                         FixturesDir() + "/servers/tls.xml"}));
+    for (;;) {
+      std::string line = proc_.WaitForLine("", 20);
+      REQUIRE(!line.empty());
+      if (line == "READY") break;
+      if (line.rfind("SITE ", 0) == 0) {
+        std::istringstream ss(line.substr(5));
+        std::string name;
+        int port = 0;
+        ss >> name >> port;
+        ports_[name] = port;
+      }
+    }
+  }
+  BackgroundProcess proc_;
+  std::map<std::string, int> ports_;
+};
+
+struct Run {
+  CommandResult cmd;
+  json report;
+  const json& step() const { return report["steps"][0]; }
+  std::vector<std::string> Ids() const {
+    std::vector<std::string> ids;
+    for (const auto& f : step()["findings"]) ids.push_back(f["id"]);
+    return ids;
+  }
+  std::string Severity(const std::string& id) const {
+    for (const auto& f : step()["findings"]) {
+      if (f["id"] == id) return f["severity"];
+    }
+    return "";
+  }
+};
+
+Run Cxa(std::vector<std::string> args) {
+  args.insert(args.begin(), CxaBinary());
+  Run r;
+  r.cmd = RunCommand(args, "", 60);
+  INFO(r.cmd.err);
+  if (r.cmd.out.rfind("{", 0) == 0) r.report = json::parse(r.cmd.out);
+  return r;
+}
+
+Run TlsEndpoint(const std::string& site, const std::string& host,
+                std::vector<std::string> extra = {}) {
+  int port = FixtureServer::Get().Port(site);
+  std::vector<std::string> args = {"run", "tls-endpoint", "--input", "host=" + host, "--input",
+                                   "port=" + std::to_string(port), "--resolve",
+                                   host + ":" + std::to_string(port) + ":127.0.0.1",
+                                   "--public-roots", LabRoots(), "--format", "json"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return Cxa(args);
+}
+
+std::vector<std::string> AiaRoute() {
+  return {"--connect-to",
+          "pki.cxa.test:80:127.0.0.1:" + std::to_string(FixtureServer::Get().Port("aia"))};
+}
+
+bool Has(const std::vector<std::string>& v, const std::string& id) {
+  return std::find(v.begin(), v.end(), id) != v.end();
+}
+
+}  // namespace
+
+TEST_CASE("tls-endpoint passes against a correct chain", "[e2e][loopback]") {
+  Run r = TlsEndpoint("good", "mail.contoso.test");
+  REQUIRE(r.cmd.exit_code == 0);
+  CHECK(r.report["schema_version"] == 1);
+  CHECK(r.step()["outcome"] == "passed");
+  CHECK(r.step()["stage"] == "certificate");
+  CHECK(r.Ids().empty());
+  CHECK(r.step()["facts"]["address"] == "127.0.0.1");
+  CHECK(r.step()["facts"]["certificate_trusted"] == "true");
+  CHECK(r.step()["facts"]["tls_version"] == "TLSv1.3");
+  CHECK(r.step()["certificate"]["certificates"].size() == 3);
+}
+
+TEST_CASE("trust failures are explained and stop the connection", "[e2e][loopback]") {
+  struct Case {
+    const char* site;
+    const char* id;
+  };
+  auto c = GENERATE(values<Case>({{"self-signed", "cert.chain.self_signed"},
+                                  {"private-root", "cert.chain.untrusted_root"},
+                                  {"wrong-name", "cert.name.mismatch"},
+                                  {"expired", "cert.validity.expired"}}));
+  INFO(c.site);
+  Run r = TlsEndpoint(c.site, "mail.contoso.test");
+  CHECK(r.cmd.exit_code == 1);
+  CHECK(r.step()["outcome"] == "failed");
+  CHECK(r.step()["stage"] == "certificate");
+  CHECK(r.Severity(c.id) == "error");
+  CHECK(Has(r.Ids(), "tls.certificate.rejected"));
+}
+
+TEST_CASE("ignoring trust reports trust failures as warnings and proceeds", "[e2e][loopback]") {
+  Run r = TlsEndpoint("self-signed", "mail.contoso.test", {"--ignore-trust"});
+  CHECK(r.cmd.exit_code == 0);
+  CHECK(r.Severity("cert.chain.self_signed") == "warning");
+  CHECK_FALSE(Has(r.Ids(), "tls.certificate.rejected"));
+  CHECK_THAT(r.step()["trust_policy"].get<std::string>(), Catch::StartsWith("report-only"));
+}
+
+TEST_CASE("a private root given with --ca-file is trusted", "[e2e][loopback]") {
+  Run r = TlsEndpoint("private-root", "mail.contoso.test",
+                      {"--ca-file", LabPki() + "/ca/private-root.pem"});
+  CHECK(r.cmd.exit_code == 0);
+  CHECK_FALSE(Has(r.Ids(), "cert.chain.untrusted_root"));
+}
+
+TEST_CASE("a missing intermediate is told apart from a private root via AIA", "[e2e][loopback]") {
+  auto route = AiaRoute();
+  Run missing = TlsEndpoint("missing-intermediate", "mail.contoso.test", route);
+  CHECK(missing.cmd.exit_code == 1);
+  CHECK(missing.Severity("cert.chain.missing_intermediate") == "error");
+  CHECK(missing.step()["facts"]["aia_fetched"] == "http://pki.cxa.test/public-inter.cer");
+
+  Run priv = TlsEndpoint("missing-intermediate-private", "mail.contoso.test", route);
+  CHECK(priv.Severity("cert.chain.untrusted_root") == "error");
+
+  Run off = TlsEndpoint("missing-intermediate", "mail.contoso.test", {"--no-aia"});
+  CHECK(off.Severity("cert.chain.incomplete") == "error");
+  CHECK_FALSE(Has(off.Ids(), "cert.chain.missing_intermediate"));
+}
+
+TEST_CASE("one port serves two names by SNI", "[e2e][loopback]") {
+  Run mail = TlsEndpoint("sni-mail", "mail.contoso.test");
+  Run sts = TlsEndpoint("sni-sts", "sts.contoso.test");
+  CHECK(mail.cmd.exit_code == 0);
+  CHECK(sts.cmd.exit_code == 0);
+  CHECK(mail.step()["facts"]["certificate_subject"] == "CN=mail.contoso.test");
+  CHECK(sts.step()["facts"]["certificate_subject"] == "CN=sts.contoso.test");
+}
+
+TEST_CASE("IPv6 loopback with an explicit certificate name", "[e2e][loopback]") {
+  int port = FixtureServer::Get().Port("good");
+  Run r = Cxa({"run", "tls-endpoint", "--input", "host=::1", "--input",
+               "port=" + std::to_string(port), "--input", "name=mail.contoso.test",
+               "--public-roots", LabRoots(), "--format", "json"});
+  if (r.step()["facts"].contains("address")) {  // machines without IPv6 loopback skip
+    CHECK(r.cmd.exit_code == 0);
+    CHECK(r.step()["facts"]["address"] == "::1");
+  }
+}
+
+TEST_CASE("an unreachable port gives net.connect.refused quickly", "[e2e][loopback]") {
+  int port = FreePort();
+  Run r = Cxa({"run", "tls-endpoint", "--input", "host=127.0.0.1", "--input",
+               "port=" + std::to_string(port), "--public-roots", LabRoots(), "--format", "json",
+               "--timeout", "5"});
+  CHECK(r.cmd.exit_code == 1);
+  CHECK(r.step()["stage"] == "connect");
+  CHECK(r.Ids() == std::vector<std::string>{"net.connect.refused"});
+  CHECK(r.cmd.seconds < 5);
+}
+
+TEST_CASE("a server that accepts and never speaks ends in a TLS timeout", "[e2e][loopback]") {
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  REQUIRE(listen(s, 8) == 0);  // the kernel accepts; nobody ever answers
+  socklen_t len = sizeof a;
+  getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  Run r = Cxa({"run", "tls-endpoint", "--input", "host=127.0.0.1", "--input",
+               "port=" + std::to_string(ntohs(a.sin_port)), "--public-roots", LabRoots(),
+               "--format", "json", "--timeout", "1"});
+  close(s);
+  CHECK(r.cmd.exit_code == 1);
+  CHECK(r.Ids() == std::vector<std::string>{"tls.handshake.timeout"});
+  CHECK(r.step()["stage"] == "tls");
+  CHECK(r.cmd.seconds < 10);
+}
+
+TEST_CASE("openssl s_server: self-signed fails, a proper chain with its root passes",
+          "[e2e][loopback]") {
+  std::string dir = BinaryDir() + "/e2e-s_server";
+  std::filesystem::create_directories(dir);
+  auto gen = RunCommand({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                         "ec_paramgen_curve:P-256", "-nodes", "-keyout", dir + "/key.pem", "-out",
+                         dir + "/cert.pem", "-days", "30", "-subj", "/CN=mail.contoso.test",
+                         "-addext", "subjectAltName=DNS:mail.contoso.test"});
+  REQUIRE(gen.exit_code == 0);
+  auto serve = [&](std::vector<std::string> cert_args, BackgroundProcess& p) {
+    int port = FreePort();
+    std::vector<std::string> args = {"/usr/bin/openssl", "s_server", "-accept",
+                                     "127.0.0.1:" + std::to_string(port), "-www", "-quiet"};
+    args.insert(args.end(), cert_args.begin(), cert_args.end());
+    REQUIRE(p.Start(args));
+    for (int i = 0; i < 100; ++i) {  // wait until it accepts
+      int fd = socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in a{};
+      a.sin_family = AF_INET;
+      a.sin_port = htons(static_cast<uint16_t>(port));
+      a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      bool up = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+      close(fd);
+      if (up) break;
+      usleep(50000);
+    }
+    return port;
+  };
+  auto run = [&](int port, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"run", "tls-endpoint", "--input", "host=mail.contoso.test",
+                                     "--input", "port=" + std::to_string(port), "--resolve",
+                                     "mail.contoso.test:" + std::to_string(port) + ":127.0.0.1",
+                                     "--format", "json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Cxa(args);
+  };
+  {
+    BackgroundProcess p;
+    int port = serve({"-cert", dir + "/cert.pem", "-key", dir + "/key.pem"}, p);
+    Run r = run(port, {});  // the system's public roots
+    CHECK(r.cmd.exit_code == 1);
+    CHECK(r.Severity("cert.chain.self_signed") == "error");
+  }
+  {
+    BackgroundProcess p;
+    int port = serve({"-cert", LabPki() + "/good/leaf.pem", "-key", LabPki() + "/good/key.pem",
+                      "-cert_chain", LabPki() + "/ca/public-inter.pem"},
+                     p);
+    Run r = run(port, {"--public-roots", LabRoots()});
+    CHECK(r.cmd.exit_code == 0);
+    CHECK(r.Ids().empty());
+  }
+}
+
+TEST_CASE("bad scenario files and inputs exit 2 before any I/O", "[e2e]") {
+  std::string bad = BinaryDir() + "/e2e-bad-scenario.xml";
+  {
+    std::ofstream out(bad);
+    out << "<scenario name=\"x\">\n  <step id=\"a\" module=\"tls\">\n    <option name=\"hots\" "
+           "value=\"y\"/>\n  </step>\n</scenario>\n";
+  }
+  Run r = Cxa({"run", bad});
+  CHECK(r.cmd.exit_code == 2);
+  CHECK_THAT(r.cmd.err, Catch::Contains(bad + ":3:"));
+  CHECK(Cxa({"run", "tls-endpoint"}).cmd.exit_code == 2);  // missing required input
+  CHECK(Cxa({"run", "tls-endpoint", "--input", "host=x", "--input", "port=http"}).cmd.exit_code == 2);
+  CHECK(Cxa({"run", "tls-endpoint", "--input", "nope=1"}).cmd.exit_code == 2);
+  CHECK(Cxa({"run", "no-such-scenario"}).cmd.exit_code == 2);
+  CHECK(Cxa({"run", "tls-endpoint", "--input", "host=x", "--resolve", "garbage"}).cmd.exit_code == 2);
+  CHECK(Cxa({"run", "tls-endpoint", "--input", "host=x", "--bogus-flag"}).cmd.exit_code == 2);
+  CHECK(Cxa({"run", "tls-endpoint", "--input", "host=x", "--public-roots", "/nonexistent"}).cmd.exit_code == 2);
+}
+
+TEST_CASE("cxa cert evaluates files offline with exit 0/1/2", "[e2e]") {
+  std::string f = FixturesDir();
+  std::vector<std::string> common = {"--public-roots", f + "/pki/ca/public-roots.pem", "--time",
+                                     "2031-01-01T00:00:00Z", "--format", "json"};
+  auto cert = [&](std::vector<std::string> a) {
+    a.insert(a.begin(), "cert");
+    a.insert(a.end(), common.begin(), common.end());
+    return Cxa(a);
+  };
+  Run good = cert({"--chain", f + "/pki/good/chain.pem", "--host", "mail.contoso.test"});
+  CHECK(good.cmd.exit_code == 0);
+  CHECK(good.step()["certificate"]["trusted"] == true);
+  Run self = cert({"--chain", f + "/pki/self-signed/chain.pem", "--host", "mail.contoso.test"});
+  CHECK(self.cmd.exit_code == 1);
+  CHECK(self.Ids() == std::vector<std::string>{"cert.chain.self_signed"});
+  Run ip = cert({"--chain", f + "/pki/ip-address/chain.pem", "--ip", "127.0.0.1"});
+  CHECK(ip.cmd.exit_code == 0);
+  Run mal = cert({"--chain", f + "/pki/malformed/chain.pem", "--host", "mail.contoso.test"});
+  CHECK(mal.cmd.exit_code == 1);
+  CHECK(Has(mal.Ids(), "cert.parse.malformed"));
+  // Not a certificate file at all, a missing file, a bad time: usage errors.
+  CHECK(cert({"--chain", f + "/cert/good.expect"}).cmd.exit_code == 2);
+  CHECK(cert({"--chain", "/nonexistent.pem"}).cmd.exit_code == 2);
+  CHECK(Cxa({"cert", "--chain", f + "/pki/good/chain.pem", "--time", "soon"}).cmd.exit_code == 2);
+  CHECK(Cxa({"cert"}).cmd.exit_code == 2);
+}
+
+TEST_CASE("cxa cert --connect grabs and evaluates a live chain", "[e2e][loopback]") {
+  int port = FixtureServer::Get().Port("missing-intermediate");
+  std::vector<std::string> args = {"cert", "--connect", "127.0.0.1:" + std::to_string(port),
+                                   "--servername", "mail.contoso.test", "--public-roots",
+                                   LabRoots(), "--format", "json"};
+  auto route = AiaRoute();
+  args.insert(args.end(), route.begin(), route.end());
+  Run r = Cxa(args);
+  CHECK(r.cmd.exit_code == 1);
+  CHECK(r.Severity("cert.chain.missing_intermediate") == "error");
+}
+
+TEST_CASE("catalogue verbs: list, describe, explain, --version", "[e2e]") {
+  Run list = Cxa({"list", "checks", "--format", "json"});
+  REQUIRE(list.cmd.exit_code == 0);
+  json checks = json::parse(list.cmd.out);
+  bool found = false;
+  for (const auto& c : checks) found |= c["id"] == "cert.chain.missing_intermediate";
+  CHECK(found);
+  CHECK(Cxa({"list", "scenarios"}).cmd.out.find("tls-endpoint") != std::string::npos);
+  CHECK(Cxa({"list", "modules", "--format", "json"}).cmd.exit_code == 0);
+  CHECK(Cxa({"list", "bogus"}).cmd.exit_code == 2);
+  Run d = Cxa({"describe", "tls-endpoint"});
+  CHECK(d.cmd.exit_code == 0);
+  CHECK_THAT(d.cmd.out, Catch::Contains("host"));
+  CHECK(Cxa({"explain", "cert.chain.self_signed"}).cmd.exit_code == 0);
+  CHECK(Cxa({"explain", "cert.chain.nope"}).cmd.exit_code == 2);
+  CHECK_THAT(Cxa({"--version"}).cmd.out, Catch::StartsWith("cxa "));
+  CHECK(Cxa({"run", "--help"}).cmd.exit_code == 0);
+}
+
+TEST_CASE("the report goes whole into the -o file", "[e2e][loopback]") {
+  std::string out = BinaryDir() + "/e2e-report.json";
+  std::filesystem::remove(out);
+  int port = FixtureServer::Get().Port("good");
+  Run r = Cxa({"run", "tls-endpoint", "--input", "host=mail.contoso.test", "--input",
+               "port=" + std::to_string(port), "--resolve",
+               "mail.contoso.test:" + std::to_string(port) + ":127.0.0.1", "--public-roots",
+               LabRoots(), "--format", "json", "-o", out});
+  CHECK(r.cmd.exit_code == 0);
+  CHECK(r.cmd.out.empty());
+  json j = json::parse(ReadText(out));
+  CHECK(j["exit_code"] == 0);
+}
