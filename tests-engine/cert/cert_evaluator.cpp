@@ -138,17 +138,21 @@ void EnumeratePaths(std::vector<X509*>& current, const std::vector<X509*>& pool,
   for (const auto& a : anchors.anchors()) try_issuer(a.get());
 }
 
+// Another path can only help when an error depends on the issuers chosen. Errors about the leaf
+// alone (its name, dates, key, purpose) are the same on every path.
 bool NeedsAlternatives(const std::vector<VerifyError>& errors) {
   for (const auto& e : errors) {
     if (e.depth > 0) return true;
     switch (e.code) {
-      case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
-      case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-      case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-      case X509_V_ERR_CERT_SIGNATURE_FAILURE:
-        return true;
-      default:
+      case X509_V_ERR_HOSTNAME_MISMATCH:
+      case X509_V_ERR_IP_ADDRESS_MISMATCH:
+      case X509_V_ERR_CERT_HAS_EXPIRED:
+      case X509_V_ERR_CERT_NOT_YET_VALID:
+      case X509_V_ERR_EE_KEY_TOO_SMALL:
+      case X509_V_ERR_INVALID_PURPOSE:
         break;
+      default:
+        return true;
     }
   }
   return false;

@@ -100,6 +100,7 @@ int RunVerb(int argc, char** argv) {
   report.mode = "live";
   for (const auto& in : scenario->inputs) {
     const std::string& v = inputs->at(in.name);
+    if (v.empty()) continue;
     report.inputs.emplace_back(in.name, in.secret && !v.empty() ? "(redacted)" : v);
   }
   Emit(report, common);

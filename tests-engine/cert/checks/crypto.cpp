@@ -18,8 +18,9 @@ constexpr FindingInfo kWeakHash{
 
 constexpr FindingInfo kWeakKey{
     "cert.key.weak", Severity::kError, "Weak key",
-    "A certificate in the path has an RSA key shorter than 2048 bits or an elliptic-curve key "
-    "smaller than 256 bits. Such keys are below current minimums and rejected by clients.",
+    "A certificate in the path has an RSA key shorter than 2048 bits (or of an odd size), an "
+    "elliptic-curve key smaller than 256 bits, or a DSA key. Such keys are below current "
+    "minimums or outside what TLS clients accept.",
     "Generate a new key (RSA 2048 or larger, or ECDSA P-256 or larger) and re-issue the "
     "certificate.",
     "CA/Browser Forum Baseline Requirements §6.1.5; NIST SP 800-131A"};
@@ -28,14 +29,19 @@ constexpr FindingInfo kInfos[] = {kWeakHash, kWeakKey};
 constexpr int kClaims[] = {X509_V_ERR_CA_MD_TOO_WEAK, X509_V_ERR_EE_KEY_TOO_SMALL,
                            X509_V_ERR_CA_KEY_TOO_SMALL};
 
-bool WeakKey(X509* c) {
+// Why the key is weak, or "" when it is not.
+std::string WeakKey(X509* c) {
   EVP_PKEY* key = X509_get0_pubkey(c);
-  if (key == nullptr) return false;
+  if (key == nullptr) return "";
   int id = EVP_PKEY_get_base_id(key);
   int bits = EVP_PKEY_get_bits(key);
-  if (id == EVP_PKEY_RSA || id == EVP_PKEY_RSA_PSS || id == EVP_PKEY_DSA) return bits < 2048;
-  if (id == EVP_PKEY_EC) return bits < 256;
-  return false;
+  if (id == EVP_PKEY_DSA) return "DSA keys are not accepted for TLS certificates";
+  if (id == EVP_PKEY_RSA || id == EVP_PKEY_RSA_PSS) {
+    if (bits < 2048) return "shorter than 2048 bits";
+    if (bits % 8 != 0) return "an RSA modulus that is not a whole number of bytes";
+  }
+  if (id == EVP_PKEY_EC && bits < 256) return "smaller than 256 bits";
+  return "";
 }
 
 bool WeakHash(X509* c) {
@@ -56,10 +62,11 @@ void Run(const Evaluation& ev, std::vector<Finding>& out) {
                                     OBJ_nid2ln(X509_get_signature_nid(c)),
                                 "", idx));
     }
-    if (WeakKey(c)) {
-      out.push_back(
-          MakeFinding(kWeakKey, "'" + Subject(c) + "' has a weak key: " + KeyDescription(c), "",
-                      idx));
+    if (std::string why = WeakKey(c); !why.empty()) {
+      out.push_back(MakeFinding(kWeakKey,
+                                "'" + Subject(c) + "' has a weak key: " + KeyDescription(c) +
+                                    ", " + why,
+                                "", idx));
     }
   }
 }

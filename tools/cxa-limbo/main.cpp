@@ -1,0 +1,143 @@
+// cxa-limbo: runs the certificate evaluator over the x509-limbo conformance vectors
+// (C2SP/x509-limbo, Apache-2.0) in one process and prints agree / wrongly accepted / wrongly
+// rejected per namespace. SERVER cases only; each case's validation time, anchors,
+// intermediates, peer name and maximum depth are honoured. Never special-cases test IDs.
+//
+//   cxa-limbo [--min-agree N] [--list-disagreements] FILE.json[.xz]
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "cert/cert_evaluator.h"
+#include "core/time_util.h"
+
+using nlohmann::json;
+using namespace cxa;
+
+namespace {
+
+std::string ReadAll(const std::string& path) {
+  std::string cmd;
+  bool xz = path.size() > 3 && path.compare(path.size() - 3, 3, ".xz") == 0;
+  FILE* f = xz ? popen(("xz -dc -- '" + path + "'").c_str(), "r") : std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return "";
+  std::string out;
+  char buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  if (xz) {
+    pclose(f);
+  } else {
+    std::fclose(f);
+  }
+  return out;
+}
+
+std::vector<cert::Der> Pems(const json& list) {
+  std::vector<cert::Der> out;
+  for (const auto& p : list) {
+    auto d = cert::SplitPem(p.get<std::string>());
+    if (d) out.insert(out.end(), d->begin(), d->end());
+  }
+  return out;
+}
+
+struct Tally {
+  int cases = 0, agree = 0, wrongly_accepted = 0, wrongly_rejected = 0;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string path;
+  int min_agree = -1;
+  bool list = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--min-agree" && i + 1 < argc) {
+      min_agree = std::atoi(argv[++i]);
+    } else if (a == "--list-disagreements") {
+      list = true;
+    } else if (a == "-h" || a == "--help") {
+      std::cout << "usage: cxa-limbo [--min-agree N] [--list-disagreements] limbo.json[.xz]\n";
+      return 0;
+    } else {
+      path = a;
+    }
+  }
+  if (path.empty()) {
+    std::cerr << "cxa-limbo: which limbo.json(.xz)?\n";
+    return 2;
+  }
+  std::string text = ReadAll(path);
+  json doc = json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.contains("testcases")) {
+    std::cerr << "cxa-limbo: " << path << " is not an x509-limbo JSON file\n";
+    return 2;
+  }
+  cert::CertEvaluator evaluator;
+  std::map<std::string, Tally> by_ns;
+  Tally total;
+  for (const auto& tc : doc["testcases"]) {
+    if (tc.value("validation_kind", "") != "SERVER") continue;
+    std::string id = tc.value("id", "");
+    std::string ns = id.substr(0, id.find("::"));
+    cert::TrustPolicy policy;
+    std::vector<cert::X509Ptr> anchors;
+    for (const auto& der : Pems(tc["trusted_certs"])) {
+      if (auto c = cert::ParseDer(der)) anchors.push_back(std::move(c));
+    }
+    policy.public_roots = cert::TrustStore::FromCerts(std::move(anchors), "limbo anchors");
+    policy.expiry_warning_days = 0;
+    cert::CertInput in;
+    in.chain = Pems(json::array({tc["peer_certificate"]}));
+    for (auto& d : Pems(tc["untrusted_intermediates"])) in.chain.push_back(std::move(d));
+    const auto& vt = tc["validation_time"];
+    in.time = vt.is_string() ? ParseTime(vt.get<std::string>()).value_or(std::time(nullptr))
+                             : std::time(nullptr);
+    const auto& name = tc["expected_peer_name"];
+    if (name.is_object() && name["value"].is_string()) in.host = name["value"];
+    const auto& depth = tc["max_chain_depth"];
+    if (depth.is_number_integer()) in.max_depth = depth.get<int>();
+
+    cert::CertReport r = evaluator.Evaluate(in, policy);
+    bool accepted = r.trusted && !r.HasErrors();
+    bool expected = tc.value("expected_result", "") == "SUCCESS";
+    Tally& t = by_ns[ns];
+    for (Tally* x : {&t, &total}) {
+      x->cases++;
+      if (accepted == expected) {
+        x->agree++;
+      } else if (accepted) {
+        x->wrongly_accepted++;
+      } else {
+        x->wrongly_rejected++;
+      }
+    }
+    if (list && accepted != expected) {
+      std::cout << (accepted ? "ACCEPTED " : "REJECTED ") << id;
+      for (const auto& f : r.findings) {
+        if (f.severity == Severity::kError) std::cout << " " << f.id;
+      }
+      std::cout << "\n";
+    }
+  }
+  std::cout << std::left << std::setw(14) << "namespace" << std::right << std::setw(8) << "cases"
+            << std::setw(8) << "agree" << std::setw(18) << "wrongly accepted" << std::setw(18)
+            << "wrongly rejected" << "\n";
+  auto row = [](const std::string& n, const Tally& t) {
+    std::cout << std::left << std::setw(14) << n << std::right << std::setw(8) << t.cases
+              << std::setw(8) << t.agree << std::setw(18) << t.wrongly_accepted << std::setw(18)
+              << t.wrongly_rejected << "\n";
+  };
+  for (const auto& [n, t] : by_ns) row(n, t);
+  row("total", total);
+  if (min_agree >= 0 && total.agree < min_agree) {
+    std::cerr << "cxa-limbo: " << total.agree << " agree, below the floor of " << min_agree << "\n";
+    return 1;
+  }
+  return 0;
+}
