@@ -38,7 +38,7 @@ std::vector<std::string> DnsNames(X509* cert);
 std::vector<std::string> IpAddresses(X509* cert);
 bool HasSubjectAltName(X509* cert);
 std::string AiaCaIssuers(X509* cert);  // first caIssuers URI, or ""
-bool IsSelfIssued(X509* cert);         // subject == issuer and the key verifies the signature
+bool IsSelfIssued(X509* cert);         // subject == issuer (and key identifiers agree)
 bool IsCa(X509* cert);
 std::string KeyDescription(X509* cert);  // "RSA 2048", "EC P-256", "Ed25519"
 int KeyBits(X509* cert);
