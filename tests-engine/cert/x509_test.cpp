@@ -49,3 +49,16 @@ TEST_CASE("DNS names match like web clients do", "[unit][x509]") {
   CHECK_FALSE(DnsNameMatches("m*.contoso.com", "mail.contoso.com"));
   CHECK_FALSE(DnsNameMatches("mail.contoso.com", "mail.contoso.co"));
 }
+
+TEST_CASE("AIA answers are read as DER, PKCS#7 or PEM", "[unit][x509]") {
+  std::string ca = testing::FixturesDir() + "/pki/ca/";
+  auto pem = ParseIssuerResponse(testing::ReadText(ca + "public-inter.pem"));
+  REQUIRE(pem.size() == 1);
+  auto p7 = ParseIssuerResponse(testing::ReadText(ca + "public-inter.p7c"));
+  REQUIRE(p7.size() == 1);
+  CHECK(p7[0] == pem[0]);
+  std::string der(pem[0].begin(), pem[0].end());
+  CHECK(ParseIssuerResponse(der) == pem);
+  CHECK(ParseIssuerResponse("<html>not found</html>").empty());
+  CHECK(ParseIssuerResponse("").empty());
+}

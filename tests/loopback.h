@@ -1,0 +1,52 @@
+// Shared by the loopback test files: the lab PKI and one fixture server per test process.
+#pragma once
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "testing/fixtures.h"
+#include "testing/process.h"
+
+namespace cxa::testing {
+
+inline std::string LabPki() { return BinaryDir() + "/lab-pki"; }
+inline std::string LabRoots() { return LabPki() + "/ca/public-roots.pem"; }
+
+// One fixture server for the whole binary, started on first use.
+class FixtureServer {
+ public:
+  static FixtureServer& Get() {
+    static FixtureServer s;
+    return s;
+  }
+  int Port(const std::string& site) {
+    REQUIRE(ports_.count(site) == 1);
+    return ports_.at(site);
+  }
+
+ private:
+  FixtureServer() {
+    REQUIRE(std::filesystem::exists(LabRoots()));
+    REQUIRE(proc_.Start({BinaryDir() + "/tools/fixture-server", "--pki", LabPki(), "--config",
+                         FixturesDir() + "/servers/tls.xml"}));
+    for (;;) {
+      std::string line = proc_.WaitForLine("", 20);
+      REQUIRE(!line.empty());
+      if (line == "READY") break;
+      if (line.rfind("SITE ", 0) == 0) {
+        std::istringstream ss(line.substr(5));
+        std::string name;
+        int port = 0;
+        ss >> name >> port;
+        ports_[name] = port;
+      }
+    }
+  }
+  BackgroundProcess proc_;
+  std::map<std::string, int> ports_;
+};
+
+}  // namespace cxa::testing
