@@ -17,8 +17,8 @@ namespace {
 
 // A PKI set: the committed one, or a regenerated twin with other keys and another anchor date.
 struct PkiSet {
-  std::string root;     // replaces "pki" in the .expect paths
-  long shift_seconds;   // added to the .expect time (anchor of the set - committed anchor)
+  std::string root;    // replaces "pki" in the .expect paths
+  long shift_seconds;  // added to the .expect time (anchor of the set - committed anchor)
 };
 
 PkiSet MakeSet(const std::string& root) {

@@ -9,12 +9,12 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
+#include "loopback.h"
 #include "testing/fixtures.h"
 #include "testing/process.h"
-#include "loopback.h"
 
 using namespace cxa::testing;
 using nlohmann::json;
@@ -50,10 +50,18 @@ Run Cxa(std::vector<std::string> args) {
 Run TlsEndpoint(const std::string& site, const std::string& host,
                 std::vector<std::string> extra = {}) {
   int port = FixtureServer::Get().Port(site);
-  std::vector<std::string> args = {"run", "tls-endpoint", "--input", "host=" + host, "--input",
-                                   "port=" + std::to_string(port), "--resolve",
+  std::vector<std::string> args = {"run",
+                                   "tls-endpoint",
+                                   "--input",
+                                   "host=" + host,
+                                   "--input",
+                                   "port=" + std::to_string(port),
+                                   "--resolve",
                                    host + ":" + std::to_string(port) + ":127.0.0.1",
-                                   "--public-roots", LabRoots(), "--format", "json"};
+                                   "--public-roots",
+                                   LabRoots(),
+                                   "--format",
+                                   "json"};
   args.insert(args.end(), extra.begin(), extra.end());
   return Cxa(args);
 }
@@ -141,9 +149,9 @@ TEST_CASE("one port serves two names by SNI", "[e2e][loopback]") {
 
 TEST_CASE("IPv6 loopback with an explicit certificate name", "[e2e][loopback]") {
   int port = FixtureServer::Get().Port("good");
-  Run r = Cxa({"run", "tls-endpoint", "--input", "host=::1", "--input",
-               "port=" + std::to_string(port), "--input", "name=mail.contoso.test",
-               "--public-roots", LabRoots(), "--format", "json"});
+  Run r =
+      Cxa({"run", "tls-endpoint", "--input", "host=::1", "--input", "port=" + std::to_string(port),
+           "--input", "name=mail.contoso.test", "--public-roots", LabRoots(), "--format", "json"});
   if (r.step()["facts"].contains("address")) {  // machines without IPv6 loopback skip
     CHECK(r.cmd.exit_code == 0);
     CHECK(r.step()["facts"]["address"] == "::1");
@@ -191,8 +199,12 @@ TEST_CASE("openssl s_server: self-signed fails, a proper chain with its root pas
   REQUIRE(gen.exit_code == 0);
   auto serve = [&](std::vector<std::string> cert_args, BackgroundProcess& p) {
     int port = FreePort();
-    std::vector<std::string> args = {"/usr/bin/openssl", "s_server", "-accept",
-                                     "127.0.0.1:" + std::to_string(port), "-www", "-quiet"};
+    std::vector<std::string> args = {"/usr/bin/openssl",
+                                     "s_server",
+                                     "-accept",
+                                     "127.0.0.1:" + std::to_string(port),
+                                     "-www",
+                                     "-quiet"};
     args.insert(args.end(), cert_args.begin(), cert_args.end());
     REQUIRE(p.Start(args));
     for (int i = 0; i < 100; ++i) {  // wait until it accepts
@@ -209,10 +221,12 @@ TEST_CASE("openssl s_server: self-signed fails, a proper chain with its root pas
     return port;
   };
   auto run = [&](int port, std::vector<std::string> extra) {
-    std::vector<std::string> args = {"run", "tls-endpoint", "--input", "host=mail.contoso.test",
-                                     "--input", "port=" + std::to_string(port), "--resolve",
-                                     "mail.contoso.test:" + std::to_string(port) + ":127.0.0.1",
-                                     "--format", "json"};
+    std::vector<std::string> args = {
+        "run",       "tls-endpoint",
+        "--input",   "host=mail.contoso.test",
+        "--input",   "port=" + std::to_string(port),
+        "--resolve", "mail.contoso.test:" + std::to_string(port) + ":127.0.0.1",
+        "--format",  "json"};
     args.insert(args.end(), extra.begin(), extra.end());
     return Cxa(args);
   };
@@ -245,18 +259,22 @@ TEST_CASE("bad scenario files and inputs exit 2 before any I/O", "[e2e]") {
   CHECK(r.cmd.exit_code == 2);
   CHECK_THAT(r.cmd.err, Catch::Contains(bad + ":3:"));
   CHECK(Cxa({"run", "tls-endpoint"}).cmd.exit_code == 2);  // missing required input
-  CHECK(Cxa({"run", "tls-endpoint", "--input", "host=x", "--input", "port=http"}).cmd.exit_code == 2);
+  CHECK(Cxa({"run", "tls-endpoint", "--input", "host=x", "--input", "port=http"}).cmd.exit_code ==
+        2);
   CHECK(Cxa({"run", "tls-endpoint", "--input", "nope=1"}).cmd.exit_code == 2);
   CHECK(Cxa({"run", "no-such-scenario"}).cmd.exit_code == 2);
-  CHECK(Cxa({"run", "tls-endpoint", "--input", "host=x", "--resolve", "garbage"}).cmd.exit_code == 2);
+  CHECK(Cxa({"run", "tls-endpoint", "--input", "host=x", "--resolve", "garbage"}).cmd.exit_code ==
+        2);
   CHECK(Cxa({"run", "tls-endpoint", "--input", "host=x", "--bogus-flag"}).cmd.exit_code == 2);
-  CHECK(Cxa({"run", "tls-endpoint", "--input", "host=x", "--public-roots", "/nonexistent"}).cmd.exit_code == 2);
+  CHECK(Cxa({"run", "tls-endpoint", "--input", "host=x", "--public-roots", "/nonexistent"})
+            .cmd.exit_code == 2);
 }
 
 TEST_CASE("cxa cert evaluates files offline with exit 0/1/2", "[e2e]") {
   std::string f = FixturesDir();
-  std::vector<std::string> common = {"--public-roots", f + "/pki/ca/public-roots.pem", "--time",
-                                     "2031-01-01T00:00:00Z", "--format", "json"};
+  std::vector<std::string> common = {"--public-roots", f + "/pki/ca/public-roots.pem",
+                                     "--time",         "2031-01-01T00:00:00Z",
+                                     "--format",       "json"};
   auto cert = [&](std::vector<std::string> a) {
     a.insert(a.begin(), "cert");
     a.insert(a.end(), common.begin(), common.end());
@@ -282,9 +300,10 @@ TEST_CASE("cxa cert evaluates files offline with exit 0/1/2", "[e2e]") {
 
 TEST_CASE("cxa cert --connect grabs and evaluates a live chain", "[e2e][loopback]") {
   int port = FixtureServer::Get().Port("missing-intermediate");
-  std::vector<std::string> args = {"cert", "--connect", "127.0.0.1:" + std::to_string(port),
-                                   "--servername", "mail.contoso.test", "--public-roots",
-                                   LabRoots(), "--format", "json"};
+  std::vector<std::string> args = {
+      "cert",         "--connect",         "127.0.0.1:" + std::to_string(port),
+      "--servername", "mail.contoso.test", "--public-roots",
+      LabRoots(),     "--format",          "json"};
   auto route = AiaRoute();
   args.insert(args.end(), route.begin(), route.end());
   Run r = Cxa(args);

@@ -38,7 +38,8 @@ HttpExchange Get(const std::string& site, const std::string& host, const cert::T
 
 }  // namespace
 
-TEST_CASE("an HTTPS GET returns status, headers, body and the TLS capture", "[e2e][loopback][transport]") {
+TEST_CASE("an HTTPS GET returns status, headers, body and the TLS capture",
+          "[e2e][loopback][transport]") {
   auto policy = LabPolicy();
   HttpExchange ex = Get("good", "mail.contoso.test", policy);
   REQUIRE_FALSE(ex.error.has_value());
@@ -94,8 +95,8 @@ TEST_CASE("plain HTTP works without a trust policy and HTTPS without one is refu
   cert::CertEvaluator evaluator;
   CurlTransport t({}, evaluator);
   HttpRequest req;
-  req.url = "http://127.0.0.1:" + std::to_string(FixtureServer::Get().Port("aia")) +
-            "/public-inter.cer";
+  req.url =
+      "http://127.0.0.1:" + std::to_string(FixtureServer::Get().Port("aia")) + "/public-inter.cer";
   HttpExchange ex = t.Perform(req);
   REQUIRE(ex.response.has_value());
   CHECK(ex.response->status == 200);

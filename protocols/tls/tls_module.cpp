@@ -17,8 +17,7 @@ namespace {
 constexpr OptionSpec kOptions[] = {
     {"host", OptionType::kString, true, "", "host name or IP address to connect to"},
     {"port", OptionType::kInt, false, "443", "TCP port"},
-    {"name", OptionType::kString, false, "",
-     "name the certificate must cover (default: host)"},
+    {"name", OptionType::kString, false, "", "name the certificate must cover (default: host)"},
 };
 
 constexpr FactSpec kFacts[] = {

@@ -1,10 +1,9 @@
 #include "cert/cert_evaluator.h"
 
+#include <arpa/inet.h>
 #include <openssl/err.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
-
-#include <arpa/inet.h>
 
 #include <algorithm>
 #include <memory>
@@ -58,7 +57,8 @@ bool ConfirmedByNameConstraintsOnSans(X509_STORE_CTX* ctx, int depth) {
 
 int CollectErrors(int ok, X509_STORE_CTX* ctx) {
   if (ok) return 1;
-  auto* errors = static_cast<std::vector<VerifyError>*>(X509_STORE_CTX_get_ex_data(ctx, g_ex_index));
+  auto* errors =
+      static_cast<std::vector<VerifyError>*>(X509_STORE_CTX_get_ex_data(ctx, g_ex_index));
   int code = X509_STORE_CTX_get_error(ctx);
   int depth = X509_STORE_CTX_get_error_depth(ctx);
   if ((code == X509_V_ERR_PERMITTED_VIOLATION || code == X509_V_ERR_EXCLUDED_VIOLATION) &&
@@ -88,8 +88,8 @@ Attempt RunOpenSsl(X509* leaf, const std::vector<X509*>& untrusted, X509_STORE* 
     return a;
   }
   X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
-  X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_X509_STRICT | X509_V_FLAG_PARTIAL_CHAIN |
-                                         X509_V_FLAG_USE_CHECK_TIME);
+  X509_VERIFY_PARAM_set_flags(
+      param, X509_V_FLAG_X509_STRICT | X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_USE_CHECK_TIME);
   X509_VERIFY_PARAM_set_time(param, when);
   X509_VERIFY_PARAM_set_auth_level(param, 2);
   X509_VERIFY_PARAM_set_depth(param, in.max_depth);
@@ -108,7 +108,8 @@ Attempt RunOpenSsl(X509* leaf, const std::vector<X509*>& untrusted, X509_STORE* 
   int rv = X509_verify_cert(ctx.get());
   if (rv <= 0 && a.errors.empty()) {
     // A failure that never reached the callback (internal error).
-    a.errors.push_back({X509_STORE_CTX_get_error(ctx.get()), X509_STORE_CTX_get_error_depth(ctx.get())});
+    a.errors.push_back(
+        {X509_STORE_CTX_get_error(ctx.get()), X509_STORE_CTX_get_error_depth(ctx.get())});
   }
   a.chain.reset(X509_STORE_CTX_get1_chain(ctx.get()));
   ERR_clear_error();

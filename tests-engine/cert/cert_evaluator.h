@@ -25,10 +25,10 @@
 namespace cxa::cert {
 
 struct CertInput {
-  std::vector<Der> chain;                 // as the server sent it, leaf first
-  std::string host;                       // expected DNS name or IP address; empty = no name check
-  std::time_t time = 0;                   // verification time
-  std::vector<Der> extra_intermediates;   // not sent by the server (AIA, --untrusted)
+  std::vector<Der> chain;                // as the server sent it, leaf first
+  std::string host;                      // expected DNS name or IP address; empty = no name check
+  std::time_t time = 0;                  // verification time
+  std::vector<Der> extra_intermediates;  // not sent by the server (AIA, --untrusted)
   // Why there are no extra intermediates when the chain is incomplete, for the finding's text:
   // e.g. "AIA fetching is off (--no-aia)" or "the AIA URL did not answer". Empty = not attempted.
   std::string aia_note;

@@ -21,7 +21,8 @@ TrustPolicy LabPolicy(TrustMode mode = TrustMode::kStrictPublic) {
 
 CertInput Input(const std::string& pki_case, const std::string& host = "mail.contoso.test") {
   CertInput in;
-  auto ders = SplitPem(testing::ReadText(testing::FixturesDir() + "/pki/" + pki_case + "/chain.pem"));
+  auto ders =
+      SplitPem(testing::ReadText(testing::FixturesDir() + "/pki/" + pki_case + "/chain.pem"));
   REQUIRE(ders.ok());
   in.chain = *ders;
   in.host = host;
@@ -55,7 +56,8 @@ TEST_CASE("the report describes the validated path leaf first", "[unit][cert]") 
 
 TEST_CASE("report-only keeps the diagnosis and lowers errors to warnings", "[unit][cert]") {
   CertReport strict = CertEvaluator().Evaluate(Input("expired"), LabPolicy());
-  CertReport relaxed = CertEvaluator().Evaluate(Input("expired"), LabPolicy(TrustMode::kReportOnly));
+  CertReport relaxed =
+      CertEvaluator().Evaluate(Input("expired"), LabPolicy(TrustMode::kReportOnly));
   REQUIRE(strict.findings.size() == relaxed.findings.size());
   CHECK(strict.HasErrors());
   CHECK_FALSE(relaxed.HasErrors());

@@ -21,7 +21,8 @@ TrustStore::~TrustStore() { X509_STORE_free(store_); }
 
 std::shared_ptr<const TrustStore> TrustStore::FromCerts(std::vector<X509Ptr> certs,
                                                         std::string description) {
-  return std::shared_ptr<const TrustStore>(new TrustStore(std::move(certs), std::move(description)));
+  return std::shared_ptr<const TrustStore>(
+      new TrustStore(std::move(certs), std::move(description)));
 }
 
 std::shared_ptr<const TrustStore> TrustStore::Empty() { return FromCerts({}, "no anchors"); }

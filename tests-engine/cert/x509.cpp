@@ -1,5 +1,6 @@
 #include "cert/x509.h"
 
+#include <arpa/inet.h>
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -7,8 +8,6 @@
 #include <openssl/objects.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
-
-#include <arpa/inet.h>
 
 #include <algorithm>
 #include <cstring>
@@ -47,7 +46,9 @@ Result<std::vector<Der>> SplitPem(std::string_view text, size_t max_certs) {
       out.push_back(std::move(der));
       return out;
     }
-    return Fail("no PEM certificate found (expected '-----BEGIN CERTIFICATE-----' blocks or one DER certificate)");
+    return Fail(
+        "no PEM certificate found (expected '-----BEGIN CERTIFICATE-----' blocks or one DER "
+        "certificate)");
   }
   std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
   ERR_clear_error();
@@ -121,8 +122,8 @@ std::string CommonName(X509* cert) {
 namespace {
 template <typename Fn>
 void ForEachSan(X509* cert, Fn&& fn) {
-  auto* names = static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  auto* names =
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
   if (names == nullptr) return;
   for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) fn(sk_GENERAL_NAME_value(names, i));
   GENERAL_NAMES_free(names);
@@ -307,7 +308,8 @@ std::vector<Der> ParseIssuerResponse(std::string_view bytes) {
   const unsigned char* p = raw.data();
   from_pkcs7(d2i_PKCS7(nullptr, &p, static_cast<long>(raw.size())));
   if (out.empty() && bytes.find("-----BEGIN PKCS7") != std::string_view::npos) {
-    std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
+    std::unique_ptr<BIO, BioFree> bio(
+        BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
     from_pkcs7(PEM_read_bio_PKCS7(bio.get(), nullptr, nullptr, nullptr));
   }
   if (out.empty()) {

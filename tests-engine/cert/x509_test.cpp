@@ -14,7 +14,8 @@ TEST_CASE("PEM bundles split into DER certificates, text around them ignored", "
   X509Ptr leaf = ParseDer((*ders)[0]);
   REQUIRE(leaf);
   CHECK(CommonName(leaf.get()) == "mail.contoso.test");
-  CHECK(DnsNames(leaf.get()) == std::vector<std::string>{"mail.contoso.test", "autodiscover.contoso.test"});
+  CHECK(DnsNames(leaf.get()) ==
+        std::vector<std::string>{"mail.contoso.test", "autodiscover.contoso.test"});
   CHECK(KeyDescription(leaf.get()) == "EC P-256");
   CHECK(AiaCaIssuers(leaf.get()) == "http://pki.cxa.test/public-inter.cer");
   CHECK_FALSE(IsCa(leaf.get()));

@@ -31,8 +31,8 @@ struct CertificateInfo {
 // The outcome of one certificate evaluation, in report form.
 struct CertificateSummary {
   bool trusted = false;
-  std::string host;                        // the name or address checked
-  std::string verification_time;           // RFC 3339
+  std::string host;                           // the name or address checked
+  std::string verification_time;              // RFC 3339
   std::vector<CertificateInfo> certificates;  // the path leaf first, then unused sent certs
 };
 

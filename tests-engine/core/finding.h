@@ -32,9 +32,9 @@ struct FindingInfo {
 struct Finding {
   std::string id;
   Severity severity = Severity::kError;
-  std::string message;      // one line
-  std::string detail;       // diagnostic, may be empty
-  std::string remediation;  // from the catalogue unless the emitter specialises it
+  std::string message;            // one line
+  std::string detail;             // diagnostic, may be empty
+  std::string remediation;        // from the catalogue unless the emitter specialises it
   std::optional<int> cert_index;  // 0 = leaf, index into the reported certificate list
 };
 

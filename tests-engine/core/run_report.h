@@ -14,11 +14,11 @@ inline constexpr int kReportSchemaVersion = 1;
 
 struct RunReport {
   std::string tool_version;
-  std::string scenario;        // name, or "cert" for the offline verb
+  std::string scenario;  // name, or "cert" for the offline verb
   std::string scenario_title;
   std::vector<std::pair<std::string, std::string>> inputs;  // secrets already redacted
-  std::string mode = "live";   // live | replay | offline
-  std::string started_at;      // RFC 3339
+  std::string mode = "live";                                // live | replay | offline
+  std::string started_at;                                   // RFC 3339
   double duration_ms = 0;
   std::vector<StepResult> steps;
 

@@ -62,9 +62,8 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
       for (const auto& spec : mod->options) {
         std::string name(spec.name);
         auto it = decl.options.find(name);
-        std::string value = it != decl.options.end()
-                                ? Expand(it->second, inputs, facts, &missing)
-                                : std::string(spec.default_value);
+        std::string value = it != decl.options.end() ? Expand(it->second, inputs, facts, &missing)
+                                                     : std::string(spec.default_value);
         if (value.empty() && it == decl.options.end()) continue;
         options[name] = value;
         if (auto e = CheckOptionValue(spec.type, value); !e.empty() && missing.empty()) {
@@ -90,8 +89,14 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
           AiaSettings aia;
           aia.enabled = settings.aia;
           aia.timeouts = settings.timeouts;
-          StepContext ctx{inputs, facts,    transport_,        evaluator_, policy,
-                          settings.verify_time, settings.timeouts, aia};
+          StepContext ctx{inputs,
+                          facts,
+                          transport_,
+                          evaluator_,
+                          policy,
+                          settings.verify_time,
+                          settings.timeouts,
+                          aia};
           auto started = std::chrono::steady_clock::now();
           StepResult r = (*step)->Run(ctx);
           r.step_id = result.step_id;
@@ -99,10 +104,9 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
           r.title = result.title;
           r.trust_policy = result.trust_policy;
           if (r.timings.empty() || r.timings.back().name != "step") {
-            r.timings.push_back(
-                {"step", std::chrono::duration<double, std::milli>(
-                             std::chrono::steady_clock::now() - started)
-                             .count()});
+            r.timings.push_back({"step", std::chrono::duration<double, std::milli>(
+                                             std::chrono::steady_clock::now() - started)
+                                             .count()});
           }
           result = std::move(r);
         }

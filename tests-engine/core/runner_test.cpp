@@ -11,7 +11,9 @@ namespace {
 
 struct Recorder : RunObserver {
   std::vector<std::string> events;
-  void OnStepStart(const StepDecl& s, const std::string&) override { events.push_back("start " + s.id); }
+  void OnStepStart(const StepDecl& s, const std::string&) override {
+    events.push_back("start " + s.id);
+  }
   void OnStepEnd(const StepResult& r) override {
     events.push_back("end " + r.step_id + " " + std::string(OutcomeName(r.outcome)));
   }
@@ -82,8 +84,9 @@ TEST_CASE("a step that demands strict trust ignores the operator's relaxation", 
 }
 
 TEST_CASE("an exception inside a step becomes an internal error, exit 3", "[unit][runner]") {
-  auto sc = LoadScenarioText(R"(<scenario name="s"><step id="a" module="tls"><option name="host" value="h"/></step></scenario>)",
-                             "s.xml", protocols::AllModules());
+  auto sc = LoadScenarioText(
+      R"(<scenario name="s"><step id="a" module="tls"><option name="host" value="h"/></step></scenario>)",
+      "s.xml", protocols::AllModules());
   REQUIRE(sc.ok());
   testing::ScriptedTransport transport;
   transport.handler = [](const HttpRequest&) -> HttpExchange { throw std::runtime_error("boom"); };

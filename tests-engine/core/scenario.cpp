@@ -1,9 +1,8 @@
 #include "core/scenario.h"
 
-#include <pugixml.hpp>
-
 #include <algorithm>
 #include <fstream>
+#include <pugixml.hpp>
 #include <set>
 #include <sstream>
 
@@ -20,8 +19,8 @@ class Loader {
     pugi::xml_parse_result pr =
         doc.load_buffer(text_.data(), text_.size(), pugi::parse_default, pugi::encoding_utf8);
     if (!pr) {
-      return Fail(Where(static_cast<ptrdiff_t>(pr.offset)) + "not well-formed XML: " +
-                  pr.description());
+      return Fail(Where(static_cast<ptrdiff_t>(pr.offset)) +
+                  "not well-formed XML: " + pr.description());
     }
     pugi::xml_node root = doc.document_element();
     if (std::string_view(root.name()) != "scenario") {
@@ -33,7 +32,8 @@ class Loader {
     sc.name = root.attribute("name").value();
     sc.title = root.attribute("title").value();
     if (sc.name.empty()) return Fail(At(root) + "<scenario> needs a name attribute");
-    if (!IsId(sc.name)) return Fail(At(root) + "scenario name '" + sc.name + "' must be kebab-case");
+    if (!IsId(sc.name))
+      return Fail(At(root) + "scenario name '" + sc.name + "' must be kebab-case");
     if (sc.title.empty()) sc.title = sc.name;
 
     // step id -> facts its module exports
@@ -70,11 +70,13 @@ class Loader {
   }
   std::string At(const pugi::xml_node& n) const { return Where(n.offset_debug()); }
   int LineOf(const pugi::xml_node& n) const {
-    size_t end = std::min(static_cast<size_t>(std::max<ptrdiff_t>(n.offset_debug(), 0)), text_.size());
+    size_t end =
+        std::min(static_cast<size_t>(std::max<ptrdiff_t>(n.offset_debug(), 0)), text_.size());
     return 1 + static_cast<int>(std::count(text_.begin(), text_.begin() + end, '\n'));
   }
 
-  std::string Attrs(const pugi::xml_node& n, std::initializer_list<std::string_view> allowed) const {
+  std::string Attrs(const pugi::xml_node& n,
+                    std::initializer_list<std::string_view> allowed) const {
     for (pugi::xml_attribute a : n.attributes()) {
       if (std::find(allowed.begin(), allowed.end(), std::string_view(a.name())) == allowed.end()) {
         std::string list;
@@ -160,8 +162,8 @@ class Loader {
         if (!it->second.count(name)) {
           std::string list;
           for (const auto& f : it->second) list += (list.empty() ? "" : ", ") + f;
-          return At(n) + "reference '${" + ref + "}': step '" + scope +
-                 "' exports no fact '" + name + "' (it exports: " + list + ")";
+          return At(n) + "reference '${" + ref + "}': step '" + scope + "' exports no fact '" +
+                 name + "' (it exports: " + list + ")";
         }
       }
       pos = end + 1;
@@ -186,7 +188,8 @@ class Loader {
     }
     if (mod == nullptr) {
       std::string list;
-      for (const ModuleDescriptor* m : modules_) list += (list.empty() ? "" : ", ") + std::string(m->name);
+      for (const ModuleDescriptor* m : modules_)
+        list += (list.empty() ? "" : ", ") + std::string(m->name);
       return Fail(At(n) + "unknown module '" + st.module + "' (known: " + list + ")");
     }
     st.title = n.attribute("title").as_string(std::string(mod->summary).c_str());
@@ -198,7 +201,8 @@ class Loader {
     st.strict_trust = trust == "strict-public";
     std::istringstream needs(n.attribute("needs").value());
     for (std::string id; needs >> id;) {
-      if (!facts_of.count(id)) return Fail(At(n) + "needs '" + id + "', which is not an earlier step");
+      if (!facts_of.count(id))
+        return Fail(At(n) + "needs '" + id + "', which is not an earlier step");
       st.needs.push_back(id);
     }
     for (pugi::xml_node o : n.children()) {
@@ -208,7 +212,8 @@ class Loader {
       }
       if (auto e = Attrs(o, {"name", "value"}); !e.empty()) return Fail(e);
       std::string name = o.attribute("name").value();
-      if (!o.attribute("value")) return Fail(At(o) + "<option name=\"" + name + "\"> needs a value");
+      if (!o.attribute("value"))
+        return Fail(At(o) + "<option name=\"" + name + "\"> needs a value");
       std::string value = o.attribute("value").value();
       const OptionSpec* spec = nullptr;
       for (const auto& s : mod->options) {
@@ -217,8 +222,8 @@ class Loader {
       if (spec == nullptr) {
         std::string list;
         for (const auto& s : mod->options) list += (list.empty() ? "" : ", ") + std::string(s.name);
-        return Fail(At(o) + "module '" + st.module + "' has no option '" + name + "' (options: " +
-                    list + ")");
+        return Fail(At(o) + "module '" + st.module + "' has no option '" + name +
+                    "' (options: " + list + ")");
       }
       if (st.options.count(name)) return Fail(At(o) + "option '" + name + "' is given twice");
       if (auto e = CheckRefs(value, o, sc, facts_of); !e.empty()) return Fail(e);
@@ -285,8 +290,8 @@ Result<std::map<std::string, std::string>> ResolveInputs(
   for (const auto& d : sc.inputs) {
     if (out.count(d.name)) continue;
     if (d.required) {
-      return Fail("scenario '" + sc.name + "' needs the input '" + d.name + "' (--input " +
-                  d.name + "=VALUE): " + d.doc);
+      return Fail("scenario '" + sc.name + "' needs the input '" + d.name + "' (--input " + d.name +
+                  "=VALUE): " + d.doc);
     }
     out[d.name] = d.default_value;
   }

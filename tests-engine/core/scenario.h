@@ -27,9 +27,9 @@ struct InputDecl {
 struct StepDecl {
   std::string id;
   std::string module;
-  std::string title;  // may contain ${...}
+  std::string title;                           // may contain ${...}
   std::map<std::string, std::string> options;  // raw values, may contain ${...}
-  bool strict_trust = false;  // trust="strict-public": the operator cannot relax it
+  bool strict_trust = false;       // trust="strict-public": the operator cannot relax it
   std::vector<std::string> needs;  // step ids that must have passed (or warned)
   int line = 0;
 };

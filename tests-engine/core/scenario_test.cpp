@@ -44,26 +44,35 @@ TEST_CASE("scenario errors name the file and the line", "[unit][scenario]") {
     const char* what;
   };
   auto c = GENERATE(values<Case>({
-      {"<scenario name=\"s\">\n<step id=\"a\" module=\"tls\">\n<option name=\"host\" value=\"x\"/>\n</scenario>",
+      {"<scenario name=\"s\">\n<step id=\"a\" module=\"tls\">\n<option name=\"host\" "
+       "value=\"x\"/>\n</scenario>",
        "test.xml:", "not well-formed"},
       {"<scenario name=\"s\">\n  <bogus/>\n</scenario>", "test.xml:2:", "unknown element <bogus>"},
-      {"<scenario name=\"s\" colour=\"red\">\n</scenario>", "test.xml:1:", "unknown attribute 'colour'"},
-      {"<scenario name=\"s\">\n\n<step id=\"a\" module=\"nope\"/>\n</scenario>", "test.xml:3:",
-       "unknown module 'nope'"},
-      {"<scenario name=\"s\">\n<step id=\"a\" module=\"tls\">\n<option name=\"hots\" value=\"x\"/>\n</step></scenario>",
+      {"<scenario name=\"s\" colour=\"red\">\n</scenario>",
+       "test.xml:1:", "unknown attribute 'colour'"},
+      {"<scenario name=\"s\">\n\n<step id=\"a\" module=\"nope\"/>\n</scenario>",
+       "test.xml:3:", "unknown module 'nope'"},
+      {"<scenario name=\"s\">\n<step id=\"a\" module=\"tls\">\n<option name=\"hots\" "
+       "value=\"x\"/>\n</step></scenario>",
        "test.xml:3:", "has no option 'hots'"},
-      {"<scenario name=\"s\">\n<step id=\"a\" module=\"tls\">\n<option name=\"host\" value=\"x\"/>\n<option name=\"port\" value=\"abc\"/></step></scenario>",
+      {"<scenario name=\"s\">\n<step id=\"a\" module=\"tls\">\n<option name=\"host\" "
+       "value=\"x\"/>\n<option name=\"port\" value=\"abc\"/></step></scenario>",
        "test.xml:4:", "expected a whole number"},
-      {"<scenario name=\"s\">\n<step id=\"a\" module=\"tls\"/>\n</scenario>", "test.xml:2:",
-       "lacks the required option 'host'"},
-      {"<scenario name=\"s\">\n<step id=\"a\" module=\"tls\">\n<option name=\"host\" value=\"${input.nope}\"/></step></scenario>",
+      {"<scenario name=\"s\">\n<step id=\"a\" module=\"tls\"/>\n</scenario>",
+       "test.xml:2:", "lacks the required option 'host'"},
+      {"<scenario name=\"s\">\n<step id=\"a\" module=\"tls\">\n<option name=\"host\" "
+       "value=\"${input.nope}\"/></step></scenario>",
        "test.xml:3:", "undeclared input 'nope'"},
-      {"<scenario name=\"s\">\n<step id=\"a\" module=\"tls\">\n<option name=\"host\" value=\"${zz.address}\"/></step></scenario>",
+      {"<scenario name=\"s\">\n<step id=\"a\" module=\"tls\">\n<option name=\"host\" "
+       "value=\"${zz.address}\"/></step></scenario>",
        "test.xml:3:", "no earlier step has the id 'zz'"},
-      {"<scenario name=\"s\">\n<step id=\"a\" module=\"tls\"><option name=\"host\" value=\"x\"/></step>\n"
-       "<step id=\"b\" module=\"tls\">\n<option name=\"host\" value=\"${a.nothing}\"/></step></scenario>",
+      {"<scenario name=\"s\">\n<step id=\"a\" module=\"tls\"><option name=\"host\" "
+       "value=\"x\"/></step>\n"
+       "<step id=\"b\" module=\"tls\">\n<option name=\"host\" "
+       "value=\"${a.nothing}\"/></step></scenario>",
        "test.xml:4:", "exports no fact 'nothing'"},
-      {"<scenario name=\"s\">\n<step id=\"a\" module=\"tls\" trust=\"lax\"><option name=\"host\" value=\"x\"/></step></scenario>",
+      {"<scenario name=\"s\">\n<step id=\"a\" module=\"tls\" trust=\"lax\"><option name=\"host\" "
+       "value=\"x\"/></step></scenario>",
        "test.xml:2:", "trust must be"},
       {"<scenario name=\"s\"></scenario>", "test.xml:1:", "has no <step>"},
       {"<other/>", "test.xml:1:", "root element must be <scenario>"},
@@ -81,12 +90,15 @@ TEST_CASE("inputs are checked against the declaration", "[unit][scenario]") {
   REQUIRE(ok.ok());
   CHECK(ok->at("port") == "443");
   CHECK_THAT(ResolveInputs(*s, {}).error(), Catch::Contains("needs the input 'host'"));
-  CHECK_THAT(ResolveInputs(*s, {{"host", "x"}, {"nope", "1"}}).error(), Catch::Contains("no input 'nope'"));
-  CHECK_THAT(ResolveInputs(*s, {{"host", "x"}, {"port", "x"}}).error(), Catch::Contains("whole number"));
+  CHECK_THAT(ResolveInputs(*s, {{"host", "x"}, {"nope", "1"}}).error(),
+             Catch::Contains("no input 'nope'"));
+  CHECK_THAT(ResolveInputs(*s, {{"host", "x"}, {"port", "x"}}).error(),
+             Catch::Contains("whole number"));
   CHECK_THAT(ResolveInputs(*s, {{"host", "x"}, {"host", "y"}}).error(), Catch::Contains("twice"));
 }
 
-TEST_CASE("references expand from inputs and facts and report what is missing", "[unit][scenario]") {
+TEST_CASE("references expand from inputs and facts and report what is missing",
+          "[unit][scenario]") {
   std::vector<std::string> missing;
   Facts facts{{"a.address", "127.0.0.1"}};
   CHECK(Expand("${input.host}@${a.address}", {{"host", "h"}}, facts, &missing) == "h@127.0.0.1");

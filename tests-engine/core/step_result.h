@@ -18,7 +18,8 @@ enum class Outcome { kPassed, kWarning, kFailed, kSkipped, kError };
 enum class Stage { kNone, kResolve, kConnect, kTls, kCertificate, kHttp, kProtocol };
 
 std::string_view OutcomeName(Outcome o);  // passed | warning | failed | skipped | error
-std::string_view StageName(Stage s);      // none | resolve | connect | tls | certificate | http | protocol
+std::string_view StageName(
+    Stage s);  // none | resolve | connect | tls | certificate | http | protocol
 
 using Facts = std::map<std::string, std::string>;
 
@@ -33,7 +34,7 @@ struct StepResult {
   std::string title;
   Outcome outcome = Outcome::kPassed;
   Stage stage = Stage::kNone;
-  std::string skip_reason;  // set when outcome is skipped or error
+  std::string skip_reason;   // set when outcome is skipped or error
   std::string trust_policy;  // effective policy of this step, for the report
   std::vector<Finding> findings;
   Facts facts;  // names without the step prefix

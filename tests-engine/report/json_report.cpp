@@ -85,7 +85,9 @@ json ToJson(const RunReport& r) {
           {"inputs", inputs},
           {"started_at", r.started_at},
           {"duration_ms", r.duration_ms},
-          {"outcome", exit_code != 0 ? "failed" : any_warning ? "warning" : "passed"},
+          {"outcome", exit_code != 0 ? "failed"
+                      : any_warning  ? "warning"
+                                     : "passed"},
           {"exit_code", exit_code},
           {"summary", counts},
           {"steps", steps}};

@@ -10,8 +10,8 @@
 namespace cxa::report {
 
 struct TextOptions {
-  bool color = false;    // ANSI colours (only on a terminal)
-  bool details = true;   // certificate paths and facts under each step
+  bool color = false;   // ANSI colours (only on a terminal)
+  bool details = true;  // certificate paths and facts under each step
 };
 
 std::string RenderText(const RunReport& report, const TextOptions& options);

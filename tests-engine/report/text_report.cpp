@@ -66,7 +66,7 @@ void RenderCertificate(std::ostream& out, const CertificateSummary& c, const std
       << c.verification_time << ": " << (c.trusted ? "trusted" : "NOT trusted") << "\n";
   for (size_t i = 0; i < c.certificates.size(); ++i) {
     const auto& ci = c.certificates[i];
-    std::string where = ci.source == "sent" ? "sent #" + std::to_string(ci.sent_index)
+    std::string where = ci.source == "sent"     ? "sent #" + std::to_string(ci.sent_index)
                         : ci.source == "anchor" ? "trust anchor"
                                                 : "not sent (extra)";
     if (!ci.on_path) where += ", not on the path";
@@ -115,8 +115,8 @@ void RenderStep(std::ostream& out, const StepResult& s, int depth, const TextOpt
 std::string RenderText(const RunReport& r, const TextOptions& opt) {
   Palette p{opt.color};
   std::ostringstream out;
-  out << p.bold() << r.scenario_title << p.reset() << "  " << p.dim() << "(" << r.scenario
-      << ", " << r.mode << ", " << r.started_at << ")" << p.reset() << "\n";
+  out << p.bold() << r.scenario_title << p.reset() << "  " << p.dim() << "(" << r.scenario << ", "
+      << r.mode << ", " << r.started_at << ")" << p.reset() << "\n";
   if (!r.inputs.empty()) {
     std::string in;
     for (const auto& [k, v] : r.inputs) in += (in.empty() ? "" : "  ") + k + "=" + v;
@@ -130,10 +130,10 @@ std::string RenderText(const RunReport& r, const TextOptions& opt) {
     out << "\n";
   }
   int code = r.ExitCode();
-  out << (code == 0 ? p.green() : p.red()) << (code == 0 ? "PASSED" : "FAILED") << p.reset()
-      << ": " << r.steps.size() << " step" << (r.steps.size() == 1 ? "" : "s") << " — "
-      << counts[0] << " passed, " << counts[1] << " warning, " << counts[2] << " failed, "
-      << counts[3] << " skipped";
+  out << (code == 0 ? p.green() : p.red()) << (code == 0 ? "PASSED" : "FAILED") << p.reset() << ": "
+      << r.steps.size() << " step" << (r.steps.size() == 1 ? "" : "s") << " — " << counts[0]
+      << " passed, " << counts[1] << " warning, " << counts[2] << " failed, " << counts[3]
+      << " skipped";
   if (counts[4] > 0) out << ", " << counts[4] << " internal error";
   out << " (exit " << code << ")\n";
   return out.str();

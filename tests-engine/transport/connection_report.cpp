@@ -26,8 +26,8 @@ bool ReportConnection(const HttpExchange& ex, std::time_t now, StepResult& resul
     if (!tls.cipher.empty()) result.facts["cipher"] = tls.cipher;
     if (tls.version == "TLSv1" || tls.version == "TLSv1.1" || tls.version == "SSLv3") {
       result.findings.push_back(MakeFinding(
-          Info("tls.protocol.too_old"), "the server negotiated " + tls.version +
-                                            " although cxa offered TLS 1.2 and 1.3"));
+          Info("tls.protocol.too_old"),
+          "the server negotiated " + tls.version + " although cxa offered TLS 1.2 and 1.3"));
     }
     if (tls.report) {
       const cert::CertReport& rep = *tls.report;

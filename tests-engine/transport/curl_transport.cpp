@@ -48,7 +48,8 @@ int VerifyChain(X509_STORE_CTX* ctx, void* arg) {
   X509* leaf = X509_STORE_CTX_get0_cert(ctx);
   tls.chain.clear();
   if (sent != nullptr && sk_X509_num(sent) > 0) {
-    for (int i = 0; i < sk_X509_num(sent); ++i) tls.chain.push_back(cert::ToDer(sk_X509_value(sent, i)));
+    for (int i = 0; i < sk_X509_num(sent); ++i)
+      tls.chain.push_back(cert::ToDer(sk_X509_value(sent, i)));
   } else if (leaf != nullptr) {
     tls.chain.push_back(cert::ToDer(leaf));
   }
@@ -86,7 +87,8 @@ CURLcode OnSslContext(CURL*, void* ssl_ctx, void* arg) {
 }
 
 std::string Trim(std::string s) {
-  while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' ' || s.back() == '\t')) {
+  while (!s.empty() &&
+         (s.back() == '\r' || s.back() == '\n' || s.back() == ' ' || s.back() == '\t')) {
     s.pop_back();
   }
   size_t i = 0;
@@ -108,7 +110,8 @@ size_t OnHeader(char* data, size_t size, size_t n, void* arg) {
     st->response = HttpResponse{};
     st->have_status = true;
     size_t sp = line.find(' ');
-    st->response.http_version = line.substr(5, sp == std::string::npos ? std::string::npos : sp - 5);
+    st->response.http_version =
+        line.substr(5, sp == std::string::npos ? std::string::npos : sp - 5);
     if (sp != std::string::npos) {
       std::string rest = line.substr(sp + 1);
       try {
@@ -170,10 +173,10 @@ TransportError Classify(CURLcode rc, const State& st, const char* errbuf, bool p
   bool resolved = Info(easy, CURLINFO_NAMELOOKUP_TIME_T) > 0;
   bool connected = Info(easy, CURLINFO_CONNECT_TIME_T) > 0 || st.tls_started.has_value();
   bool handshaken = Info(easy, CURLINFO_APPCONNECT_TIME_T) > 0;
-  const std::string host_port = st.exchange->remote_address.empty()
-                                    ? st.request->url
-                                    : st.exchange->remote_address + ":" +
-                                          std::to_string(st.exchange->remote_port);
+  const std::string host_port =
+      st.exchange->remote_address.empty()
+          ? st.request->url
+          : st.exchange->remote_address + ":" + std::to_string(st.exchange->remote_port);
   auto in_tls = [&] { return st.https && connected && !handshaken; };
   switch (rc) {
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -263,8 +266,9 @@ std::string CheckResolveEntry(const std::string& entry) {
   size_t b = entry.find(':', a + 1);
   if (b == std::string::npos) return "expected HOST:PORT:ADDRESS, got '" + entry + "'";
   std::string port = entry.substr(a + 1, b - a - 1);
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoi(port) == 0 || std::stoi(port) > 65535) {
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) == 0 ||
+      std::stoi(port) > 65535) {
     return "bad port '" + port + "' in '" + entry + "'";
   }
   if (b + 1 >= entry.size()) return "missing address in '" + entry + "'";
@@ -341,7 +345,8 @@ HttpExchange CurlTransport::Perform(const HttpRequest& request) {
   if (options_.ip_version == 4) curl_easy_setopt(c, CURLOPT_IPRESOLVE, CURL_IPRESOLVE_V4);
   if (options_.ip_version == 6) curl_easy_setopt(c, CURLOPT_IPRESOLVE, CURL_IPRESOLVE_V6);
   std::unique_ptr<curl_slist, SlistFree> resolve;
-  for (const auto& r : options_.resolve) resolve.reset(curl_slist_append(resolve.release(), r.c_str()));
+  for (const auto& r : options_.resolve)
+    resolve.reset(curl_slist_append(resolve.release(), r.c_str()));
   if (resolve) curl_easy_setopt(c, CURLOPT_RESOLVE, resolve.get());
   std::unique_ptr<curl_slist, SlistFree> connect_to;
   for (const auto& r : options_.connect_to) {
@@ -370,7 +375,8 @@ HttpExchange CurlTransport::Perform(const HttpRequest& request) {
   } else {
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     if (!request.body.empty() || request.method == "POST") {
-      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
       curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
     }
   }
@@ -390,7 +396,8 @@ HttpExchange CurlTransport::Perform(const HttpRequest& request) {
         info->backend == CURLSSLBACKEND_OPENSSL && info->internals != nullptr) {
       SSL* ssl = static_cast<SSL*>(info->internals);
       ex.tls->version = SSL_get_version(ssl);
-      if (const SSL_CIPHER* ci = SSL_get_current_cipher(ssl)) ex.tls->cipher = SSL_CIPHER_get_name(ci);
+      if (const SSL_CIPHER* ci = SSL_get_current_cipher(ssl))
+        ex.tls->cipher = SSL_CIPHER_get_name(ci);
     }
   }
   auto ms = [&](CURLINFO what) { return static_cast<double>(Info(c, what)) / 1000.0; };

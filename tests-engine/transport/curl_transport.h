@@ -15,10 +15,10 @@
 namespace cxa {
 
 struct TransportOptions {
-  std::vector<std::string> resolve;  // "host:port:addr" (curl --resolve syntax)
-  std::string proxy;                 // "" = none (environment proxies are ignored)
+  std::vector<std::string> resolve;     // "host:port:addr" (curl --resolve syntax)
+  std::string proxy;                    // "" = none (environment proxies are ignored)
   std::vector<std::string> connect_to;  // "host:port:host2:port2" (curl --connect-to syntax)
-  int ip_version = 0;                // 0 any, 4, 6
+  int ip_version = 0;                   // 0 any, 4, 6
   std::string user_agent = "cxa/0.1 (connectivity analyzer)";
 };
 

@@ -1,18 +1,20 @@
 // The catalogue of transport findings: where a connection stopped before any protocol step
 // could judge the server.
-#include "transport/http_transport.h"
-
 #include <algorithm>
 #include <cctype>
+
+#include "transport/http_transport.h"
 
 namespace cxa {
 namespace {
 
 constexpr FindingInfo kInfos[] = {
     {"net.dns.no_such_host", Severity::kError, "Host name does not resolve",
-     "The name has no A or AAAA record in public DNS (or the resolver used by cxa). Clients outside "
+     "The name has no A or AAAA record in public DNS (or the resolver used by cxa). Clients "
+     "outside "
      "the network cannot find the service.",
-     "Publish an A (or AAAA) record for the name in the public DNS zone, or correct the name in the "
+     "Publish an A (or AAAA) record for the name in the public DNS zone, or correct the name in "
+     "the "
      "configuration that handed it out (Autodiscover, federation metadata, the URL). A name ending "
      "in .local or a single label is internal-only. To test a server before DNS points at it, use "
      "--resolve NAME:PORT:ADDRESS.",

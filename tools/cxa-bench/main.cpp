@@ -34,13 +34,13 @@ bool BareVerify(const Case& c, X509_STORE* store, std::time_t when) {
   X509_STORE_CTX* ctx = X509_STORE_CTX_new();
   X509_STORE_CTX_init(ctx, store, certs[0].get(), pool);
   X509_VERIFY_PARAM* p = X509_STORE_CTX_get0_param(ctx);
-  X509_VERIFY_PARAM_set_flags(p, X509_V_FLAG_X509_STRICT | X509_V_FLAG_PARTIAL_CHAIN |
-                                     X509_V_FLAG_USE_CHECK_TIME);
+  X509_VERIFY_PARAM_set_flags(
+      p, X509_V_FLAG_X509_STRICT | X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_USE_CHECK_TIME);
   X509_VERIFY_PARAM_set_time(p, when);
   X509_VERIFY_PARAM_set_auth_level(p, 2);
   X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER);
-  X509_VERIFY_PARAM_set_hostflags(p, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS |
-                                         X509_CHECK_FLAG_NEVER_CHECK_SUBJECT);
+  X509_VERIFY_PARAM_set_hostflags(
+      p, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS | X509_CHECK_FLAG_NEVER_CHECK_SUBJECT);
   X509_VERIFY_PARAM_set1_host(p, "mail.contoso.test", 0);
   bool ok = X509_verify_cert(ctx) == 1;
   X509_STORE_CTX_free(ctx);
@@ -79,7 +79,8 @@ int BenchCert(double seconds) {
   cert::CertEvaluator evaluator;
   std::cout << "cert: chains/s, one thread, " << seconds << " s per figure\n";
   std::cout << std::left << std::setw(24) << "chain" << std::right << std::setw(14) << "openssl"
-            << std::setw(14) << "cxa" << std::setw(10) << "ratio" << "\n";
+            << std::setw(14) << "cxa" << std::setw(10) << "ratio"
+            << "\n";
   double sum_bare = 0, sum_cxa = 0;
   for (const auto& c : cases) {
     double bare = Rate(seconds, [&] { BareVerify(c, (*roots)->store(), when); });
@@ -96,8 +97,8 @@ int BenchCert(double seconds) {
   }
   std::cout << std::left << std::setw(24) << "all (same mix)" << std::right << std::fixed
             << std::setprecision(0) << std::setw(14) << cases.size() / sum_bare << std::setw(14)
-            << cases.size() / sum_cxa << std::setprecision(2) << std::setw(9)
-            << sum_bare / sum_cxa << "x   (target >= 0.50x)\n";
+            << cases.size() / sum_cxa << std::setprecision(2) << std::setw(9) << sum_bare / sum_cxa
+            << "x   (target >= 0.50x)\n";
   return 0;
 }
 

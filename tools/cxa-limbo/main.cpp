@@ -127,7 +127,8 @@ int main(int argc, char** argv) {
   }
   std::cout << std::left << std::setw(14) << "namespace" << std::right << std::setw(8) << "cases"
             << std::setw(8) << "agree" << std::setw(18) << "wrongly accepted" << std::setw(18)
-            << "wrongly rejected" << "\n";
+            << "wrongly rejected"
+            << "\n";
   auto row = [](const std::string& n, const Tally& t) {
     std::cout << std::left << std::setw(14) << n << std::right << std::setw(8) << t.cases
               << std::setw(8) << t.agree << std::setw(18) << t.wrongly_accepted << std::setw(18)

@@ -20,47 +20,45 @@ std::string ScenarioDir() {
 }
 
 void AddTrustOptions(po::options_description& d, CommonOptions& o) {
-  d.add_options()
-      ("public-roots", po::value(&o.public_roots)->value_name("FILE"),
-       "PEM bundle that replaces the system's public roots (labs, air-gapped use, tests); the "
-       "report names the store used")
-      ("ca-file", po::value(&o.ca_files)->value_name("FILE")->composing(),
-       "extra trust anchors (PEM), e.g. a private root: policy becomes public+custom; ignored by "
-       "steps that demand strict public trust (repeatable)")
-      ("ignore-trust", po::bool_switch(&o.ignore_trust),
-       "report-only trust: certificate errors become warnings and the connection proceeds; "
-       "refused by steps that demand strict public trust (Outlook Anywhere, AD FS)")
-      ("expiry-warning-days", po::value(&o.expiry_warning_days)->value_name("N")->default_value(30),
-       "warn when a certificate expires within N days")
-      ("time", po::value(&o.time)->value_name("RFC3339"),
-       "verify certificates as of this time instead of now, e.g. 2031-01-01T00:00:00Z");
+  d.add_options()(
+      "public-roots", po::value(&o.public_roots)->value_name("FILE"),
+      "PEM bundle that replaces the system's public roots (labs, air-gapped use, tests); the "
+      "report names the store used")(
+      "ca-file", po::value(&o.ca_files)->value_name("FILE")->composing(),
+      "extra trust anchors (PEM), e.g. a private root: policy becomes public+custom; ignored by "
+      "steps that demand strict public trust (repeatable)")(
+      "ignore-trust", po::bool_switch(&o.ignore_trust),
+      "report-only trust: certificate errors become warnings and the connection proceeds; "
+      "refused by steps that demand strict public trust (Outlook Anywhere, AD FS)")(
+      "expiry-warning-days", po::value(&o.expiry_warning_days)->value_name("N")->default_value(30),
+      "warn when a certificate expires within N days")(
+      "time", po::value(&o.time)->value_name("RFC3339"),
+      "verify certificates as of this time instead of now, e.g. 2031-01-01T00:00:00Z");
 }
 
 void AddNetworkOptions(po::options_description& d, CommonOptions& o) {
-  d.add_options()
-      ("resolve", po::value(&o.resolve)->value_name("HOST:PORT:ADDR")->composing(),
-       "connect to ADDR for HOST:PORT without asking DNS; SNI, Host and the certificate name stay "
-       "HOST (test a server before DNS points at it; repeatable)")
-      ("connect-to", po::value(&o.connect_to)->value_name("HOST:PORT:HOST2:PORT2")->composing(),
-       "send connections for HOST:PORT to HOST2:PORT2 instead, keeping the name (a load "
-       "balancer, a lab port; repeatable)")
-      ("no-aia", po::bool_switch(&o.no_aia),
-       "do not fetch missing issuers from the certificate's AIA URL (then an incomplete chain "
-       "cannot be told apart from a private root)")
-      ("proxy", po::value(&o.proxy)->value_name("URL"), "HTTP proxy, e.g. http://proxy:3128")
-      ("timeout", po::value(&o.timeout_s)->value_name("SECONDS")->default_value(10),
-       "limit for each stage: connect, TLS handshake, first response byte (a whole exchange gets "
-       "three times as long)")
-      (",4", po::bool_switch(&o.ipv4), "IPv4 only")
-      (",6", po::bool_switch(&o.ipv6), "IPv6 only");
+  d.add_options()(
+      "resolve", po::value(&o.resolve)->value_name("HOST:PORT:ADDR")->composing(),
+      "connect to ADDR for HOST:PORT without asking DNS; SNI, Host and the certificate name stay "
+      "HOST (test a server before DNS points at it; repeatable)")(
+      "connect-to", po::value(&o.connect_to)->value_name("HOST:PORT:HOST2:PORT2")->composing(),
+      "send connections for HOST:PORT to HOST2:PORT2 instead, keeping the name (a load "
+      "balancer, a lab port; repeatable)")(
+      "no-aia", po::bool_switch(&o.no_aia),
+      "do not fetch missing issuers from the certificate's AIA URL (then an incomplete chain "
+      "cannot be told apart from a private root)")("proxy", po::value(&o.proxy)->value_name("URL"),
+                                                   "HTTP proxy, e.g. http://proxy:3128")(
+      "timeout", po::value(&o.timeout_s)->value_name("SECONDS")->default_value(10),
+      "limit for each stage: connect, TLS handshake, first response byte (a whole exchange gets "
+      "three times as long)")(",4", po::bool_switch(&o.ipv4), "IPv4 only")(
+      ",6", po::bool_switch(&o.ipv6), "IPv6 only");
 }
 
 void AddOutputOptions(po::options_description& d, CommonOptions& o, const char* formats) {
-  d.add_options()
-      ("format", po::value(&o.format)->value_name("FMT")->default_value("text"), formats)
-      ("output,o", po::value(&o.output)->value_name("FILE"),
-       "write the report to FILE (atomically) instead of standard output")
-      ("no-color", po::bool_switch(&o.no_color), "no colours even on a terminal");
+  d.add_options()("format", po::value(&o.format)->value_name("FMT")->default_value("text"),
+                  formats)("output,o", po::value(&o.output)->value_name("FILE"),
+                           "write the report to FILE (atomically) instead of standard output")(
+      "no-color", po::bool_switch(&o.no_color), "no colours even on a terminal");
 }
 
 cert::TrustPolicy BuildPolicy(const CommonOptions& o, std::optional<cert::TrustMode> forced) {
@@ -101,7 +99,9 @@ cert::TrustPolicy BuildPolicy(const CommonOptions& o, std::optional<cert::TrustM
 std::time_t VerificationTime(const CommonOptions& o) {
   if (o.time.empty()) return std::time(nullptr);
   auto t = ParseTime(o.time);
-  if (!t) throw UsageError{"--time: '" + o.time + "' is not an RFC 3339 time (e.g. 2031-01-01T00:00:00Z)"};
+  if (!t)
+    throw UsageError{"--time: '" + o.time +
+                     "' is not an RFC 3339 time (e.g. 2031-01-01T00:00:00Z)"};
   return *t;
 }
 
@@ -124,7 +124,8 @@ TransportOptions BuildTransportOptions(const CommonOptions& o) {
 }
 
 Timeouts BuildTimeouts(const CommonOptions& o) {
-  if (!(o.timeout_s > 0 && o.timeout_s <= 600)) throw UsageError{"--timeout must be in (0, 600] seconds"};
+  if (!(o.timeout_s > 0 && o.timeout_s <= 600))
+    throw UsageError{"--timeout must be in (0, 600] seconds"};
   int ms = static_cast<int>(o.timeout_s * 1000);
   return Timeouts{ms, ms, ms, 3 * ms};
 }

@@ -69,8 +69,11 @@ int ListVerb(int argc, char** argv) {
         }
         nlohmann::json facts = nlohmann::json::array();
         for (const auto& f : m->facts) facts.push_back({{"name", f.name}, {"doc", f.doc}});
-        j.push_back({{"name", m->name}, {"summary", m->summary}, {"description", m->description},
-                     {"options", opts}, {"facts", facts}});
+        j.push_back({{"name", m->name},
+                     {"summary", m->summary},
+                     {"description", m->description},
+                     {"options", opts},
+                     {"facts", facts}});
       } else {
         std::cout << m->name << "\t" << m->summary << "\n";
         for (const auto& o : m->options) {
@@ -79,7 +82,8 @@ int ListVerb(int argc, char** argv) {
                     << (o.default_value.empty() ? "" : ", default " + std::string(o.default_value))
                     << "): " << o.doc << "\n";
         }
-        for (const auto& f : m->facts) std::cout << "    fact   " << f.name << ": " << f.doc << "\n";
+        for (const auto& f : m->facts)
+          std::cout << "    fact   " << f.name << ": " << f.doc << "\n";
       }
     }
   } else if (what == "checks") {
@@ -109,8 +113,9 @@ int DescribeVerb(int argc, char** argv) {
   po::positional_options_description pos;
   pos.add("scenario", 1);
   po::variables_map vm;
-  if (!Parse(argc, argv, d, pos, vm, "Usage: cxa describe SCENARIO",
-             "\nPrints the scenario's inputs, its steps in order and each step's trust policy.\n")) {
+  if (!Parse(
+          argc, argv, d, pos, vm, "Usage: cxa describe SCENARIO",
+          "\nPrints the scenario's inputs, its steps in order and each step's trust policy.\n")) {
     return kExitOk;
   }
   if (name.empty()) throw UsageError{"which scenario? (cxa list scenarios)"};
@@ -132,9 +137,10 @@ int DescribeVerb(int argc, char** argv) {
     std::cout << "  " << n++ << ". " << st.id << " — " << st.title << "\n"
               << "      module " << st.module << ": " << m->description << "\n"
               << "      trust: "
-              << (st.strict_trust ? "strict-public (cannot be relaxed by --ignore-trust or --ca-file)"
-                                  : "the operator's policy (strict-public unless --ca-file or "
-                                    "--ignore-trust)")
+              << (st.strict_trust
+                      ? "strict-public (cannot be relaxed by --ignore-trust or --ca-file)"
+                      : "the operator's policy (strict-public unless --ca-file or "
+                        "--ignore-trust)")
               << "\n";
     for (const auto& [k, v] : st.options) std::cout << "      " << k << " = " << v << "\n";
     if (!st.needs.empty()) {

@@ -34,7 +34,8 @@ std::string ReadFile(const std::string& path, const char* what) {
   if (!in) throw UsageError{std::string(what) + ": cannot read " + path};
   std::ostringstream ss;
   ss << in.rdbuf();
-  if (ss.str().size() > 16u * 1024 * 1024) throw UsageError{std::string(what) + ": " + path + " is too large"};
+  if (ss.str().size() > 16u * 1024 * 1024)
+    throw UsageError{std::string(what) + ": " + path + " is too large"};
   return ss.str();
 }
 
@@ -56,28 +57,30 @@ int CertVerb(int argc, char** argv) {
   std::string chain_file, connect, host, ip, servername, policy_name;
   std::vector<std::string> untrusted;
   po::options_description d("Options");
-  d.add_options()
-      ("chain", po::value(&chain_file)->value_name("FILE"), "the chain as the server sends it")
-      ("connect", po::value(&connect)->value_name("HOST[:PORT]"),
-       "grab the chain from a live server (port 443 by default)")
-      ("servername", po::value(&servername)->value_name("NAME"),
-       "with --connect to an IP address: the SNI name to send and to check")
-      ("host", po::value(&host)->value_name("NAME"), "the DNS name the certificate must cover")
-      ("ip", po::value(&ip)->value_name("ADDR"), "the IP address the certificate must cover")
-      ("untrusted", po::value(&untrusted)->value_name("FILE")->composing(),
-       "extra intermediates (PEM) that the server did not send, e.g. from the AIA URL")
-      ("policy", po::value(&policy_name)->value_name("POLICY"),
-       "strict-public, public+custom or report-only (default: from --ca-file / --ignore-trust)");
+  d.add_options()("chain", po::value(&chain_file)->value_name("FILE"),
+                  "the chain as the server sends it")(
+      "connect", po::value(&connect)->value_name("HOST[:PORT]"),
+      "grab the chain from a live server (port 443 by default)")(
+      "servername", po::value(&servername)->value_name("NAME"),
+      "with --connect to an IP address: the SNI name to send and to check")(
+      "host", po::value(&host)->value_name("NAME"), "the DNS name the certificate must cover")(
+      "ip", po::value(&ip)->value_name("ADDR"), "the IP address the certificate must cover")(
+      "untrusted", po::value(&untrusted)->value_name("FILE")->composing(),
+      "extra intermediates (PEM) that the server did not send, e.g. from the AIA URL")(
+      "policy", po::value(&policy_name)->value_name("POLICY"),
+      "strict-public, public+custom or report-only (default: from --ca-file / --ignore-trust)");
   AddTrustOptions(d, common);
   AddNetworkOptions(d, common);
   AddOutputOptions(d, common, "report format: text or json");
   po::positional_options_description pos;
   po::variables_map vm;
   if (!Parse(argc, argv, d, pos, vm, kUsage, kFooter)) return kExitOk;
-  if (chain_file.empty() == connect.empty()) throw UsageError{"give exactly one of --chain or --connect"};
+  if (chain_file.empty() == connect.empty())
+    throw UsageError{"give exactly one of --chain or --connect"};
   if (!host.empty() && !ip.empty()) throw UsageError{"give --host or --ip, not both"};
   if (!ip.empty() && !IsIp(ip)) throw UsageError{"--ip: '" + ip + "' is not an IP address"};
-  if (common.format != "text" && common.format != "json") throw UsageError{"--format must be text or json"};
+  if (common.format != "text" && common.format != "json")
+    throw UsageError{"--format must be text or json"};
   std::optional<cert::TrustMode> forced;
   if (!policy_name.empty()) {
     forced = cert::ParseTrustMode(policy_name);
@@ -137,8 +140,9 @@ int CertVerb(int argc, char** argv) {
     cert::TrustPolicy grab = policy;
     grab.mode = cert::TrustMode::kReportOnly;
     HttpRequest req;
-    req.url = "https://" + (url_host.find(':') != std::string::npos ? "[" + url_host + "]" : url_host) +
-              ":" + port + "/";
+    req.url = "https://" +
+              (url_host.find(':') != std::string::npos ? "[" + url_host + "]" : url_host) + ":" +
+              port + "/";
     req.connect_only = true;
     req.trust = &grab;
     req.cert_name = in.host;

@@ -32,7 +32,8 @@ const char* kUsage =
 const char* kFooter =
     "\nExamples:\n"
     "  cxa run tls-endpoint --input host=mail.contoso.com\n"
-    "  cxa run tls-endpoint --input host=sts.contoso.com --resolve sts.contoso.com:443:203.0.113.7\n"
+    "  cxa run tls-endpoint --input host=sts.contoso.com --resolve "
+    "sts.contoso.com:443:203.0.113.7\n"
     "  cxa run tls-endpoint --input host=mail.contoso.com --format json -o report.json\n"
     "\nExit status: 0 no error findings, 1 error findings, 2 usage/scenario/input error (nothing\n"
     "was sent), 3 internal error.\n";
@@ -58,10 +59,10 @@ int RunVerb(int argc, char** argv) {
   std::string scenario_arg;
   std::vector<std::string> raw_inputs;
   po::options_description d("Options");
-  d.add_options()
-      ("scenario", po::value(&scenario_arg)->value_name("SCENARIO"), "scenario name or file")
-      ("input,i", po::value(&raw_inputs)->value_name("NAME=VALUE")->composing(),
-       "scenario input (repeatable); `cxa describe SCENARIO` lists them");
+  d.add_options()("scenario", po::value(&scenario_arg)->value_name("SCENARIO"),
+                  "scenario name or file")(
+      "input,i", po::value(&raw_inputs)->value_name("NAME=VALUE")->composing(),
+      "scenario input (repeatable); `cxa describe SCENARIO` lists them");
   AddTrustOptions(d, common);
   AddNetworkOptions(d, common);
   AddOutputOptions(d, common, "report format: text or json");
@@ -79,7 +80,8 @@ int RunVerb(int argc, char** argv) {
   std::vector<std::pair<std::string, std::string>> given;
   for (const auto& kv : raw_inputs) {
     size_t eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) throw UsageError{"--input expects NAME=VALUE, got '" + kv + "'"};
+    if (eq == std::string::npos || eq == 0)
+      throw UsageError{"--input expects NAME=VALUE, got '" + kv + "'"};
     given.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
   }
   auto inputs = ResolveInputs(*scenario, given);

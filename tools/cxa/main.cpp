@@ -22,7 +22,8 @@ const char* kHelp =
     "  explain FINDING-ID  what a finding means and what to change\n"
     "  --version           print the version\n"
     "\n"
-    "Exit status: 0 no error findings, 1 error findings, 2 usage or input error, 3 internal error.\n";
+    "Exit status: 0 no error findings, 1 error findings, 2 usage or input error, 3 internal "
+    "error.\n";
 
 }  // namespace
 

@@ -9,7 +9,9 @@
 // share a listener are chosen by SNI. When ready it prints one line per site,
 //   SITE <name> <port> <host>
 // then `READY`, and serves until SIGTERM/SIGINT.
+// clang-format off
 #include <utility>  // before Boost.Asio: its awaitable.hpp needs std::exchange
+// clang-format on
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -113,15 +115,15 @@ class Session : public std::enable_shared_from_this<Session> {
     res->set(http::field::server, "cxa-fixture-server");
     res->set(http::field::content_type, "text/html; charset=utf-8");
     for (const auto& [k, v] : site->headers) res->set(k, v);
-    res->body() = site->body.empty() ? "<html><body>cxa fixture site " + site->name + "</body></html>\n"
-                                     : site->body;
+    res->body() = site->body.empty()
+                      ? "<html><body>cxa fixture site " + site->name + "</body></html>\n"
+                      : site->body;
     res->keep_alive(false);
     res->prepare_payload();
-    http::async_write(stream_, *res,
-                      [self = shared_from_this(), res](beast::error_code, size_t) {
-                        beast::error_code ignored;
-                        self->stream_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
-                      });
+    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code, size_t) {
+      beast::error_code ignored;
+      self->stream_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
+    });
   }
 
   ssl::stream<tcp::socket> stream_;
@@ -147,8 +149,10 @@ class PlainSession : public std::enable_shared_from_this<PlainSession> {
     auto res = std::make_shared<http::response<http::string_body>>(http::status::not_found,
                                                                    request_.version());
     std::string target(request_.target());
-    std::string name = target.size() > 5 && target.ends_with(".cer") ? target.substr(1, target.size() - 5) : "";
-    if (!name.empty() && name.find('/') == std::string::npos && name.find("..") == std::string::npos) {
+    std::string name =
+        target.size() > 5 && target.ends_with(".cer") ? target.substr(1, target.size() - 5) : "";
+    if (!name.empty() && name.find('/') == std::string::npos &&
+        name.find("..") == std::string::npos) {
       if (FILE* f = std::fopen((site_.files + "/" + name + ".pem").c_str(), "r")) {
         X509* x = PEM_read_X509(f, nullptr, nullptr, nullptr);
         std::fclose(f);

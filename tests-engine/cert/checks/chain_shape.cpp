@@ -9,7 +9,9 @@ namespace cxa::cert {
 namespace {
 
 constexpr FindingInfo kOrder{
-    "cert.chain.order", Severity::kWarning, "Chain sent out of order",
+    "cert.chain.order",
+    Severity::kWarning,
+    "Chain sent out of order",
     "The server sends its certificates in an order other than leaf, then each issuer in turn. "
     "Most current clients reorder them, but older Java, embedded devices and some proxies fail.",
     "Rebuild the chain file (or the bundle on the load balancer) as: server certificate, the "
@@ -17,13 +19,18 @@ constexpr FindingInfo kOrder{
     "RFC 8446 §4.4.2; RFC 5246 §7.4.2"};
 
 constexpr FindingInfo kRootSent{
-    "cert.chain.root_sent", Severity::kInfo, "Root certificate sent",
+    "cert.chain.root_sent",
+    Severity::kInfo,
+    "Root certificate sent",
     "The server also sends the root certificate. Clients ignore it (they must already trust the "
     "root), so it only costs bytes in every handshake.",
-    "Optionally remove the root from the chain the server sends.", "RFC 8446 §4.4.2"};
+    "Optionally remove the root from the chain the server sends.",
+    "RFC 8446 §4.4.2"};
 
 constexpr FindingInfo kUnneeded{
-    "cert.chain.unneeded_certs", Severity::kInfo, "Certificate sent but not needed",
+    "cert.chain.unneeded_certs",
+    Severity::kInfo,
+    "Certificate sent but not needed",
     "The server sends a certificate that is not part of the path to the trust anchor: a leftover "
     "from an older chain, a cross-certificate clients do not need, or an unrelated certificate.",
     "Remove certificates that are not on the path from the server's chain file.",
@@ -49,8 +56,8 @@ void Run(const Evaluation& ev, std::vector<Finding>& out) {
       if (!sent_order.empty()) sent_order += " | ";
       sent_order += Subject(ev.sent[i]);
     }
-    out.push_back(MakeFinding(kOrder, "the server sends its chain out of order",
-                              "sent: " + sent_order));
+    out.push_back(
+        MakeFinding(kOrder, "the server sends its chain out of order", "sent: " + sent_order));
   }
   X509* top = ev.path.back();
   if (ev.anchored && ev.path.size() > 1 && ev.SentIndex(top) > 0 && IsSelfIssued(top)) {

@@ -1,15 +1,17 @@
 // Structural path errors: signatures that do not verify, issuers that are not CAs, path length
 // and name constraints.
+#include <openssl/x509v3.h>
+
 #include "cert/checks/check.h"
 #include "cert/x509.h"
-
-#include <openssl/x509v3.h>
 
 namespace cxa::cert {
 namespace {
 
 constexpr FindingInfo kBadSignature{
-    "cert.chain.bad_signature", Severity::kError, "Signature does not verify",
+    "cert.chain.bad_signature",
+    Severity::kError,
+    "Signature does not verify",
     "A certificate's signature does not verify with its issuer's public key: the certificate was "
     "altered, or the server sends an intermediate with the right name but the wrong key (for "
     "example an old intermediate after the CA re-keyed).",
@@ -18,7 +20,9 @@ constexpr FindingInfo kBadSignature{
     "RFC 5280 §6.1.3 (a)(1)"};
 
 constexpr FindingInfo kNotCa{
-    "cert.chain.not_ca", Severity::kError, "Issuer is not a CA",
+    "cert.chain.not_ca",
+    Severity::kError,
+    "Issuer is not a CA",
     "A certificate in the path issues another certificate but is not marked as a certification "
     "authority (basicConstraints cA=TRUE missing). Typically a server certificate was used to sign "
     "another one, or a home-made CA was created without the CA extensions.",
@@ -27,7 +31,9 @@ constexpr FindingInfo kNotCa{
     "RFC 5280 §4.2.1.9, §6.1.4 (k)"};
 
 constexpr FindingInfo kPathLength{
-    "cert.chain.path_length", Severity::kError, "Path too long",
+    "cert.chain.path_length",
+    Severity::kError,
+    "Path too long",
     "The path has more intermediate CAs than a CA's pathLenConstraint allows, or more than the "
     "maximum depth accepted.",
     "Issue the certificate from a CA closer to the root, or re-issue the intermediate with an "
@@ -35,7 +41,9 @@ constexpr FindingInfo kPathLength{
     "RFC 5280 §4.2.1.9, §6.1.4 (l)"};
 
 constexpr FindingInfo kNameConstraints{
-    "cert.chain.name_constraints", Severity::kError, "Name outside the CA's constraints",
+    "cert.chain.name_constraints",
+    Severity::kError,
+    "Name outside the CA's constraints",
     "A CA in the path is only allowed to issue for certain names (nameConstraints), and this "
     "certificate carries a name outside them.",
     "Request the certificate from a CA permitted to issue for this name, or restrict the "
@@ -76,10 +84,10 @@ void Run(const Evaluation& ev, std::vector<Finding>& out) {
       case X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE:
       case X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY:
       case X509_V_ERR_NO_ISSUER_PUBLIC_KEY:
-        out.push_back(MakeFinding(kBadSignature,
-                                  "the signature of " + Named(c) +
-                                      " does not verify with the key of its issuer",
-                                  X509_verify_cert_error_string(e.code), e.depth));
+        out.push_back(MakeFinding(
+            kBadSignature,
+            "the signature of " + Named(c) + " does not verify with the key of its issuer",
+            X509_verify_cert_error_string(e.code), e.depth));
         break;
       case X509_V_ERR_INVALID_CA:
       case X509_V_ERR_INVALID_NON_CA:

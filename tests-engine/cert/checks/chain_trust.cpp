@@ -8,9 +8,12 @@ namespace cxa::cert {
 namespace {
 
 constexpr FindingInfo kSelfSigned{
-    "cert.chain.self_signed", Severity::kError, "Self-signed certificate",
+    "cert.chain.self_signed",
+    Severity::kError,
+    "Self-signed certificate",
     "The server presents a certificate that it issued to itself. No client trusts it unless the "
-    "certificate was installed on that client by hand; browsers warn, Outlook prompts or fails, and "
+    "certificate was installed on that client by hand; browsers warn, Outlook prompts or fails, "
+    "and "
     "Microsoft 365 federation and Outlook Anywhere refuse it outright.",
     "Replace it with a certificate from a public certification authority that covers every name "
     "clients use (for Exchange: the OWA, Autodiscover and Outlook Anywhere names; for AD FS: the "
@@ -18,7 +21,9 @@ constexpr FindingInfo kSelfSigned{
     "RFC 5280 §6.1; Remote Connectivity Analyzer: SSL certificate trust failure"};
 
 constexpr FindingInfo kUntrustedRoot{
-    "cert.chain.untrusted_root", Severity::kError, "Chain ends at an untrusted root",
+    "cert.chain.untrusted_root",
+    Severity::kError,
+    "Chain ends at an untrusted root",
     "The chain is complete but ends at a root that the trust store does not contain: typically an "
     "internal or private PKI (Active Directory Certificate Services) whose root only domain-joined "
     "machines trust. Clients outside the domain, phones, and Microsoft's cloud services fail.",
@@ -28,7 +33,9 @@ constexpr FindingInfo kUntrustedRoot{
     "RFC 5280 §6.1; Remote Connectivity Analyzer: SSL certificate trust failure"};
 
 constexpr FindingInfo kIncomplete{
-    "cert.chain.incomplete", Severity::kError, "Chain does not reach a trusted root",
+    "cert.chain.incomplete",
+    Severity::kError,
+    "Chain does not reach a trusted root",
     "The chain stops at a certificate whose issuer was neither sent by the server nor found among "
     "the trusted roots. Either the server leaves out an intermediate certificate of a public CA "
     "(clients that cannot fetch it fail), or the issuer is a private CA that no public client "
@@ -39,7 +46,9 @@ constexpr FindingInfo kIncomplete{
     "RFC 5280 §6.1; RFC 8446 §4.4.2 (the server sends the chain)"};
 
 constexpr FindingInfo kMissingIntermediate{
-    "cert.chain.missing_intermediate", Severity::kError, "Server does not send an intermediate",
+    "cert.chain.missing_intermediate",
+    Severity::kError,
+    "Server does not send an intermediate",
     "The certificate chains to a trusted root only with an intermediate certificate that the "
     "server does not send. Windows repairs this by downloading the intermediate from the URL in "
     "the certificate (AIA), so it often goes unnoticed from a Windows desktop; Android, Java, iOS "
@@ -50,7 +59,9 @@ constexpr FindingInfo kMissingIntermediate{
     "RFC 8446 §4.4.2; RFC 5280 §4.2.2.1 (authorityInfoAccess)"};
 
 constexpr FindingInfo kAnchorNotRoot{
-    "cert.chain.anchor_not_root", Severity::kInfo, "Trusted through a non-root anchor",
+    "cert.chain.anchor_not_root",
+    Severity::kInfo,
+    "Trusted through a non-root anchor",
     "The path ends at a configured trust anchor that is not a self-signed root (for example an "
     "issuing CA given with --ca-file). The chain is accepted as far as that anchor.",
     "Nothing to fix on the server. Clients that trust only the real root need the server to send "
@@ -60,11 +71,10 @@ constexpr FindingInfo kAnchorNotRoot{
 constexpr FindingInfo kInfos[] = {kSelfSigned, kUntrustedRoot, kIncomplete, kMissingIntermediate,
                                   kAnchorNotRoot};
 
-constexpr int kClaims[] = {X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT,
-                           X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
-                           X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE,
-                           X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT,
-                           X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, X509_V_ERR_CERT_UNTRUSTED};
+constexpr int kClaims[] = {
+    X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT,       X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
+    X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT,
+    X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN,       X509_V_ERR_CERT_UNTRUSTED};
 
 std::string StoreName(const Evaluation& ev) { return ev.policy.Anchors()->description(); }
 
@@ -91,7 +101,8 @@ void Run(const Evaluation& ev, std::vector<Finding>& out) {
     std::string url = AiaCaIssuers(top);
     std::string why;
     if (url.empty()) {
-      why = "'" + Subject(top) + "' names no AIA URL for its issuer, so cxa cannot fetch it to tell";
+      why =
+          "'" + Subject(top) + "' names no AIA URL for its issuer, so cxa cannot fetch it to tell";
     } else if (!ev.input.aia_note.empty()) {
       why = "its AIA URL " + url + " could not settle it: " + ev.input.aia_note;
     } else {
@@ -112,13 +123,13 @@ void Run(const Evaluation& ev, std::vector<Finding>& out) {
       if (!ev.IsExtra(c)) continue;
       X509* child = i > 0 ? ev.path[i - 1] : leaf;
       std::string url = AiaCaIssuers(child);
-      out.push_back(MakeFinding(
-          kMissingIntermediate,
-          "the server does not send the intermediate '" + Subject(c) + "' (issuer of '" +
-              Subject(child) + "'); install it on the server",
-          url.empty() ? "the intermediate came from the supplied extra intermediates"
-                      : "AIA caIssuers URL of '" + Subject(child) + "': " + url,
-          static_cast<int>(i)));
+      out.push_back(
+          MakeFinding(kMissingIntermediate,
+                      "the server does not send the intermediate '" + Subject(c) +
+                          "' (issuer of '" + Subject(child) + "'); install it on the server",
+                      url.empty() ? "the intermediate came from the supplied extra intermediates"
+                                  : "AIA caIssuers URL of '" + Subject(child) + "': " + url,
+                      static_cast<int>(i)));
     }
     if (ev.path.size() > 1 && !IsSelfIssued(top) && ev.errors.empty()) {
       out.push_back(MakeFinding(kAnchorNotRoot,

@@ -29,14 +29,14 @@ struct Evaluation {
   std::vector<X509*> extras;  // parsed extra intermediates
   std::vector<X509*> path;    // the validated (or best attempted) path, leaf first
   std::vector<VerifyError> errors;
-  bool anchored = false;      // the path ends in a trust anchor
+  bool anchored = false;  // the path ends in a trust anchor
   std::time_t time = 0;
 
   bool Has(int code) const;
   const VerifyError* First(int code) const;
   bool IsAnchor(X509* c) const;
-  int SentIndex(X509* c) const;   // -1 when not sent
-  bool IsExtra(X509* c) const;    // came from extra intermediates and was not sent
+  int SentIndex(X509* c) const;  // -1 when not sent
+  bool IsExtra(X509* c) const;   // came from extra intermediates and was not sent
   // Index of a certificate in the report list (path first, then unused sent certificates).
   int ReportIndex(X509* c) const;
   std::vector<X509*> UnusedSent() const;

@@ -7,19 +7,18 @@
 namespace cxa::cert {
 
 std::span<const CertCheck> AllChecks() {
-  static const CertCheck kAll[] = {kParseCheck,    kChainTrustCheck, kChainStructureCheck,
-                                   kValidityCheck, kNameCheck,       kCryptoCheck,
-                                   kUsageCheck,    kProfileCheck,    kChainShapeCheck,
-                                   kUnclaimedCheck};
+  static const CertCheck kAll[] = {
+      kParseCheck,  kChainTrustCheck, kChainStructureCheck, kValidityCheck,   kNameCheck,
+      kCryptoCheck, kUsageCheck,      kProfileCheck,        kChainShapeCheck, kUnclaimedCheck};
   return kAll;
 }
 
 std::span<const FindingInfo> CertFindings() {
   static const std::vector<FindingInfo> all = [] {
     std::vector<FindingInfo> v;
-    for (auto part : {ChainTrustFindings(), ChainStructureFindings(), ChainShapeFindings(),
-                      ValidityFindings(), NameFindings(), CryptoFindings(), UsageFindings(),
-                      ProfileFindings(), ParseFindings()}) {
+    for (auto part :
+         {ChainTrustFindings(), ChainStructureFindings(), ChainShapeFindings(), ValidityFindings(),
+          NameFindings(), CryptoFindings(), UsageFindings(), ProfileFindings(), ParseFindings()}) {
       v.insert(v.end(), part.begin(), part.end());
     }
     return v;

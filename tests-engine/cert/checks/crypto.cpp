@@ -9,7 +9,9 @@ namespace cxa::cert {
 namespace {
 
 constexpr FindingInfo kWeakHash{
-    "cert.signature.weak_hash", Severity::kError, "Weak signature hash",
+    "cert.signature.weak_hash",
+    Severity::kError,
+    "Weak signature hash",
     "A certificate below the root is signed with MD5 or SHA-1. Collisions for both are practical; "
     "browsers, current Windows and OpenSSL at its default security level reject such signatures.",
     "Re-issue the certificate (or obtain the CA's current intermediate) signed with SHA-256 or "
@@ -17,7 +19,9 @@ constexpr FindingInfo kWeakHash{
     "CA/Browser Forum Baseline Requirements §7.1.3.2; RFC 9155"};
 
 constexpr FindingInfo kWeakKey{
-    "cert.key.weak", Severity::kError, "Weak key",
+    "cert.key.weak",
+    Severity::kError,
+    "Weak key",
     "A certificate in the path has an RSA key shorter than 2048 bits (or of an odd size), an "
     "elliptic-curve key smaller than 256 bits, or a DSA key. Such keys are below current "
     "minimums or outside what TLS clients accept.",
@@ -57,16 +61,14 @@ void Run(const Evaluation& ev, std::vector<Finding>& out) {
     int idx = static_cast<int>(i);
     bool is_root = i + 1 == ev.path.size() && ev.anchored && IsSelfIssued(c);
     if (!is_root && WeakHash(c)) {
-      out.push_back(MakeFinding(kWeakHash,
-                                "'" + Subject(c) + "' is signed with " +
-                                    OBJ_nid2ln(X509_get_signature_nid(c)),
-                                "", idx));
+      out.push_back(MakeFinding(
+          kWeakHash, "'" + Subject(c) + "' is signed with " + OBJ_nid2ln(X509_get_signature_nid(c)),
+          "", idx));
     }
     if (std::string why = WeakKey(c); !why.empty()) {
-      out.push_back(MakeFinding(kWeakKey,
-                                "'" + Subject(c) + "' has a weak key: " + KeyDescription(c) +
-                                    ", " + why,
-                                "", idx));
+      out.push_back(MakeFinding(
+          kWeakKey, "'" + Subject(c) + "' has a weak key: " + KeyDescription(c) + ", " + why, "",
+          idx));
     }
   }
 }

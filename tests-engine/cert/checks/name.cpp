@@ -10,9 +10,12 @@ namespace cxa::cert {
 namespace {
 
 constexpr FindingInfo kMismatch{
-    "cert.name.mismatch", Severity::kError, "Name not covered by the certificate",
+    "cert.name.mismatch",
+    Severity::kError,
+    "Name not covered by the certificate",
     "The server certificate does not list the host name (or IP address) the client connects to "
-    "among its subject alternative names. Browsers warn; Outlook, ActiveSync devices and federation "
+    "among its subject alternative names. Browsers warn; Outlook, ActiveSync devices and "
+    "federation "
     "clients refuse the connection.",
     "Re-issue the certificate with the missing name as a subject alternative name (a SAN "
     "certificate can carry mail, autodiscover and federation names at once), or publish the "
@@ -21,7 +24,9 @@ constexpr FindingInfo kMismatch{
     "RFC 6125 §6.4; RFC 2818 §3.1"};
 
 constexpr FindingInfo kCnOnly{
-    "cert.name.cn_only", Severity::kError, "Name only in the subject CN",
+    "cert.name.cn_only",
+    Severity::kError,
+    "Name only in the subject CN",
     "The certificate has no subjectAltName extension; its name is only in the subject common "
     "name, which current browsers, Apple and Android clients and Python/Go libraries no longer "
     "read.",
@@ -54,10 +59,9 @@ void Run(const Evaluation& ev, std::vector<Finding>& out) {
   std::string cn = CommonName(leaf);
   bool cn_matches = !host.empty() && !cn.empty() && DnsNameMatches(cn, host);
   if (!has_san) {
-    out.push_back(MakeFinding(kCnOnly,
-                              "the certificate has no subjectAltName; its only name is the CN '" +
-                                  cn + "'",
-                              "", 0));
+    out.push_back(MakeFinding(
+        kCnOnly, "the certificate has no subjectAltName; its only name is the CN '" + cn + "'", "",
+        0));
   }
   bool mismatch = ev.Has(X509_V_ERR_HOSTNAME_MISMATCH) || ev.Has(X509_V_ERR_IP_ADDRESS_MISMATCH) ||
                   ev.Has(X509_V_ERR_EMAIL_MISMATCH);

@@ -7,7 +7,9 @@ namespace cxa::cert {
 namespace {
 
 constexpr FindingInfo kMalformed{
-    "cert.parse.malformed", Severity::kError, "Certificate cannot be decoded",
+    "cert.parse.malformed",
+    Severity::kError,
+    "Certificate cannot be decoded",
     "A certificate sent by the server (or given as input) is not valid DER X.509, or no "
     "certificate was sent at all. Clients cannot use it.",
     "Export the certificate again from the CA or the server (PEM or DER, complete), and check that "
@@ -15,7 +17,9 @@ constexpr FindingInfo kMalformed{
     "RFC 5280 §4.1; ITU-T X.690"};
 
 constexpr FindingInfo kProfile{
-    "cert.profile.invalid", Severity::kError, "Certificate violates the X.509 profile",
+    "cert.profile.invalid",
+    Severity::kError,
+    "Certificate violates the X.509 profile",
     "A certificate breaks a rule of the Internet X.509 profile that strict clients enforce: for "
     "example a CA without a critical basicConstraints, an empty subject without a critical SAN, "
     "a missing key identifier, or an unknown critical extension.",
@@ -24,7 +28,9 @@ constexpr FindingInfo kProfile{
     "RFC 5280 §4.1, §4.2"};
 
 constexpr FindingInfo kInvalid{
-    "cert.chain.invalid", Severity::kError, "Chain rejected",
+    "cert.chain.invalid",
+    Severity::kError,
+    "Chain rejected",
     "Path validation rejected the chain for a reason not covered by a more specific finding; the "
     "detail carries OpenSSL's reason.",
     "Read the detail; re-issue the certificate from a standard template if in doubt.",
@@ -66,8 +72,9 @@ void RunParse(const Evaluation& ev, std::vector<Finding>& out) {
   for (size_t i = 0; i < ev.sent.size(); ++i) {
     if (ev.sent[i] != nullptr) continue;
     out.push_back(MakeFinding(kMalformed,
-                              "certificate " + std::to_string(i) + " of the chain (0 = leaf) "
-                              "cannot be decoded as X.509",
+                              "certificate " + std::to_string(i) +
+                                  " of the chain (0 = leaf) "
+                                  "cannot be decoded as X.509",
                               std::to_string(ev.input.chain[i].size()) + " bytes",
                               i == 0 ? std::optional<int>(0) : std::nullopt));
   }
@@ -79,8 +86,8 @@ void RunProfile(const Evaluation& ev, std::vector<Finding>& out) {
     std::string who = e.depth >= 0 && e.depth < static_cast<int>(ev.path.size())
                           ? "'" + Subject(ev.path[static_cast<size_t>(e.depth)]) + "'"
                           : "a certificate";
-    out.push_back(MakeFinding(kProfile, who + ": " + X509_verify_cert_error_string(e.code), "",
-                              e.depth));
+    out.push_back(
+        MakeFinding(kProfile, who + ": " + X509_verify_cert_error_string(e.code), "", e.depth));
   }
 }
 
@@ -89,12 +96,10 @@ void RunUnclaimed(const Evaluation& ev, std::vector<Finding>& out) {
     bool claimed = false;
     for (const CertCheck& c : AllChecks()) claimed |= Claims(c.claims, e.code);
     if (claimed) continue;
-    out.push_back(MakeFinding(kInvalid,
-                              std::string("path validation failed: ") +
-                                  X509_verify_cert_error_string(e.code),
-                              "OpenSSL error " + std::to_string(e.code) + " at depth " +
-                                  std::to_string(e.depth),
-                              e.depth));
+    out.push_back(MakeFinding(
+        kInvalid, std::string("path validation failed: ") + X509_verify_cert_error_string(e.code),
+        "OpenSSL error " + std::to_string(e.code) + " at depth " + std::to_string(e.depth),
+        e.depth));
   }
 }
 

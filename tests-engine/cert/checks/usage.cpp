@@ -9,7 +9,9 @@ namespace cxa::cert {
 namespace {
 
 constexpr FindingInfo kNoServerAuth{
-    "cert.usage.no_server_auth", Severity::kError, "Not valid for TLS server authentication",
+    "cert.usage.no_server_auth",
+    Severity::kError,
+    "Not valid for TLS server authentication",
     "The certificate's extended key usage does not include serverAuth (for example a code-signing, "
     "client or document-signing certificate was bound to the web site), or a CA in the path is "
     "restricted to other purposes.",
@@ -18,7 +20,9 @@ constexpr FindingInfo kNoServerAuth{
     "RFC 5280 §4.2.1.12; CA/Browser Forum Baseline Requirements §7.1.2.3"};
 
 constexpr FindingInfo kKeyUsage{
-    "cert.usage.key_usage", Severity::kError, "Key usage does not allow this use",
+    "cert.usage.key_usage",
+    Severity::kError,
+    "Key usage does not allow this use",
     "The keyUsage extension forbids what the certificate is used for: a server certificate without "
     "digitalSignature / keyEncipherment, or a CA certificate without keyCertSign.",
     "Re-issue the certificate with the key usages its role needs (server: digitalSignature, plus "
@@ -44,7 +48,8 @@ void Run(const Evaluation& ev, std::vector<Finding>& out) {
     X509* c = ev.path[static_cast<size_t>(e.depth)];
     bool not_ca = false;  // a non-CA issuer also fails keyCertSign: one finding says it all
     for (const VerifyError& o : ev.errors) {
-      not_ca |= o.depth == e.depth && (o.code == X509_V_ERR_INVALID_CA || o.code == X509_V_ERR_INVALID_NON_CA);
+      not_ca |= o.depth == e.depth &&
+                (o.code == X509_V_ERR_INVALID_CA || o.code == X509_V_ERR_INVALID_NON_CA);
     }
     if (not_ca) continue;
     if (e.code == X509_V_ERR_INVALID_PURPOSE && EkuLacksServerAuth(c)) {

@@ -8,7 +8,9 @@ namespace cxa::cert {
 namespace {
 
 constexpr FindingInfo kExpired{
-    "cert.validity.expired", Severity::kError, "Certificate expired",
+    "cert.validity.expired",
+    Severity::kError,
+    "Certificate expired",
     "A certificate in the path is past its notAfter date. Every client rejects the connection; "
     "rich clients such as Outlook and federation clients fail without a useful message.",
     "Renew the certificate (or the expired intermediate: download the CA's current bundle) and "
@@ -17,20 +19,26 @@ constexpr FindingInfo kExpired{
     "RFC 5280 §4.1.2.5, §6.1.3 (a)(2)"};
 
 constexpr FindingInfo kNotYetValid{
-    "cert.validity.not_yet_valid", Severity::kError, "Certificate not yet valid",
+    "cert.validity.not_yet_valid",
+    Severity::kError,
+    "Certificate not yet valid",
     "A certificate in the path has a notBefore date in the future: it was installed before its "
     "validity starts, or a clock is wrong.",
     "Wait for the start date, or re-issue; check the clocks of the server and of the client.",
     "RFC 5280 §4.1.2.5"};
 
 constexpr FindingInfo kExpiringSoon{
-    "cert.validity.expiring_soon", Severity::kWarning, "Certificate expires soon",
+    "cert.validity.expiring_soon",
+    Severity::kWarning,
+    "Certificate expires soon",
     "A certificate in the path expires within the warning horizon (30 days unless configured).",
     "Renew it now and plan the change on every server that presents it.",
     "Operational practice; RFC 5280 §4.1.2.5"};
 
 constexpr FindingInfo kTooLong{
-    "cert.validity.too_long", Severity::kWarning, "Validity period too long",
+    "cert.validity.too_long",
+    Severity::kWarning,
+    "Validity period too long",
     "The server certificate is valid for longer than the CA/Browser Forum allows for a publicly "
     "trusted certificate issued on that date (398 days since September 2020). Browsers and "
     "Apple platforms reject such certificates.",
@@ -60,19 +68,18 @@ void Run(const Evaluation& ev, std::vector<Finding>& out) {
     int idx = static_cast<int>(i);
     std::time_t nb = NotBefore(c);
     std::time_t na = NotAfter(c);
-    std::string when = "valid " + FormatTime(nb) + " to " + FormatTime(na) + ", checked at " +
-                       FormatTime(ev.time);
+    std::string when =
+        "valid " + FormatTime(nb) + " to " + FormatTime(na) + ", checked at " + FormatTime(ev.time);
     if (ev.time > na) {
       long days = (ev.time - na) / kDay;
       std::string what = i == 0 ? "the server certificate" : "the CA certificate";
       out.push_back(MakeFinding(kExpired,
-                                what + " '" + Subject(c) + "' expired on " + FormatTime(na) +
-                                    " (" + std::to_string(days) + " days ago)",
+                                what + " '" + Subject(c) + "' expired on " + FormatTime(na) + " (" +
+                                    std::to_string(days) + " days ago)",
                                 when, idx));
     } else if (ev.time < nb) {
-      out.push_back(MakeFinding(kNotYetValid,
-                                "'" + Subject(c) + "' is not valid before " + FormatTime(nb), when,
-                                idx));
+      out.push_back(MakeFinding(
+          kNotYetValid, "'" + Subject(c) + "' is not valid before " + FormatTime(nb), when, idx));
     } else if (!ev.IsAnchor(c) && na - ev.time < ev.policy.expiry_warning_days * kDay) {
       long days = (na - ev.time) / kDay;
       out.push_back(MakeFinding(kExpiringSoon,
