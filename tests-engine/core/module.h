@@ -50,6 +50,10 @@ struct StepContext {
   std::time_t now;                 // verification time (pinned in replay and with --time)
   Timeouts timeouts;
   AiaSettings aia;  // completing incomplete chains via AIA (live runs)
+  // The operator's password (--password-env / --password-stdin), or empty. Modules send it only
+  // over connections the step's policy accepted, to the host it was given for; it never goes
+  // into facts, findings or logs.
+  const std::string& password;
 };
 
 class Step {

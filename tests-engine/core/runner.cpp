@@ -27,7 +27,8 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
   RunReport report;
   report.scenario = sc.name;
   report.scenario_title = sc.title;
-  report.started_at = FormatTime(std::time(nullptr));
+  report.started_at =
+      FormatTime(settings.deterministic ? settings.verify_time : std::time(nullptr));
   auto t0 = std::chrono::steady_clock::now();
   Facts facts;
   std::map<std::string, Outcome> outcomes;
@@ -96,14 +97,15 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
                           policy,
                           settings.verify_time,
                           settings.timeouts,
-                          aia};
+                          aia,
+                          settings.password};
           auto started = std::chrono::steady_clock::now();
           StepResult r = (*step)->Run(ctx);
           r.step_id = result.step_id;
           r.module = result.module;
           r.title = result.title;
           r.trust_policy = result.trust_policy;
-          if (r.timings.empty() || r.timings.back().name != "step") {
+          if (!settings.deterministic) {
             r.timings.push_back({"step", std::chrono::duration<double, std::milli>(
                                              std::chrono::steady_clock::now() - started)
                                              .count()});
@@ -125,7 +127,9 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
     report.steps.push_back(std::move(result));
   }
   report.duration_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      settings.deterministic
+          ? 0
+          : std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   return report;
 }
 

@@ -26,6 +26,10 @@ struct RunSettings {
   std::time_t verify_time = 0;
   Timeouts timeouts;
   bool aia = true;
+  // Replay: no wall-clock values in the report (start = verification time, no measured
+  // durations), so the same transcript gives byte-identical reports.
+  bool deterministic = false;
+  std::string password;  // never printed; see StepContext::password
 };
 
 // internal.* findings the runner emits.

@@ -19,6 +19,12 @@ struct Recorder : RunObserver {
   }
 };
 
+RunSettings Settings(cert::TrustPolicy policy) {
+  RunSettings s;
+  s.operator_policy = std::move(policy);
+  return s;
+}
+
 cert::TrustPolicy EmptyPolicy() {
   cert::TrustPolicy p;
   p.public_roots = cert::TrustStore::Empty();
@@ -41,7 +47,7 @@ TEST_CASE("the runner passes facts, skips steps whose facts are missing, and rec
   cert::CertEvaluator evaluator;
   Runner runner(protocols::AllModules(), transport, evaluator);
   Recorder rec;
-  RunSettings settings{EmptyPolicy(), 0, {}};
+  RunSettings settings = Settings(EmptyPolicy());
   RunReport r = runner.Run(*sc, {{"host", "h.test"}}, settings, &rec);
   REQUIRE(r.steps.size() == 3);
   CHECK(r.steps[0].outcome == Outcome::kFailed);
@@ -74,7 +80,7 @@ TEST_CASE("a step that demands strict trust ignores the operator's relaxation", 
   };
   cert::CertEvaluator evaluator;
   Runner runner(protocols::AllModules(), transport, evaluator);
-  RunSettings settings{EmptyPolicy(), 0, {}};
+  RunSettings settings = Settings(EmptyPolicy());
   settings.operator_policy.mode = cert::TrustMode::kReportOnly;
   RunReport r = runner.Run(*sc, {}, settings, nullptr);
   REQUIRE(modes.size() == 2);
@@ -92,7 +98,7 @@ TEST_CASE("an exception inside a step becomes an internal error, exit 3", "[unit
   transport.handler = [](const HttpRequest&) -> HttpExchange { throw std::runtime_error("boom"); };
   cert::CertEvaluator evaluator;
   Runner runner(protocols::AllModules(), transport, evaluator);
-  RunReport r = runner.Run(*sc, {}, RunSettings{EmptyPolicy(), 0, {}}, nullptr);
+  RunReport r = runner.Run(*sc, {}, Settings(EmptyPolicy()), nullptr);
   CHECK(r.steps[0].outcome == Outcome::kError);
   CHECK(r.steps[0].findings.at(0).id == "internal.step.exception");
   CHECK(r.ExitCode() == 3);

@@ -23,6 +23,11 @@ nlohmann::json ToJson(const Finding& finding);
 nlohmann::json ToJson(const CertificateSummary& summary);
 std::string RenderJson(const RunReport& report);
 
+// JUnit XML (Ant/Jenkins layout, docs/junit.xsd): one testsuite, one testcase per step.
+std::string RenderJunit(const RunReport& report);
+// One self-contained HTML page: collapsible step tree, certificates, remediation, policy.
+std::string RenderHtml(const RunReport& report);
+
 // `cxa explain ID` text.
 std::string RenderExplanation(const FindingInfo& info);
 

@@ -87,6 +87,11 @@ constexpr FindingInfo kInfos[] = {
      "The server closed the connection (or reset it) without sending a response.",
      "Check the web server's logs and any reverse proxy or firewall that may drop the request.",
      "RFC 9112 §9.6"},
+    {"internal.replay.mismatch", Severity::kError, "Replay does not match the transcript",
+     "During --replay the run sent a request that the transcript does not hold at this point "
+     "(another URL, method, header or body), or asked for more exchanges than were recorded. The "
+     "detail shows what was expected and what was sent.",
+     "Replay with the scenario and inputs that were recorded, or record the run again.", ""},
     {"internal.transport.failed", Severity::kError, "Transport failure",
      "The connection failed for a reason cxa does not classify; the detail has libcurl's message.",
      "Read the detail; report it if it looks like a bug of cxa.", ""},

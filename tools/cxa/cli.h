@@ -54,6 +54,8 @@ std::time_t VerificationTime(const CommonOptions& o);
 TransportOptions BuildTransportOptions(const CommonOptions& o);
 Timeouts BuildTimeouts(const CommonOptions& o);
 
+// Throws a UsageError unless `format` is one of `allowed`.
+void CheckFormat(const std::string& format, std::initializer_list<const char*> allowed);
 // Renders the report as asked and writes it to stdout or, atomically, to -o FILE.
 void Emit(const RunReport& report, const CommonOptions& o);
 // Writes `text` to `path` through a temporary file and a rename (never half-written).

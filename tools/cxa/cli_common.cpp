@@ -148,12 +148,25 @@ void WriteFileAtomically(const std::string& path, const std::string& text) {
   }
 }
 
+void CheckFormat(const std::string& format, std::initializer_list<const char*> allowed) {
+  std::string list;
+  for (const char* a : allowed) {
+    if (format == a) return;
+    list += (list.empty() ? "" : ", ") + std::string(a);
+  }
+  throw UsageError{"--format must be one of: " + list};
+}
+
 void Emit(const RunReport& report, const CommonOptions& o) {
   std::string text;
   bool tty = o.output.empty() && ::isatty(STDOUT_FILENO) && !o.no_color &&
              std::getenv("NO_COLOR") == nullptr;
   if (o.format == "json") {
     text = report::RenderJson(report);
+  } else if (o.format == "junit") {
+    text = report::RenderJunit(report);
+  } else if (o.format == "html") {
+    text = report::RenderHtml(report);
   } else {
     text = report::RenderText(report, {tty, true});
   }

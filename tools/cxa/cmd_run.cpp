@@ -1,12 +1,14 @@
 // cxa run SCENARIO: validate everything, then run the steps against live servers.
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
 #include "cli.h"
 #include "core/runner.h"
 #include "core/scenario.h"
+#include "transport/replay_transport.h"
 #include "protocols/registry.h"
 
 namespace cxa::cli {
@@ -35,6 +37,8 @@ const char* kFooter =
     "  cxa run tls-endpoint --input host=sts.contoso.com --resolve "
     "sts.contoso.com:443:203.0.113.7\n"
     "  cxa run tls-endpoint --input host=mail.contoso.com --format json -o report.json\n"
+    "  cxa run tls-endpoint --input host=mail.contoso.com --record run1/\n"
+    "  cxa run tls-endpoint --replay run1/ --format junit -o results.xml\n"
     "\nExit status: 0 no error findings, 1 error findings, 2 usage/scenario/input error (nothing\n"
     "was sent), 3 internal error.\n";
 
@@ -54,35 +58,88 @@ std::string ResolveScenarioPath(const std::string& arg) {
   return path;
 }
 
+namespace {
+
+std::string ReadPassword(const std::string& env, bool from_stdin) {
+  if (!env.empty() && from_stdin) {
+    throw UsageError{"--password-env and --password-stdin exclude each other"};
+  }
+  std::string password;
+  if (!env.empty()) {
+    const char* v = std::getenv(env.c_str());
+    if (v == nullptr || *v == '\0') throw UsageError{"--password-env: " + env + " is not set"};
+    password = v;
+  } else if (from_stdin) {
+    std::getline(std::cin, password);
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+    if (password.empty()) throw UsageError{"--password-stdin: no password on standard input"};
+  }
+  return password;
+}
+
+}  // namespace
+
 int RunVerb(int argc, char** argv) {
   CommonOptions common;
-  std::string scenario_arg;
-  std::vector<std::string> raw_inputs;
+  std::string scenario_arg, record_dir, replay_dir, password_env;
+  std::vector<std::string> raw_inputs, redact;
+  bool password_stdin = false;
   po::options_description d("Options");
-  d.add_options()("scenario", po::value(&scenario_arg)->value_name("SCENARIO"),
-                  "scenario name or file")(
-      "input,i", po::value(&raw_inputs)->value_name("NAME=VALUE")->composing(),
-      "scenario input (repeatable); `cxa describe SCENARIO` lists them");
+  d.add_options()
+      ("scenario", po::value(&scenario_arg)->value_name("SCENARIO"), "scenario name or file")
+      ("input,i", po::value(&raw_inputs)->value_name("NAME=VALUE")->composing(),
+       "scenario input (repeatable); `cxa describe SCENARIO` lists them")
+      ("password-env", po::value(&password_env)->value_name("VAR"),
+       "read the password from environment variable VAR (never pass it on the command line)")
+      ("password-stdin", po::bool_switch(&password_stdin), "read the password from standard input")
+      ("record", po::value(&record_dir)->value_name("DIR"),
+       "record every exchange, secrets redacted, to DIR/transcript.xml")
+      ("replay", po::value(&replay_dir)->value_name("DIR"),
+       "answer from DIR/transcript.xml instead of the network; certificates are verified as of "
+       "the recording time unless --time says otherwise")
+      ("redact", po::value(&redact)->value_name("TEXT")->composing(),
+       "also replace TEXT wherever it appears in recordings (repeatable)");
   AddTrustOptions(d, common);
   AddNetworkOptions(d, common);
-  AddOutputOptions(d, common, "report format: text or json");
+  AddOutputOptions(d, common, "report format: text, json, junit or html");
   po::positional_options_description pos;
   pos.add("scenario", 1);
   po::variables_map vm;
   if (!Parse(argc, argv, d, pos, vm, kUsage, kFooter)) return kExitOk;
   if (scenario_arg.empty()) throw UsageError{"which scenario? (cxa list scenarios)"};
-  if (common.format != "text" && common.format != "json") {
-    throw UsageError{"--format must be text or json"};
+  CheckFormat(common.format, {"text", "json", "junit", "html"});
+  if (!record_dir.empty() && !replay_dir.empty()) {
+    throw UsageError{"--record and --replay exclude each other"};
   }
+  std::string password = ReadPassword(password_env, password_stdin);
 
   auto scenario = LoadScenarioFile(ResolveScenarioPath(scenario_arg), protocols::AllModules());
   if (!scenario) throw UsageError{scenario.error()};
+  std::optional<Transcript> transcript;
+  if (!replay_dir.empty()) {
+    auto t = LoadTranscript(replay_dir + "/transcript.xml");
+    if (!t) throw UsageError{t.error()};
+    if (!t->scenario.empty() && t->scenario != scenario->name) {
+      throw UsageError{"--replay: " + replay_dir + " holds a run of '" + t->scenario +
+                       "', not of '" + scenario->name + "'"};
+    }
+    transcript = std::move(*t);
+  }
+
   std::vector<std::pair<std::string, std::string>> given;
   for (const auto& kv : raw_inputs) {
     size_t eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0)
+    if (eq == std::string::npos || eq == 0) {
       throw UsageError{"--input expects NAME=VALUE, got '" + kv + "'"};
+    }
     given.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  if (transcript) {  // the recorded inputs, unless --input overrides them
+    for (const auto& [k, v] : transcript->inputs) {
+      bool overridden = std::any_of(given.begin(), given.end(),
+                                    [&](const auto& g) { return g.first == k; });
+      if (!overridden && scenario->FindInput(k)) given.emplace_back(k, v);
+    }
   }
   auto inputs = ResolveInputs(*scenario, given);
   if (!inputs) throw UsageError{inputs.error()};
@@ -92,18 +149,50 @@ int RunVerb(int argc, char** argv) {
   settings.verify_time = VerificationTime(common);
   settings.timeouts = BuildTimeouts(common);
   settings.aia = !common.no_aia;
-  cert::CertEvaluator evaluator;
-  CurlTransport transport(BuildTransportOptions(common), evaluator);
-  Runner runner(protocols::AllModules(), transport, evaluator);
-  TerminalProgress progress;
-  bool show_progress = ::isatty(STDERR_FILENO) && common.format == "text";
-  RunReport report = runner.Run(*scenario, *inputs, settings, show_progress ? &progress : nullptr);
-  report.tool_version = Version();
-  report.mode = "live";
+  settings.password = password;
+  Redactor redactor;
+  redactor.AddSecret(password);
+  for (const auto& r : redact) redactor.AddSecret(r);
+  std::vector<std::pair<std::string, std::string>> shown;  // inputs as reports show them
   for (const auto& in : scenario->inputs) {
     const std::string& v = inputs->at(in.name);
-    if (v.empty()) continue;
-    report.inputs.emplace_back(in.name, in.secret && !v.empty() ? "(redacted)" : v);
+    if (in.secret) redactor.AddSecret(v);
+    if (!v.empty()) shown.emplace_back(in.name, in.secret ? "[redacted]" : v);
+  }
+  for (auto& kv : shown) kv.second = redactor.Text(kv.second);
+
+  cert::CertEvaluator evaluator;
+  std::unique_ptr<CurlTransport> live;
+  std::unique_ptr<RecordingTransport> recorder;
+  std::unique_ptr<ReplayTransport> replayer;
+  HttpTransport* transport = nullptr;
+  if (transcript) {
+    if (common.time.empty()) settings.verify_time = transcript->recorded_at;
+    settings.deterministic = true;
+    replayer = std::make_unique<ReplayTransport>(*transcript, redactor, evaluator);
+    transport = replayer.get();
+  } else {
+    live = std::make_unique<CurlTransport>(BuildTransportOptions(common), evaluator);
+    transport = live.get();
+    if (!record_dir.empty()) {
+      Transcript header;
+      header.scenario = scenario->name;
+      header.recorded_at = settings.verify_time;
+      header.inputs = shown;
+      recorder = std::make_unique<RecordingTransport>(*live, redactor, header);
+      transport = recorder.get();
+    }
+  }
+
+  Runner runner(protocols::AllModules(), *transport, evaluator);
+  TerminalProgress progress;
+  bool show_progress = ::isatty(STDERR_FILENO) && common.format == "text" && !transcript;
+  RunReport report = runner.Run(*scenario, *inputs, settings, show_progress ? &progress : nullptr);
+  report.tool_version = Version();
+  report.mode = transcript ? "replay" : "live";
+  report.inputs = shown;
+  if (recorder) {
+    if (auto saved = recorder->Save(record_dir); !saved) throw UsageError{saved.error()};
   }
   Emit(report, common);
   return report.ExitCode();

@@ -1,0 +1,167 @@
+// One self-contained HTML page (no script, no external asset; a Content-Security-Policy forbids
+// loading anything) that reads like the Remote Connectivity Analyzer's result page: a
+// collapsible step tree with icons, what each step saw, certificate details, findings with what
+// to do, and the effective trust policy.
+#include <sstream>
+
+#include "report/report.h"
+
+namespace cxa::report {
+namespace {
+
+std::string Esc(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+const char* Icon(Outcome o) {
+  switch (o) {
+    case Outcome::kPassed:
+      return "✔";
+    case Outcome::kWarning:
+      return "⚠";
+    case Outcome::kFailed:
+      return "✖";
+    case Outcome::kSkipped:
+      return "–";
+    case Outcome::kError:
+      return "!";
+  }
+  return "?";
+}
+
+const char* kStyle = R"(
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:70em;color:#1b1b1b;padding:0 1em}
+h1{font-size:1.5em;margin:0 0 .2em}
+.meta{color:#555;margin-bottom:1em}
+.verdict{padding:.6em 1em;border-radius:4px;font-weight:600;margin:1em 0}
+.verdict.passed{background:#e6f4ea;color:#0d652d}.verdict.warning{background:#fef7e0;color:#8a5300}
+.verdict.failed{background:#fce8e6;color:#a50e0e}
+details{border-left:3px solid #ccc;margin:.4em 0 .4em .2em;padding-left:.8em}
+details.passed{border-color:#34a853}details.warning{border-color:#f9ab00}
+details.failed,details.error{border-color:#d93025}details.skipped{border-color:#9aa0a6}
+summary{cursor:pointer;font-weight:600;padding:.2em 0}
+.icon{display:inline-block;width:1.4em;text-align:center}
+.passed>summary .icon{color:#188038}.warning>summary .icon{color:#b06000}
+.failed>summary .icon,.error>summary .icon{color:#c5221f}.skipped>summary .icon{color:#80868b}
+.stage{font-weight:400;color:#666;font-size:.9em}
+.policy{color:#555;font-size:.9em;margin:.3em 0}
+table{border-collapse:collapse;margin:.4em 0;font-size:.92em}
+td,th{border:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:top}
+th{background:#f5f5f5}
+.finding{margin:.5em 0;padding:.4em .7em;border-radius:4px}
+.finding.error{background:#fce8e6}.finding.warning{background:#fef7e0}.finding.info{background:#f1f3f4}
+.finding code{font-weight:600}.fix{margin-top:.3em}.detail{color:#555;font-size:.9em}
+.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em;word-break:break-all}
+)";
+
+void Step(std::ostream& out, const StepResult& s) {
+  std::string outcome(OutcomeName(s.outcome));
+  bool open = s.outcome != Outcome::kPassed;
+  out << "<details class=\"step " << outcome << "\"" << (open ? " open" : "") << " id=\"step-"
+      << Esc(s.step_id) << "\">\n<summary><span class=\"icon\">" << Icon(s.outcome)
+      << "</span>" << Esc(s.title) << " <span class=\"stage\">[" << Esc(s.step_id) << ": "
+      << outcome;
+  if (s.outcome == Outcome::kFailed || s.outcome == Outcome::kError) {
+    out << " at " << StageName(s.stage);
+  }
+  out << "]</span></summary>\n";
+  if (!s.skip_reason.empty()) out << "<p>" << Esc(s.skip_reason) << "</p>\n";
+  if (!s.trust_policy.empty()) {
+    out << "<div class=\"policy\">Trust policy: " << Esc(s.trust_policy) << "</div>\n";
+  }
+  for (const auto& f : s.findings) {
+    std::string sev(SeverityName(f.severity));
+    out << "<div class=\"finding " << sev << "\"><code>" << Esc(f.id) << "</code> (" << sev;
+    if (f.cert_index) out << ", certificate " << *f.cert_index;
+    out << ")<div>" << Esc(f.message) << "</div>";
+    if (!f.detail.empty()) out << "<div class=\"detail\">" << Esc(f.detail) << "</div>";
+    if (f.severity != Severity::kInfo && !f.remediation.empty()) {
+      out << "<div class=\"fix\"><b>What to do:</b> " << Esc(f.remediation) << "</div>";
+    }
+    out << "</div>\n";
+  }
+  if (!s.facts.empty()) {
+    out << "<table class=\"facts\"><tr><th>Fact</th><th>Value</th></tr>\n";
+    for (const auto& [k, v] : s.facts) {
+      out << "<tr><td>" << Esc(k) << "</td><td>" << Esc(v) << "</td></tr>\n";
+    }
+    out << "</table>\n";
+  }
+  if (s.certificate) {
+    const auto& c = *s.certificate;
+    out << "<details class=\"certs\"" << (c.trusted ? "" : " open") << "><summary>Certificate chain"
+        << (c.host.empty() ? "" : " for " + Esc(c.host)) << ": "
+        << (c.trusted ? "trusted" : "not trusted") << "</summary>\n"
+        << "<table><tr><th>#</th><th>Subject / issuer</th><th>Key, signature</th>"
+           "<th>Valid</th><th>Names</th><th>Source</th></tr>\n";
+    for (size_t i = 0; i < c.certificates.size(); ++i) {
+      const auto& ci = c.certificates[i];
+      std::string names;
+      for (const auto& n : ci.dns_names) names += (names.empty() ? "" : ", ") + n;
+      for (const auto& n : ci.ip_addresses) names += (names.empty() ? "" : ", ") + n;
+      std::string src = ci.source == "sent" ? "sent #" + std::to_string(ci.sent_index) : ci.source;
+      if (!ci.on_path) src += ", not on the path";
+      out << "<tr><td>" << i << "</td><td>" << Esc(ci.subject) << "<br><small>issuer "
+          << Esc(ci.issuer) << "</small><div class=\"mono\">sha256 " << Esc(ci.sha256)
+          << "</div></td><td>" << Esc(ci.key) << "<br>" << Esc(ci.signature_algorithm)
+          << "</td><td>" << Esc(ci.not_before) << "<br>" << Esc(ci.not_after) << "</td><td>"
+          << Esc(names) << "</td><td>" << Esc(src) << "</td></tr>\n";
+    }
+    out << "</table></details>\n";
+  }
+  for (const auto& child : s.children) Step(out, child);
+  out << "</details>\n";
+}
+
+}  // namespace
+
+std::string RenderHtml(const RunReport& r) {
+  int code = r.ExitCode();
+  bool warning = false;
+  for (const auto& s : r.steps) warning |= s.outcome == Outcome::kWarning;
+  std::string verdict = code != 0 ? "failed" : warning ? "warning" : "passed";
+  std::ostringstream out;
+  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+      << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+         "style-src 'unsafe-inline'\">\n"
+      << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      << "<title>" << Esc(r.scenario_title) << " — cxa</title>\n<style>" << kStyle
+      << "</style></head><body>\n"
+      << "<h1>" << Esc(r.scenario_title) << "</h1>\n<div class=\"meta\">Scenario <b>"
+      << Esc(r.scenario) << "</b>, " << Esc(r.mode) << " run, " << Esc(r.started_at) << ", cxa "
+      << Esc(r.tool_version);
+  for (const auto& [k, v] : r.inputs) out << " · " << Esc(k) << " = " << Esc(v);
+  out << "</div>\n<div class=\"verdict " << verdict << "\" id=\"verdict\">"
+      << (verdict == "failed" ? "Connectivity test failed"
+          : verdict == "warning" ? "Connectivity test passed with warnings"
+                                 : "Connectivity test passed")
+      << " (exit " << code << ")</div>\n<div class=\"tree\" id=\"steps\">\n";
+  for (const auto& s : r.steps) Step(out, s);
+  out << "</div>\n</body></html>\n";
+  return out.str();
+}
+
+}  // namespace cxa::report
