@@ -71,7 +71,7 @@ int CertVerb(int argc, char** argv) {
       "strict-public, public+custom or report-only (default: from --ca-file / --ignore-trust)");
   AddTrustOptions(d, common);
   AddNetworkOptions(d, common);
-  AddOutputOptions(d, common, "report format: text or json");
+  AddOutputOptions(d, common, "report format: text, json, junit or html");
   po::positional_options_description pos;
   po::variables_map vm;
   if (!Parse(argc, argv, d, pos, vm, kUsage, kFooter)) return kExitOk;
@@ -79,8 +79,7 @@ int CertVerb(int argc, char** argv) {
     throw UsageError{"give exactly one of --chain or --connect"};
   if (!host.empty() && !ip.empty()) throw UsageError{"give --host or --ip, not both"};
   if (!ip.empty() && !IsIp(ip)) throw UsageError{"--ip: '" + ip + "' is not an IP address"};
-  if (common.format != "text" && common.format != "json")
-    throw UsageError{"--format must be text or json"};
+  CheckFormat(common.format, {"text", "json", "junit", "html"});
   std::optional<cert::TrustMode> forced;
   if (!policy_name.empty()) {
     forced = cert::ParseTrustMode(policy_name);
