@@ -26,7 +26,8 @@ std::vector<char*> Argv(const std::vector<std::string>& argv) {
 }  // namespace
 
 CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& input,
-                         int timeout_s, const std::vector<std::string>& extra_env) {
+                         int timeout_s, const std::vector<std::string>& extra_env,
+                         const std::string& cwd) {
   CommandResult r;
   int in_pipe[2], out_pipe[2], err_pipe[2];
   if (pipe(in_pipe) != 0 || pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return r;
@@ -39,6 +40,7 @@ CommandResult RunCommand(const std::vector<std::string>& argv, const std::string
     for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]})
       close(fd);
     for (const auto& e : extra_env) putenv(const_cast<char*>(e.c_str()));
+    if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
     auto args = Argv(argv);
     execv(args[0], args.data());
     _exit(127);

@@ -18,7 +18,8 @@ struct CommandResult {
 
 // Runs argv[0] with argv, feeding `input` on stdin; kills it after `timeout_s`.
 CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& input = "",
-                         int timeout_s = 60, const std::vector<std::string>& extra_env = {});
+                         int timeout_s = 60, const std::vector<std::string>& extra_env = {},
+                         const std::string& cwd = "");
 
 class BackgroundProcess {
  public:

@@ -1,0 +1,190 @@
+// The QA fixture library: every fixtures/runs/<scenario>/<case>/case.expect is replayed offline
+// through the real cxa binary and its outcome, stages, finding IDs and facts compared; cases
+// with `golden:` also compare whole reports byte for byte (CXA_REBASE=1 rewrites them).
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "testing/expect_file.h"
+#include "testing/fixtures.h"
+#include "testing/process.h"
+
+using namespace cxa::testing;
+using nlohmann::json;
+
+namespace {
+
+std::vector<std::string> Split(const std::string& s) {
+  std::istringstream in(s);
+  std::vector<std::string> out;
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+const json* Step(const json& report, const std::string& id) {
+  for (const auto& s : report["steps"]) {
+    if (s["id"] == id) return &s;
+  }
+  return nullptr;
+}
+
+std::string Extension(const std::string& format) {
+  if (format == "text") return "txt";
+  if (format == "junit") return "junit.xml";
+  return format;
+}
+
+}  // namespace
+
+TEST_CASE("every recorded run replays offline to its expected result", "[replay]") {
+  auto files = FilesEndingWith(FixturesDir() + "/runs", "case.expect");
+  REQUIRE(files.size() >= 9);
+  auto path = GENERATE_COPY(from_range(files));
+  INFO(path);
+  auto ex = ReadExpectFile(path);
+  REQUIRE(ex.ok());
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  // Run inside the case directory with relative paths, so that reports are the same on every
+  // machine (golden files).
+  std::vector<std::string> args = {CxaBinary(), "run", ex->Get("scenario"), "--replay", "."};
+  for (auto a : Split(ex->Get("args"))) args.push_back(a);
+  auto run = [&](const std::string& format) {
+    auto a = args;
+    a.insert(a.end(), {"--format", format});
+    return RunCommand(a, "", 60, {}, dir);
+  };
+  CommandResult r = run("json");
+  INFO(r.err);
+  CHECK(r.exit_code == std::stoi(ex->Get("exit")));
+  json report = json::parse(r.out);
+  CHECK(report["mode"] == "replay");
+  for (auto line : ex->All("step")) {
+    auto w = Split(line);
+    REQUIRE(w.size() == 3);
+    const json* s = Step(report, w[0]);
+    REQUIRE(s != nullptr);
+    CHECK((*s)["outcome"] == w[1]);
+    CHECK((*s)["stage"] == w[2]);
+  }
+  std::multiset<std::string> want, got;
+  for (auto line : ex->All("finding")) want.insert(line);
+  for (const auto& s : report["steps"]) {
+    for (const auto& f : s["findings"]) {
+      got.insert(s["id"].get<std::string>() + " " + f["severity"].get<std::string>() + " " +
+                 f["id"].get<std::string>());
+    }
+  }
+  CHECK(got == want);
+  for (auto line : ex->All("fact")) {
+    auto w = Split(line);
+    REQUIRE(w.size() >= 3);
+    const json* s = Step(report, w[0]);
+    REQUIRE(s != nullptr);
+    std::string value = line.substr(line.find(w[1]) + w[1].size() + 1);
+    CHECK((*s)["facts"][w[1]] == value);
+  }
+  // Deterministic: the same transcript gives byte-identical JSON.
+  CHECK(run("json").out == r.out);
+
+  for (const auto& format : Split(ex->Get("golden"))) {
+    std::string golden = dir + "/report." + Extension(format);
+    CommandResult g = run(format);
+    if (std::getenv("CXA_REBASE") != nullptr) {
+      std::ofstream(golden, std::ios::binary) << g.out;
+    }
+    INFO("golden " << golden << " (CXA_REBASE=1 rewrites it)");
+    CHECK(g.out == ReadText(golden));
+  }
+}
+
+TEST_CASE("a transcript edited to another URL fails with a readable diff", "[replay]") {
+  std::string src = FixturesDir() + "/runs/tls-endpoint/good";
+  std::string dir = BinaryDir() + "/replay-edited";
+  std::filesystem::create_directories(dir);
+  std::string xml = ReadText(src + "/transcript.xml");
+  size_t at = xml.find("url=\"https://mail.contoso.test:");
+  REQUIRE(at != std::string::npos);
+  xml.replace(at, 31, "url=\"https://www.contoso.test:");
+  std::ofstream(dir + "/transcript.xml", std::ios::binary) << xml;
+  CommandResult r = RunCommand({CxaBinary(), "run", "tls-endpoint", "--replay", dir,
+                                "--public-roots", src + "/public-roots.pem", "--format", "json"});
+  CHECK(r.exit_code == 3);
+  json report = json::parse(r.out);
+  const auto& f = report["steps"][0]["findings"][0];
+  CHECK(f["id"] == "internal.replay.mismatch");
+  CHECK(report["steps"][0]["outcome"] == "error");
+  CHECK_THAT(f["message"].get<std::string>(), Catch::Contains("- expected CONNECT-ONLY https://www.contoso.test"));
+  CHECK_THAT(f["message"].get<std::string>(), Catch::Contains("+ sent     CONNECT-ONLY https://mail.contoso.test"));
+}
+
+TEST_CASE("a malformed transcript exits 2 naming file and line", "[replay]") {
+  std::string dir = BinaryDir() + "/replay-malformed";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/transcript.xml") << "<transcript version=\"1\" recorded-at=\"2031-01-01\">\n"
+                                            "<exchange>\n<request/>\n</exchange></transcript>\n";
+  CommandResult r = RunCommand({CxaBinary(), "run", "tls-endpoint", "--replay", dir});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains(dir + "/transcript.xml:3:"));
+  CommandResult missing = RunCommand({CxaBinary(), "run", "tls-endpoint", "--replay", dir + "/nope"});
+  CHECK(missing.exit_code == 2);
+}
+
+namespace {
+
+CommandResult Replay(const std::string& c, const std::string& format, const std::string& out) {
+  std::string dir = FixturesDir() + "/runs/tls-endpoint/" + c;
+  return RunCommand({CxaBinary(), "run", "tls-endpoint", "--replay", ".", "--public-roots",
+                     "public-roots.pem", "--format", format, "-o", out},
+                    "", 60, {}, dir);
+}
+
+}  // namespace
+
+TEST_CASE("JUnit reports validate against the JUnit schema", "[replay][junit]") {
+  auto c = GENERATE(as<std::string>{}, "good", "self-signed", "connection-refused",
+                    "missing-intermediate");
+  std::string out = BinaryDir() + "/junit-" + c + ".xml";
+  REQUIRE(Replay(c, "junit", out).exit_code >= 0);
+  CommandResult v = RunCommand({"/usr/bin/xmllint", "--noout", "--schema",
+                                SourceDir() + "/docs/junit.xsd", out});
+  INFO(v.err);
+  CHECK(v.exit_code == 0);
+  std::string xml = ReadText(out);
+  CHECK_THAT(xml, Catch::Contains("<testcase classname=\"cxa.tls-endpoint\""));
+  if (c != "good") CHECK_THAT(xml, Catch::Contains("<failure message="));
+}
+
+TEST_CASE("the HTML report is self-contained and renders in headless Chromium", "[replay][html]") {
+  std::string out = BinaryDir() + "/report-self-signed.html";
+  REQUIRE(Replay("self-signed", "html", out).exit_code == 1);
+  std::string html = ReadText(out);
+  // Nothing to fetch: no external reference at all, and a policy that forbids loading anything.
+  CHECK_THAT(html, Catch::Contains("default-src 'none'"));
+  for (const char* ref : {"src=", "href=", "url(", "@import", "<script", "<link"}) {
+    INFO(ref);
+    CHECK(html.find(ref) == std::string::npos);
+  }
+  std::string shot = BinaryDir() + "/report-self-signed.png";
+  std::filesystem::remove(shot);
+  std::vector<std::string> chromium = {"/usr/bin/chromium", "--headless", "--no-sandbox",
+                                       "--disable-gpu", "--disable-quic", "--no-first-run",
+                                       "--disable-background-networking",
+                                       "--disable-component-update", "--disable-sync",
+                                       "--user-data-dir=" + BinaryDir() + "/chromium-profile",
+                                       "--proxy-server=http://127.0.0.1:9"};
+  auto shot_args = chromium;
+  shot_args.insert(shot_args.end(), {"--window-size=1100,1400", "--screenshot=" + shot, "file://" + out});
+  CommandResult s = RunCommand(shot_args, "", 120);
+  INFO(s.err);
+  REQUIRE(std::filesystem::exists(shot));
+  CHECK(std::filesystem::file_size(shot) > 20000);  // a rendered page, not a blank one
+  auto dom_args = chromium;
+  dom_args.insert(dom_args.end(), {"--dump-dom", "file://" + out});
+  CommandResult dom = RunCommand(dom_args, "", 120);
+  CHECK_THAT(dom.out, Catch::Contains("id=\"steps\""));
+  CHECK_THAT(dom.out, Catch::Contains("class=\"step failed\""));
+  CHECK_THAT(dom.out, Catch::Contains("cert.chain.self_signed"));
+}
