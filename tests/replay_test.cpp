@@ -116,19 +116,23 @@ TEST_CASE("a transcript edited to another URL fails with a readable diff", "[rep
   const auto& f = report["steps"][0]["findings"][0];
   CHECK(f["id"] == "internal.replay.mismatch");
   CHECK(report["steps"][0]["outcome"] == "error");
-  CHECK_THAT(f["message"].get<std::string>(), Catch::Contains("- expected CONNECT-ONLY https://www.contoso.test"));
-  CHECK_THAT(f["message"].get<std::string>(), Catch::Contains("+ sent     CONNECT-ONLY https://mail.contoso.test"));
+  CHECK_THAT(f["message"].get<std::string>(),
+             Catch::Contains("- expected CONNECT-ONLY https://www.contoso.test"));
+  CHECK_THAT(f["message"].get<std::string>(),
+             Catch::Contains("+ sent     CONNECT-ONLY https://mail.contoso.test"));
 }
 
 TEST_CASE("a malformed transcript exits 2 naming file and line", "[replay]") {
   std::string dir = BinaryDir() + "/replay-malformed";
   std::filesystem::create_directories(dir);
-  std::ofstream(dir + "/transcript.xml") << "<transcript version=\"1\" recorded-at=\"2031-01-01\">\n"
-                                            "<exchange>\n<request/>\n</exchange></transcript>\n";
+  std::ofstream(dir + "/transcript.xml")
+      << "<transcript version=\"1\" recorded-at=\"2031-01-01\">\n"
+         "<exchange>\n<request/>\n</exchange></transcript>\n";
   CommandResult r = RunCommand({CxaBinary(), "run", "tls-endpoint", "--replay", dir});
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains(dir + "/transcript.xml:3:"));
-  CommandResult missing = RunCommand({CxaBinary(), "run", "tls-endpoint", "--replay", dir + "/nope"});
+  CommandResult missing =
+      RunCommand({CxaBinary(), "run", "tls-endpoint", "--replay", dir + "/nope"});
   CHECK(missing.exit_code == 2);
 }
 
@@ -148,8 +152,8 @@ TEST_CASE("JUnit reports validate against the JUnit schema", "[replay][junit]") 
                     "missing-intermediate");
   std::string out = BinaryDir() + "/junit-" + c + ".xml";
   REQUIRE(Replay(c, "junit", out).exit_code >= 0);
-  CommandResult v = RunCommand({"/usr/bin/xmllint", "--noout", "--schema",
-                                SourceDir() + "/docs/junit.xsd", out});
+  CommandResult v =
+      RunCommand({"/usr/bin/xmllint", "--noout", "--schema", SourceDir() + "/docs/junit.xsd", out});
   INFO(v.err);
   CHECK(v.exit_code == 0);
   std::string xml = ReadText(out);
@@ -169,14 +173,20 @@ TEST_CASE("the HTML report is self-contained and renders in headless Chromium", 
   }
   std::string shot = BinaryDir() + "/report-self-signed.png";
   std::filesystem::remove(shot);
-  std::vector<std::string> chromium = {"/usr/bin/chromium", "--headless", "--no-sandbox",
-                                       "--disable-gpu", "--disable-quic", "--no-first-run",
+  std::vector<std::string> chromium = {"/usr/bin/chromium",
+                                       "--headless",
+                                       "--no-sandbox",
+                                       "--disable-gpu",
+                                       "--disable-quic",
+                                       "--no-first-run",
                                        "--disable-background-networking",
-                                       "--disable-component-update", "--disable-sync",
+                                       "--disable-component-update",
+                                       "--disable-sync",
                                        "--user-data-dir=" + BinaryDir() + "/chromium-profile",
                                        "--proxy-server=http://127.0.0.1:9"};
   auto shot_args = chromium;
-  shot_args.insert(shot_args.end(), {"--window-size=1100,1400", "--screenshot=" + shot, "file://" + out});
+  shot_args.insert(shot_args.end(),
+                   {"--window-size=1100,1400", "--screenshot=" + shot, "file://" + out});
   CommandResult s = RunCommand(shot_args, "", 120);
   INFO(s.err);
   REQUIRE(std::filesystem::exists(shot));

@@ -129,7 +129,8 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
   report.duration_ms =
       settings.deterministic
           ? 0
-          : std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+          : std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count();
   return report;
 }
 

@@ -81,9 +81,8 @@ void Step(std::ostream& out, const StepResult& s) {
   std::string outcome(OutcomeName(s.outcome));
   bool open = s.outcome != Outcome::kPassed;
   out << "<details class=\"step " << outcome << "\"" << (open ? " open" : "") << " id=\"step-"
-      << Esc(s.step_id) << "\">\n<summary><span class=\"icon\">" << Icon(s.outcome)
-      << "</span>" << Esc(s.title) << " <span class=\"stage\">[" << Esc(s.step_id) << ": "
-      << outcome;
+      << Esc(s.step_id) << "\">\n<summary><span class=\"icon\">" << Icon(s.outcome) << "</span>"
+      << Esc(s.title) << " <span class=\"stage\">[" << Esc(s.step_id) << ": " << outcome;
   if (s.outcome == Outcome::kFailed || s.outcome == Outcome::kError) {
     out << " at " << StageName(s.stage);
   }
@@ -155,7 +154,7 @@ std::string RenderHtml(const RunReport& r) {
       << Esc(r.tool_version);
   for (const auto& [k, v] : r.inputs) out << " · " << Esc(k) << " = " << Esc(v);
   out << "</div>\n<div class=\"verdict " << verdict << "\" id=\"verdict\">"
-      << (verdict == "failed" ? "Connectivity test failed"
+      << (verdict == "failed"    ? "Connectivity test failed"
           : verdict == "warning" ? "Connectivity test passed with warnings"
                                  : "Connectivity test passed")
       << " (exit " << code << ")</div>\n<div class=\"tree\" id=\"steps\">\n";

@@ -90,7 +90,8 @@ std::string RenderJunit(const RunReport& r) {
         if (fi.severity == Severity::kError) ids += (ids.empty() ? "" : " ") + fi.id;
       }
       f.append_attribute("message") =
-          (ids.empty() ? s.skip_reason : ids + " (stopped at " + std::string(StageName(s.stage)) + ")")
+          (ids.empty() ? s.skip_reason
+                       : ids + " (stopped at " + std::string(StageName(s.stage)) + ")")
               .c_str();
       f.append_attribute("type") = (first_error.empty() ? "cxa.step" : first_error).c_str();
       f.append_child(pugi::node_pcdata).set_value(lines.c_str());

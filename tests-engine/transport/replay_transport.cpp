@@ -66,9 +66,9 @@ HttpExchange ReplayTransport::Perform(const HttpRequest& request) {
   if (next_ >= transcript_.exchanges.size()) {
     HttpExchange ex;
     ex.request = request;
-    ex.error = TransportError{Stage::kNone, "internal.replay.mismatch",
-                              "the transcript has no more exchanges; the run sent:\n  + " +
-                                  Describe(sent)};
+    ex.error = TransportError{
+        Stage::kNone, "internal.replay.mismatch",
+        "the transcript has no more exchanges; the run sent:\n  + " + Describe(sent)};
     return ex;
   }
   const HttpExchange& rec = transcript_.exchanges[next_];

@@ -63,12 +63,14 @@ std::string Base64(const std::string& in) {
 }
 
 std::optional<std::string> Unbase64(std::string in) {
-  in.erase(std::remove_if(in.begin(), in.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }),
+  in.erase(std::remove_if(in.begin(), in.end(),
+                          [](char c) { return std::isspace(static_cast<unsigned char>(c)); }),
            in.end());
   if (in.size() % 4 != 0) return std::nullopt;
   std::string out(in.size() / 4 * 3, '\0');
   int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
+                          reinterpret_cast<const unsigned char*>(in.data()),
+                          static_cast<int>(in.size()));
   if (n < 0) return std::nullopt;
   size_t pad = 0;
   if (!in.empty() && in.back() == '=') ++pad;
@@ -132,8 +134,8 @@ std::string Redactor::Text(std::string text) const {
       pos += std::char_traits<char>::length(kMarker);
     }
   }
-  static const std::regex form_password(
-      "(^|&)((?:password|passwd|pwd|passwordText|pass)=)[^&]*", std::regex::icase);
+  static const std::regex form_password("(^|&)((?:password|passwd|pwd|passwordText|pass)=)[^&]*",
+                                        std::regex::icase);
   text = std::regex_replace(text, form_password, "$1$2[redacted]");
   static const std::regex wstrust_password("(<([A-Za-z0-9_]+:)?Password\\b[^>]*>)[^<]*(</)",
                                            std::regex::icase);
@@ -157,9 +159,8 @@ std::string Redactor::HeaderValue(const std::string& name, const std::string& va
       size_t eq = part.find('=');
       std::string key = eq == std::string::npos ? part : part.substr(0, eq);
       bool attribute = !first && n == "set-cookie";
-      out += (out.empty() ? "" : ";") + (attribute || eq == std::string::npos
-                                              ? part
-                                              : key + "=" + kMarker);
+      out += (out.empty() ? "" : ";") +
+             (attribute || eq == std::string::npos ? part : key + "=" + kMarker);
       first = false;
     }
     return Text(out);
@@ -214,7 +215,8 @@ std::string TranscriptToXml(const Transcript& t) {
     rq.append_attribute("method") = ex.request.method.c_str();
     rq.append_attribute("url") = Attr(ex.request.url).c_str();
     if (ex.request.connect_only) rq.append_attribute("connect-only") = true;
-    if (!ex.request.cert_name.empty()) rq.append_attribute("cert-name") = ex.request.cert_name.c_str();
+    if (!ex.request.cert_name.empty())
+      rq.append_attribute("cert-name") = ex.request.cert_name.c_str();
     WriteHeaders(rq, ex.request.headers);
     WriteBody(rq, ex.request.body);
     pugi::xml_node c = e.append_child("connection");
@@ -271,7 +273,8 @@ class Reader {
   std::string At(const pugi::xml_node& n) const {
     ptrdiff_t off = std::max<ptrdiff_t>(n.offset_debug(), 0);
     size_t end = std::min(static_cast<size_t>(off), text_.size());
-    return path_ + ":" + std::to_string(1 + std::count(text_.begin(), text_.begin() + end, '\n')) + ": ";
+    return path_ + ":" + std::to_string(1 + std::count(text_.begin(), text_.begin() + end, '\n')) +
+           ": ";
   }
 
   Result<std::string> Body(const pugi::xml_node& parent) const {
@@ -290,10 +293,12 @@ class Reader {
 
   Result<Transcript> Read() const {
     pugi::xml_document doc;
-    auto pr = doc.load_buffer(text_.data(), text_.size(), pugi::parse_default | pugi::parse_ws_pcdata_single);
+    auto pr = doc.load_buffer(text_.data(), text_.size(),
+                              pugi::parse_default | pugi::parse_ws_pcdata_single);
     if (!pr) {
       size_t end = std::min(static_cast<size_t>(std::max<ptrdiff_t>(pr.offset, 0)), text_.size());
-      return Fail(path_ + ":" + std::to_string(1 + std::count(text_.begin(), text_.begin() + end, '\n')) +
+      return Fail(path_ + ":" +
+                  std::to_string(1 + std::count(text_.begin(), text_.begin() + end, '\n')) +
                   ": not well-formed XML: " + pr.description());
     }
     pugi::xml_node root = doc.document_element();
@@ -351,7 +356,8 @@ class Reader {
         HttpResponse r;
         r.http_version = rs.attribute("http-version").as_string("1.1");
         r.status = rs.attribute("status").as_int(0);
-        if (r.status < 100 || r.status > 999) return Fail(At(rs) + "<response> needs a status 100..999");
+        if (r.status < 100 || r.status > 999)
+          return Fail(At(rs) + "<response> needs a status 100..999");
         r.reason = rs.attribute("reason").value();
         for (pugi::xml_node h : rs.children("header")) {
           r.headers.emplace_back(h.attribute("name").value(), h.attribute("value").value());

@@ -27,7 +27,7 @@ struct Transcript {
 // appears. The same input always gives the same output, so a replayed request still matches.
 class Redactor {
  public:
-  void AddSecret(std::string value);  // e.g. the password, --redact values
+  void AddSecret(std::string value);         // e.g. the password, --redact values
   std::string Text(std::string text) const;  // configured secrets, form passwords, <Password>
   std::string HeaderValue(const std::string& name, const std::string& value) const;
   HttpRequest Request(HttpRequest request) const;

@@ -46,7 +46,8 @@ HttpExchange Sample() {
 
 }  // namespace
 
-TEST_CASE("redaction removes credentials, cookies, blobs and secrets, stably", "[unit][transcript]") {
+TEST_CASE("redaction removes credentials, cookies, blobs and secrets, stably",
+          "[unit][transcript]") {
   Redactor r;
   r.AddSecret(kPassword);
   HttpExchange red = r.Exchange(Sample());
@@ -106,11 +107,15 @@ TEST_CASE("malformed transcripts are refused with file and line", "[unit][transc
       {"<transcript version=\"1\" recorded-at=\"2031-01-01\">\n<exchange>", "t.xml:2:"},
       {"<transcript version=\"2\" recorded-at=\"2031-01-01\"/>", "t.xml:1:"},
       {"<transcript version=\"1\" recorded-at=\"later\"/>", "t.xml:1:"},
-      {"<transcript version=\"1\" recorded-at=\"2031-01-01\">\n\n<exchange/></transcript>", "t.xml:3:"},
-      {"<transcript version=\"1\" recorded-at=\"2031-01-01\">\n<exchange><request url=\"https://x/\"/>\n"
-       "<response status=\"200\"><body encoding=\"base64\">!!!</body></response></exchange></transcript>",
+      {"<transcript version=\"1\" recorded-at=\"2031-01-01\">\n\n<exchange/></transcript>",
        "t.xml:3:"},
-      {"<transcript version=\"1\" recorded-at=\"2031-01-01\">\n<exchange><request url=\"https://x/\"/>\n"
+      {"<transcript version=\"1\" recorded-at=\"2031-01-01\">\n<exchange><request "
+       "url=\"https://x/\"/>\n"
+       "<response status=\"200\"><body "
+       "encoding=\"base64\">!!!</body></response></exchange></transcript>",
+       "t.xml:3:"},
+      {"<transcript version=\"1\" recorded-at=\"2031-01-01\">\n<exchange><request "
+       "url=\"https://x/\"/>\n"
        "<tls><certificate>junk</certificate></tls></exchange></transcript>",
        "t.xml:3:"},
       {"<other/>", "t.xml:1:"},

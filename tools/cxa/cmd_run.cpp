@@ -8,8 +8,8 @@
 #include "cli.h"
 #include "core/runner.h"
 #include "core/scenario.h"
-#include "transport/replay_transport.h"
 #include "protocols/registry.h"
+#include "transport/replay_transport.h"
 
 namespace cxa::cli {
 namespace {
@@ -85,20 +85,21 @@ int RunVerb(int argc, char** argv) {
   std::vector<std::string> raw_inputs, redact;
   bool password_stdin = false;
   po::options_description d("Options");
-  d.add_options()
-      ("scenario", po::value(&scenario_arg)->value_name("SCENARIO"), "scenario name or file")
-      ("input,i", po::value(&raw_inputs)->value_name("NAME=VALUE")->composing(),
-       "scenario input (repeatable); `cxa describe SCENARIO` lists them")
-      ("password-env", po::value(&password_env)->value_name("VAR"),
-       "read the password from environment variable VAR (never pass it on the command line)")
-      ("password-stdin", po::bool_switch(&password_stdin), "read the password from standard input")
-      ("record", po::value(&record_dir)->value_name("DIR"),
-       "record every exchange, secrets redacted, to DIR/transcript.xml")
-      ("replay", po::value(&replay_dir)->value_name("DIR"),
-       "answer from DIR/transcript.xml instead of the network; certificates are verified as of "
-       "the recording time unless --time says otherwise")
-      ("redact", po::value(&redact)->value_name("TEXT")->composing(),
-       "also replace TEXT wherever it appears in recordings (repeatable)");
+  d.add_options()("scenario", po::value(&scenario_arg)->value_name("SCENARIO"),
+                  "scenario name or file")(
+      "input,i", po::value(&raw_inputs)->value_name("NAME=VALUE")->composing(),
+      "scenario input (repeatable); `cxa describe SCENARIO` lists them")(
+      "password-env", po::value(&password_env)->value_name("VAR"),
+      "read the password from environment variable VAR (never pass it on the command line)")(
+      "password-stdin", po::bool_switch(&password_stdin), "read the password from standard input")(
+      "record", po::value(&record_dir)->value_name("DIR"),
+      "record every exchange, secrets redacted, to DIR/transcript.xml")(
+      "replay", po::value(&replay_dir)->value_name("DIR"),
+      "answer from DIR/transcript.xml instead of the network; certificates are verified as of "
+      "the recording time unless --time says otherwise")(
+      "redact", po::value(&redact)->value_name("TEXT")->composing(),
+      "also replace TEXT wherever it appears in recordings (repeatable): tokens, user names; "
+      "not host names, which replay needs");
   AddTrustOptions(d, common);
   AddNetworkOptions(d, common);
   AddOutputOptions(d, common, "report format: text, json, junit or html");
@@ -136,8 +137,8 @@ int RunVerb(int argc, char** argv) {
   }
   if (transcript) {  // the recorded inputs, unless --input overrides them
     for (const auto& [k, v] : transcript->inputs) {
-      bool overridden = std::any_of(given.begin(), given.end(),
-                                    [&](const auto& g) { return g.first == k; });
+      bool overridden =
+          std::any_of(given.begin(), given.end(), [&](const auto& g) { return g.first == k; });
       if (!overridden && scenario->FindInput(k)) given.emplace_back(k, v);
     }
   }

@@ -29,6 +29,8 @@
 #include <string>
 #include <vector>
 
+#include "transport/transcript.h"
+
 namespace asio = boost::asio;
 namespace ssl = boost::asio::ssl;
 namespace beast = boost::beast;
@@ -37,9 +39,23 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
+std::vector<std::string> transcript_bodies;  // response bodies of --transcript, by exchange
+
+// A recorded answer (transcript replay): served once, in order, to the same method and target.
+struct Route {
+  std::string method;
+  std::string target;
+  int status = 200;
+  std::string reason;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  bool used = false;
+};
+
 struct Site {
   std::string name;
-  bool plain = false;  // plain HTTP: serves <files>/NAME.pem as DER at /NAME.cer (AIA)
+  std::vector<Route> routes;  // transcript mode: what this host answered
+  bool plain = false;         // plain HTTP: serves <files>/NAME.pem as DER at /NAME.cer (AIA)
   std::string files;
   std::string pki;
   std::vector<std::string> hosts;
@@ -86,6 +102,45 @@ int OnServerName(SSL* ssl, int*, void* arg) {
   return SSL_TLSEXT_ERR_OK;
 }
 
+// Transcript mode: answers a request from the site's recorded routes (404 when the transcript
+// holds no such request). Returns false when the site has no routes at all.
+bool AnswerFromRoutes(Site& site, const http::request<http::string_body>& req,
+                      http::response<http::string_body>& res) {
+  if (site.routes.empty()) return false;
+  std::string method(req.method_string());
+  std::string target(req.target());
+  Route* route = nullptr;
+  for (auto& r : site.routes) {
+    if (!r.used && r.method == method && r.target == target) {
+      route = &r;
+      break;
+    }
+  }
+  if (route == nullptr) {
+    for (auto& r : site.routes) {  // asked again: answer as recorded the first time
+      if (r.method == method && r.target == target) route = &r;
+    }
+  }
+  if (route == nullptr) {
+    res.result(http::status::not_found);
+    res.set(http::field::content_type, "text/plain");
+    res.body() = "cxa fixture-server: the transcript holds no " + method + " " + target + "\n";
+    return true;
+  }
+  route->used = true;
+  res.result(static_cast<unsigned>(route->status));
+  res.reason(route->reason);
+  for (const auto& [k, v] : route->headers) {
+    std::string lower = k;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "content-length" || lower == "transfer-encoding" || lower == "connection")
+      continue;
+    res.insert(k, v);
+  }
+  res.body() = route->body;
+  return true;
+}
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, Listener& listener)
@@ -112,12 +167,14 @@ class Session : public std::enable_shared_from_this<Session> {
     auto* site = static_cast<Site*>(SSL_get_ex_data(stream_.native_handle(), SiteIndex()));
     auto res = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(site->status), request_.version());
-    res->set(http::field::server, "cxa-fixture-server");
-    res->set(http::field::content_type, "text/html; charset=utf-8");
-    for (const auto& [k, v] : site->headers) res->set(k, v);
-    res->body() = site->body.empty()
-                      ? "<html><body>cxa fixture site " + site->name + "</body></html>\n"
-                      : site->body;
+    if (!AnswerFromRoutes(*site, request_, *res)) {
+      res->set(http::field::server, "cxa-fixture-server");
+      res->set(http::field::content_type, "text/html; charset=utf-8");
+      for (const auto& [k, v] : site->headers) res->set(k, v);
+      res->body() = site->body.empty()
+                        ? "<html><body>cxa fixture site " + site->name + "</body></html>\n"
+                        : site->body;
+    }
     res->keep_alive(false);
     res->prepare_payload();
     http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code, size_t) {
@@ -148,6 +205,10 @@ class PlainSession : public std::enable_shared_from_this<PlainSession> {
   void Respond() {
     auto res = std::make_shared<http::response<http::string_body>>(http::status::not_found,
                                                                    request_.version());
+    if (AnswerFromRoutes(site_, request_, *res)) {
+      Send(res);
+      return;
+    }
     std::string target(request_.target());
     std::string name =
         target.size() > 5 && target.ends_with(".cer") ? target.substr(1, target.size() - 5) : "";
@@ -167,6 +228,10 @@ class PlainSession : public std::enable_shared_from_this<PlainSession> {
         X509_free(x);
       }
     }
+    Send(res);
+  }
+
+  void Send(std::shared_ptr<http::response<http::string_body>> res) {
     res->keep_alive(false);
     res->prepare_payload();
     http::async_write(socket_, *res, [self = shared_from_this(), res](beast::error_code, size_t) {
@@ -194,8 +259,35 @@ void Accept(tcp::acceptor& acceptor, Listener& listener) {
 
 }  // namespace
 
+// Splits "scheme://host[:port]/target" into its parts.
+bool SplitUrl(const std::string& url, std::string& scheme, std::string& host, int& port,
+              std::string& target) {
+  size_t s = url.find("://");
+  if (s == std::string::npos) return false;
+  scheme = url.substr(0, s);
+  size_t start = s + 3;
+  size_t slash = url.find('/', start);
+  std::string authority =
+      url.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+  target = slash == std::string::npos ? "/" : url.substr(slash);
+  port = scheme == "https" ? 443 : 80;
+  size_t colon = authority.rfind(':');
+  if (!authority.empty() && authority.front() == '[') {
+    size_t close = authority.find(']');
+    host = authority.substr(1, close - 1);
+    if (close + 1 < authority.size() && authority[close + 1] == ':')
+      port = std::atoi(authority.c_str() + close + 2);
+  } else if (colon != std::string::npos) {
+    host = authority.substr(0, colon);
+    port = std::atoi(authority.c_str() + colon + 1);
+  } else {
+    host = authority;
+  }
+  return !host.empty() && port > 0;
+}
+
 int main(int argc, char** argv) {
-  std::string pki, config;
+  std::string pki, config, transcript_path, pki_case = "good";
   std::vector<std::string> binds;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -204,20 +296,77 @@ int main(int argc, char** argv) {
       pki = next();
     } else if (a == "--config") {
       config = next();
+    } else if (a == "--transcript") {
+      transcript_path = next();
+    } else if (a == "--pki-case") {
+      pki_case = next();
     } else if (a == "--bind") {
       binds.push_back(next());
     } else if (a == "-h" || a == "--help") {
-      std::cout << "usage: fixture-server --pki DIR --config FILE [--bind ADDR ...]\n";
+      std::cout << "usage: fixture-server --pki DIR (--config FILE | --transcript FILE "
+                   "[--pki-case CASE]) [--bind ADDR ...]\n";
       return 0;
     } else {
       return Die("unknown argument " + a);
     }
   }
-  if (pki.empty() || config.empty()) return Die("--pki and --config are required");
+  if (pki.empty() || config.empty() == transcript_path.empty()) {
+    return Die("--pki and one of --config or --transcript are required");
+  }
   if (binds.empty()) binds = {"127.0.0.1", "::1"};
 
   pugi::xml_document doc;
-  if (auto r = doc.load_file(config.c_str()); !r) return Die(config + ": " + r.description());
+  if (!transcript_path.empty()) {
+    // Transcript replay: one site per recorded host:port, presenting the test PKI case (the
+    // recorded servers' private keys do not exist), answering the recorded requests.
+    auto t = cxa::LoadTranscript(transcript_path);
+    if (!t) return Die(t.error());
+    pugi::xml_node root = doc.append_child("fixture-server");
+    std::map<std::string, pugi::xml_node> by_origin;
+    for (const auto& ex : t->exchanges) {
+      std::string scheme, host, target;
+      int port = 0;
+      if (!SplitUrl(ex.request.url, scheme, host, port, target)) continue;
+      std::string origin = scheme + "://" + host + ":" + std::to_string(port);
+      pugi::xml_node site = by_origin[origin];
+      if (!site) {
+        site = root.append_child("site");
+        site.append_attribute("name") = (host + ":" + std::to_string(port)).c_str();
+        site.append_attribute("host") = host.c_str();
+        if (scheme == "http") {
+          site.append_attribute("plain") = true;
+        } else {
+          site.append_attribute("pki") = pki_case.c_str();
+        }
+        by_origin[origin] = site;
+      }
+      if (ex.request.connect_only || !ex.response) continue;
+      pugi::xml_node route = site.append_child("route");
+      route.append_attribute("method") = ex.request.method.c_str();
+      route.append_attribute("target") = target.c_str();
+      route.append_attribute("status") = ex.response->status;
+      route.append_attribute("reason") = ex.response->reason.c_str();
+      route.append_attribute("index") = static_cast<unsigned>(&ex - t->exchanges.data());
+      for (const auto& [k, v] : ex.response->headers) {
+        pugi::xml_node h = route.append_child("header");
+        h.append_attribute("name") = k.c_str();
+        h.append_attribute("value") = v.c_str();
+      }
+    }
+    // Bodies may be binary: kept aside, by exchange index, instead of in the XML tree.
+    for (pugi::xml_node site : root.children("site")) {
+      for (pugi::xml_node route : site.children("route")) {
+        route.append_attribute("body-index") = route.attribute("index").as_uint();
+      }
+    }
+    transcript_bodies = [&] {
+      std::vector<std::string> b;
+      for (const auto& ex : t->exchanges) b.push_back(ex.response ? ex.response->body : "");
+      return b;
+    }();
+  } else if (auto r = doc.load_file(config.c_str()); !r) {
+    return Die(config + ": " + r.description());
+  }
   std::vector<std::unique_ptr<Site>> sites;
   std::map<std::string, Listener> listeners;
   std::vector<std::string> order;
@@ -234,6 +383,19 @@ int main(int argc, char** argv) {
     }
     s->listener = n.attribute("listener").as_string(s->name.c_str());
     s->status = n.attribute("status").as_int(200);
+    for (pugi::xml_node r : n.children("route")) {
+      Route route;
+      route.method = r.attribute("method").value();
+      route.target = r.attribute("target").value();
+      route.status = r.attribute("status").as_int(200);
+      route.reason = r.attribute("reason").value();
+      for (pugi::xml_node h : r.children("header")) {
+        route.headers.emplace_back(h.attribute("name").value(), h.attribute("value").value());
+      }
+      size_t bi = r.attribute("body-index").as_uint(0);
+      if (bi < transcript_bodies.size()) route.body = transcript_bodies[bi];
+      s->routes.push_back(std::move(route));
+    }
     s->body = n.child_value("body");
     for (pugi::xml_node h : n.children("header")) {
       s->headers.emplace_back(h.attribute("name").value(), h.attribute("value").value());
