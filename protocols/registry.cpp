@@ -2,6 +2,7 @@
 
 #include "cert/cert_evaluator.h"
 #include "core/runner.h"
+#include "protocols/o365-realm/realm_module.h"
 #include "protocols/tls/tls_module.h"
 #include "transport/http_transport.h"
 
@@ -10,6 +11,7 @@ namespace cxa::protocols {
 ModuleTable AllModules() {
   static const ModuleDescriptor* const kModules[] = {
       &kTlsModule,
+      &kO365RealmModule,
   };
   return kModules;
 }

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 
@@ -18,9 +19,12 @@ inline std::string LabRoots() { return LabPki() + "/ca/public-roots.pem"; }
 // One fixture server for the whole binary, started on first use.
 class FixtureServer {
  public:
-  static FixtureServer& Get() {
-    static FixtureServer s;
-    return s;
+  // One server per configuration (fixtures/servers/<config>), started on first use.
+  static FixtureServer& Get(const std::string& config = "tls.xml") {
+    static std::map<std::string, std::unique_ptr<FixtureServer>> servers;
+    auto& s = servers[config];
+    if (!s) s.reset(new FixtureServer(config));
+    return *s;
   }
   int Port(const std::string& site) {
     REQUIRE(ports_.count(site) == 1);
@@ -28,10 +32,10 @@ class FixtureServer {
   }
 
  private:
-  FixtureServer() {
+  explicit FixtureServer(const std::string& config) {
     REQUIRE(std::filesystem::exists(LabRoots()));
     REQUIRE(proc_.Start({BinaryDir() + "/tools/fixture-server", "--pki", LabPki(), "--config",
-                         FixturesDir() + "/servers/tls.xml"}));
+                         FixturesDir() + "/servers/" + config}));
     for (;;) {
       std::string line = proc_.WaitForLine("", 20);
       REQUIRE(!line.empty());

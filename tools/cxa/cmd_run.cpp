@@ -21,7 +21,11 @@ class TerminalProgress : public RunObserver {
     std::cerr << "\r\033[K… " << title << " [" << step.id << "]" << std::flush;
   }
   void OnStepEnd(const StepResult& r) override {
-    std::cerr << "\r\033[K" << (r.HasErrors() ? "✖ " : "✔ ") << r.title << "\n";
+    const char* icon = r.outcome == Outcome::kPassed    ? "✔"
+                       : r.outcome == Outcome::kWarning ? "⚠"
+                       : r.outcome == Outcome::kSkipped ? "-"
+                                                        : "✖";
+    std::cerr << "\r\033[K" << icon << " " << r.title << "\n";
   }
 };
 

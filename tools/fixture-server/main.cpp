@@ -392,8 +392,12 @@ int main(int argc, char** argv) {
       for (pugi::xml_node h : r.children("header")) {
         route.headers.emplace_back(h.attribute("name").value(), h.attribute("value").value());
       }
-      size_t bi = r.attribute("body-index").as_uint(0);
-      if (bi < transcript_bodies.size()) route.body = transcript_bodies[bi];
+      if (r.attribute("body-index")) {
+        size_t bi = r.attribute("body-index").as_uint(0);
+        if (bi < transcript_bodies.size()) route.body = transcript_bodies[bi];
+      } else {
+        route.body = r.child_value("body");
+      }
       s->routes.push_back(std::move(route));
     }
     s->body = n.child_value("body");

@@ -1,0 +1,102 @@
+#include "protocols/o365-realm/realm_codec.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+
+namespace cxa::protocols {
+namespace {
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+}  // namespace
+
+Result<RealmInfo> ParseRealmXml(std::string_view body) {
+  pugi::xml_document doc;
+  // parse_default expands only the predefined entities and character references; a DOCTYPE
+  // with entity declarations is skipped, never expanded.
+  auto r = doc.load_buffer(body.data(), body.size(), pugi::parse_default);
+  if (!r) return Fail(std::string("not XML: ") + r.description());
+  pugi::xml_node root = doc.document_element();
+  if (std::string_view(root.name()) != "RealmInfo") {
+    return Fail("the root element is <" + std::string(root.name()) + ">, not <RealmInfo>");
+  }
+  RealmInfo info;
+  auto text = [&](const char* name) { return std::string(root.child(name).text().get()); };
+  info.namespace_type = text("NameSpaceType");
+  if (info.namespace_type.empty()) return Fail("no NameSpaceType in the answer");
+  info.login = text("Login");
+  info.domain = text("DomainName");
+  info.brand = text("FederationBrandName");
+  info.cloud_instance = text("CloudInstanceName");
+  info.auth_url = text("AuthURL");
+  info.sts_auth_url = text("STSAuthURL");
+  info.mex_url = text("MEXURL");
+  return info;
+}
+
+Result<RealmInfo> ParseRealmJson(std::string_view body) {
+  nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return Fail("not a JSON object");
+  auto str = [&](const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  RealmInfo info;
+  info.namespace_type = str("NameSpaceType");
+  if (info.namespace_type.empty()) return Fail("no NameSpaceType in the answer");
+  info.login = str("Login");
+  info.domain = str("DomainName");
+  info.brand = str("FederationBrandName");
+  info.cloud_instance = str("CloudInstanceName");
+  info.auth_url = str("AuthURL");
+  info.sts_auth_url = str("STSAuthURL");
+  info.mex_url = str("MEXURL");
+  return info;
+}
+
+std::string UrlHost(std::string_view url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return "";
+  std::string_view rest = url.substr(scheme + 3);
+  size_t end = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, end);
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    authority = authority.substr(at + 1);
+  }
+  if (!authority.empty() && authority.front() == '[') {
+    size_t close = authority.find(']');
+    return close == std::string_view::npos ? ""
+                                           : Lower(std::string(authority.substr(1, close - 1)));
+  }
+  return Lower(std::string(authority.substr(0, authority.find(':'))));
+}
+
+bool IsAdfsUrl(std::string_view url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return false;
+  std::string rest = Lower(std::string(url.substr(scheme + 3)));
+  size_t slash = rest.find('/');
+  return slash != std::string::npos && rest.compare(slash, 9, "/adfs/ls/") == 0;
+}
+
+std::string UrlEncode(std::string_view value) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : value) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace cxa::protocols

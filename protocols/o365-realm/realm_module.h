@@ -1,0 +1,6 @@
+#pragma once
+#include "core/module.h"
+
+namespace cxa::protocols {
+extern const ModuleDescriptor kO365RealmModule;
+}
