@@ -36,8 +36,8 @@ SsoRun Sso(const std::string& user, std::vector<std::string> extra = {}) {
       "o365-sso",
       "--input",
       "user=" + user,
-      "--input",
-      "realm_endpoint=https://login.cxa.test:" + realm,
+      "--realm-endpoint",
+      "https://login.cxa.test:" + realm,
       "--resolve",
       "login.cxa.test:" + realm + ":127.0.0.1",
       "--connect-to",
@@ -101,4 +101,14 @@ TEST_CASE("expect=any turns a managed domain into information", "[e2e][loopback]
   SsoRun r = Sso("dave@managed.test", {"--input", "expect=any"});
   CHECK(r.cmd.exit_code == 0);
   CHECK(r.Step("realm")["findings"][0]["severity"] == "info");
+}
+
+TEST_CASE("the cloud and realm endpoint flags are checked before any I/O", "[e2e][o365]") {
+  CHECK(RunCommand({CxaBinary(), "run", "o365-sso", "--input", "user=a@b.test", "--cloud", "mars"})
+            .exit_code == 2);
+  CHECK(RunCommand({CxaBinary(), "run", "tls-endpoint", "--input", "host=x", "--cloud", "usgov"})
+            .exit_code == 2);
+  CHECK(RunCommand({CxaBinary(), "run", "o365-sso", "--input", "user=a@b.test", "--realm-endpoint",
+                    "http://plain.test"})
+            .exit_code == 2);
 }

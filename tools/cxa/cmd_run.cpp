@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <map>
 
 #include "cli.h"
 #include "core/runner.h"
@@ -85,7 +86,7 @@ std::string ReadPassword(const std::string& env, bool from_stdin) {
 
 int RunVerb(int argc, char** argv) {
   CommonOptions common;
-  std::string scenario_arg, record_dir, replay_dir, password_env;
+  std::string scenario_arg, record_dir, replay_dir, password_env, cloud, realm_endpoint;
   std::vector<std::string> raw_inputs, redact;
   bool password_stdin = false;
   po::options_description d("Options");
@@ -103,7 +104,12 @@ int RunVerb(int argc, char** argv) {
       "the recording time unless --time says otherwise")(
       "redact", po::value(&redact)->value_name("TEXT")->composing(),
       "also replace TEXT wherever it appears in recordings (repeatable): tokens, user names; "
-      "not host names, which replay needs");
+      "not host names, which replay needs")(
+      "cloud", po::value(&cloud)->value_name("CLOUD"),
+      "Microsoft cloud for realm discovery: global (default), usgov or china (sets the input "
+      "realm_endpoint of scenarios that have it)")(
+      "realm-endpoint", po::value(&realm_endpoint)->value_name("URL"),
+      "realm discovery endpoint URL (labs, tests); overrides --cloud");
   AddTrustOptions(d, common);
   AddNetworkOptions(d, common);
   AddOutputOptions(d, common, "report format: text, json, junit or html");
@@ -138,6 +144,25 @@ int RunVerb(int argc, char** argv) {
       throw UsageError{"--input expects NAME=VALUE, got '" + kv + "'"};
     }
     given.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  if (!cloud.empty() && realm_endpoint.empty()) {
+    static const std::map<std::string, std::string> kClouds = {
+        {"global", "https://login.microsoftonline.com"},
+        {"usgov", "https://login.microsoftonline.us"},
+        {"china", "https://login.partner.microsoftonline.cn"}};
+    auto it = kClouds.find(cloud);
+    if (it == kClouds.end()) throw UsageError{"--cloud must be global, usgov or china"};
+    realm_endpoint = it->second;
+  }
+  if (!realm_endpoint.empty()) {
+    if (realm_endpoint.rfind("https://", 0) != 0) {
+      throw UsageError{"--realm-endpoint must be an https:// URL, got '" + realm_endpoint + "'"};
+    }
+    if (!scenario->FindInput("realm_endpoint")) {
+      throw UsageError{"scenario '" + scenario->name +
+                       "' has no realm discovery step (--cloud, --realm-endpoint)"};
+    }
+    given.emplace_back("realm_endpoint", realm_endpoint);
   }
   if (transcript) {  // the recorded inputs, unless --input overrides them
     for (const auto& [k, v] : transcript->inputs) {
