@@ -1,10 +1,16 @@
 // CurlTransport against loopback servers: HTTP exchanges, limits, plain HTTP, the trust gate.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "cert/cert_evaluator.h"
 #include "core/time_util.h"
 #include "loopback.h"
 #include "transport/curl_transport.h"
+#include "transport/replay_transport.h"
 
 using namespace cxa;
 using namespace cxa::testing;
@@ -113,4 +119,123 @@ TEST_CASE("plain HTTP works without a trust policy and HTTPS without one is refu
 
   req.url = "ftp://127.0.0.1/";
   CHECK(t.Perform(req).error->id == "internal.transport.failed");
+}
+
+namespace {
+
+// `openssl s_server -rev` answers each line reversed: a real TLS byte-stream peer.
+class ReversingServer {
+ public:
+  ReversingServer(const std::string& leaf, const std::string& key, const std::string& chain) {
+    port_ = FreePort();
+    std::vector<std::string> args = {"/usr/bin/openssl",
+                                     "s_server",
+                                     "-accept",
+                                     "127.0.0.1:" + std::to_string(port_),
+                                     "-cert",
+                                     leaf,
+                                     "-key",
+                                     key,
+                                     "-rev",
+                                     "-quiet"};
+    if (!chain.empty()) args.insert(args.end(), {"-cert_chain", chain});
+    REQUIRE(proc_.Start(args));
+    for (int i = 0; i < 100 && !Up(); ++i) usleep(50000);
+  }
+  int port() const { return port_; }
+
+ private:
+  bool Up() const {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port_));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bool up = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    close(fd);
+    return up;
+  }
+  int port_ = 0;
+  BackgroundProcess proc_;
+};
+
+HttpRequest StreamRequest(int port, const cert::TrustPolicy& policy) {
+  HttpRequest req;
+  req.url = "https://mail.contoso.test:" + std::to_string(port) + "/";
+  req.trust = &policy;
+  req.verify_time = std::time(nullptr);
+  req.timeouts = {5000, 5000, 5000, 5000};
+  return req;
+}
+
+std::string ReadLine(Stream& s) {
+  std::string line;
+  while (line.find('\n') == std::string::npos) {
+    auto got = s.Receive(64, 5000);
+    REQUIRE(got.ok());
+    if (got->empty()) break;
+    line += *got;
+  }
+  return line;
+}
+
+}  // namespace
+
+TEST_CASE("streams carry bytes both ways and are recorded and replayed",
+          "[e2e][loopback][stream]") {
+  ReversingServer server(LabPki() + "/good/leaf.pem", LabPki() + "/good/key.pem",
+                         LabPki() + "/ca/public-inter.pem");
+  auto policy = LabPolicy();
+  cert::CertEvaluator evaluator;
+  TransportOptions opts;
+  opts.resolve = {"mail.contoso.test:" + std::to_string(server.port()) + ":127.0.0.1"};
+  CurlTransport live(opts, evaluator);
+  Transcript header;
+  header.scenario = "stream-test";
+  Redactor redactor;
+  redactor.AddSecret("s3cret");
+  RecordingTransport recorder(live, redactor, header);
+  {
+    std::unique_ptr<Stream> s = recorder.OpenStream(StreamRequest(server.port(), policy));
+    REQUIRE_FALSE(s->Connection().error.has_value());
+    REQUIRE(s->Connection().tls.has_value());
+    CHECK(s->Connection().tls->report->trusted);
+    auto sent = s->Send("hello cxa\n");
+    INFO((sent.ok() ? std::string("ok") : sent.error()));
+    REQUIRE(sent.ok());
+    CHECK(ReadLine(*s) == "axc olleh\n");
+    REQUIRE(s->Send("Authorization: Basic s3cret\n").ok());
+    CHECK(ReadLine(*s) == "terc3s cisaB :noitazirohtuA\n");
+  }
+  std::string dir = BinaryDir() + "/stream-record";
+  std::filesystem::remove_all(dir);
+  REQUIRE(recorder.Save(dir).ok());
+  std::string xml = ReadText(dir + "/transcript.xml");
+  CHECK(xml.find("s3cret") == std::string::npos);
+  CHECK_THAT(xml, Catch::Contains("<send encoding=\"text\">hello cxa"));
+  CHECK_THAT(xml, Catch::Contains("Authorization: Basic [redacted]"));
+
+  auto t = LoadTranscript(dir + "/transcript.xml");
+  REQUIRE(t.ok());
+  ReplayTransport replay(*t, redactor, evaluator);
+  std::unique_ptr<Stream> r = replay.OpenStream(StreamRequest(server.port(), policy));
+  REQUIRE_FALSE(r->Connection().error.has_value());
+  REQUIRE(r->Send("hello cxa\n").ok());
+  CHECK(ReadLine(*r) == "axc olleh\n");
+  auto wrong = r->Send("something else\n");
+  REQUIRE_FALSE(wrong.ok());
+  CHECK_THAT(wrong.error(), Catch::StartsWith("internal.replay.mismatch"));
+}
+
+TEST_CASE("the trust gate guards streams too", "[e2e][loopback][stream]") {
+  ReversingServer server(LabPki() + "/self-signed/leaf.pem", LabPki() + "/self-signed/key.pem", "");
+  auto policy = LabPolicy();
+  cert::CertEvaluator evaluator;
+  TransportOptions opts;
+  opts.resolve = {"mail.contoso.test:" + std::to_string(server.port()) + ":127.0.0.1"};
+  CurlTransport live(opts, evaluator);
+  std::unique_ptr<Stream> s = live.OpenStream(StreamRequest(server.port(), policy));
+  REQUIRE(s->Connection().error.has_value());
+  CHECK(s->Connection().error->id == "tls.certificate.rejected");
+  CHECK_FALSE(s->Send("credentials\n").ok());
 }

@@ -22,6 +22,23 @@ class ScriptedTransport : public HttpTransport {
     ex.error = TransportError{Stage::kConnect, "net.connect.refused", "scripted"};
     return ex;
   }
+
+  // Streams open like a connect-only request and then fail: tests of streams use real ones.
+  std::unique_ptr<Stream> OpenStream(const HttpRequest& request) override {
+    struct Closed : Stream {
+      HttpExchange ex;
+      const HttpExchange& Connection() const override { return ex; }
+      Status Send(std::string_view) override { return Fail("scripted transport: no stream"); }
+      Result<std::string> Receive(size_t, int) override {
+        return Fail("scripted transport: no stream");
+      }
+    };
+    auto s = std::make_unique<Closed>();
+    HttpRequest r = request;
+    r.connect_only = true;
+    s->ex = Perform(r);
+    return s;
+  }
 };
 
 }  // namespace cxa::testing

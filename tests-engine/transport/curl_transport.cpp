@@ -3,7 +3,9 @@
 #include <curl/curl.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
+#include <poll.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <memory>
@@ -280,15 +282,96 @@ CurlTransport::CurlTransport(TransportOptions options, const cert::CertEvaluator
   std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-HttpExchange CurlTransport::Perform(const HttpRequest& request) {
+HttpExchange CurlTransport::Perform(const HttpRequest& request) { return Run(request, nullptr); }
+
+// Everything libcurl needs alive while a connection exists: the easy handle, the state its
+// callbacks point to, and the lists it was given.
+struct CurlTransport::Handle {
+  std::unique_ptr<CURL, CurlFree> easy;
+  State st;
+  std::unique_ptr<curl_slist, SlistFree> resolve, connect_to, headers;
+  char errbuf[CURL_ERROR_SIZE] = {};
+  HttpRequest request;  // what the callbacks point to once the handle outlives Run()
+};
+
+namespace {
+
+// A stream over a connection libcurl opened in connect-only mode.
+class CurlStream : public Stream {
+ public:
+  CurlStream(std::unique_ptr<CurlTransport::Handle> handle, HttpExchange opened, int io_timeout_ms)
+      : handle_(std::move(handle)), opened_(std::move(opened)), io_timeout_ms_(io_timeout_ms) {}
+
+  const HttpExchange& Connection() const override { return opened_; }
+
+  Status Send(std::string_view bytes) override {
+    if (!handle_) return Fail("the stream is not connected");
+    while (!bytes.empty()) {
+      size_t n = 0;
+      CURLcode rc = curl_easy_send(handle_->easy.get(), bytes.data(), bytes.size(), &n);
+      if (rc == CURLE_AGAIN) {
+        if (!Wait(POLLOUT, io_timeout_ms_)) return Fail("send timed out");
+        continue;
+      }
+      if (rc != CURLE_OK) return Fail(std::string("send failed: ") + curl_easy_strerror(rc));
+      bytes.remove_prefix(n);
+    }
+    return Ok{};
+  }
+
+  Result<std::string> Receive(size_t max, int timeout_ms) override {
+    if (!handle_) return Fail("the stream is not connected");
+    std::string buf(std::max<size_t>(max, 1), '\0');
+    for (;;) {
+      size_t n = 0;
+      CURLcode rc = curl_easy_recv(handle_->easy.get(), buf.data(), buf.size(), &n);
+      if (rc == CURLE_AGAIN) {
+        if (!Wait(POLLIN, timeout_ms)) {
+          return Fail("nothing received within " + std::to_string(timeout_ms) + " ms");
+        }
+        continue;
+      }
+      if (rc != CURLE_OK) return Fail(std::string("receive failed: ") + curl_easy_strerror(rc));
+      buf.resize(n);  // 0 = the peer closed the stream
+      return buf;
+    }
+  }
+
+ private:
+  bool Wait(short events, int timeout_ms) {
+    curl_socket_t fd = CURL_SOCKET_BAD;
+    curl_easy_getinfo(handle_->easy.get(), CURLINFO_ACTIVESOCKET, &fd);
+    if (fd == CURL_SOCKET_BAD) return false;
+    pollfd p{fd, events, 0};
+    return poll(&p, 1, timeout_ms) > 0;
+  }
+
+  std::unique_ptr<CurlTransport::Handle> handle_;
+  HttpExchange opened_;
+  int io_timeout_ms_;
+};
+
+}  // namespace
+
+std::unique_ptr<Stream> CurlTransport::OpenStream(const HttpRequest& request) {
+  HttpRequest req = request;
+  req.connect_only = true;
+  std::unique_ptr<Handle> handle;
+  HttpExchange ex = Run(req, &handle);
+  return std::make_unique<CurlStream>(std::move(handle), std::move(ex), req.timeouts.total_ms);
+}
+
+HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Handle>* keep) {
   HttpExchange ex;
   ex.request = request;
-  State st;
+  auto handle = std::make_unique<Handle>();
+  State& st = handle->st;
   st.request = &request;
   st.evaluator = &evaluator_;
   st.exchange = &ex;
 
-  std::unique_ptr<CURL, CurlFree> easy(curl_easy_init());
+  handle->easy.reset(curl_easy_init());
+  auto& easy = handle->easy;
   CURLU* url = curl_url();
   std::string scheme, host;
   if (curl_url_set(url, CURLUPART_URL, request.url.c_str(), 0) == CURLUE_OK) {
@@ -320,13 +403,14 @@ HttpExchange CurlTransport::Perform(const HttpRequest& request) {
   if (st.https) ex.tls.emplace();
 
   CURL* c = easy.get();
-  char errbuf[CURL_ERROR_SIZE] = {};
+  char* errbuf = handle->errbuf;
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+  // A stream keeps its connection after the connect-only transfer; requests never reuse one.
+  if (keep == nullptr) curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
   curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
   curl_easy_setopt(c, CURLOPT_SSL_SESSIONID_CACHE, 0L);
   curl_easy_setopt(c, CURLOPT_USERAGENT, options_.user_agent.c_str());
@@ -344,11 +428,11 @@ HttpExchange CurlTransport::Perform(const HttpRequest& request) {
   curl_easy_setopt(c, CURLOPT_PROXY, options_.proxy.c_str());  // "" = no proxy, ignore env
   if (options_.ip_version == 4) curl_easy_setopt(c, CURLOPT_IPRESOLVE, CURL_IPRESOLVE_V4);
   if (options_.ip_version == 6) curl_easy_setopt(c, CURLOPT_IPRESOLVE, CURL_IPRESOLVE_V6);
-  std::unique_ptr<curl_slist, SlistFree> resolve;
+  auto& resolve = handle->resolve;
   for (const auto& r : options_.resolve)
     resolve.reset(curl_slist_append(resolve.release(), r.c_str()));
   if (resolve) curl_easy_setopt(c, CURLOPT_RESOLVE, resolve.get());
-  std::unique_ptr<curl_slist, SlistFree> connect_to;
+  auto& connect_to = handle->connect_to;
   for (const auto& r : options_.connect_to) {
     connect_to.reset(curl_slist_append(connect_to.release(), r.c_str()));
   }
@@ -360,7 +444,7 @@ HttpExchange CurlTransport::Perform(const HttpRequest& request) {
     curl_easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, OnSslContext);
     curl_easy_setopt(c, CURLOPT_SSL_CTX_DATA, &st);
   }
-  std::unique_ptr<curl_slist, SlistFree> headers;
+  auto& headers = handle->headers;
   for (const auto& [k, v] : request.headers) {
     std::string line = v.empty() ? k + ";" : k + ": " + v;
     headers.reset(curl_slist_append(headers.release(), line.c_str()));
@@ -419,6 +503,12 @@ HttpExchange CurlTransport::Perform(const HttpRequest& request) {
   } else if (rc != CURLE_OK) {
     ex.error = Classify(rc, st, errbuf, !options_.proxy.empty());
     if (ex.error->stage == Stage::kHttp && st.have_status) ex.response = std::move(st.response);
+  }
+  if (keep != nullptr && !ex.error) {
+    handle->request = ex.request;
+    st.request = &handle->request;
+    st.exchange = nullptr;  // no more captures after the handshake
+    *keep = std::move(handle);
   }
   return ex;
 }

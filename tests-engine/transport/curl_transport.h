@@ -29,8 +29,12 @@ class CurlTransport : public HttpTransport {
  public:
   CurlTransport(TransportOptions options, const cert::CertEvaluator& evaluator);
   HttpExchange Perform(const HttpRequest& request) override;
+  std::unique_ptr<Stream> OpenStream(const HttpRequest& request) override;
+
+  struct Handle;  // libcurl state that lives as long as the connection
 
  private:
+  HttpExchange Run(const HttpRequest& request, std::unique_ptr<Handle>* keep);
   TransportOptions options_;
   const cert::CertEvaluator& evaluator_;
 };

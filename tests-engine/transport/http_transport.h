@@ -8,6 +8,7 @@
 #pragma once
 
 #include <ctime>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -16,6 +17,7 @@
 #include "cert/cert_evaluator.h"
 #include "cert/trust_policy.h"
 #include "core/finding.h"
+#include "core/result.h"
 #include "core/step_result.h"
 
 namespace cxa {
@@ -76,6 +78,12 @@ struct TransportError {
   std::string message;
 };
 
+// One event of a byte stream (see Stream): what the client sent or received, in order.
+struct StreamEvent {
+  bool sent = true;
+  std::string bytes;
+};
+
 struct HttpExchange {
   HttpRequest request;  // as sent (no credentials are ever stored here)
   std::string remote_address;
@@ -85,12 +93,33 @@ struct HttpExchange {
   std::optional<HttpResponse> response;
   std::optional<TransportError> error;
   std::vector<Timing> timings;
+  // For streams (HttpTransport::OpenStream): the bytes exchanged after the connection opened.
+  std::vector<StreamEvent> stream;
+};
+
+// A long-lived duplex byte stream over a connection the transport opened (TCP + TLS, the trust
+// gate, SNI, --resolve, timeouts as for any request): what RPC over HTTP's IN and OUT channels
+// need, where HTTP heads and bodies are written and read incrementally on one connection. Going
+// through the transport, streams are recorded and replayed like any exchange.
+class Stream {
+ public:
+  virtual ~Stream() = default;
+  // The connection as opened: address, TLS capture, certificate report, or the error that
+  // prevented it (then Send and Receive fail).
+  virtual const HttpExchange& Connection() const = 0;
+  virtual Status Send(std::string_view bytes) = 0;
+  // Up to `max` bytes within `timeout_ms`; an empty string means the peer closed the stream.
+  // A timeout is an error.
+  virtual Result<std::string> Receive(size_t max, int timeout_ms) = 0;
 };
 
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
   virtual HttpExchange Perform(const HttpRequest& request) = 0;
+  // Opens a stream to the request's URL (its scheme, host and port; method, headers and body
+  // are ignored). Never null: a failed open is reported by Connection().error.
+  virtual std::unique_ptr<Stream> OpenStream(const HttpRequest& request) = 0;
 };
 
 // The catalogue of net.*, tls.* and http.* findings that transport errors map to.

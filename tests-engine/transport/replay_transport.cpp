@@ -112,3 +112,114 @@ HttpExchange ReplayTransport::Perform(const HttpRequest& request) {
 }
 
 }  // namespace cxa
+
+namespace cxa {
+
+// Records a stream's events into its slot of the transcript as they happen, redacted.
+class RecordingStream : public Stream {
+ public:
+  RecordingStream(std::unique_ptr<Stream> inner, RecordingTransport& owner, size_t slot)
+      : inner_(std::move(inner)), owner_(owner), slot_(slot) {}
+  const HttpExchange& Connection() const override { return inner_->Connection(); }
+  Status Send(std::string_view bytes) override {
+    Add(true, std::string(bytes));
+    return inner_->Send(bytes);
+  }
+  Result<std::string> Receive(size_t max, int timeout_ms) override {
+    auto got = inner_->Receive(max, timeout_ms);
+    if (got && !got->empty()) Add(false, *got);
+    return got;
+  }
+
+ private:
+  void Add(bool sent, std::string bytes) {
+    std::lock_guard<std::mutex> lock(owner_.mu_);
+    owner_.transcript_.exchanges[slot_].stream.push_back(
+        {sent, owner_.redactor_.StreamBytes(std::move(bytes))});
+  }
+  std::unique_ptr<Stream> inner_;
+  RecordingTransport& owner_;
+  size_t slot_;
+};
+
+namespace {
+
+// What identifies a stream's opening in a transcript: scheme, host, port, name, policy, time.
+HttpRequest StreamHead(const HttpRequest& request) {
+  HttpRequest head = request;
+  head.connect_only = true;
+  head.method = "GET";
+  head.headers.clear();
+  head.body.clear();
+  return head;
+}
+
+}  // namespace
+
+std::unique_ptr<Stream> RecordingTransport::OpenStream(const HttpRequest& request) {
+  std::unique_ptr<Stream> inner = inner_.OpenStream(StreamHead(request));
+  std::lock_guard<std::mutex> lock(mu_);
+  transcript_.exchanges.push_back(redactor_.Exchange(inner->Connection()));
+  return std::make_unique<RecordingStream>(std::move(inner), *this,
+                                           transcript_.exchanges.size() - 1);
+}
+
+namespace {
+
+// Serves a recorded stream: sends must match (after redaction), receives return what was
+// recorded, in order.
+class ReplayStream : public Stream {
+ public:
+  ReplayStream(HttpExchange opened, std::vector<StreamEvent> events, Redactor redactor)
+      : opened_(std::move(opened)), events_(std::move(events)), redactor_(std::move(redactor)) {}
+  const HttpExchange& Connection() const override { return opened_; }
+
+  Status Send(std::string_view bytes) override {
+    if (opened_.error) return Fail("the stream is not connected");
+    std::string sent = redactor_.StreamBytes(std::string(bytes));
+    if (next_ >= events_.size() || !events_[next_].sent) {
+      return Fail("internal.replay.mismatch: the transcript does not expect the client to send " +
+                  std::to_string(bytes.size()) + " bytes here");
+    }
+    if (events_[next_].bytes != sent) {
+      return Fail("internal.replay.mismatch: stream event " + std::to_string(next_ + 1) +
+                  " differs from the transcript (" + std::to_string(events_[next_].bytes.size()) +
+                  " bytes expected, " + std::to_string(sent.size()) + " sent)");
+    }
+    ++next_;
+    return Ok{};
+  }
+
+  Result<std::string> Receive(size_t max, int) override {
+    if (opened_.error) return Fail("the stream is not connected");
+    if (pending_.empty()) {
+      if (next_ >= events_.size()) return std::string();  // the peer closed
+      if (events_[next_].sent) {
+        return Fail("internal.replay.mismatch: the transcript expects the client to send first");
+      }
+      pending_ = events_[next_++].bytes;
+    }
+    std::string out = pending_.substr(0, std::max<size_t>(max, 1));
+    pending_.erase(0, out.size());
+    return out;
+  }
+
+ private:
+  HttpExchange opened_;
+  std::vector<StreamEvent> events_;
+  Redactor redactor_;
+  size_t next_ = 0;
+  std::string pending_;
+};
+
+}  // namespace
+
+std::unique_ptr<Stream> ReplayTransport::OpenStream(const HttpRequest& request) {
+  HttpExchange opened =
+      Perform(StreamHead(request));  // matches the recorded opening, judges the chain
+  std::vector<StreamEvent> events = std::move(opened.stream);
+  opened.stream.clear();
+  return std::make_unique<ReplayStream>(std::move(opened), std::move(events), redactor_);
+}
+
+}  // namespace cxa

@@ -17,9 +17,11 @@ class RecordingTransport : public HttpTransport {
   RecordingTransport(HttpTransport& inner, Redactor redactor, Transcript header)
       : inner_(inner), redactor_(std::move(redactor)), transcript_(std::move(header)) {}
   HttpExchange Perform(const HttpRequest& request) override;
+  std::unique_ptr<Stream> OpenStream(const HttpRequest& request) override;
   Status Save(const std::string& dir) const;
 
  private:
+  friend class RecordingStream;
   HttpTransport& inner_;
   Redactor redactor_;
   Transcript transcript_;
@@ -35,6 +37,7 @@ class ReplayTransport : public HttpTransport {
   ReplayTransport(Transcript transcript, Redactor redactor, const cert::CertEvaluator& evaluator)
       : transcript_(std::move(transcript)), redactor_(std::move(redactor)), evaluator_(evaluator) {}
   HttpExchange Perform(const HttpRequest& request) override;
+  std::unique_ptr<Stream> OpenStream(const HttpRequest& request) override;
   // Exchanges the run did not ask for (reported as a note by the CLI).
   size_t Unused() const { return transcript_.exchanges.size() - next_; }
 

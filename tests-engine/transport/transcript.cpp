@@ -175,6 +175,14 @@ std::string Redactor::HeaderValue(const std::string& name, const std::string& va
   return Text(value);
 }
 
+std::string Redactor::StreamBytes(std::string bytes) const {
+  static const std::regex credential_line(
+      "(^|\\n)((?:authorization|proxy-authorization|cookie|set-cookie):[ \\t]*(?:[A-Za-z0-9-]+ "
+      ")?)[^\\r\\n]*",
+      std::regex::icase);
+  return std::regex_replace(Text(std::move(bytes)), credential_line, "$1$2[redacted]");
+}
+
 HttpRequest Redactor::Request(HttpRequest r) const {
   r.url = Text(r.url);
   for (auto& [k, v] : r.headers) v = HeaderValue(k, v);
@@ -189,6 +197,7 @@ HttpExchange Redactor::Exchange(HttpExchange ex) const {
     ex.response->body = Text(ex.response->body);
   }
   if (ex.error) ex.error->message = Text(ex.error->message);
+  for (auto& e : ex.stream) e.bytes = StreamBytes(std::move(e.bytes));
   if (ex.tls) ex.tls->report.reset();
   return ex;
 }
@@ -250,6 +259,16 @@ std::string TranscriptToXml(const Transcript& t) {
       er.append_attribute("stage") = std::string(StageName(ex.error->stage)).c_str();
       er.append_attribute("id") = ex.error->id.c_str();
       er.append_attribute("message") = Attr(ex.error->message).c_str();
+    }
+    if (!ex.stream.empty()) {
+      pugi::xml_node st = e.append_child("stream");
+      for (const auto& ev : ex.stream) {
+        pugi::xml_node b = st.append_child(ev.sent ? "send" : "recv");
+        bool text = IsText(ev.bytes);
+        b.append_attribute("encoding") = text ? "text" : "base64";
+        b.append_child(pugi::node_pcdata)
+            .set_value(text ? ev.bytes.c_str() : Base64(ev.bytes).c_str());
+      }
     }
     for (const auto& tm : ex.timings) {
       pugi::xml_node ti = e.append_child("timing");
@@ -374,6 +393,23 @@ class Reader {
         e.message = er.attribute("message").value();
         if (e.id.empty()) return Fail(At(er) + "<error> needs an id");
         ex.error = std::move(e);
+      }
+      for (pugi::xml_node ev : n.child("stream").children()) {
+        if (ev.type() != pugi::node_element) continue;
+        std::string_view kind = ev.name();
+        if (kind != "send" && kind != "recv") {
+          return Fail(At(ev) + "unknown element <" + std::string(kind) + "> in <stream>");
+        }
+        std::string enc = ev.attribute("encoding").as_string("text");
+        std::string value = ev.text().get();
+        if (enc == "base64") {
+          auto raw = Unbase64(value);
+          if (!raw) return Fail(At(ev) + "<" + std::string(kind) + "> is not valid base64");
+          value = *raw;
+        } else if (enc != "text") {
+          return Fail(At(ev) + "unknown encoding '" + enc + "' (text or base64)");
+        }
+        ex.stream.push_back({kind == "send", value});
       }
       for (pugi::xml_node tm : n.children("timing")) {
         ex.timings.push_back({tm.attribute("name").value(), tm.attribute("ms").as_double(0)});

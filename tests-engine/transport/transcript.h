@@ -32,6 +32,8 @@ class Redactor {
   std::string HeaderValue(const std::string& name, const std::string& value) const;
   HttpRequest Request(HttpRequest request) const;
   HttpExchange Exchange(HttpExchange exchange) const;
+  // Bytes of a stream: secrets, and the values of credential header lines in HTTP heads.
+  std::string StreamBytes(std::string bytes) const;
 
  private:
   std::vector<std::string> secrets_;
