@@ -207,17 +207,7 @@ TEST_CASE("openssl s_server: self-signed fails, a proper chain with its root pas
                                      "-quiet"};
     args.insert(args.end(), cert_args.begin(), cert_args.end());
     REQUIRE(p.Start(args));
-    for (int i = 0; i < 100; ++i) {  // wait until it accepts
-      int fd = socket(AF_INET, SOCK_STREAM, 0);
-      sockaddr_in a{};
-      a.sin_family = AF_INET;
-      a.sin_port = htons(static_cast<uint16_t>(port));
-      a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      bool up = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-      close(fd);
-      if (up) break;
-      usleep(50000);
-    }
+    REQUIRE(WaitForPort(port));
     return port;
   };
   auto run = [&](int port, std::vector<std::string> extra) {

@@ -140,21 +140,11 @@ class ReversingServer {
                                      "-quiet"};
     if (!chain.empty()) args.insert(args.end(), {"-cert_chain", chain});
     REQUIRE(proc_.Start(args));
-    for (int i = 0; i < 100 && !Up(); ++i) usleep(50000);
+    REQUIRE(WaitForPort(port_));
   }
   int port() const { return port_; }
 
  private:
-  bool Up() const {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(port_));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bool up = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    close(fd);
-    return up;
-  }
   int port_ = 0;
   BackgroundProcess proc_;
 };

@@ -151,6 +151,21 @@ void BackgroundProcess::Stop() {
   out_fd_ = -1;
 }
 
+bool WaitForPort(int port, int timeout_ms) {
+  for (int waited = 0; waited <= timeout_ms; waited += 50) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bool up = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    close(fd);
+    if (up) return true;
+    usleep(50000);
+  }
+  return false;
+}
+
 int FreePort() {
   int s = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};

@@ -43,5 +43,7 @@ class BackgroundProcess {
 
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreePort();
+// Waits until something accepts connections on 127.0.0.1:port; false after `timeout_ms`.
+bool WaitForPort(int port, int timeout_ms = 5000);
 
 }  // namespace cxa::testing
