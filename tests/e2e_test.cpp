@@ -419,3 +419,21 @@ TEST_CASE("the fixture server replays a transcript over real TLS", "[e2e][loopba
   CHECK(r.Severity("cert.chain.missing_intermediate") == "error");
   CHECK(r.step()["facts"]["aia_fetched"] == "http://pki.cxa.test/public-inter.cer");
 }
+
+TEST_CASE("a server that only speaks TLS 1.0 is diagnosed, not just refused", "[e2e][loopback]") {
+  int port = FreePort();
+  BackgroundProcess server;
+  REQUIRE(
+      server.Start({"/usr/bin/openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port),
+                    "-cert", LabPki() + "/good/leaf.pem", "-key", LabPki() + "/good/key.pem",
+                    "-cert_chain", LabPki() + "/ca/public-inter.pem", "-tls1", "-cipher",
+                    "DEFAULT@SECLEVEL=0", "-www", "-quiet"}));
+  REQUIRE(WaitForPort(port));
+  Run r = Cxa({"run", "tls-endpoint", "--input", "host=mail.contoso.test", "--input",
+               "port=" + std::to_string(port), "--resolve",
+               "mail.contoso.test:" + std::to_string(port) + ":127.0.0.1", "--public-roots",
+               LabRoots(), "--format", "json"});
+  CHECK(r.cmd.exit_code == 1);
+  CHECK(r.step()["facts"]["tls_version"] == "TLSv1");
+  CHECK(r.Ids() == std::vector<std::string>{"tls.protocol.too_old"});
+}
