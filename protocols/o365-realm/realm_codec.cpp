@@ -15,6 +15,26 @@ std::string Lower(std::string s) {
 
 }  // namespace
 
+namespace {
+
+// The XML and the JSON forms carry the same names: one mapping for both.
+template <typename Get>
+Result<RealmInfo> Fill(Get&& get) {
+  RealmInfo info;
+  info.namespace_type = get("NameSpaceType");
+  if (info.namespace_type.empty()) return Fail("no NameSpaceType in the answer");
+  info.login = get("Login");
+  info.domain = get("DomainName");
+  info.brand = get("FederationBrandName");
+  info.cloud_instance = get("CloudInstanceName");
+  info.auth_url = get("AuthURL");
+  info.sts_auth_url = get("STSAuthURL");
+  info.mex_url = get("MEXURL");
+  return info;
+}
+
+}  // namespace
+
 Result<RealmInfo> ParseRealmXml(std::string_view body) {
   pugi::xml_document doc;
   // parse_default expands only the predefined entities and character references; a DOCTYPE
@@ -25,38 +45,16 @@ Result<RealmInfo> ParseRealmXml(std::string_view body) {
   if (std::string_view(root.name()) != "RealmInfo") {
     return Fail("the root element is <" + std::string(root.name()) + ">, not <RealmInfo>");
   }
-  RealmInfo info;
-  auto text = [&](const char* name) { return std::string(root.child(name).text().get()); };
-  info.namespace_type = text("NameSpaceType");
-  if (info.namespace_type.empty()) return Fail("no NameSpaceType in the answer");
-  info.login = text("Login");
-  info.domain = text("DomainName");
-  info.brand = text("FederationBrandName");
-  info.cloud_instance = text("CloudInstanceName");
-  info.auth_url = text("AuthURL");
-  info.sts_auth_url = text("STSAuthURL");
-  info.mex_url = text("MEXURL");
-  return info;
+  return Fill([&](const char* name) { return std::string(root.child(name).text().get()); });
 }
 
 Result<RealmInfo> ParseRealmJson(std::string_view body) {
   nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return Fail("not a JSON object");
-  auto str = [&](const char* key) {
+  return Fill([&](const char* key) {
     auto it = j.find(key);
     return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-  };
-  RealmInfo info;
-  info.namespace_type = str("NameSpaceType");
-  if (info.namespace_type.empty()) return Fail("no NameSpaceType in the answer");
-  info.login = str("Login");
-  info.domain = str("DomainName");
-  info.brand = str("FederationBrandName");
-  info.cloud_instance = str("CloudInstanceName");
-  info.auth_url = str("AuthURL");
-  info.sts_auth_url = str("STSAuthURL");
-  info.mex_url = str("MEXURL");
-  return info;
+  });
 }
 
 std::string UrlHost(std::string_view url) {
