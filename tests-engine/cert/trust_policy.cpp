@@ -108,17 +108,38 @@ std::optional<TrustMode> ParseTrustMode(std::string_view s) {
   return std::nullopt;
 }
 
+TrustPolicy::TrustPolicy(const TrustPolicy& other) { *this = other; }
+
+TrustPolicy& TrustPolicy::operator=(const TrustPolicy& other) {
+  if (this == &other) return *this;
+  mode = other.mode;
+  public_roots = other.public_roots;
+  custom_roots = other.custom_roots;
+  expiry_warning_days = other.expiry_warning_days;
+  locked = other.locked;
+  note = other.note;
+  cache_ = std::make_unique<Cache>();
+  return *this;
+}
+
 std::shared_ptr<const TrustStore> TrustPolicy::Anchors() const {
-  if (merged_ && merged_mode_ == mode) return merged_;
-  merged_mode_ = mode;
-  if (!public_roots) {
-    merged_ = custom_roots ? custom_roots : TrustStore::Empty();
-  } else if (mode == TrustMode::kStrictPublic || !custom_roots) {
-    merged_ = public_roots;
-  } else {
-    merged_ = TrustStore::Merge(*public_roots, *custom_roots);
+  std::lock_guard<std::mutex> lock(cache_->mu);
+  Cache& c = *cache_;
+  if (c.merged && c.mode == mode && c.public_roots == public_roots.get() &&
+      c.custom_roots == custom_roots.get()) {
+    return c.merged;
   }
-  return merged_;
+  c.mode = mode;
+  c.public_roots = public_roots.get();
+  c.custom_roots = custom_roots.get();
+  if (!public_roots) {
+    c.merged = custom_roots ? custom_roots : TrustStore::Empty();
+  } else if (mode == TrustMode::kStrictPublic || !custom_roots) {
+    c.merged = public_roots;
+  } else {
+    c.merged = TrustStore::Merge(*public_roots, *custom_roots);
+  }
+  return c.merged;
 }
 
 std::string TrustPolicy::Describe() const {

@@ -12,6 +12,7 @@
 #include <openssl/x509_vfy.h>
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -67,7 +68,11 @@ struct TrustPolicy {
   bool locked = false;
   std::string note;  // e.g. "--ignore-trust refused: this step requires publicly trusted..."
 
-  // The anchors this policy trusts (merged lazily, cached).
+  TrustPolicy() = default;
+  TrustPolicy(const TrustPolicy& other);
+  TrustPolicy& operator=(const TrustPolicy& other);
+
+  // The anchors this policy trusts (merged lazily, cached; safe to call from several threads).
   std::shared_ptr<const TrustStore> Anchors() const;
   // Whether certificate errors abort the connection (all modes but report-only).
   bool Enforcing() const { return mode != TrustMode::kReportOnly; }
@@ -75,8 +80,16 @@ struct TrustPolicy {
   std::string Describe() const;
 
  private:
-  mutable std::shared_ptr<const TrustStore> merged_;  // cache, valid for merged_mode_
-  mutable TrustMode merged_mode_ = TrustMode::kStrictPublic;
+  // Cache of Anchors(), valid for the mode and stores it was computed from. Each copy of a
+  // policy has its own.
+  struct Cache {
+    std::mutex mu;
+    TrustMode mode = TrustMode::kStrictPublic;
+    const TrustStore* public_roots = nullptr;
+    const TrustStore* custom_roots = nullptr;
+    std::shared_ptr<const TrustStore> merged;
+  };
+  mutable std::unique_ptr<Cache> cache_ = std::make_unique<Cache>();
 };
 
 // The policy a scenario step declares ("operator" = whatever the operator chose, or

@@ -92,7 +92,7 @@ cert::TrustPolicy BuildPolicy(const CommonOptions& o, std::optional<cert::TrustM
   } else if (!o.ca_files.empty()) {
     p.mode = cert::TrustMode::kPublicPlusCustom;
   }
-  p.Anchors();  // build the merged store once, before any concurrent use
+  p.Anchors();  // merge the stores now: a bad bundle shows before any I/O
   return p;
 }
 
