@@ -56,7 +56,6 @@ std::span<const CertCheck> AllChecks();
 // Per-area entry points (one file each).
 extern const CertCheck kParseCheck, kChainTrustCheck, kChainStructureCheck, kChainShapeCheck,
     kValidityCheck, kNameCheck, kCryptoCheck, kUsageCheck, kProfileCheck, kUnclaimedCheck;
-std::span<const FindingInfo> ParseFindings();
 std::span<const FindingInfo> ChainTrustFindings();
 std::span<const FindingInfo> ChainStructureFindings();
 std::span<const FindingInfo> ChainShapeFindings();

@@ -18,7 +18,7 @@ std::span<const FindingInfo> CertFindings() {
     std::vector<FindingInfo> v;
     for (auto part :
          {ChainTrustFindings(), ChainStructureFindings(), ChainShapeFindings(), ValidityFindings(),
-          NameFindings(), CryptoFindings(), UsageFindings(), ProfileFindings(), ParseFindings()}) {
+          NameFindings(), CryptoFindings(), UsageFindings(), ProfileFindings()}) {
       v.insert(v.end(), part.begin(), part.end());
     }
     return v;

@@ -109,6 +109,5 @@ const CertCheck kParseCheck{"parse", {}, RunParse};
 const CertCheck kProfileCheck{"profile", kClaims, RunProfile};
 const CertCheck kUnclaimedCheck{"unclaimed", {}, RunUnclaimed};
 std::span<const FindingInfo> ProfileFindings() { return kInfos; }
-std::span<const FindingInfo> ParseFindings() { return {}; }
 
 }  // namespace cxa::cert
