@@ -48,10 +48,10 @@ class TlsStep : public Step {
     req.verify_time = ctx.now;
     req.timeouts = ctx.timeouts;
     HttpExchange ex = ctx.transport.Perform(req);
-    auto fetched = CompleteChainViaAia(ex, ctx.transport, ctx.evaluator, ctx.trust, ctx.aia);
+    AiaResult aia = CompleteChainViaAia(ex, ctx.transport, ctx.evaluator, ctx.trust, ctx.aia);
     StepResult result;
     ReportConnection(ex, ctx.now, result);
-    for (const auto& f : fetched) {
+    for (const auto& f : aia.fetched) {
       std::string& list = result.facts["aia_fetched"];
       list += (list.empty() ? "" : " ") + f.request.url;
     }

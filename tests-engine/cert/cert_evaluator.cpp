@@ -191,7 +191,7 @@ CertReport CertEvaluator::Evaluate(const CertInput& input, const TrustPolicy& po
     if (c) owned.push_back(std::move(c));
     return raw;
   };
-  Evaluation ev{input, policy, {}, {}, {}, {}, false, input.time};
+  Evaluation ev{input, policy, *anchors, {}, {}, {}, {}, false, input.time};
   for (const auto& der : input.chain) ev.sent.push_back(parse(der));
   for (const auto& der : input.extra_intermediates) {
     if (X509* c = parse(der)) ev.extras.push_back(c);
@@ -288,7 +288,7 @@ const VerifyError* Evaluation::First(int code) const {
   return nullptr;
 }
 
-bool Evaluation::IsAnchor(X509* c) const { return policy.Anchors()->Contains(c); }
+bool Evaluation::IsAnchor(X509* c) const { return anchors.Contains(c); }
 
 int Evaluation::SentIndex(X509* c) const {
   for (size_t i = 0; i < sent.size(); ++i) {

@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs7.h>
 #include <openssl/x509v3.h>
 
 #include <algorithm>
@@ -284,8 +285,6 @@ bool DnsNameMatches(std::string_view pattern, std::string_view host) {
 }
 
 }  // namespace cxa::cert
-
-#include <openssl/pkcs7.h>
 
 namespace cxa::cert {
 

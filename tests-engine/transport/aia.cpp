@@ -20,12 +20,12 @@ std::string TopAiaUrl(const cert::CertReport& r) {
 
 }  // namespace
 
-std::vector<HttpExchange> CompleteChainViaAia(HttpExchange& ex, HttpTransport& transport,
-                                              const cert::CertEvaluator& evaluator,
-                                              const cert::TrustPolicy& policy,
-                                              const AiaSettings& settings) {
-  std::vector<HttpExchange> fetched;
-  if (!ex.tls || !ex.tls->report || ex.tls->chain.empty()) return fetched;
+AiaResult CompleteChainViaAia(HttpExchange& ex, HttpTransport& transport,
+                              const cert::CertEvaluator& evaluator, const cert::TrustPolicy& policy,
+                              const AiaSettings& settings) {
+  AiaResult result;
+  std::vector<HttpExchange>& fetched = result.fetched;
+  if (!ex.tls || !ex.tls->report || ex.tls->chain.empty()) return result;
   cert::CertReport report = *ex.tls->report;
   cert::CertInput in;
   in.chain = ex.tls->chain;
@@ -70,7 +70,9 @@ std::vector<HttpExchange> CompleteChainViaAia(HttpExchange& ex, HttpTransport& t
     break;
   }
   ex.tls->report = std::move(report);
-  return fetched;
+  result.intermediates = std::move(in.extra_intermediates);
+  result.note = std::move(in.aia_note);
+  return result;
 }
 
 }  // namespace cxa

@@ -17,11 +17,15 @@ struct AiaSettings {
   Timeouts timeouts;
 };
 
-// Replaces exchange.tls->report with the AIA-informed evaluation when it helps; returns the
-// AIA exchanges it made (for reports and recordings).
-std::vector<HttpExchange> CompleteChainViaAia(HttpExchange& exchange, HttpTransport& transport,
-                                              const cert::CertEvaluator& evaluator,
-                                              const cert::TrustPolicy& policy,
-                                              const AiaSettings& settings);
+struct AiaResult {
+  std::vector<HttpExchange> fetched;     // the AIA requests made (reports, recordings)
+  std::vector<cert::Der> intermediates;  // certificates they returned
+  std::string note;                      // why the chain stays undecided, if it does
+};
+
+// Replaces exchange.tls->report with the AIA-informed evaluation when it helps.
+AiaResult CompleteChainViaAia(HttpExchange& exchange, HttpTransport& transport,
+                              const cert::CertEvaluator& evaluator, const cert::TrustPolicy& policy,
+                              const AiaSettings& settings);
 
 }  // namespace cxa

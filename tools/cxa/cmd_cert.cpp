@@ -169,15 +169,12 @@ int CertVerb(int argc, char** argv) {
     AiaSettings aia;
     aia.enabled = !common.no_aia;
     aia.timeouts = req.timeouts;
-    for (const auto& got : CompleteChainViaAia(ex, transport, evaluator, policy, aia)) {
+    AiaResult fetched = CompleteChainViaAia(ex, transport, evaluator, policy, aia);
+    for (const auto& got : fetched.fetched) {
       step.facts["aia_fetched"] += (step.facts["aia_fetched"].empty() ? "" : " ") + got.request.url;
-      if (got.response && got.response->status == 200) {
-        for (auto& der : cert::ParseIssuerResponse(got.response->body)) {
-          in.extra_intermediates.push_back(std::move(der));
-        }
-      }
     }
-    if (common.no_aia) in.aia_note = "AIA fetching is off (--no-aia)";
+    in.extra_intermediates = std::move(fetched.intermediates);
+    in.aia_note = std::move(fetched.note);
     step.stage = Stage::kCertificate;
     for (auto& f : conn.findings) {
       if (f.id.rfind("tls.", 0) == 0) step.findings.push_back(f);

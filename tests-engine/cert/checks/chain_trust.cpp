@@ -76,7 +76,7 @@ constexpr int kClaims[] = {
     X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT,
     X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN,       X509_V_ERR_CERT_UNTRUSTED};
 
-std::string StoreName(const Evaluation& ev) { return ev.policy.Anchors()->description(); }
+std::string StoreName(const Evaluation& ev) { return ev.anchors.description(); }
 
 void Run(const Evaluation& ev, std::vector<Finding>& out) {
   if (ev.path.empty()) return;

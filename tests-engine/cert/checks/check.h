@@ -25,6 +25,7 @@ struct VerifyError {
 struct Evaluation {
   const CertInput& input;
   const TrustPolicy& policy;
+  const TrustStore& anchors;  // policy.Anchors(), resolved once per evaluation
   std::vector<X509*> sent;    // parsed sent chain; nullptr where a certificate did not parse
   std::vector<X509*> extras;  // parsed extra intermediates
   std::vector<X509*> path;    // the validated (or best attempted) path, leaf first
