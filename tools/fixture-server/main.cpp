@@ -26,6 +26,7 @@
 #include <map>
 #include <memory>
 #include <pugixml.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -38,8 +39,6 @@ namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-std::vector<std::string> transcript_bodies;  // response bodies of --transcript, by exchange
 
 // A recorded answer (transcript replay): served once, in order, to the same method and target.
 struct Route {
@@ -286,6 +285,94 @@ bool SplitUrl(const std::string& url, std::string& scheme, std::string& host, in
   return !host.empty() && port > 0;
 }
 
+// Sites as a configuration file describes them (fixtures/FORMAT.md, servers/*.xml).
+std::vector<std::unique_ptr<Site>> SitesFromConfig(const pugi::xml_document& doc) {
+  std::vector<std::unique_ptr<Site>> sites;
+  for (pugi::xml_node n : doc.document_element().children("site")) {
+    auto s = std::make_unique<Site>();
+    s->name = n.attribute("name").value();
+    s->pki = n.attribute("pki").value();
+    std::istringstream hosts(n.attribute("host").value());
+    for (std::string h; hosts >> h;) s->hosts.push_back(h);
+    s->listener = n.attribute("listener").as_string(s->name.c_str());
+    s->status = n.attribute("status").as_int(200);
+    s->plain = n.attribute("plain").as_bool(false);
+    s->files = n.attribute("files").as_string("ca");
+    s->body = n.child_value("body");
+    for (pugi::xml_node h : n.children("header")) {
+      s->headers.emplace_back(h.attribute("name").value(), h.attribute("value").value());
+    }
+    for (pugi::xml_node r : n.children("route")) {
+      Route route;
+      route.method = r.attribute("method").value();
+      route.target = r.attribute("target").value();
+      route.status = r.attribute("status").as_int(200);
+      route.reason = r.attribute("reason").value();
+      for (pugi::xml_node h : r.children("header")) {
+        route.headers.emplace_back(h.attribute("name").value(), h.attribute("value").value());
+      }
+      route.body = r.child_value("body");
+      s->routes.push_back(std::move(route));
+    }
+    sites.push_back(std::move(s));
+  }
+  return sites;
+}
+
+// Transcript replay: one site per recorded scheme://host:port, presenting the test PKI case (the
+// recorded servers' private keys do not exist) and answering the recorded requests.
+std::vector<std::unique_ptr<Site>> SitesFromTranscript(const cxa::Transcript& t,
+                                                       const std::string& pki_case) {
+  std::vector<std::unique_ptr<Site>> sites;
+  std::map<std::string, Site*> by_origin;
+  for (const auto& ex : t.exchanges) {
+    std::string scheme, host, target;
+    int port = 0;
+    if (!SplitUrl(ex.request.url, scheme, host, port, target)) continue;
+    Site*& site = by_origin[scheme + "://" + host + ":" + std::to_string(port)];
+    if (site == nullptr) {
+      auto s = std::make_unique<Site>();
+      s->name = host + ":" + std::to_string(port);
+      s->listener = s->name;
+      s->hosts = {host};
+      s->plain = scheme == "http";
+      s->files = "ca";
+      if (!s->plain) s->pki = pki_case;
+      site = s.get();
+      sites.push_back(std::move(s));
+    }
+    if (ex.request.connect_only || !ex.response) continue;
+    Route route;
+    route.method = ex.request.method;
+    route.target = target;
+    route.status = ex.response->status;
+    route.reason = ex.response->reason;
+    route.headers = ex.response->headers;
+    route.body = ex.response->body;
+    site->routes.push_back(std::move(route));
+  }
+  return sites;
+}
+
+// The TLS context of a site: <pki>/<case>/chain.pem and key.pem. Returns an error or "".
+std::string LoadTls(Site& s, const std::string& pki) {
+  s.ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
+  s.ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                     ssl::context::no_sslv3);
+  std::string dir = pki + "/" + s.pki;
+  boost::system::error_code ec;
+  s.ctx->use_certificate_chain_file(dir + "/chain.pem", ec);
+  if (ec) {
+    // A chain.pem whose extra blocks are not certificates (the malformed case): leaf only.
+    s.ctx->use_certificate_file(dir + "/chain.pem", ssl::context::pem, ec);
+    if (ec) return dir + "/chain.pem: " + ec.message();
+  }
+  s.ctx->use_private_key_file(dir + "/key.pem", ssl::context::pem, ec);
+  if (ec) return dir + "/key.pem: " + ec.message();
+  SSL_CTX_set_security_level(s.ctx->native_handle(), 0);  // serve weak test chains too
+  return "";
+}
+
 int main(int argc, char** argv) {
   std::string pki, config, transcript_path, pki_case = "good";
   std::vector<std::string> binds;
@@ -315,128 +402,34 @@ int main(int argc, char** argv) {
   }
   if (binds.empty()) binds = {"127.0.0.1", "::1"};
 
-  pugi::xml_document doc;
+  std::vector<std::unique_ptr<Site>> sites;
+  std::string source = transcript_path.empty() ? config : transcript_path;
   if (!transcript_path.empty()) {
-    // Transcript replay: one site per recorded host:port, presenting the test PKI case (the
-    // recorded servers' private keys do not exist), answering the recorded requests.
     auto t = cxa::LoadTranscript(transcript_path);
     if (!t) return Die(t.error());
-    pugi::xml_node root = doc.append_child("fixture-server");
-    std::map<std::string, pugi::xml_node> by_origin;
-    for (const auto& ex : t->exchanges) {
-      std::string scheme, host, target;
-      int port = 0;
-      if (!SplitUrl(ex.request.url, scheme, host, port, target)) continue;
-      std::string origin = scheme + "://" + host + ":" + std::to_string(port);
-      pugi::xml_node site = by_origin[origin];
-      if (!site) {
-        site = root.append_child("site");
-        site.append_attribute("name") = (host + ":" + std::to_string(port)).c_str();
-        site.append_attribute("host") = host.c_str();
-        if (scheme == "http") {
-          site.append_attribute("plain") = true;
-        } else {
-          site.append_attribute("pki") = pki_case.c_str();
-        }
-        by_origin[origin] = site;
-      }
-      if (ex.request.connect_only || !ex.response) continue;
-      pugi::xml_node route = site.append_child("route");
-      route.append_attribute("method") = ex.request.method.c_str();
-      route.append_attribute("target") = target.c_str();
-      route.append_attribute("status") = ex.response->status;
-      route.append_attribute("reason") = ex.response->reason.c_str();
-      route.append_attribute("index") = static_cast<unsigned>(&ex - t->exchanges.data());
-      for (const auto& [k, v] : ex.response->headers) {
-        pugi::xml_node h = route.append_child("header");
-        h.append_attribute("name") = k.c_str();
-        h.append_attribute("value") = v.c_str();
-      }
-    }
-    // Bodies may be binary: kept aside, by exchange index, instead of in the XML tree.
-    for (pugi::xml_node site : root.children("site")) {
-      for (pugi::xml_node route : site.children("route")) {
-        route.append_attribute("body-index") = route.attribute("index").as_uint();
-      }
-    }
-    transcript_bodies = [&] {
-      std::vector<std::string> b;
-      for (const auto& ex : t->exchanges) b.push_back(ex.response ? ex.response->body : "");
-      return b;
-    }();
-  } else if (auto r = doc.load_file(config.c_str()); !r) {
-    return Die(config + ": " + r.description());
+    sites = SitesFromTranscript(*t, pki_case);
+  } else {
+    pugi::xml_document doc;
+    if (auto r = doc.load_file(config.c_str()); !r) return Die(config + ": " + r.description());
+    sites = SitesFromConfig(doc);
   }
-  std::vector<std::unique_ptr<Site>> sites;
   std::map<std::string, Listener> listeners;
   std::vector<std::string> order;
-  for (pugi::xml_node n : doc.document_element().children("site")) {
-    auto s = std::make_unique<Site>();
-    s->name = n.attribute("name").value();
-    s->pki = n.attribute("pki").value();
-    std::string hosts = n.attribute("host").value();
-    for (size_t p = 0; p < hosts.size();) {
-      size_t sp = hosts.find(' ', p);
-      std::string h = hosts.substr(p, sp == std::string::npos ? std::string::npos : sp - p);
-      if (!h.empty()) s->hosts.push_back(h);
-      p = sp == std::string::npos ? hosts.size() : sp + 1;
+  for (auto& s : sites) {
+    if (s->name.empty() || (!s->plain && s->pki.empty())) {
+      return Die(source + ": every <site> needs a name, and a pki unless it is plain");
     }
-    s->listener = n.attribute("listener").as_string(s->name.c_str());
-    s->status = n.attribute("status").as_int(200);
-    for (pugi::xml_node r : n.children("route")) {
-      Route route;
-      route.method = r.attribute("method").value();
-      route.target = r.attribute("target").value();
-      route.status = r.attribute("status").as_int(200);
-      route.reason = r.attribute("reason").value();
-      for (pugi::xml_node h : r.children("header")) {
-        route.headers.emplace_back(h.attribute("name").value(), h.attribute("value").value());
-      }
-      if (r.attribute("body-index")) {
-        size_t bi = r.attribute("body-index").as_uint(0);
-        if (bi < transcript_bodies.size()) route.body = transcript_bodies[bi];
-      } else {
-        route.body = r.child_value("body");
-      }
-      s->routes.push_back(std::move(route));
-    }
-    s->body = n.child_value("body");
-    for (pugi::xml_node h : n.children("header")) {
-      s->headers.emplace_back(h.attribute("name").value(), h.attribute("value").value());
-    }
-    s->plain = n.attribute("plain").as_bool(false);
     if (s->plain) {
-      s->files = pki + "/" + n.attribute("files").as_string("ca");
-      if (s->name.empty()) return Die(config + ": every <site> needs a name");
-      Listener& l = listeners[s->listener];
-      if (l.sites.empty()) order.push_back(s->listener);
-      l.name = s->listener;
-      l.sites.push_back(s.get());
-      sites.push_back(std::move(s));
-      continue;
+      s->files = pki + "/" + s->files;
+    } else if (auto e = LoadTls(*s, pki); !e.empty()) {
+      return Die(e);
     }
-    if (s->name.empty() || s->pki.empty()) return Die(config + ": every <site> needs name and pki");
-    s->ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
-    s->ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                        ssl::context::no_sslv3);
-    std::string dir = pki + "/" + s->pki;
-    boost::system::error_code ec;
-    s->ctx->use_certificate_chain_file(dir + "/chain.pem", ec);
-    if (ec) {
-      // A chain.pem whose extra blocks are not certificates (the malformed case): leaf only.
-      s->ctx->use_certificate_file(dir + "/chain.pem", ssl::context::pem, ec);
-      if (ec) return Die(dir + "/chain.pem: " + ec.message());
-    }
-    s->ctx->use_private_key_file(dir + "/key.pem", ssl::context::pem, ec);
-    if (ec) return Die(dir + "/key.pem: " + ec.message());
-    SSL_CTX_set_security_level(s->ctx->native_handle(), 0);  // serve weak test chains too
     Listener& l = listeners[s->listener];
     if (l.sites.empty()) order.push_back(s->listener);
     l.name = s->listener;
     l.sites.push_back(s.get());
-    sites.push_back(std::move(s));
   }
-  if (sites.empty()) return Die(config + ": no <site>");
+  if (sites.empty()) return Die(source + ": no <site>");
 
   signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not kill the server
   asio::io_context io;
