@@ -2,6 +2,7 @@
 
 #include "cert/cert_evaluator.h"
 #include "core/runner.h"
+#include "protocols/adfs/adfs_modules.h"
 #include "protocols/o365-realm/realm_module.h"
 #include "protocols/tls/tls_module.h"
 #include "transport/http_transport.h"
@@ -12,6 +13,9 @@ ModuleTable AllModules() {
   static const ModuleDescriptor* const kModules[] = {
       &kTlsModule,
       &kO365RealmModule,
+      &kAdfsMexModule,
+      &kAdfsMetadataModule,
+      &kAdfsSigninModule,
   };
   return kModules;
 }

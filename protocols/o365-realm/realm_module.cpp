@@ -209,6 +209,7 @@ const ModuleDescriptor kO365RealmModule{
     kFacts,
     kInfos,
     Create,
+    /*shareable=*/false,
 };
 
 }  // namespace cxa::protocols

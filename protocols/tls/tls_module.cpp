@@ -85,6 +85,7 @@ const ModuleDescriptor kTlsModule{
     kFacts,
     {},
     Create,
+    /*shareable=*/true,
 };
 
 }  // namespace cxa::protocols

@@ -319,3 +319,35 @@ std::vector<Der> ParseIssuerResponse(std::string_view bytes) {
 }
 
 }  // namespace cxa::cert
+
+namespace cxa::cert {
+
+std::optional<Der> DecodeBase64(std::string_view text) {
+  std::string clean;
+  clean.reserve(text.size());
+  for (char c : text) {
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '+' || c == '/' || c == '=';
+    if (!ok) return std::nullopt;
+    clean.push_back(c);
+  }
+  if (clean.empty() || clean.size() % 4 != 0) return std::nullopt;
+  size_t pad = 0;
+  while (pad < 2 && clean.size() > pad && clean[clean.size() - 1 - pad] == '=') ++pad;
+  if (clean.find('=') < clean.size() - pad) return std::nullopt;  // '=' only at the end
+  Der out(clean.size() / 4 * 3);
+  int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(clean.data()),
+                          static_cast<int>(clean.size()));
+  if (n < 0) return std::nullopt;
+  out.resize(static_cast<size_t>(n) - pad);
+  return out;
+}
+
+std::optional<CertificateInfo> DescribeDer(const Der& der) {
+  X509Ptr x = ParseDer(der);
+  if (!x) return std::nullopt;
+  return Describe(x.get());
+}
+
+}  // namespace cxa::cert

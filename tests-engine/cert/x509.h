@@ -6,6 +6,7 @@
 
 #include <ctime>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,5 +61,15 @@ namespace cxa::cert {
 // Certificates from an AIA caIssuers answer: DER, PKCS#7 (certs-only, DER or PEM) or PEM.
 // Returns an empty list when the bytes hold no certificate.
 std::vector<Der> ParseIssuerResponse(std::string_view bytes);
+
+}  // namespace cxa::cert
+
+namespace cxa::cert {
+
+// Decodes standard base64 (RFC 4648 §4), ignoring whitespace; nullopt on any other character or
+// a bad length. For certificates embedded in XML documents (federation metadata).
+std::optional<Der> DecodeBase64(std::string_view text);
+// Describes a DER certificate for a report; nullopt when it is not a certificate.
+std::optional<CertificateInfo> DescribeDer(const Der& der);
 
 }  // namespace cxa::cert

@@ -72,6 +72,9 @@ struct ModuleDescriptor {
   std::span<const FindingInfo> findings;
   // Options arrive with references resolved and defaults applied, type-checked.
   Result<std::unique_ptr<Step>> (*create)(const OptionMap& options);
+  // The result depends only on the options, the policy and the time (no user, no password): a
+  // batch run computes it once and shares it between targets (e.g. one check per AD FS host).
+  bool shareable;
 };
 
 }  // namespace cxa

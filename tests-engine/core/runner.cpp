@@ -58,6 +58,17 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
                              (o == Outcome::kSkipped ? "was skipped" : "did not pass");
       }
     }
+    if (result.outcome != Outcome::kSkipped && !decl.if_fact.empty()) {
+      auto it = facts.find(decl.if_fact);
+      if (it == facts.end()) {
+        result.outcome = Outcome::kSkipped;
+        result.skip_reason = "skipped: needs " + decl.if_fact + ", which no earlier step produced";
+      } else if (it->second != decl.if_value) {
+        result.outcome = Outcome::kSkipped;
+        result.skip_reason = "skipped: " + decl.if_fact + " is '" + it->second +
+                             "' (this step runs only when it is '" + decl.if_value + "')";
+      }
+    }
     OptionMap options;
     if (result.outcome != Outcome::kSkipped) {
       for (const auto& spec : mod->options) {
@@ -100,7 +111,14 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
                           aia,
                           settings.password};
           auto started = std::chrono::steady_clock::now();
-          StepResult r = (*step)->Run(ctx);
+          StepResult r;
+          if (settings.cache != nullptr && mod->shareable) {
+            std::string key = decl.module + "\n" + policy.Describe();
+            for (const auto& [k, v] : options) key += "\n" + k + "=" + v;
+            r = settings.cache->GetOrRun(key, [&] { return (*step)->Run(ctx); });
+          } else {
+            r = (*step)->Run(ctx);
+          }
           r.step_id = result.step_id;
           r.module = result.module;
           r.title = result.title;
@@ -132,6 +150,34 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
           : std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
                 .count();
   return report;
+}
+
+StepResult StepCache::GetOrRun(const std::string& key, const std::function<StepResult()>& compute) {
+  std::promise<StepResult> promise;
+  std::shared_future<StepResult> future;
+  bool mine = false;
+  {
+    std::lock_guard lock(mu_);
+    auto it = results_.find(key);
+    if (it == results_.end()) {
+      future = promise.get_future().share();
+      results_.emplace(key, future);
+      mine = true;
+    } else {
+      future = it->second;
+    }
+  }
+  if (!mine) {
+    ++reused_;
+    return future.get();  // rethrows what the computing run threw
+  }
+  ++computed_;
+  try {
+    promise.set_value(compute());
+  } catch (...) {
+    promise.set_exception(std::current_exception());
+  }
+  return future.get();
 }
 
 }  // namespace cxa

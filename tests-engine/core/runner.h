@@ -3,8 +3,12 @@
 // `error` outcome with an internal.* finding (never blamed on the server).
 #pragma once
 
+#include <atomic>
 #include <ctime>
+#include <functional>
+#include <future>
 #include <map>
+#include <mutex>
 #include <string>
 
 #include "core/module.h"
@@ -21,6 +25,21 @@ class RunObserver {
   virtual void OnStepEnd(const StepResult& result) = 0;
 };
 
+// Results of shareable steps (ModuleDescriptor::shareable) by module, options and policy, shared
+// by the runs of a batch: the first run computes a result, concurrent and later runs with the
+// same key wait for it and reuse it. Thread-safe.
+class StepCache {
+ public:
+  StepResult GetOrRun(const std::string& key, const std::function<StepResult()>& compute);
+  size_t computed() const { return computed_; }
+  size_t reused() const { return reused_; }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::shared_future<StepResult>> results_;
+  std::atomic<size_t> computed_{0}, reused_{0};
+};
+
 struct RunSettings {
   cert::TrustPolicy operator_policy;
   std::time_t verify_time = 0;
@@ -29,7 +48,8 @@ struct RunSettings {
   // Replay: no wall-clock values in the report (start = verification time, no measured
   // durations), so the same transcript gives byte-identical reports.
   bool deterministic = false;
-  std::string password;  // never printed; see StepContext::password
+  std::string password;        // never printed; see StepContext::password
+  StepCache* cache = nullptr;  // batch runs: share the results of shareable steps
 };
 
 // internal.* findings the runner emits.

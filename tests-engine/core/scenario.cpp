@@ -50,12 +50,27 @@ class Loader {
         if (!r) return Fail(r.error());
         sc.inputs.push_back(std::move(*r));
       } else if (el == "step") {
+        if (!sc.columns.empty()) return Fail(At(n) + "<step> must come before <summary-column>");
         auto r = ParseStep(n, sc, facts_of);
         if (!r) return Fail(r.error());
         sc.steps.push_back(std::move(*r));
+      } else if (el == "summary-column") {
+        if (auto e = Attrs(n, {"title", "value", "verdict"}); !e.empty()) return Fail(e);
+        SummaryColumn c;
+        c.title = n.attribute("title").value();
+        c.value = n.attribute("value").value();
+        c.verdict_step = n.attribute("verdict").value();
+        if (c.title.empty() || c.value.empty() == c.verdict_step.empty()) {
+          return Fail(At(n) + "<summary-column> needs a title and one of value or verdict");
+        }
+        if (auto e = CheckRefs(c.value, n, sc, facts_of); !e.empty()) return Fail(e);
+        if (!c.verdict_step.empty() && !facts_of.count(c.verdict_step)) {
+          return Fail(At(n) + "verdict names '" + c.verdict_step + "', which is not a step");
+        }
+        sc.columns.push_back(std::move(c));
       } else {
         return Fail(At(n) + "unknown element <" + std::string(el) +
-                    "> (expected summary, input or step)");
+                    "> (expected summary, input, step or summary-column)");
       }
     }
     if (sc.steps.empty()) return Fail(At(root) + "the scenario has no <step>");
@@ -103,7 +118,8 @@ class Loader {
   }
 
   Result<InputDecl> ParseInput(const pugi::xml_node& n, const Scenario& sc) const {
-    if (auto e = Attrs(n, {"name", "required", "default", "type", "secret", "doc"}); !e.empty()) {
+    if (auto e = Attrs(n, {"name", "required", "default", "type", "secret", "doc", "target"});
+        !e.empty()) {
       return Fail(e);
     }
     InputDecl in;
@@ -136,6 +152,14 @@ class Loader {
       }
     }
     in.doc = Collapse(n.attribute("doc").value());
+    std::string target = n.attribute("target").as_string("false");
+    if (target != "true" && target != "false") return Fail(At(n) + "target must be true or false");
+    in.target = target == "true";
+    if (in.target) {
+      for (const auto& other : sc.inputs) {
+        if (other.target) return Fail(At(n) + "only one input can take the --targets lines");
+      }
+    }
     return in;
   }
 
@@ -173,7 +197,9 @@ class Loader {
 
   Result<StepDecl> ParseStep(const pugi::xml_node& n, const Scenario& sc,
                              std::map<std::string, std::set<std::string>>& facts_of) const {
-    if (auto e = Attrs(n, {"id", "module", "title", "trust", "needs"}); !e.empty()) return Fail(e);
+    if (auto e = Attrs(n, {"id", "module", "title", "trust", "needs", "if"}); !e.empty()) {
+      return Fail(e);
+    }
     StepDecl st;
     st.line = LineOf(n);
     st.id = n.attribute("id").value();
@@ -204,6 +230,19 @@ class Loader {
       if (!facts_of.count(id))
         return Fail(At(n) + "needs '" + id + "', which is not an earlier step");
       st.needs.push_back(id);
+    }
+    if (pugi::xml_attribute cond = n.attribute("if")) {
+      std::string v = cond.value();
+      size_t eq = v.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        return Fail(At(n) + "if must be STEP.FACT=VALUE, got '" + v + "'");
+      }
+      st.if_fact = v.substr(0, eq);
+      st.if_value = v.substr(eq + 1);
+      if (auto e = CheckRefs("${" + st.if_fact + "}", n, sc, facts_of); !e.empty()) return Fail(e);
+      if (st.if_fact.rfind("input.", 0) == 0) {
+        return Fail(At(n) + "if must name a fact of an earlier step, not an input");
+      }
     }
     for (pugi::xml_node o : n.children()) {
       if (o.type() != pugi::node_element) continue;
@@ -251,6 +290,13 @@ class Loader {
 };
 
 }  // namespace
+
+const InputDecl* Scenario::TargetInput() const {
+  for (const auto& i : inputs) {
+    if (i.target) return &i;
+  }
+  return nullptr;
+}
 
 const InputDecl* Scenario::FindInput(std::string_view n) const {
   for (const auto& i : inputs) {

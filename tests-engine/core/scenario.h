@@ -22,6 +22,15 @@ struct InputDecl {
   OptionType type = OptionType::kString;
   bool secret = false;  // redacted in reports
   std::string doc;
+  bool target = false;  // the input each line of `cxa run --targets FILE` fills
+};
+
+// One column of the summary table of a batch run (--targets): a fact template, or the verdict
+// of a step (its outcome, or the ID of its first error finding).
+struct SummaryColumn {
+  std::string title;
+  std::string value;         // ${step.fact} / ${input.x} template, or empty
+  std::string verdict_step;  // step id, or empty
 };
 
 struct StepDecl {
@@ -31,6 +40,8 @@ struct StepDecl {
   std::map<std::string, std::string> options;  // raw values, may contain ${...}
   bool strict_trust = false;       // trust="strict-public": the operator cannot relax it
   std::vector<std::string> needs;  // step ids that must have passed (or warned)
+  // if="STEP.FACT=VALUE": the step runs only when that fact has that value (else skipped).
+  std::string if_fact, if_value;
   int line = 0;
 };
 
@@ -41,8 +52,10 @@ struct Scenario {
   std::string path;
   std::vector<InputDecl> inputs;
   std::vector<StepDecl> steps;
+  std::vector<SummaryColumn> columns;
 
   const InputDecl* FindInput(std::string_view name) const;
+  const InputDecl* TargetInput() const;  // the input --targets fills, or nullptr
 };
 
 using ModuleTable = std::span<const ModuleDescriptor* const>;

@@ -40,6 +40,7 @@ struct State {
   enum class Abort { kNone, kTlsTimeout, kFirstByteTimeout } abort = Abort::kNone;
   HttpResponse response;
   bool have_status = false;
+  bool refused_old_protocol = false;  // a request with credentials met TLS < 1.2
 };
 
 // The trust gate: runs the evaluator on the chain as sent, inside the handshake.
@@ -71,6 +72,12 @@ int VerifyChain(X509_STORE_CTX* ctx, void* arg) {
     tls.rejected_by_policy = true;
     X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
     return 0;  // abort the handshake: nothing is sent to this server
+  }
+  if (req.carries_credentials &&
+      (tls.version == "TLSv1" || tls.version == "TLSv1.1" || tls.version == "SSLv3")) {
+    st->refused_old_protocol = true;
+    X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
+    return 0;  // credentials never travel over an obsolete protocol
   }
   return 1;
 }
@@ -227,6 +234,11 @@ TransportError Classify(CURLcode rc, const State& st, const char* errbuf, bool p
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CIPHER:
     case CURLE_SSL_CERTPROBLEM:
+      if (st.refused_old_protocol) {
+        return {Stage::kTls, "tls.protocol.too_old",
+                "the server negotiated " + st.exchange->tls->version +
+                    "; cxa sends credentials only over TLS 1.2 or later, so nothing was sent"};
+      }
       if (st.exchange->tls && st.exchange->tls->rejected_by_policy) {
         return {Stage::kCertificate, "tls.certificate.rejected",
                 "the TLS handshake was aborted because the certificate fails the trust policy; "

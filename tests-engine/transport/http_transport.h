@@ -42,6 +42,9 @@ struct HttpRequest {
   Headers headers;
   std::string body;
   bool connect_only = false;  // stop after TCP (+ TLS and certificate for https)
+  // The request carries credentials (a password in the body or a header): the transport
+  // refuses to send it over TLS older than 1.2 (tls.protocol.too_old, nothing sent).
+  bool carries_credentials = false;
   // For https: the policy of the trust gate (required), the name the certificate must cover
   // (default: the URL's host) and the verification time.
   const cert::TrustPolicy* trust = nullptr;

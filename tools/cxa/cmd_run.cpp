@@ -6,6 +6,7 @@
 #include <iostream>
 #include <map>
 
+#include "batch.h"
 #include "cli.h"
 #include "core/runner.h"
 #include "core/scenario.h"
@@ -44,8 +45,10 @@ const char* kFooter =
     "  cxa run tls-endpoint --input host=mail.contoso.com --format json -o report.json\n"
     "  cxa run tls-endpoint --input host=mail.contoso.com --record run1/\n"
     "  cxa run tls-endpoint --replay run1/ --format junit -o results.xml\n"
+    "  cxa run o365-sso --input user=alice@contoso.com --password-env CXA_PASSWORD\n"
+    "  cxa run o365-sso --targets domains.txt --parallel 32 --format csv -o federation.csv\n"
     "\nExit status: 0 no error findings, 1 error findings, 2 usage/scenario/input error (nothing\n"
-    "was sent), 3 internal error.\n";
+    "was sent), 3 internal error. With --targets: 1 when any target failed.\n";
 
 }  // namespace
 
@@ -86,7 +89,8 @@ std::string ReadPassword(const std::string& env, bool from_stdin) {
 
 int RunVerb(int argc, char** argv) {
   CommonOptions common;
-  std::string scenario_arg, record_dir, replay_dir, password_env, cloud, realm_endpoint;
+  std::string scenario_arg, record_dir, replay_dir, password_env, cloud, realm_endpoint, targets;
+  int parallel = 16;
   std::vector<std::string> raw_inputs, redact;
   bool password_stdin = false;
   po::options_description d("Options");
@@ -109,16 +113,39 @@ int RunVerb(int argc, char** argv) {
       "Microsoft cloud for realm discovery: global (default), usgov or china (sets the input "
       "realm_endpoint of scenarios that have it)")(
       "realm-endpoint", po::value(&realm_endpoint)->value_name("URL"),
-      "realm discovery endpoint URL (labs, tests); overrides --cloud");
+      "realm discovery endpoint URL (labs, tests); overrides --cloud")(
+      "targets", po::value(&targets)->value_name("FILE"),
+      "run once per line of FILE ('-' = standard input): one target per line (for o365-sso a "
+      "UPN or a bare domain), '#' comments and blank lines ignored, or CSV with a header naming "
+      "the target column (e.g. user); bad lines are reported with their number and skipped. "
+      "Formats: text (summary table), jsonl or csv (one record per target, streamed)")(
+      "parallel", po::value(&parallel)->value_name("N")->default_value(16),
+      "with --targets: runs in flight at once (1-256)");
   AddTrustOptions(d, common);
   AddNetworkOptions(d, common);
-  AddOutputOptions(d, common, "report format: text, json, junit or html");
+  AddOutputOptions(d, common,
+                   "report format: text, json, junit or html; with --targets: text, jsonl or csv");
   po::positional_options_description pos;
   pos.add("scenario", 1);
   po::variables_map vm;
   if (!Parse(argc, argv, d, pos, vm, kUsage, kFooter)) return kExitOk;
   if (scenario_arg.empty()) throw UsageError{"which scenario? (cxa list scenarios)"};
-  CheckFormat(common.format, {"text", "json", "junit", "html"});
+  const bool batch = !targets.empty();
+  if (batch) {
+    CheckFormat(common.format, {"text", "jsonl", "csv"});
+    if (!record_dir.empty() || !replay_dir.empty()) {
+      throw UsageError{"--targets runs live only (no --record or --replay)"};
+    }
+    if (!password_env.empty() || password_stdin) {
+      throw UsageError{
+          "--targets checks many users; a password belongs to one: run the sign-in check for "
+          "that user without --targets"};
+    }
+    if (parallel < 1 || parallel > 256) throw UsageError{"--parallel must be 1..256"};
+  } else {
+    CheckFormat(common.format, {"text", "json", "junit", "html"});
+    if (!vm["parallel"].defaulted()) throw UsageError{"--parallel goes with --targets"};
+  }
   if (!record_dir.empty() && !replay_dir.empty()) {
     throw UsageError{"--record and --replay exclude each other"};
   }
@@ -171,6 +198,19 @@ int RunVerb(int argc, char** argv) {
       if (!overridden && scenario->FindInput(k)) given.emplace_back(k, v);
     }
   }
+  const InputDecl* target_input = scenario->TargetInput();
+  if (batch) {
+    if (target_input == nullptr) {
+      throw UsageError{"scenario '" + scenario->name + "' takes no --targets"};
+    }
+    for (const auto& g : given) {
+      if (g.first == target_input->name) {
+        throw UsageError{"--input " + g.first + " and --targets exclude each other (each line of " +
+                         targets + " is a " + g.first + ")"};
+      }
+    }
+    given.emplace_back(target_input->name, "placeholder.invalid");  // filled per line
+  }
   auto inputs = ResolveInputs(*scenario, given);
   if (!inputs) throw UsageError{inputs.error()};
 
@@ -185,6 +225,7 @@ int RunVerb(int argc, char** argv) {
   for (const auto& r : redact) redactor.AddSecret(r);
   std::vector<std::pair<std::string, std::string>> shown;  // inputs as reports show them
   for (const auto& in : scenario->inputs) {
+    if (batch && &in == target_input) continue;
     const std::string& v = inputs->at(in.name);
     if (in.secret) redactor.AddSecret(v);
     if (!v.empty()) shown.emplace_back(in.name, in.secret ? "[redacted]" : v);
@@ -214,6 +255,16 @@ int RunVerb(int argc, char** argv) {
     }
   }
 
+  if (batch) {
+    inputs->erase(target_input->name);
+    BatchJob job{&*scenario, protocols::AllModules(),
+                 *transport, evaluator,
+                 settings,   *inputs,
+                 shown,      targets,
+                 parallel,   true,
+                 common,     Version()};
+    return RunBatch(job);
+  }
   Runner runner(protocols::AllModules(), *transport, evaluator);
   TerminalProgress progress;
   bool show_progress = ::isatty(STDERR_FILENO) && common.format == "text" && !transcript;

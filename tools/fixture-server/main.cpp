@@ -22,6 +22,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <csignal>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -44,6 +45,7 @@ namespace {
 struct Route {
   std::string method;
   std::string target;
+  std::string body_contains;  // config routes: answer only requests whose body contains this
   int status = 200;
   std::string reason;
   std::vector<std::pair<std::string, std::string>> headers;
@@ -51,10 +53,19 @@ struct Route {
   bool used = false;
 };
 
+// A domain the lab's realm discovery endpoint knows (<realm> in a config).
+struct RealmEntry {
+  std::string namespace_type;  // Federated | Managed | Unknown
+  std::string sts;             // federated: the identity provider's host
+  std::string auth_path = "/adfs/ls/";
+  std::string brand;
+};
+
 struct Site {
   std::string name;
-  std::vector<Route> routes;  // transcript mode: what this host answered
-  bool plain = false;         // plain HTTP: serves <files>/NAME.pem as DER at /NAME.cer (AIA)
+  std::vector<Route> routes;                // recorded or configured answers
+  std::map<std::string, RealmEntry> realm;  // domain -> entry: this site answers getuserrealm
+  bool plain = false;  // plain HTTP: serves <files>/NAME.pem as DER at /NAME.cer (AIA)
   std::string files;
   std::string pki;
   std::vector<std::string> hosts;
@@ -104,21 +115,31 @@ int OnServerName(SSL* ssl, int*, void* arg) {
 // Transcript mode: answers a request from the site's recorded routes (404 when the transcript
 // holds no such request). Returns false when the site has no routes at all.
 bool AnswerFromRoutes(Site& site, const http::request<http::string_body>& req,
-                      http::response<http::string_body>& res) {
+                      http::response<http::string_body>& res, const std::string& host) {
   if (site.routes.empty()) return false;
   std::string method(req.method_string());
   std::string target(req.target());
+  auto matches = [&](const Route& r) {
+    return r.method == method && r.target == target &&
+           (r.body_contains.empty() || req.body().find(r.body_contains) != std::string::npos);
+  };
   Route* route = nullptr;
   for (auto& r : site.routes) {
-    if (!r.used && r.method == method && r.target == target) {
+    if (!r.used && matches(r)) {
       route = &r;
       break;
     }
   }
   if (route == nullptr) {
-    for (auto& r : site.routes) {  // asked again: answer as recorded the first time
-      if (r.method == method && r.target == target) route = &r;
+    for (auto& r : site.routes) {  // asked again: answer as first time
+      if (matches(r)) {
+        route = &r;
+        break;
+      }
     }
+  }
+  if (route == nullptr && !site.realm.empty() && target.rfind("/getuserrealm.srf?", 0) == 0) {
+    return false;  // the realm directory answers
   }
   if (route == nullptr) {
     res.result(http::status::not_found);
@@ -137,6 +158,103 @@ bool AnswerFromRoutes(Site& site, const http::request<http::string_body>& req,
     res.insert(k, v);
   }
   res.body() = route->body;
+  for (size_t at; (at = res.body().find("{{host}}")) != std::string::npos;) {
+    res.body().replace(at, 8, host);
+  }
+  return true;
+}
+
+// --request-log FILE: one line per request received, "<site> <method> <target> <body-bytes>",
+// so tests can prove what a server did (or did not) receive.
+FILE* g_request_log = nullptr;
+
+void LogRequest(const Site& site, const http::request<http::string_body>& req) {
+  if (g_request_log == nullptr) return;
+  std::fprintf(g_request_log, "%s %s %s %zu\n", site.name.c_str(),
+               std::string(req.method_string()).c_str(), std::string(req.target()).c_str(),
+               req.body().size());
+  std::fflush(g_request_log);
+}
+
+std::string PercentDecode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i] == '+' ? ' ' : s[i];
+    }
+  }
+  return out;
+}
+
+std::string XmlText(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '&')
+      out += "&amp;";
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else
+      out += c;
+  }
+  return out;
+}
+
+// The lab's realm discovery: GET /getuserrealm.srf?login=UPN[&xml=1] answered from the site's
+// <realm> directory, in the shapes of protocols.md §2.1; unknown domains are Unknown.
+bool AnswerRealm(const Site& site, const http::request<http::string_body>& req,
+                 http::response<http::string_body>& res) {
+  std::string target(req.target());
+  if (site.realm.empty() || target.rfind("/getuserrealm.srf?", 0) != 0) return false;
+  std::string login;
+  bool xml = false;
+  std::istringstream query(target.substr(target.find('?') + 1));
+  for (std::string kv; std::getline(query, kv, '&');) {
+    if (kv.rfind("login=", 0) == 0) login = PercentDecode(kv.substr(6));
+    if (kv == "xml=1") xml = true;
+  }
+  std::string domain = login.substr(login.find('@') + 1);
+  for (char& c : domain) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  RealmEntry e;
+  e.namespace_type = "Unknown";
+  if (auto it = site.realm.find(domain); it != site.realm.end()) e = it->second;
+  std::vector<std::pair<std::string, std::string>> fields = {{"Login", login},
+                                                             {"NameSpaceType", e.namespace_type}};
+  if (e.namespace_type != "Unknown") fields.emplace_back("DomainName", domain);
+  if (e.namespace_type == "Federated") {
+    std::string user = login;
+    std::string enc;
+    for (char c : user) enc += c == '@' ? std::string("%40") : std::string(1, c);
+    fields.emplace_back("AuthURL", "https://" + e.sts + e.auth_path + "?username=" + enc +
+                                       "&wa=wsignin1.0&wtrealm=urn%3afederation%3aMicrosoftOnline"
+                                       "&wctx=");
+    fields.emplace_back("STSAuthURL",
+                        "https://" + e.sts + "/adfs/services/trust/2005/usernamemixed");
+    fields.emplace_back("MEXURL", "https://" + e.sts + "/adfs/services/trust/mex");
+    fields.emplace_back("FederationBrandName", e.brand.empty() ? domain : e.brand);
+  }
+  fields.emplace_back("CloudInstanceName", "microsoftonline.com");
+  std::string body;
+  if (xml) {
+    body = "<?xml version=\"1.0\" encoding=\"utf-8\"?><RealmInfo Success=\"true\">";
+    for (const auto& [k, v] : fields) body += "<" + k + ">" + XmlText(v) + "</" + k + ">";
+    body += "</RealmInfo>";
+    res.set(http::field::content_type, "text/xml; charset=utf-8");
+  } else {
+    body = "{";
+    for (const auto& [k, v] : fields) {
+      body += (body.size() > 1 ? "," : "") + std::string("\"") + k + "\":\"" + v + "\"";
+    }
+    body += "}";
+    res.set(http::field::content_type, "application/json; charset=utf-8");
+  }
+  res.result(http::status::ok);
+  res.body() = body;
   return true;
 }
 
@@ -166,7 +284,12 @@ class Session : public std::enable_shared_from_this<Session> {
     auto* site = static_cast<Site*>(SSL_get_ex_data(stream_.native_handle(), SiteIndex()));
     auto res = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(site->status), request_.version());
-    if (!AnswerFromRoutes(*site, request_, *res)) {
+    const char* sni = SSL_get_servername(stream_.native_handle(), TLSEXT_NAMETYPE_host_name);
+    std::string host = sni ? sni : site->hosts.empty() ? "localhost" : site->hosts.front();
+    LogRequest(*site, request_);
+    if (AnswerFromRoutes(*site, request_, *res, host) || AnswerRealm(*site, request_, *res)) {
+      // answered
+    } else {
       res->set(http::field::server, "cxa-fixture-server");
       res->set(http::field::content_type, "text/html; charset=utf-8");
       for (const auto& [k, v] : site->headers) res->set(k, v);
@@ -204,7 +327,8 @@ class PlainSession : public std::enable_shared_from_this<PlainSession> {
   void Respond() {
     auto res = std::make_shared<http::response<http::string_body>>(http::status::not_found,
                                                                    request_.version());
-    if (AnswerFromRoutes(site_, request_, *res)) {
+    LogRequest(site_, request_);
+    if (AnswerFromRoutes(site_, request_, *res, site_.hosts.empty() ? "" : site_.hosts.front())) {
       Send(res);
       return;
     }
@@ -285,8 +409,58 @@ bool SplitUrl(const std::string& url, std::string& scheme, std::string& host, in
   return !host.empty() && port > 0;
 }
 
+// The base64 DER of a PEM certificate of the PKI ({{cert-base64:CASE/NAME.pem}} in bodies).
+std::string CertBase64(const std::string& path) {
+  std::string out;
+  if (FILE* f = std::fopen(path.c_str(), "r")) {
+    X509* x = PEM_read_X509(f, nullptr, nullptr, nullptr);
+    std::fclose(f);
+    unsigned char* der = nullptr;
+    int len = x ? i2d_X509(x, &der) : -1;
+    if (len > 0) {
+      std::string b64(4 * ((static_cast<size_t>(len) + 2) / 3) + 1, '\0');
+      int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()), der, len);
+      out = b64.substr(0, static_cast<size_t>(n));
+      OPENSSL_free(der);
+    }
+    X509_free(x);
+  }
+  return out;
+}
+
+// A route's body: inline, or from file="NAME" next to the config; {{cert-base64:...}}
+// placeholders are filled from the PKI now, {{host}} per request. Returns false on an error.
+bool LoadBody(pugi::xml_node n, const std::string& config_dir, const std::string& pki,
+              std::string& body, std::string& error) {
+  body = n.child_value("body");
+  if (const char* file = n.attribute("file").as_string(nullptr)) {
+    std::string path = file[0] == '/' ? std::string(file) : config_dir + "/" + file;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      error = "cannot read " + path;
+      return false;
+    }
+    body.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::string open = "{{cert-base64:";
+  for (size_t at; (at = body.find(open)) != std::string::npos;) {
+    size_t end = body.find("}}", at);
+    if (end == std::string::npos) break;
+    std::string name = body.substr(at + open.size(), end - at - open.size());
+    std::string b64 = CertBase64(pki + "/" + name);
+    if (b64.empty()) {
+      error = "no certificate " + pki + "/" + name;
+      return false;
+    }
+    body.replace(at, end + 2 - at, b64);
+  }
+  return true;
+}
+
 // Sites as a configuration file describes them (fixtures/FORMAT.md, servers/*.xml).
-std::vector<std::unique_ptr<Site>> SitesFromConfig(const pugi::xml_document& doc) {
+std::vector<std::unique_ptr<Site>> SitesFromConfig(const pugi::xml_document& doc,
+                                                   const std::string& config_dir,
+                                                   const std::string& pki, std::string& error) {
   std::vector<std::unique_ptr<Site>> sites;
   for (pugi::xml_node n : doc.document_element().children("site")) {
     auto s = std::make_unique<Site>();
@@ -302,7 +476,20 @@ std::vector<std::unique_ptr<Site>> SitesFromConfig(const pugi::xml_document& doc
     for (pugi::xml_node h : n.children("header")) {
       s->headers.emplace_back(h.attribute("name").value(), h.attribute("value").value());
     }
-    for (pugi::xml_node r : n.children("route")) {
+    std::vector<pugi::xml_node> route_nodes;
+    for (pugi::xml_node c : n.children()) {
+      if (std::string_view(c.name()) == "route") route_nodes.push_back(c);
+      if (std::string_view(c.name()) != "use") continue;
+      // <use routes="NAME"/>: the routes of a top-level <routes name="NAME"> group.
+      pugi::xml_node group = doc.document_element().find_child_by_attribute(
+          "routes", "name", c.attribute("routes").value());
+      if (!group) {
+        error = "no <routes name=\"" + std::string(c.attribute("routes").value()) + "\">";
+        return {};
+      }
+      for (pugi::xml_node r : group.children("route")) route_nodes.push_back(r);
+    }
+    for (pugi::xml_node r : route_nodes) {
       Route route;
       route.method = r.attribute("method").value();
       route.target = r.attribute("target").value();
@@ -311,8 +498,22 @@ std::vector<std::unique_ptr<Site>> SitesFromConfig(const pugi::xml_document& doc
       for (pugi::xml_node h : r.children("header")) {
         route.headers.emplace_back(h.attribute("name").value(), h.attribute("value").value());
       }
-      route.body = r.child_value("body");
+      route.body_contains = r.attribute("body-contains").value();
+      if (!LoadBody(r, config_dir, pki, route.body, error)) return {};
       s->routes.push_back(std::move(route));
+    }
+    for (pugi::xml_node r : n.children("realm")) {
+      RealmEntry e;
+      e.namespace_type = r.attribute("namespace").as_string("Federated");
+      e.sts = r.attribute("sts").value();
+      e.auth_path = r.attribute("auth-path").as_string("/adfs/ls/");
+      e.brand = r.attribute("brand").value();
+      std::string domain = r.attribute("domain").value();
+      if (domain.empty() || (e.namespace_type == "Federated" && e.sts.empty())) {
+        error = "<realm> needs a domain, and an sts when federated";
+        return {};
+      }
+      s->realm[domain] = e;
     }
     sites.push_back(std::move(s));
   }
@@ -387,11 +588,15 @@ int main(int argc, char** argv) {
       transcript_path = next();
     } else if (a == "--pki-case") {
       pki_case = next();
+    } else if (a == "--request-log") {
+      std::string path = next();
+      g_request_log = std::fopen(path.c_str(), "a");
+      if (g_request_log == nullptr) return Die("cannot open " + path);
     } else if (a == "--bind") {
       binds.push_back(next());
     } else if (a == "-h" || a == "--help") {
       std::cout << "usage: fixture-server --pki DIR (--config FILE | --transcript FILE "
-                   "[--pki-case CASE]) [--bind ADDR ...]\n";
+                   "[--pki-case CASE]) [--bind ADDR ...] [--request-log FILE]\n";
       return 0;
     } else {
       return Die("unknown argument " + a);
@@ -411,7 +616,11 @@ int main(int argc, char** argv) {
   } else {
     pugi::xml_document doc;
     if (auto r = doc.load_file(config.c_str()); !r) return Die(config + ": " + r.description());
-    sites = SitesFromConfig(doc);
+    std::string error;
+    std::string dir =
+        config.find('/') == std::string::npos ? "." : config.substr(0, config.rfind('/'));
+    sites = SitesFromConfig(doc, dir, pki, error);
+    if (!error.empty()) return Die(config + ": " + error);
   }
   std::map<std::string, Listener> listeners;
   std::vector<std::string> order;

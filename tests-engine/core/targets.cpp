@@ -1,0 +1,192 @@
+#include "core/targets.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace cxa {
+namespace {
+
+constexpr size_t kMaxLine = 4096;
+
+std::string Trim(std::string_view s) {
+  size_t b = s.find_first_not_of(" \t\r");
+  if (b == std::string_view::npos) return "";
+  size_t e = s.find_last_not_of(" \t\r");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string Shorten(std::string_view s) {
+  std::string out(s.substr(0, 80));
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20) c = '?';
+  }
+  return s.size() > 80 ? out + "…" : out;
+}
+
+bool IsHostName(std::string_view h) {
+  if (h.empty() || h.size() > 253) return false;
+  if (h.back() == '.') h.remove_suffix(1);
+  size_t start = 0;
+  while (start <= h.size()) {
+    size_t dot = h.find('.', start);
+    std::string_view label = h.substr(start, dot == std::string_view::npos ? h.npos : dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+      return false;
+    }
+    for (char c : label) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+    }
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  return true;
+}
+
+// Reads one line of at most kMaxLine bytes (the rest of a longer line is skipped, so memory stays
+// bounded). Returns false at the end of the input.
+bool ReadLine(std::istream& in, std::string& line, bool& too_long) {
+  line.clear();
+  too_long = false;
+  std::streambuf* sb = in.rdbuf();
+  bool any = false;
+  for (;;) {
+    int c = sb->sbumpc();
+    if (c == std::char_traits<char>::eof()) {
+      in.setstate(std::ios::eofbit);
+      return any;
+    }
+    any = true;
+    if (c == '\n') return true;
+    if (line.size() < kMaxLine) {
+      line.push_back(static_cast<char>(c));
+    } else {
+      too_long = true;
+    }
+  }
+}
+
+}  // namespace
+
+std::string CheckTargetValue(std::string_view v) {
+  if (v.empty()) return "empty";
+  if (v.size() > 320) return "longer than 320 characters";
+  std::string_view host = v;
+  size_t at = v.find('@');
+  if (at != std::string_view::npos) {
+    if (v.find('@', at + 1) != std::string_view::npos) return "more than one '@'";
+    std::string_view local = v.substr(0, at);
+    if (local.empty()) return "nothing before '@'";
+    for (char c : local) {
+      if (static_cast<unsigned char>(c) <= 0x20 ||
+          std::string_view("\"(),:;<>[\\]").find(c) != std::string_view::npos) {
+        return "the user part contains '" + std::string(1, c) + "'";
+      }
+    }
+    host = v.substr(at + 1);
+  }
+  if (size_t colon = host.rfind(':'); colon != std::string_view::npos && at == std::string::npos) {
+    std::string_view port = host.substr(colon + 1);
+    bool digits =
+        !port.empty() && port.size() <= 5 &&
+        std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits || std::stoi(std::string(port)) < 1 || std::stoi(std::string(port)) > 65535) {
+      return "the port after ':' must be 1..65535";
+    }
+    host = host.substr(0, colon);
+  }
+  if (!IsHostName(host)) return "not a user principal name, domain or host name";
+  return "";
+}
+
+std::optional<std::vector<std::string>> SplitCsvLine(std::string_view line) {
+  std::vector<std::string> out;
+  std::string field;
+  bool quoted = false, was_quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"' && Trim(field).empty()) {
+      quoted = was_quoted = true;
+      field.clear();
+    } else if (c == ',') {
+      out.push_back(was_quoted ? field : Trim(field));
+      field.clear();
+      was_quoted = false;
+    } else {
+      field += c;
+    }
+  }
+  if (quoted) return std::nullopt;
+  out.push_back(was_quoted ? field : Trim(field));
+  return out;
+}
+
+Result<std::optional<Target>> TargetReader::Next(std::optional<BadTargetLine>& bad) {
+  bad.reset();
+  std::string raw;
+  bool too_long = false;
+  while (ReadLine(in_, raw, too_long)) {
+    ++line_;
+    if (too_long) {
+      bad = BadTargetLine{line_, Shorten(raw), "longer than 4096 characters"};
+      return std::optional<Target>();
+    }
+    if (line_ == 1 && raw.rfind("\xEF\xBB\xBF", 0) == 0) raw.erase(0, 3);  // UTF-8 BOM
+    std::string text = Trim(raw);
+    if (text.empty() || text[0] == '#') continue;
+    if (!header_seen_) {
+      header_seen_ = true;
+      if (text.find(',') != std::string::npos) {  // a CSV header
+        auto cols = SplitCsvLine(text);
+        if (!cols)
+          return Fail("line " + std::to_string(line_) + ": unbalanced quotes in the header");
+        for (size_t i = 0; i < cols->size(); ++i) {
+          if (Lower((*cols)[i]) == Lower(column_)) csv_index_ = static_cast<int>(i);
+        }
+        if (csv_index_ < 0) {
+          return Fail("line " + std::to_string(line_) + ": the CSV header has no '" + column_ +
+                      "' column (" + Shorten(text) + ")");
+        }
+        csv_columns_ = cols->size();
+        continue;
+      }
+    }
+    std::string value = text;
+    if (csv_index_ >= 0) {
+      auto cols = SplitCsvLine(text);
+      if (!cols) {
+        bad = BadTargetLine{line_, Shorten(text), "unbalanced quotes"};
+        return std::optional<Target>();
+      }
+      if (cols->size() <= static_cast<size_t>(csv_index_)) {
+        bad = BadTargetLine{line_, Shorten(text),
+                            "only " + std::to_string(cols->size()) + " of " +
+                                std::to_string(csv_columns_) + " columns"};
+        return std::optional<Target>();
+      }
+      value = (*cols)[static_cast<size_t>(csv_index_)];
+    }
+    if (auto why = CheckTargetValue(value); !why.empty()) {
+      bad = BadTargetLine{line_, Shorten(text), why};
+      return std::optional<Target>();
+    }
+    return std::optional<Target>(Target{line_, value});
+  }
+  return std::optional<Target>();
+}
+
+}  // namespace cxa

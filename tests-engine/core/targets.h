@@ -1,0 +1,55 @@
+// Target lists for batch runs (`cxa run SCENARIO --targets FILE`): one target per line, `#`
+// comments and blank lines ignored, or a CSV file whose header names the target column. Read
+// line by line (memory does not grow with the file); bad lines are reported with their number
+// and skipped, never fatal.
+#pragma once
+
+#include <istream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace cxa {
+
+struct Target {
+  int line = 0;
+  std::string value;
+};
+
+struct BadTargetLine {
+  int line = 0;
+  std::string text;  // the line, shortened
+  std::string why;
+};
+
+class TargetReader {
+ public:
+  // `column`: the CSV column that holds the targets (the scenario's target input, e.g. "user").
+  TargetReader(std::istream& in, std::string column) : in_(in), column_(std::move(column)) {}
+
+  // The next good target, or nullopt at the end. Bad lines are returned through `bad` one at a
+  // time: when Next() sets `bad`, call it again for the following target. A CSV header without
+  // the target column is an error for the whole file.
+  Result<std::optional<Target>> Next(std::optional<BadTargetLine>& bad);
+
+ private:
+  std::istream& in_;
+  std::string column_;
+  int line_ = 0;
+  bool header_seen_ = false;
+  int csv_index_ = -1;  // >= 0: CSV, the target's column
+  size_t csv_columns_ = 0;
+};
+
+// Checks a target value: a user principal name (user@domain), a domain or a host name, with an
+// optional :port. Returns the reason it is not, or "".
+std::string CheckTargetValue(std::string_view value);
+
+// Splits one CSV record (RFC 4180 quoting, no line breaks inside fields). nullopt when the quotes
+// are unbalanced.
+std::optional<std::vector<std::string>> SplitCsvLine(std::string_view line);
+
+}  // namespace cxa

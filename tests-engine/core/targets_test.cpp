@@ -1,0 +1,98 @@
+#include "core/targets.h"
+
+#include <catch2/catch.hpp>
+#include <sstream>
+#include <vector>
+
+using namespace cxa;
+
+namespace {
+
+struct Read {
+  std::vector<Target> good;
+  std::vector<BadTargetLine> bad;
+  std::string error;
+};
+
+Read ReadAll(const std::string& text, const std::string& column = "user") {
+  std::istringstream in(text);
+  TargetReader reader(in, column);
+  Read r;
+  for (;;) {
+    std::optional<BadTargetLine> bad;
+    auto next = reader.Next(bad);
+    if (!next) {
+      r.error = next.error();
+      return r;
+    }
+    if (bad) {
+      r.bad.push_back(*bad);
+      continue;
+    }
+    if (!*next) return r;
+    r.good.push_back(**next);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("target lists: one per line, comments and blank lines", "[unit][targets]") {
+  auto r =
+      ReadAll("# migration wave 1\n\nalice@contoso.com\r\n  fabrikam.com  \n# end\nsts.x.com:8443");
+  REQUIRE(r.error.empty());
+  REQUIRE(r.good.size() == 3);
+  CHECK(r.good[0].value == "alice@contoso.com");
+  CHECK(r.good[0].line == 3);
+  CHECK(r.good[1].value == "fabrikam.com");
+  CHECK(r.good[2].value == "sts.x.com:8443");
+  CHECK(r.good[2].line == 6);
+  CHECK(r.bad.empty());
+}
+
+TEST_CASE("target lists: bad lines are reported with their number and skipped", "[unit][targets]") {
+  auto r = ReadAll("ok.com\nnot a domain\nx@@y.com\n-bad-.com\n@contoso.com\nhost:99999\n" +
+                   std::string(5000, 'a') + "\nlast.com");
+  REQUIRE(r.error.empty());
+  REQUIRE(r.good.size() == 2);
+  CHECK(r.good[1].value == "last.com");
+  CHECK(r.good[1].line == 8);
+  REQUIRE(r.bad.size() == 6);
+  CHECK(r.bad[0].line == 2);
+  CHECK(r.bad[1].line == 3);
+  CHECK(r.bad[5].line == 7);
+  CHECK(r.bad[5].why == "longer than 4096 characters");
+}
+
+TEST_CASE("target lists: CSV with a user column", "[unit][targets]") {
+  auto r = ReadAll(
+      "\xEF\xBB\xBF"
+      "Name,User,Wave\n\"Doe, Alice\",alice@contoso.com,1\nBob,\"bob@fabrikam.com\",2\n"
+      "Short\n\"unbalanced,x,y\n");
+  REQUIRE(r.error.empty());
+  REQUIRE(r.good.size() == 2);
+  CHECK(r.good[0].value == "alice@contoso.com");
+  CHECK(r.good[1].value == "bob@fabrikam.com");
+  REQUIRE(r.bad.size() == 2);
+  CHECK(r.bad[0].line == 4);
+
+  auto no_column = ReadAll("name,mail\nx,y@z.com\n");
+  CHECK_THAT(no_column.error, Catch::Contains("no 'user' column"));
+}
+
+TEST_CASE("CSV record splitting", "[unit][targets]") {
+  CHECK(SplitCsvLine("a, b ,\"c,d\",\"e\"\"f\"") ==
+        std::vector<std::string>{"a", "b", "c,d", "e\"f"});
+  CHECK(SplitCsvLine("") == std::vector<std::string>{""});
+  CHECK_FALSE(SplitCsvLine("\"open"));
+}
+
+TEST_CASE("target values", "[unit][targets]") {
+  CHECK(CheckTargetValue("alice@contoso.com").empty());
+  CHECK(CheckTargetValue("contoso.com").empty());
+  CHECK(CheckTargetValue("mail.contoso.com:443").empty());
+  CHECK_FALSE(CheckTargetValue("").empty());
+  CHECK_FALSE(CheckTargetValue("a b.com").empty());
+  CHECK_FALSE(CheckTargetValue("x@y.com:443").empty());
+  CHECK_FALSE(CheckTargetValue("contoso..com").empty());
+  CHECK_FALSE(CheckTargetValue("https://contoso.com").empty());
+}

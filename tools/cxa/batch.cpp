@@ -1,0 +1,320 @@
+// cxa run SCENARIO --targets FILE: one run of the scenario per target line, N at a time, with
+// shareable step results (one check per AD FS host) computed once. Records stream out as runs
+// complete (jsonl, csv) so memory stays flat in the number of targets; the text format keeps one
+// short row per target for the closing summary table.
+#include "batch.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "core/targets.h"
+#include "report/report.h"
+
+namespace cxa::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+// The overall outcome of one run: error (internal), failed, warning or passed.
+Outcome Overall(const RunReport& r) {
+  Outcome o = Outcome::kPassed;
+  for (const auto& s : r.steps) {
+    if (s.outcome == Outcome::kError) return Outcome::kError;
+    if (s.outcome == Outcome::kFailed) o = Outcome::kFailed;
+    if (s.outcome == Outcome::kWarning && o == Outcome::kPassed) o = Outcome::kWarning;
+  }
+  return o;
+}
+
+// A step's verdict for a summary column: the first error finding's ID, else the first warning's,
+// else its outcome.
+std::string Verdict(const StepResult& s) {
+  for (Severity sev : {Severity::kError, Severity::kWarning}) {
+    for (const auto& f : s.findings) {
+      if (f.severity == sev) return f.id;
+    }
+  }
+  return std::string(OutcomeName(s.outcome));
+}
+
+struct Row {
+  int line = 0;
+  std::string target;
+  Outcome outcome = Outcome::kPassed;
+  std::vector<std::string> columns;
+};
+
+class Progress {
+ public:
+  Progress(bool enabled, std::string scenario)
+      : enabled_(enabled), scenario_(std::move(scenario)) {}
+
+  void Done(Outcome o) {
+    std::lock_guard lock(mu_);
+    ++done_;
+    ++counts_[static_cast<int>(o)];
+    auto now = Clock::now();
+    if (enabled_ && now - last_ > std::chrono::milliseconds(100)) {
+      Draw(now);
+      last_ = now;
+    }
+  }
+  void Seen(int total_so_far, bool complete) {
+    std::lock_guard lock(mu_);
+    seen_ = total_so_far;
+    seen_complete_ = complete;
+  }
+  void Finish() {
+    if (!enabled_) return;
+    std::lock_guard lock(mu_);
+    std::cerr << "\r\033[K" << std::flush;
+  }
+  bool enabled() const { return enabled_; }
+  int count(Outcome o) const { return counts_[static_cast<int>(o)]; }
+
+ private:
+  void Draw(Clock::time_point now) {
+    double secs = std::chrono::duration<double>(now - start_).count();
+    double rate = secs > 0 ? done_ / secs : 0;
+    int total = std::max(seen_, done_);
+    int width = 24;
+    int filled = total > 0 ? width * done_ / total : 0;
+    std::ostringstream bar;
+    bar << "\r\033[K" << scenario_ << " [" << std::string(static_cast<size_t>(filled), '#')
+        << std::string(static_cast<size_t>(width - filled), '-') << "] " << done_ << "/" << total
+        << (seen_complete_ ? "" : "+") << "  ✔ " << count(Outcome::kPassed) << "  ⚠ "
+        << count(Outcome::kWarning) << "  ✖ " << count(Outcome::kFailed) + count(Outcome::kError)
+        << "  " << std::fixed << std::setprecision(1) << rate << "/s";
+    if (seen_complete_ && rate > 0 && total > done_) {
+      int eta = static_cast<int>((total - done_) / rate);
+      bar << "  ETA " << eta / 60 << ":" << std::setw(2) << std::setfill('0') << eta % 60;
+    }
+    std::cerr << bar.str() << std::flush;
+  }
+
+  bool enabled_;
+  std::string scenario_;
+  std::mutex mu_;
+  int done_ = 0, seen_ = 0;
+  bool seen_complete_ = false;
+  int counts_[5] = {};
+  Clock::time_point start_ = Clock::now(), last_{};
+};
+
+}  // namespace
+
+int RunBatch(const BatchJob& job) {
+  const Scenario& sc = *job.scenario;
+  const InputDecl* target_input = sc.TargetInput();
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (job.targets_path != "-") {
+    file.open(job.targets_path, std::ios::binary);
+    if (!file) throw UsageError{"--targets: cannot read " + job.targets_path};
+    in = &file;
+  }
+  TargetReader reader(*in, target_input->name);
+
+  // Output: stdout, or a temporary file renamed over -o FILE at the end (never half-written).
+  std::ofstream out_file;
+  std::string tmp_path;
+  std::ostream* out = &std::cout;
+  if (!job.common.output.empty()) {
+    tmp_path = job.common.output + ".cxa-tmp-" + std::to_string(::getpid());
+    out_file.open(tmp_path, std::ios::binary | std::ios::trunc);
+    if (!out_file) throw UsageError{"cannot write " + job.common.output};
+    out = &out_file;
+  }
+  const std::string& format = job.common.format;
+  if (format == "csv") {
+    *out << "line,target,outcome,exit_code";
+    for (const auto& c : sc.columns) *out << "," << CsvField(c.title);
+    *out << ",findings\n";
+  }
+
+  StepCache cache;
+  RunSettings settings = job.settings;
+  settings.cache = &cache;
+  Runner runner(job.modules, job.transport, job.evaluator);
+  Progress progress(::isatty(STDERR_FILENO) && job.progress, sc.name);
+
+  std::mutex read_mu, out_mu;
+  std::vector<Row> rows;  // text format only
+  int bad_lines = 0, targets = 0, worst = kExitOk;
+  std::string fatal;
+  bool input_done = false;
+
+  auto next_target = [&]() -> std::optional<Target> {
+    std::lock_guard lock(read_mu);
+    while (!input_done) {
+      std::optional<BadTargetLine> bad;
+      auto r = reader.Next(bad);
+      if (!r) {
+        fatal = job.targets_path + ": " + r.error();
+        input_done = true;
+        break;
+      }
+      if (bad) {
+        ++bad_lines;
+        std::lock_guard olock(out_mu);
+        std::cerr << (progress.enabled() ? "\r\033[K" : "") << "cxa run: " << job.targets_path
+                  << ":" << bad->line << ": skipped \"" << bad->text << "\": " << bad->why << "\n";
+        continue;
+      }
+      if (!*r) {
+        input_done = true;
+        progress.Seen(targets, true);
+        break;
+      }
+      ++targets;
+      progress.Seen(targets, false);
+      return **r;
+    }
+    return std::nullopt;
+  };
+
+  auto work = [&] {
+    while (auto t = next_target()) {
+      std::map<std::string, std::string> inputs = job.inputs;
+      inputs[target_input->name] = t->value;
+      RunReport report = runner.Run(sc, inputs, settings, nullptr);
+      report.tool_version = job.tool_version;
+      report.mode = "live";
+      report.inputs = job.shown_inputs;
+      report.inputs.emplace_back(target_input->name, t->value);
+      Outcome overall = Overall(report);
+      int code = report.ExitCode();
+
+      Facts facts;
+      for (const auto& s : report.steps) {
+        for (const auto& [k, v] : s.facts) facts[s.step_id + "." + k] = v;
+      }
+      Row row{t->line, t->value, overall, {}};
+      for (const auto& c : sc.columns) {
+        std::string v;
+        if (!c.verdict_step.empty()) {
+          for (const auto& s : report.steps) {
+            if (s.step_id == c.verdict_step) v = Verdict(s);
+          }
+        } else {
+          std::vector<std::string> missing;
+          v = Expand(c.value, inputs, facts, &missing);
+          if (!missing.empty()) v.clear();
+        }
+        row.columns.push_back(v);
+      }
+      std::string ids;
+      for (const auto& s : report.steps) {
+        for (const auto& f : s.findings) {
+          if (f.severity != Severity::kInfo) ids += (ids.empty() ? "" : " ") + f.id;
+        }
+      }
+
+      std::string record;
+      if (format == "jsonl") {
+        nlohmann::json j = {{"line", t->line},
+                            {"target", t->value},
+                            {"outcome", OutcomeName(overall)},
+                            {"exit_code", code}};
+        nlohmann::json cols = nlohmann::json::object();
+        for (size_t i = 0; i < sc.columns.size(); ++i) cols[sc.columns[i].title] = row.columns[i];
+        j["columns"] = cols;
+        j["report"] = report::ToJson(report);
+        record = j.dump() + "\n";
+      } else if (format == "csv") {
+        record = std::to_string(t->line) + "," + CsvField(t->value) + "," +
+                 std::string(OutcomeName(overall)) + "," + std::to_string(code);
+        for (const auto& c : row.columns) record += "," + CsvField(c);
+        record += "," + CsvField(ids) + "\n";
+      }
+      {
+        std::lock_guard lock(out_mu);
+        if (!record.empty()) *out << record << std::flush;
+        if (format == "text") rows.push_back(std::move(row));
+        worst = std::max(worst, code == kExitInternal ? kExitInternal : code);
+      }
+      progress.Done(overall);
+    }
+  };
+
+  int n = std::max(1, job.parallel);
+  std::vector<std::thread> pool;
+  pool.reserve(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) pool.emplace_back(work);
+  for (auto& th : pool) th.join();
+  progress.Finish();
+
+  if (!fatal.empty()) {
+    if (!tmp_path.empty()) std::remove(tmp_path.c_str());
+    throw UsageError{fatal};
+  }
+  if (targets == 0) {
+    if (!tmp_path.empty()) std::remove(tmp_path.c_str());
+    throw UsageError{"--targets: " + job.targets_path + " holds no usable target" +
+                     (bad_lines ? " (" + std::to_string(bad_lines) + " bad lines)" : "")};
+  }
+
+  if (format == "text") {
+    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.line < b.line; });
+    std::vector<std::string> titles = {"target"};
+    for (const auto& c : sc.columns) titles.push_back(c.title);
+    titles.push_back("outcome");
+    auto fit = [](const std::string& v) { return v.size() > 48 ? v.substr(0, 45) + "..." : v; };
+    auto cells = [&](const Row& r) {
+      std::vector<std::string> v = {r.target};
+      v.insert(v.end(), r.columns.begin(), r.columns.end());
+      v.emplace_back(OutcomeName(r.outcome));
+      for (auto& c : v) c = fit(c.empty() ? "-" : c);
+      return v;
+    };
+    std::vector<size_t> width;
+    for (const auto& t : titles) width.push_back(t.size());
+    for (const auto& r : rows) {
+      auto v = cells(r);
+      for (size_t i = 0; i < v.size(); ++i) width[i] = std::max(width[i], v[i].size());
+    }
+    auto print = [&](const std::vector<std::string>& v) {
+      std::string line;
+      for (size_t i = 0; i < v.size(); ++i) {
+        line += v[i];
+        if (i + 1 < v.size()) line += std::string(width[i] - v[i].size() + 2, ' ');
+      }
+      *out << line << "\n";
+    };
+    *out << sc.title << " (" << sc.name << "): " << targets << " targets\n\n";
+    print(titles);
+    for (const auto& r : rows) print(cells(r));
+    *out << "\n"
+         << targets << " targets: " << progress.count(Outcome::kPassed) << " passed, "
+         << progress.count(Outcome::kWarning) << " warning, " << progress.count(Outcome::kFailed)
+         << " failed, " << progress.count(Outcome::kError) << " error";
+    if (bad_lines > 0) *out << "; " << bad_lines << " bad lines skipped";
+    *out << "\nshared checks: " << cache.computed() << " run, " << cache.reused()
+         << " reused (one per distinct host)\n";
+  }
+  if (!tmp_path.empty()) {
+    out_file.close();
+    if (!out_file || std::rename(tmp_path.c_str(), job.common.output.c_str()) != 0) {
+      std::remove(tmp_path.c_str());
+      throw UsageError{"cannot write " + job.common.output};
+    }
+  }
+  return worst;
+}
+
+}  // namespace cxa::cli

@@ -1,0 +1,34 @@
+// Batch runs: `cxa run SCENARIO --targets FILE [--parallel N]` (see batch.cpp).
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cli.h"
+#include "core/runner.h"
+#include "core/scenario.h"
+
+namespace cxa::cli {
+
+struct BatchJob {
+  const Scenario* scenario = nullptr;
+  ModuleTable modules;
+  HttpTransport& transport;
+  const cert::CertEvaluator& evaluator;
+  RunSettings settings;
+  std::map<std::string, std::string> inputs;  // everything but the target input
+  std::vector<std::pair<std::string, std::string>> shown_inputs;
+  std::string targets_path;  // "-" = standard input
+  int parallel = 16;
+  bool progress = true;  // a progress bar on a terminal (stderr)
+  const CommonOptions& common;
+  std::string tool_version;
+};
+
+// Returns the exit code: 0 no target failed, 1 some failed, 3 an internal error in some run.
+// Throws UsageError for an unreadable or unusable target list (exit 2).
+int RunBatch(const BatchJob& job);
+
+}  // namespace cxa::cli
