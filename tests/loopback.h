@@ -2,7 +2,10 @@
 #pragma once
 
 #include <catch2/catch.hpp>
+#include <unistd.h>
+
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -30,12 +33,23 @@ class FixtureServer {
     REQUIRE(ports_.count(site) == 1);
     return ports_.at(site);
   }
+  // What the server received so far: one line per request, "<site> <method> <target> <bytes>".
+  std::string RequestLog() const {
+    std::ifstream in(log_);
+    return {std::istreambuf_iterator<char>(in), {}};
+  }
 
  private:
+  // `config`: a file under fixtures/servers/, or an absolute path (generated configs).
   explicit FixtureServer(const std::string& config) {
     REQUIRE(std::filesystem::exists(LabRoots()));
+    std::string path = config[0] == '/' ? config : FixturesDir() + "/servers/" + config;
+    std::filesystem::create_directories(BinaryDir() + "/test-logs");
+    log_ = BinaryDir() + "/test-logs/" + std::filesystem::path(config).stem().string() + "-" +
+           std::to_string(::getpid()) + ".requests";
+    std::filesystem::remove(log_);
     REQUIRE(proc_.Start({BinaryDir() + "/tools/fixture-server", "--pki", LabPki(), "--config",
-                         FixturesDir() + "/servers/" + config}));
+                         path, "--request-log", log_}));
     for (;;) {
       std::string line = proc_.WaitForLine("", 20);
       REQUIRE(!line.empty());
@@ -51,6 +65,7 @@ class FixtureServer {
   }
   BackgroundProcess proc_;
   std::map<std::string, int> ports_;
+  std::string log_;
 };
 
 }  // namespace cxa::testing

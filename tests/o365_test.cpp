@@ -1,5 +1,6 @@
-// The o365-sso scenario end to end: realm discovery against the lab's realm endpoint, then the
-// AD FS endpoint it names, under strict public trust that no flag relaxes.
+// The o365-sso scenario end to end against fixtures/servers/o365.xml: realm discovery, the AD FS
+// endpoint under strict public trust that no flag relaxes, MEX, federation metadata, sign-in, and
+// batch runs over many domains.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -27,30 +28,48 @@ struct SsoRun {
   }
 };
 
-SsoRun Sso(const std::string& user, std::vector<std::string> extra = {}) {
-  auto& fs = FixtureServer::Get("o365.xml");
+// --connect-to for every AD FS host of fixtures/servers/o365.xml.
+std::vector<std::string> StsRoutes(FixtureServer& fs) {
+  std::vector<std::string> args;
+  auto route = [&](const std::string& host, const std::string& site) {
+    args.insert(args.end(),
+                {"--connect-to", host + ":443:127.0.0.1:" + std::to_string(fs.Port(site))});
+  };
+  route("sts.contoso.test", "sts-good");
+  route("sts.fabrikam.test", "sts-self-signed");
+  route("sts.northwind.test", "sts-missing-intermediate");
+  route("sts.adatum.test", "sts-expired");
+  for (const char* h : {"expiring", "lapsed", "rollover", "down", "nouser", "garbled"}) {
+    route(std::string(h) + ".bulk.test", "sts-bulk");
+  }
+  return args;
+}
+
+std::vector<std::string> SsoArgs(FixtureServer& fs) {
   std::string realm = std::to_string(fs.Port("realm"));
-  std::vector<std::string> args = {
-      CxaBinary(),
-      "run",
-      "o365-sso",
-      "--input",
-      "user=" + user,
-      "--realm-endpoint",
-      "https://login.cxa.test:" + realm,
-      "--resolve",
-      "login.cxa.test:" + realm + ":127.0.0.1",
-      "--connect-to",
-      "sts.contoso.test:443:127.0.0.1:" + std::to_string(fs.Port("sts-good")),
-      "--connect-to",
-      "sts.fabrikam.test:443:127.0.0.1:" + std::to_string(fs.Port("sts-self-signed")),
-      "--public-roots",
-      LabRoots(),
-      "--format",
-      "json"};
+  std::vector<std::string> args = {CxaBinary(),
+                                   "run",
+                                   "o365-sso",
+                                   "--realm-endpoint",
+                                   "https://login.cxa.test:" + realm,
+                                   "--resolve",
+                                   "login.cxa.test:" + realm + ":127.0.0.1",
+                                   "--public-roots",
+                                   LabRoots(),
+                                   "--no-aia"};
+  auto sts = StsRoutes(fs);
+  args.insert(args.end(), sts.begin(), sts.end());
+  return args;
+}
+
+SsoRun Sso(const std::string& user, std::vector<std::string> extra = {},
+           const std::vector<std::string>& env = {}) {
+  auto& fs = FixtureServer::Get("o365.xml");
+  std::vector<std::string> args = SsoArgs(fs);
+  args.insert(args.end(), {"--input", "user=" + user, "--format", "json"});
   args.insert(args.end(), extra.begin(), extra.end());
   SsoRun r;
-  r.cmd = RunCommand(args);
+  r.cmd = RunCommand(args, "", 60, env);
   INFO(r.cmd.err);
   REQUIRE(r.cmd.out.rfind("{", 0) == 0);
   r.report = json::parse(r.cmd.out);
@@ -111,4 +130,105 @@ TEST_CASE("the cloud and realm endpoint flags are checked before any I/O", "[e2e
   CHECK(RunCommand({CxaBinary(), "run", "o365-sso", "--input", "user=a@b.test", "--realm-endpoint",
                     "http://plain.test"})
             .exit_code == 2);
+}
+
+TEST_CASE("a healthy AD FS: MEX, metadata and token-signing pass; sign-in waits for a password",
+          "[e2e][loopback][o365]") {
+  SsoRun r = Sso("alice@contoso.test");
+  CHECK(r.cmd.exit_code == 0);
+  CHECK(r.Step("mex")["outcome"] == "passed");
+  CHECK(r.Step("mex")["facts"]["usernamemixed_url"] ==
+        "https://sts.contoso.test/adfs/services/trust/13/usernamemixed");
+  CHECK(r.Step("mex")["facts"]["usernamemixed_wstrust"] == "1.3");
+  CHECK(r.Step("metadata")["outcome"] == "passed");
+  CHECK(r.Step("metadata")["facts"]["entity_id"] == "http://sts.contoso.test/adfs/services/trust");
+  CHECK(r.Step("metadata")["facts"]["token_signing_count"] == "1");
+  CHECK(std::stoi(r.Step("metadata")["facts"]["token_signing_days_left"].get<std::string>()) > 250);
+  CHECK(r.Step("signin")["outcome"] == "skipped");
+  CHECK_THAT(r.Step("signin")["reason"].get<std::string>(), Catch::Contains("no password"));
+}
+
+TEST_CASE("sign-in with the lab password succeeds; a wrong one is rejected; neither is shown",
+          "[e2e][loopback][o365]") {
+  SsoRun ok = Sso("alice@contoso.test", {"--password-env", "CXA_TEST_PW"},
+                  {"CXA_TEST_PW=cxa-lab-S3cret"});
+  CHECK(ok.cmd.exit_code == 0);
+  CHECK(ok.Ids("signin") == std::vector<std::string>{"adfs.signin.ok"});
+  CHECK(ok.Step("signin")["facts"]["token_issuer"] ==
+        "http://sts.contoso.test/adfs/services/trust");
+  CHECK(ok.cmd.out.find("cxa-lab-S3cret") == std::string::npos);
+  CHECK(ok.cmd.err.find("cxa-lab-S3cret") == std::string::npos);
+
+  auto& fs = FixtureServer::Get("o365.xml");
+  std::vector<std::string> args = SsoArgs(fs);
+  args.insert(args.end(),
+              {"--input", "user=alice@contoso.test", "--password-stdin", "--format", "json"});
+  CommandResult wrong = RunCommand(args, "not-the-password\n");
+  CHECK(wrong.exit_code == 1);
+  json report = json::parse(wrong.out);
+  CHECK(report["steps"][4]["findings"][0]["id"] == "adfs.signin.rejected");
+  CHECK(report["steps"][4]["facts"]["fault_code"] == "a:FailedAuthentication");
+  CHECK(wrong.out.find("not-the-password") == std::string::npos);
+}
+
+TEST_CASE("the password is never sent to an AD FS whose certificate is rejected",
+          "[e2e][loopback][o365]") {
+  auto& fs = FixtureServer::Get("o365.xml");
+  SsoRun r = Sso("bob@fabrikam.test", {"--password-env", "CXA_TEST_PW", "--ignore-trust"},
+                 {"CXA_TEST_PW=cxa-lab-S3cret"});
+  CHECK(r.cmd.exit_code == 1);
+  CHECK(r.Step("adfs")["outcome"] == "failed");
+  for (const char* step : {"mex", "metadata", "signin"}) {
+    CHECK(r.Step(step)["outcome"] == "skipped");
+  }
+  // The server never saw a single request on that site: the handshake was aborted before any.
+  CHECK(fs.RequestLog().find("sts-self-signed ") == std::string::npos);
+}
+
+TEST_CASE("AD FS certificate failures: missing intermediate, expired", "[e2e][loopback][o365]") {
+  SsoRun mi = Sso("nina@northwind.test");
+  CHECK(mi.cmd.exit_code == 1);
+  CHECK(mi.Step("adfs")["stage"] == "certificate");
+  CHECK(mi.Ids("adfs") ==
+        std::vector<std::string>{"cert.chain.incomplete", "tls.certificate.rejected"});
+  SsoRun ex = Sso("adam@adatum.test");
+  CHECK(ex.cmd.exit_code == 1);
+  CHECK(ex.Ids("adfs") ==
+        std::vector<std::string>{"cert.validity.expired", "tls.certificate.rejected"});
+}
+
+TEST_CASE("MEX and federation metadata faults have their own findings", "[e2e][loopback][o365]") {
+  struct Case {
+    const char* user;
+    const char* mex;       // first finding of the mex step, or ""
+    const char* metadata;  // first finding of the metadata step, or ""
+    const char* severity;  // of the metadata finding
+    int exit_code;
+  };
+  auto c = GENERATE(values<Case>({
+      {"x@expiring.test", "", "adfs.token_signing.expiring_soon", "warning", 0},
+      {"x@lapsed.test", "", "adfs.token_signing.expired", "error", 1},
+      {"x@rollover.test", "", "adfs.token_signing.expiring_soon", "info", 0},
+      {"x@down.test", "adfs.mex.unreachable", "adfs.metadata.unreachable", "error", 1},
+      {"x@nouser.test", "adfs.mex.no_usernamemixed", "", "", 0},
+      {"x@garbled.test", "adfs.mex.malformed", "adfs.metadata.malformed", "error", 1},
+  }));
+  INFO(c.user);
+  SsoRun r = Sso(c.user);
+  CHECK(r.cmd.exit_code == c.exit_code);
+  auto first = [&](const char* step) {
+    auto ids = r.Ids(step);
+    return ids.empty() ? std::string() : ids[0];
+  };
+  CHECK(first("mex") == c.mex);
+  CHECK(first("metadata") == c.metadata);
+  if (*c.severity) CHECK(r.Step("metadata")["findings"][0]["severity"] == c.severity);
+  CHECK(r.Step("adfs")["outcome"] == "passed");
+}
+
+TEST_CASE("a third-party IdP skips the AD FS checks with the reason", "[e2e][loopback][o365]") {
+  SsoRun r = Sso("carol@tailspin.test");
+  CHECK(r.Step("mex")["outcome"] == "skipped");
+  CHECK_THAT(r.Step("mex")["reason"].get<std::string>(),
+             Catch::Contains("realm.idp is 'third-party'"));
 }

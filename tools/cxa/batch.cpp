@@ -74,10 +74,18 @@ class Progress {
       last_ = now;
     }
   }
+  // Targets read so far; `complete` once the list is exhausted.
   void Seen(int total_so_far, bool complete) {
     std::lock_guard lock(mu_);
-    seen_ = total_so_far;
-    seen_complete_ = complete;
+    seen_ = std::max(total_so_far, complete ? 0 : expected_);
+    if (complete) seen_ = total_so_far;
+    seen_complete_ = complete || expected_ > 0;
+  }
+  void Expect(int n) {
+    std::lock_guard lock(mu_);
+    expected_ = n;
+    seen_ = n;
+    seen_complete_ = n > 0;
   }
   void Finish() {
     if (!enabled_) return;
@@ -110,11 +118,32 @@ class Progress {
   bool enabled_;
   std::string scenario_;
   std::mutex mu_;
-  int done_ = 0, seen_ = 0;
+  int done_ = 0, seen_ = 0, expected_ = 0;
   bool seen_complete_ = false;
   int counts_[5] = {};
   Clock::time_point start_ = Clock::now(), last_{};
 };
+
+// How many targets a file will yield (good lines; for CSV, rows less the header), for the
+// progress bar's total and ETA. One pass, constant memory.
+int EstimateTargets(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  int n = 0;
+  bool first = true, csv = false;
+  while (std::getline(in, line)) {
+    size_t b = line.find_first_not_of(" \t\r");
+    if (b == std::string::npos || line[b] == '#') continue;
+    if (first) {
+      csv = line.find(',') != std::string::npos;
+      first = false;
+      if (csv) continue;
+    }
+    size_t e = line.find_last_not_of(" \t\r");
+    if (csv || CheckTargetValue(std::string_view(line).substr(b, e - b + 1)).empty()) ++n;
+  }
+  return n;
+}
 
 }  // namespace
 
@@ -152,6 +181,7 @@ int RunBatch(const BatchJob& job) {
   settings.cache = &cache;
   Runner runner(job.modules, job.transport, job.evaluator);
   Progress progress(::isatty(STDERR_FILENO) && job.progress, sc.name);
+  if (progress.enabled() && in == &file) progress.Expect(EstimateTargets(job.targets_path));
 
   std::mutex read_mu, out_mu;
   std::vector<Row> rows;  // text format only

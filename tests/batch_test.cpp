@@ -1,0 +1,240 @@
+// Batch runs (`cxa run o365-sso --targets FILE`) end to end: 1,000 generated domains against a
+// generated realm directory and a few AD FS farms on the fixture server.
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "loopback.h"
+
+using namespace cxa::testing;
+using nlohmann::json;
+
+namespace {
+
+constexpr int kDomains = 1000;
+constexpr int kHealthyHosts = 20;
+
+// Domain i: i%10 == 0 managed, 1 federated to a self-signed AD FS, 2 federated to an AD FS whose
+// token-signing certificate expired, 3 unknown (not in the directory), else federated to one of
+// 20 healthy farms stsN.bulk.test.
+std::string Domain(int i) { return "d" + std::to_string(i) + ".bulk-fed.test"; }
+
+const std::string& BulkConfig() {
+  static const std::string path = [] {
+    std::string adfs = FixturesDir() + "/servers/adfs/";
+    std::filesystem::create_directories(BinaryDir() + "/test-logs");
+    std::string p = BinaryDir() + "/test-logs/bulk-1000.xml";
+    std::ofstream out(p);
+    out << "<fixture-server>\n<site name=\"realm\" pki=\"realm-endpoint\" host=\"login.cxa.test\">\n";
+    for (int i = 0; i < kDomains; ++i) {
+      switch (i % 10) {
+        case 0:
+          out << "<realm domain=\"" << Domain(i) << "\" namespace=\"Managed\"/>\n";
+          break;
+        case 1:
+          out << "<realm domain=\"" << Domain(i) << "\" sts=\"sts.fabrikam.test\"/>\n";
+          break;
+        case 2:
+          out << "<realm domain=\"" << Domain(i) << "\" sts=\"lapsed.bulk.test\"/>\n";
+          break;
+        case 3:
+          break;
+        default:
+          out << "<realm domain=\"" << Domain(i) << "\" sts=\"sts" << (i / 10) % kHealthyHosts
+              << ".bulk.test\"/>\n";
+      }
+    }
+    out << "</site>\n";
+    auto site = [&](const char* name, const char* pki, const char* host, const char* listener,
+                    const char* metadata) {
+      out << "<site name=\"" << name << "\" pki=\"" << pki << "\" host=\"" << host
+          << "\" listener=\"" << listener << "\">"
+          << "<route method=\"GET\" target=\"/adfs/services/trust/mex\" file=\"" << adfs
+          << "mex.xml\"/>"
+          << "<route method=\"GET\" target=\"/FederationMetadata/2007-06/FederationMetadata.xml\" "
+             "file=\""
+          << adfs << metadata << "\"/></site>\n";
+    };
+    site("sts-bulk", "sts-wildcard", "sts.bulk.test", "bulk", "metadata-current.xml");
+    site("sts-lapsed", "sts-wildcard", "lapsed.bulk.test", "bulk", "metadata-expired.xml");
+    site("sts-self-signed", "sts-self-signed", "sts.fabrikam.test", "fabrikam",
+         "metadata-current.xml");
+    out << "</fixture-server>\n";
+    return p;
+  }();
+  return path;
+}
+
+const std::string& TargetsFile() {
+  static const std::string path = [] {
+    std::string p = BinaryDir() + "/test-logs/bulk-1000.txt";
+    std::ofstream out(p);
+    out << "# 1,000 generated domains (and three bad lines)\n";
+    for (int i = 0; i < kDomains; ++i) {
+      out << (i % 2 ? "user" + std::to_string(i) + "@" : "") << Domain(i) << "\n";
+      if (i == 500) out << "not a domain\nx@@y.test\n\n-bad.test\n";
+    }
+    return p;
+  }();
+  return path;
+}
+
+std::vector<std::string> BatchArgs(FixtureServer& fs, const std::string& format) {
+  std::string realm = std::to_string(fs.Port("realm"));
+  std::vector<std::string> args = {CxaBinary(),
+                                   "run",
+                                   "o365-sso",
+                                   "--targets",
+                                   TargetsFile(),
+                                   "--parallel",
+                                   "16",
+                                   "--realm-endpoint",
+                                   "https://login.cxa.test:" + realm,
+                                   "--resolve",
+                                   "login.cxa.test:" + realm + ":127.0.0.1",
+                                   "--public-roots",
+                                   LabRoots(),
+                                   "--no-aia",
+                                   "--format",
+                                   format};
+  auto to = [&](const std::string& host, const std::string& site) {
+    args.insert(args.end(),
+                {"--connect-to", host + ":443:127.0.0.1:" + std::to_string(fs.Port(site))});
+  };
+  for (int n = 0; n < kHealthyHosts; ++n) to("sts" + std::to_string(n) + ".bulk.test", "sts-bulk");
+  to("lapsed.bulk.test", "sts-lapsed");
+  to("sts.fabrikam.test", "sts-self-signed");
+  return args;
+}
+
+int Count(const std::string& text, const std::string& needle) {
+  int n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("1,000 domains: csv records, one check per AD FS host, the right counts",
+          "[e2e][loopback][o365][batch]") {
+  auto& fs = FixtureServer::Get(BulkConfig());
+  std::string before = fs.RequestLog();
+  CommandResult r = RunCommand(BatchArgs(fs, "csv"), "", 300);
+  INFO(r.err.substr(0, 2000));
+  CHECK(r.exit_code == 1);  // some domains fail
+  std::istringstream lines(r.out);
+  std::string line;
+  std::getline(lines, line);
+  CHECK(line ==
+        "line,target,outcome,exit_code,domain,namespace,sts host,certificate,token-signing "
+        "until,findings");
+  std::map<std::string, int> outcomes;
+  std::map<int, std::string> by_kind;  // i % 10 -> a sample record
+  int records = 0;
+  while (std::getline(lines, line)) {
+    ++records;
+    std::vector<std::string> f;
+    std::string cell;
+    std::istringstream cells(line);
+    while (std::getline(cells, cell, ',')) f.push_back(cell);
+    REQUIRE(f.size() >= 9);
+    outcomes[f[2]]++;
+    std::string target = f[1];
+    int i = std::stoi(target.substr(target.find('d', target.find('@') + 1) + 1));
+    by_kind[i % 10] = line;
+  }
+  CHECK(records == kDomains);
+  CHECK(outcomes["passed"] == 600);
+  CHECK(outcomes["failed"] == 400);
+  CHECK_THAT(by_kind[0], Catch::Contains(",failed,1,") && Catch::Contains("realm.namespace.managed"));
+  CHECK_THAT(by_kind[1], Catch::Contains("cert.chain.self_signed"));
+  CHECK_THAT(by_kind[2], Catch::Contains("adfs.token_signing.expired"));
+  CHECK_THAT(by_kind[3], Catch::Contains("realm.namespace.unknown"));
+  CHECK_THAT(by_kind[5], Catch::Contains(",passed,0,") && Catch::Contains(",Federated,sts"));
+  // Three bad lines, reported with their line numbers, skipped.
+  CHECK(Count(r.err, "skipped \"") == 3);
+  CHECK_THAT(r.err, Catch::Contains(":503: skipped \"not a domain\""));
+  // One MEX and one metadata fetch per distinct healthy or lapsed host, one realm lookup each.
+  std::string log = fs.RequestLog().substr(before.size());
+  CHECK(Count(log, "GET /adfs/services/trust/mex") == kHealthyHosts + 1);
+  CHECK(Count(log, "GET /FederationMetadata/") == kHealthyHosts + 1);
+  CHECK(Count(log, "GET /getuserrealm.srf?") == kDomains);
+  CHECK(Count(log, "sts-self-signed ") == 0);
+}
+
+TEST_CASE("batch jsonl: one valid JSON record per target, with the full report",
+          "[e2e][loopback][o365][batch]") {
+  auto& fs = FixtureServer::Get(BulkConfig());
+  CommandResult r = RunCommand(BatchArgs(fs, "jsonl"), "", 300);
+  CHECK(r.exit_code == 1);
+  std::istringstream lines(r.out);
+  std::string line;
+  int records = 0, passed = 0;
+  std::set<int> seen_lines;
+  while (std::getline(lines, line)) {
+    ++records;
+    json j = json::parse(line);  // throws (fails the test) on invalid JSON
+    REQUIRE(j.contains("target"));
+    seen_lines.insert(j["line"].get<int>());
+    if (j["outcome"] == "passed") {
+      ++passed;
+      CHECK(j["columns"]["namespace"] == "Federated");
+      CHECK(j["report"]["steps"].size() == 5);
+      CHECK(j["report"]["scenario"]["name"] == "o365-sso");
+    }
+  }
+  CHECK(records == kDomains);
+  CHECK(passed == 600);
+  CHECK(seen_lines.size() == static_cast<size_t>(kDomains));
+}
+
+TEST_CASE("batch text: summary table and totals; a progress bar only on a terminal",
+          "[e2e][loopback][o365][batch]") {
+  auto& fs = FixtureServer::Get(BulkConfig());
+  CommandResult piped = RunCommand(BatchArgs(fs, "text"), "", 300);
+  CHECK(piped.exit_code == 1);
+  CHECK_THAT(piped.out, Catch::Contains("target") && Catch::Contains("sts host") &&
+                            Catch::Contains("token-signing until"));
+  CHECK_THAT(piped.out,
+             Catch::Contains("1000 targets: 600 passed, 0 warning, 400 failed, 0 error; 3 bad "
+                             "lines skipped"));
+  // 22 hosts' TLS checks, 21 MEX and 21 metadata checks (the self-signed farm stops at TLS).
+  CHECK_THAT(piped.out, Catch::Contains("shared checks: 64 run"));
+  CHECK(piped.err.find("ETA") == std::string::npos);  // nothing drawn when not on a terminal
+
+  if (!std::filesystem::exists("/usr/bin/script")) return;
+  std::string cmd;
+  for (const auto& a : BatchArgs(fs, "text")) cmd += "'" + a + "' ";
+  CommandResult tty = RunCommand({"/usr/bin/script", "-qec", cmd + ">/dev/null", "/dev/null"}, "",
+                                 300);
+  INFO(tty.out.substr(0, 500));
+  CHECK_THAT(tty.out, Catch::Contains("/1000") && Catch::Contains("ETA") &&
+                          Catch::Contains("o365-sso ["));
+}
+
+TEST_CASE("batch usage errors are refused before any I/O", "[e2e][o365][batch]") {
+  std::string targets = TargetsFile();
+  auto run = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {CxaBinary(), "run"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunCommand(args);
+  };
+  CHECK(run({"o365-sso", "--targets", targets, "--format", "json"}).exit_code == 2);
+  CHECK(run({"o365-sso", "--targets", targets, "--password-env", "HOME"}).exit_code == 2);
+  CHECK(run({"o365-sso", "--targets", targets, "--input", "user=a@b.test"}).exit_code == 2);
+  CHECK(run({"o365-sso", "--targets", targets, "--parallel", "0"}).exit_code == 2);
+  CHECK(run({"o365-sso", "--input", "user=a@b.test", "--parallel", "4"}).exit_code == 2);
+  CHECK(run({"o365-sso", "--input", "user=a@b.test", "--format", "csv"}).exit_code == 2);
+  CHECK(run({"tls-endpoint", "--targets", targets}).exit_code == 2);
+  CHECK(run({"o365-sso", "--targets", "/nonexistent/list.txt"}).exit_code == 2);
+  std::string csv = BinaryDir() + "/test-logs/no-user-column.csv";
+  std::ofstream(csv) << "name,mail\nAlice,alice@contoso.test\n";
+  CommandResult r = run({"o365-sso", "--targets", csv});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("no 'user' column"));
+  std::string bad = BinaryDir() + "/test-logs/only-bad.txt";
+  std::ofstream(bad) << "# nothing usable\nnot a domain\n";
+  CHECK(run({"o365-sso", "--targets", bad}).exit_code == 2);
+}
