@@ -27,7 +27,8 @@ const std::string& BulkConfig() {
     std::filesystem::create_directories(BinaryDir() + "/test-logs");
     std::string p = BinaryDir() + "/test-logs/bulk-1000.xml";
     std::ofstream out(p);
-    out << "<fixture-server>\n<site name=\"realm\" pki=\"realm-endpoint\" host=\"login.cxa.test\">\n";
+    out << "<fixture-server>\n<site name=\"realm\" pki=\"realm-endpoint\" "
+           "host=\"login.cxa.test\">\n";
     for (int i = 0; i < kDomains; ++i) {
       switch (i % 10) {
         case 0:
@@ -148,7 +149,8 @@ TEST_CASE("1,000 domains: csv records, one check per AD FS host, the right count
   CHECK(records == kDomains);
   CHECK(outcomes["passed"] == 600);
   CHECK(outcomes["failed"] == 400);
-  CHECK_THAT(by_kind[0], Catch::Contains(",failed,1,") && Catch::Contains("realm.namespace.managed"));
+  CHECK_THAT(by_kind[0],
+             Catch::Contains(",failed,1,") && Catch::Contains("realm.namespace.managed"));
   CHECK_THAT(by_kind[1], Catch::Contains("cert.chain.self_signed"));
   CHECK_THAT(by_kind[2], Catch::Contains("adfs.token_signing.expired"));
   CHECK_THAT(by_kind[3], Catch::Contains("realm.namespace.unknown"));
@@ -207,11 +209,11 @@ TEST_CASE("batch text: summary table and totals; a progress bar only on a termin
   if (!std::filesystem::exists("/usr/bin/script")) return;
   std::string cmd;
   for (const auto& a : BatchArgs(fs, "text")) cmd += "'" + a + "' ";
-  CommandResult tty = RunCommand({"/usr/bin/script", "-qec", cmd + ">/dev/null", "/dev/null"}, "",
-                                 300);
+  CommandResult tty =
+      RunCommand({"/usr/bin/script", "-qec", cmd + ">/dev/null", "/dev/null"}, "", 300);
   INFO(tty.out.substr(0, 500));
-  CHECK_THAT(tty.out, Catch::Contains("/1000") && Catch::Contains("ETA") &&
-                          Catch::Contains("o365-sso ["));
+  CHECK_THAT(tty.out,
+             Catch::Contains("/1000") && Catch::Contains("ETA") && Catch::Contains("o365-sso ["));
 }
 
 TEST_CASE("batch usage errors are refused before any I/O", "[e2e][o365][batch]") {

@@ -1,9 +1,9 @@
 // Shared by the loopback test files: the lab PKI and one fixture server per test process.
 #pragma once
 
-#include <catch2/catch.hpp>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -48,8 +48,8 @@ class FixtureServer {
     log_ = BinaryDir() + "/test-logs/" + std::filesystem::path(config).stem().string() + "-" +
            std::to_string(::getpid()) + ".requests";
     std::filesystem::remove(log_);
-    REQUIRE(proc_.Start({BinaryDir() + "/tools/fixture-server", "--pki", LabPki(), "--config",
-                         path, "--request-log", log_}));
+    REQUIRE(proc_.Start({BinaryDir() + "/tools/fixture-server", "--pki", LabPki(), "--config", path,
+                         "--request-log", log_}));
     for (;;) {
       std::string line = proc_.WaitForLine("", 20);
       REQUIRE(!line.empty());

@@ -150,8 +150,8 @@ TEST_CASE("a healthy AD FS: MEX, metadata and token-signing pass; sign-in waits 
 
 TEST_CASE("sign-in with the lab password succeeds; a wrong one is rejected; neither is shown",
           "[e2e][loopback][o365]") {
-  SsoRun ok = Sso("alice@contoso.test", {"--password-env", "CXA_TEST_PW"},
-                  {"CXA_TEST_PW=cxa-lab-S3cret"});
+  SsoRun ok =
+      Sso("alice@contoso.test", {"--password-env", "CXA_TEST_PW"}, {"CXA_TEST_PW=cxa-lab-S3cret"});
   CHECK(ok.cmd.exit_code == 0);
   CHECK(ok.Ids("signin") == std::vector<std::string>{"adfs.signin.ok"});
   CHECK(ok.Step("signin")["facts"]["token_issuer"] ==

@@ -213,6 +213,7 @@ std::string TranscriptToXml(const Transcript& t) {
   root.append_attribute("version") = t.version;
   root.append_attribute("scenario") = t.scenario.c_str();
   root.append_attribute("recorded-at") = FormatTime(t.recorded_at).c_str();
+  if (t.credentials) root.append_attribute("credentials") = "redacted";
   for (const auto& [k, v] : t.inputs) {
     pugi::xml_node in = root.append_child("input");
     in.append_attribute("name") = k.c_str();
@@ -331,6 +332,7 @@ class Reader {
     auto when = ParseTime(root.attribute("recorded-at").value());
     if (!when) return Fail(At(root) + "recorded-at must be an RFC 3339 time");
     t.recorded_at = *when;
+    t.credentials = std::string_view(root.attribute("credentials").value()) == "redacted";
     for (pugi::xml_node n : root.children()) {
       if (n.type() != pugi::node_element) continue;
       std::string_view name = n.name();

@@ -18,6 +18,9 @@ struct Transcript {
   std::string scenario;
   std::time_t recorded_at = 0;
   std::vector<std::pair<std::string, std::string>> inputs;  // secrets already redacted
+  // The run had a password (redacted everywhere); a replay without one uses a placeholder so
+  // that the same steps run and the redacted requests still match.
+  bool credentials = false;
   std::vector<HttpExchange> exchanges;  // in the order they happened; tls.report is not stored
 };
 

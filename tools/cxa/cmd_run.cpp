@@ -162,6 +162,9 @@ int RunVerb(int argc, char** argv) {
                        "', not of '" + scenario->name + "'"};
     }
     transcript = std::move(*t);
+    if (password.empty() && transcript->credentials) {
+      password = "cxa-replay-placeholder";  // the recorded requests carry "[redacted]" anyway
+    }
   }
 
   std::vector<std::pair<std::string, std::string>> given;
@@ -250,6 +253,7 @@ int RunVerb(int argc, char** argv) {
       header.scenario = scenario->name;
       header.recorded_at = settings.verify_time;
       header.inputs = shown;
+      header.credentials = !password.empty();
       recorder = std::make_unique<RecordingTransport>(*live, redactor, header);
       transport = recorder.get();
     }
