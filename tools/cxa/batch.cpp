@@ -334,8 +334,8 @@ int RunBatch(const BatchJob& job) {
          << progress.count(Outcome::kWarning) << " warning, " << progress.count(Outcome::kFailed)
          << " failed, " << progress.count(Outcome::kError) << " error";
     if (bad_lines > 0) *out << "; " << bad_lines << " bad lines skipped";
-    *out << "\nshared checks: " << cache.computed() << " run, " << cache.reused()
-         << " reused (one per distinct host)\n";
+    *out << "\nchecks shared between targets (same host and options): " << cache.computed()
+         << " run, " << cache.reused() << " reused\n";
   }
   if (!tmp_path.empty()) {
     out_file.close();

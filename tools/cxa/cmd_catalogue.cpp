@@ -127,7 +127,8 @@ int DescribeVerb(int argc, char** argv) {
   for (const auto& in : s->inputs) {
     std::cout << "  " << in.name << " (" << OptionTypeName(in.type)
               << (in.required ? ", required" : "")
-              << (in.default_value.empty() ? "" : ", default " + in.default_value) << ")\n";
+              << (in.default_value.empty() ? "" : ", default " + in.default_value)
+              << (in.target ? "; one per line with --targets FILE" : "") << ")\n";
     if (!in.doc.empty()) std::cout << "      " << in.doc << "\n";
   }
   std::cout << "\nSteps:\n";
@@ -147,6 +148,25 @@ int DescribeVerb(int argc, char** argv) {
       std::cout << "      needs:";
       for (const auto& x : st.needs) std::cout << " " << x;
       std::cout << "\n";
+    }
+    if (!st.if_fact.empty()) {
+      std::cout << "      runs only if: " << st.if_fact << " = " << st.if_value << "\n";
+    }
+    if (!m->findings.empty()) {
+      std::cout << "      may report:";
+      for (const auto& f : m->findings) std::cout << " " << f.id;
+      std::cout << "\n";
+    }
+  }
+  if (!s->columns.empty()) {
+    std::cout << "\nSummary columns of batch runs (--targets FILE; text, jsonl, csv):\n";
+    for (const auto& c : s->columns) {
+      std::cout << "  " << c.title << ": "
+                << (c.verdict_step.empty() ? c.value
+                                           : "verdict of step " + c.verdict_step +
+                                                 " (its first error or warning ID, else its "
+                                                 "outcome)")
+                << "\n";
     }
   }
   return kExitOk;
