@@ -49,6 +49,22 @@ Result<RealmInfo> ParseRealmXml(std::string_view body) {
 }
 
 Result<RealmInfo> ParseRealmJson(std::string_view body) {
+  // Realm answers are flat; refuse deep nesting before the parser (and the destructor) see it.
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < body.size(); ++i) {
+    char c = body[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > 32) return Fail("JSON nested deeper than 32 levels");
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
   nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return Fail("not a JSON object");
   return Fill([&](const char* key) {

@@ -61,3 +61,11 @@ TEST_CASE("realm JSON answers parse, other IdPs are recognised", "[unit][realm]"
   CHECK(UrlHost("no-scheme") == "");
   CHECK(UrlEncode("nn@contoso.test") == "nn%40contoso.test");
 }
+
+TEST_CASE("realm JSON answers nested absurdly deep are refused", "[unit][realm]") {
+  std::string deep(100000, '[');
+  auto r = ParseRealmJson(deep);
+  REQUIRE_FALSE(r.ok());
+  CHECK_THAT(r.error(), Catch::Contains("deeper"));
+  CHECK(ParseRealmJson("{\"NameSpaceType\":\"Managed\",\"x\":[[[\"]]]]]]\"]]]}").ok());
+}
