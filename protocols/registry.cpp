@@ -4,6 +4,7 @@
 #include "core/runner.h"
 #include "protocols/adfs/adfs_modules.h"
 #include "protocols/o365-realm/realm_module.h"
+#include "protocols/owa/owa_modules.h"
 #include "protocols/tls/tls_module.h"
 #include "transport/http_transport.h"
 
@@ -16,6 +17,10 @@ ModuleTable AllModules() {
       &kAdfsMexModule,
       &kAdfsMetadataModule,
       &kAdfsSigninModule,
+      &kOwaHttpModule,
+      &kOwaFrontendModule,
+      &kOwaLogonModule,
+      &kOwaSigninModule,
   };
   return kModules;
 }

@@ -9,15 +9,18 @@
 
 #include <arpa/inet.h>
 
+#include "protocols/owa/owa_codec.h"
 #include "transport/connection_report.h"
 
 namespace cxa::protocols {
 namespace {
 
 constexpr OptionSpec kOptions[] = {
-    {"host", OptionType::kString, true, "", "host name or IP address to connect to"},
+    {"host", OptionType::kString, false, "", "host name or IP address to connect to"},
     {"port", OptionType::kInt, false, "443", "TCP port"},
     {"name", OptionType::kString, false, "", "name the certificate must cover (default: host)"},
+    {"url", OptionType::kString, false, "",
+     "instead of host and port: an https URL (or a bare host name) whose host and port to check"},
 };
 
 constexpr FactSpec kFacts[] = {
@@ -65,9 +68,18 @@ class TlsStep : public Step {
 };
 
 Result<std::unique_ptr<Step>> Create(const OptionMap& o) {
-  std::string host = o.at("host");
-  if (host.empty()) return Fail("option 'host' is empty");
+  std::string host = o.count("host") ? o.at("host") : "";
   int port = std::stoi(o.at("port"));
+  if (o.count("url") && !o.at("url").empty()) {
+    if (!host.empty()) return Fail("options 'host' and 'url' exclude each other");
+    auto u = SplitHttpUrl(NormalizeOwaUrl(o.at("url")));
+    if (!u || u->scheme != "https") {
+      return Fail("option 'url' must be an https:// URL or a host name, got '" + o.at("url") + "'");
+    }
+    host = u->host;
+    port = u->port;
+  }
+  if (host.empty()) return Fail("option 'host' (or 'url') is empty");
   if (port < 1 || port > 65535) return Fail("option 'port' must be 1..65535");
   auto name = o.count("name") ? o.at("name") : std::string();
   return std::unique_ptr<Step>(std::make_unique<TlsStep>(host, port, name));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <pugixml.hpp>
 #include <set>
 #include <sstream>
@@ -171,6 +172,7 @@ class Loader {
       size_t end = value.find('}', pos);
       if (end == std::string::npos) return At(n) + "unterminated '${' in '" + value + "'";
       std::string ref = value.substr(pos + 2, end - pos - 2);
+      ref = ref.substr(0, ref.find('|'));  // ${step.fact|default}
       size_t dot = ref.find('.');
       if (dot == std::string::npos) {
         return At(n) + "reference '${" + ref + "}' must be ${input.NAME} or ${STEP.FACT}";
@@ -355,6 +357,11 @@ std::string Expand(std::string_view text, const std::map<std::string, std::strin
     if (end == std::string_view::npos) break;
     out.append(text.substr(pos, start - pos));
     std::string ref(text.substr(start + 2, end - start - 2));
+    std::optional<std::string> fallback;  // ${step.fact|default}
+    if (size_t bar = ref.find('|'); bar != std::string::npos) {
+      fallback = ref.substr(bar + 1);
+      ref.resize(bar);
+    }
     if (ref.rfind("input.", 0) == 0) {
       auto it = inputs.find(ref.substr(6));
       if (it != inputs.end()) out += it->second;
@@ -362,6 +369,8 @@ std::string Expand(std::string_view text, const std::map<std::string, std::strin
       auto it = facts.find(ref);
       if (it != facts.end()) {
         out += it->second;
+      } else if (fallback) {
+        out += *fallback;
       } else if (missing != nullptr) {
         missing->push_back(ref);
       }

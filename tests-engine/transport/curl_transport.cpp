@@ -441,6 +441,22 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
   if (options_.ip_version == 4) curl_easy_setopt(c, CURLOPT_IPRESOLVE, CURL_IPRESOLVE_V4);
   if (options_.ip_version == 6) curl_easy_setopt(c, CURLOPT_IPRESOLVE, CURL_IPRESOLVE_V6);
   auto& resolve = handle->resolve;
+  if (!request.connect_address.empty()) {
+    CURLU* u = curl_url();
+    char* host = nullptr;
+    char* port = nullptr;
+    if (curl_url_set(u, CURLUPART_URL, request.url.c_str(), CURLU_DEFAULT_PORT) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+      bool v6 = request.connect_address.find(':') != std::string::npos;
+      std::string entry = std::string(host) + ":" + port + ":" +
+                          (v6 ? "[" + request.connect_address + "]" : request.connect_address);
+      resolve.reset(curl_slist_append(resolve.release(), entry.c_str()));
+    }
+    curl_free(host);
+    curl_free(port);
+    curl_url_cleanup(u);
+  }
   for (const auto& r : options_.resolve)
     resolve.reset(curl_slist_append(resolve.release(), r.c_str()));
   if (resolve) curl_easy_setopt(c, CURLOPT_RESOLVE, resolve.get());

@@ -45,6 +45,9 @@ struct HttpRequest {
   // The request carries credentials (a password in the body or a header): the transport
   // refuses to send it over TLS older than 1.2 (tls.protocol.too_old, nothing sent).
   bool carries_credentials = false;
+  // Connect to this address instead of resolving the URL's host (Host, SNI and the certificate
+  // name stay the host): a later step reusing the address an earlier one resolved.
+  std::string connect_address;
   // For https: the policy of the trust gate (required), the name the certificate must cover
   // (default: the URL's host) and the verification time.
   const cert::TrustPolicy* trust = nullptr;

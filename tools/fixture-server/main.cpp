@@ -45,7 +45,9 @@ namespace {
 struct Route {
   std::string method;
   std::string target;
-  std::string body_contains;  // config routes: answer only requests whose body contains this
+  std::string body_contains;    // config routes: answer only requests whose body contains this
+  std::string header_contains;  // ... or one of whose "Name: value" header lines contains this
+  bool dribble = false;         // send the body one byte per second (a slow server)
   int status = 200;
   std::string reason;
   std::vector<std::pair<std::string, std::string>> headers;
@@ -115,13 +117,26 @@ int OnServerName(SSL* ssl, int*, void* arg) {
 // Transcript mode: answers a request from the site's recorded routes (404 when the transcript
 // holds no such request). Returns false when the site has no routes at all.
 bool AnswerFromRoutes(Site& site, const http::request<http::string_body>& req,
-                      http::response<http::string_body>& res, const std::string& host) {
+                      http::response<http::string_body>& res, const std::string& host,
+                      const Route** chosen = nullptr) {
   if (site.routes.empty()) return false;
   std::string method(req.method_string());
   std::string target(req.target());
+  auto header_has = [&](const std::string& text) {
+    for (const auto& f : req) {
+      std::string line = std::string(f.name_string()) + ": " + std::string(f.value());
+      if (line.find(text) != std::string::npos) return true;
+    }
+    return false;
+  };
+  auto with_host = [&](std::string text) {
+    for (size_t at; (at = text.find("{{host}}")) != std::string::npos;) text.replace(at, 8, host);
+    return text;
+  };
   auto matches = [&](const Route& r) {
-    return r.method == method && r.target == target &&
-           (r.body_contains.empty() || req.body().find(r.body_contains) != std::string::npos);
+    return r.method == method && with_host(r.target) == target &&
+           (r.body_contains.empty() || req.body().find(r.body_contains) != std::string::npos) &&
+           (r.header_contains.empty() || header_has(r.header_contains));
   };
   Route* route = nullptr;
   for (auto& r : site.routes) {
@@ -148,6 +163,7 @@ bool AnswerFromRoutes(Site& site, const http::request<http::string_body>& req,
     return true;
   }
   route->used = true;
+  if (chosen != nullptr) *chosen = route;
   res.result(static_cast<unsigned>(route->status));
   res.reason(route->reason);
   for (const auto& [k, v] : route->headers) {
@@ -155,12 +171,9 @@ bool AnswerFromRoutes(Site& site, const http::request<http::string_body>& req,
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (lower == "content-length" || lower == "transfer-encoding" || lower == "connection")
       continue;
-    res.insert(k, v);
+    res.insert(k, with_host(v));
   }
-  res.body() = route->body;
-  for (size_t at; (at = res.body().find("{{host}}")) != std::string::npos;) {
-    res.body().replace(at, 8, host);
-  }
+  res.body() = with_host(route->body);
   return true;
 }
 
@@ -287,7 +300,12 @@ class Session : public std::enable_shared_from_this<Session> {
     const char* sni = SSL_get_servername(stream_.native_handle(), TLSEXT_NAMETYPE_host_name);
     std::string host = sni ? sni : site->hosts.empty() ? "localhost" : site->hosts.front();
     LogRequest(*site, request_);
-    if (AnswerFromRoutes(*site, request_, *res, host) || AnswerRealm(*site, request_, *res)) {
+    const Route* route = nullptr;
+    if (AnswerFromRoutes(*site, request_, *res, host, &route) && route && route->dribble) {
+      Dribble(res);
+      return;
+    }
+    if (route != nullptr || AnswerRealm(*site, request_, *res)) {
       // answered
     } else {
       res->set(http::field::server, "cxa-fixture-server");
@@ -305,6 +323,29 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  // A slow server: the head at once, then the body one byte per second.
+  void Dribble(std::shared_ptr<http::response<http::string_body>> res) {
+    auto head = std::make_shared<std::string>("HTTP/1.1 " + std::to_string(res->result_int()) +
+                                              " OK\r\nContent-Type: text/html\r\nContent-Length: " +
+                                              std::to_string(res->body().size()) + "\r\n\r\n");
+    asio::async_write(stream_, asio::buffer(*head),
+                      [self = shared_from_this(), head, res](beast::error_code ec, size_t) {
+                        if (!ec) self->DribbleByte(res, 0);
+                      });
+  }
+  void DribbleByte(std::shared_ptr<http::response<http::string_body>> res, size_t at) {
+    if (at >= res->body().size()) return;
+    timer_ = std::make_unique<asio::steady_timer>(stream_.get_executor(), std::chrono::seconds(1));
+    timer_->async_wait([self = shared_from_this(), res, at](beast::error_code ec) {
+      if (ec) return;
+      asio::async_write(self->stream_, asio::buffer(res->body().data() + at, 1),
+                        [self, res, at](beast::error_code ec2, size_t) {
+                          if (!ec2) self->DribbleByte(res, at + 1);
+                        });
+    });
+  }
+
+  std::unique_ptr<asio::steady_timer> timer_;
   ssl::stream<tcp::socket> stream_;
   Listener& listener_;
   beast::flat_buffer buffer_;
@@ -499,6 +540,8 @@ std::vector<std::unique_ptr<Site>> SitesFromConfig(const pugi::xml_document& doc
         route.headers.emplace_back(h.attribute("name").value(), h.attribute("value").value());
       }
       route.body_contains = r.attribute("body-contains").value();
+      route.header_contains = r.attribute("header-contains").value();
+      route.dribble = r.attribute("dribble").as_bool(false);
       if (!LoadBody(r, config_dir, pki, route.body, error)) return {};
       s->routes.push_back(std::move(route));
     }

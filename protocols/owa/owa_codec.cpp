@@ -1,0 +1,297 @@
+#include "protocols/owa/owa_codec.h"
+
+#include <strings.h>
+
+#include <algorithm>
+
+namespace cxa::protocols {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+bool Contains(std::string_view hay, std::string_view needle) {
+  return Lower(hay).find(Lower(needle)) != std::string::npos;
+}
+
+// Value of attribute `name` inside one tag's text (quoted with " or ', or bare).
+std::optional<std::string> TagAttribute(std::string_view tag, std::string_view name) {
+  std::string lower = Lower(tag);
+  std::string key = Lower(name);
+  for (size_t at = lower.find(key); at != std::string::npos; at = lower.find(key, at + 1)) {
+    bool word_start = at > 0 && (std::isspace(static_cast<unsigned char>(lower[at - 1])) != 0);
+    size_t eq = at + key.size();
+    while (eq < lower.size() && std::isspace(static_cast<unsigned char>(lower[eq]))) ++eq;
+    if (!word_start || eq >= lower.size() || lower[eq] != '=') continue;
+    size_t v = eq + 1;
+    while (v < tag.size() && std::isspace(static_cast<unsigned char>(tag[v]))) ++v;
+    if (v >= tag.size()) return std::string();
+    char quote = tag[v];
+    if (quote == '"' || quote == '\'') {
+      size_t end = tag.find(quote, v + 1);
+      return std::string(tag.substr(v + 1, end == std::string_view::npos ? tag.npos : end - v - 1));
+    }
+    size_t end = tag.find_first_of(" \t\r\n>", v);
+    return std::string(tag.substr(v, end == std::string_view::npos ? tag.npos : end - v));
+  }
+  return std::nullopt;
+}
+
+// Every tag `<name ...>` of the document (bounded: at most 1,000).
+std::vector<std::string_view> Tags(std::string_view html, std::string_view name) {
+  std::vector<std::string_view> out;
+  std::string lower = Lower(html);
+  std::string open = "<" + Lower(name);
+  for (size_t at = lower.find(open); at != std::string::npos && out.size() < 1000;
+       at = lower.find(open, at + 1)) {
+    size_t after = at + open.size();
+    if (after < lower.size() && std::isalnum(static_cast<unsigned char>(lower[after]))) continue;
+    size_t end = lower.find('>', after);
+    if (end == std::string::npos) break;
+    out.push_back(html.substr(at, end - at + 1));
+  }
+  return out;
+}
+
+bool IsMicrosoft365Host(std::string_view host) {
+  for (const char* h :
+       {"login.microsoftonline.com", "login.microsoftonline.us", "login.partner.microsoftonline.cn",
+        "login.windows.net", "outlook.office365.com", "outlook.office.com"}) {
+    if (strcasecmp(std::string(host).c_str(), h) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string_view FrontEndName(FrontEnd f) {
+  switch (f) {
+    case FrontEnd::kFba:
+      return "fba";
+    case FrontEnd::kBasic:
+      return "basic";
+    case FrontEnd::kNtlm:
+      return "ntlm";
+    case FrontEnd::kNegotiate:
+      return "negotiate";
+    case FrontEnd::kAdfs:
+      return "adfs";
+    case FrontEnd::kMicrosoft365:
+      return "microsoft365";
+    case FrontEnd::kReverseProxy:
+      return "reverse-proxy";
+    case FrontEnd::kAnonymous:
+      return "anonymous";
+    case FrontEnd::kSameHostRedirect:
+      return "redirect";
+    case FrontEnd::kUnexpected:
+      return "unexpected";
+  }
+  return "unexpected";
+}
+
+std::optional<UrlParts> SplitHttpUrl(std::string_view url) {
+  UrlParts p;
+  size_t s = url.find("://");
+  if (s == std::string_view::npos) return std::nullopt;
+  p.scheme = Lower(url.substr(0, s));
+  if (p.scheme != "http" && p.scheme != "https") return std::nullopt;
+  std::string_view rest = url.substr(s + 3);
+  size_t slash = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, slash);
+  p.path = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
+  if (!p.path.empty() && p.path[0] != '/') p.path = "/" + p.path;
+  if (authority.find('@') != std::string_view::npos) return std::nullopt;  // no userinfo
+  p.port = p.scheme == "https" ? 443 : 80;
+  if (!authority.empty() && authority[0] == '[') {
+    size_t close = authority.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    p.host = std::string(authority.substr(1, close - 1));
+    authority.remove_prefix(close + 1);
+    if (!authority.empty() && authority[0] != ':') return std::nullopt;
+  } else {
+    size_t colon = authority.rfind(':');
+    p.host = Lower(authority.substr(0, colon));
+    authority.remove_prefix(colon == std::string_view::npos ? authority.size() : colon);
+  }
+  if (!authority.empty()) {  // ":port"
+    std::string_view digits = authority.substr(1);
+    if (digits.empty() || digits.size() > 5 ||
+        !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return std::nullopt;
+    }
+    p.port = std::stoi(std::string(digits));
+    if (p.port < 1 || p.port > 65535) return std::nullopt;
+  }
+  if (p.host.empty()) return std::nullopt;
+  return p;
+}
+
+std::string NormalizeOwaUrl(std::string_view v) {
+  if (v.find("://") != std::string_view::npos) return std::string(v);
+  if (v.find('/') != std::string_view::npos) return "https://" + std::string(v);
+  return "https://" + std::string(v) + "/owa/";
+}
+
+std::string ResolveLocation(const std::string& base, std::string_view location) {
+  if (location.find("://") != std::string_view::npos) return std::string(location);
+  auto b = SplitHttpUrl(base);
+  if (!b) return std::string(location);
+  bool v6 = b->host.find(':') != std::string::npos;
+  std::string origin =
+      b->scheme + "://" + (v6 ? "[" + b->host + "]" : b->host) +
+      ((b->scheme == "https" && b->port == 443) || (b->scheme == "http" && b->port == 80)
+           ? ""
+           : ":" + std::to_string(b->port));
+  if (location.rfind("//", 0) == 0) return b->scheme + ":" + std::string(location);
+  if (!location.empty() && location[0] == '/') return origin + std::string(location);
+  std::string dir = b->path.substr(0, b->path.find('?'));
+  dir = dir.substr(0, dir.rfind('/') + 1);
+  return origin + dir + std::string(location);
+}
+
+Classification ClassifyOwaAnswer(const std::string& url, const HttpResponse& r) {
+  Classification c;
+  int s = r.status;
+  if (s == 401) {
+    for (const auto& [k, v] : r.headers) {
+      if (strcasecmp(k.c_str(), "WWW-Authenticate") != 0) continue;
+      std::string scheme = v.substr(0, v.find(' '));
+      if (!scheme.empty()) c.schemes.push_back(scheme);
+    }
+    auto offers = [&](const char* name) {
+      return std::any_of(c.schemes.begin(), c.schemes.end(),
+                         [&](const std::string& x) { return strcasecmp(x.c_str(), name) == 0; });
+    };
+    if (offers("NTLM")) {
+      c.front_end = FrontEnd::kNtlm;
+    } else if (offers("Negotiate")) {
+      c.front_end = FrontEnd::kNegotiate;
+    } else if (offers("Basic")) {
+      c.front_end = FrontEnd::kBasic;
+    } else {
+      c.front_end = FrontEnd::kUnexpected;
+      c.detail = "401 without an authentication scheme this test knows";
+    }
+    return c;
+  }
+  if (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) {
+    auto loc = r.Header("Location");
+    if (!loc || loc->empty()) {
+      c.detail = "a redirect without Location";
+      return c;
+    }
+    c.location = ResolveLocation(url, *loc);
+    auto to = SplitHttpUrl(c.location);
+    auto from = SplitHttpUrl(url);
+    if (!to) {
+      c.detail = "a redirect to an unusable Location";
+      return c;
+    }
+    std::string path = Lower(to->path);
+    if (path.find("/owa/auth/logon.aspx") != std::string::npos ||
+        path.find("/exchweb/bin/auth/owalogon.asp") != std::string::npos) {
+      c.front_end = FrontEnd::kFba;
+      c.detail = "redirect to the Exchange logon page";
+    } else if (path.find("/adfs/ls") != std::string::npos) {
+      c.front_end = FrontEnd::kAdfs;
+      c.idp_host = to->host;
+      c.detail = "redirect to AD FS sign-in";
+    } else if (IsMicrosoft365Host(to->host)) {
+      c.front_end = FrontEnd::kMicrosoft365;
+      c.idp_host = to->host;
+      c.detail = "redirect to Microsoft 365";
+    } else if (path.find("cookieauth.dll") != std::string::npos) {
+      c.front_end = FrontEnd::kReverseProxy;
+      c.detail = "redirect to a TMG/ISA CookieAuth.dll form";
+    } else if (from && to->host == from->host && to->scheme == "https") {
+      c.front_end = FrontEnd::kSameHostRedirect;
+    } else {
+      c.detail = "a redirect elsewhere";
+    }
+    return c;
+  }
+  if (s == 200) {
+    if (Contains(r.body, "CookieAuth.dll")) {
+      c.front_end = FrontEnd::kReverseProxy;
+      c.detail = "a TMG/ISA CookieAuth.dll form";
+    } else if (ParseLogonForm(r.body)) {
+      c.front_end = FrontEnd::kFba;
+      c.detail = "the Exchange logon form served directly";
+    } else {
+      c.front_end = FrontEnd::kAnonymous;
+    }
+    return c;
+  }
+  c.detail = "status " + std::to_string(s);
+  return c;
+}
+
+std::optional<LogonForm> ParseLogonForm(std::string_view html) {
+  for (std::string_view form : Tags(html, "form")) {
+    auto action = TagAttribute(form, "action");
+    if (!action) continue;
+    std::string a = Lower(*action);
+    LogonForm f;
+    f.action = *action;
+    if (a.find("/owa/auth.owa") != std::string::npos) {
+      f.generation = "2010+";
+    } else if (a.find("/owa/auth/owaauth.dll") != std::string::npos) {
+      f.generation = "2007";
+    } else if (a.find("/exchweb/bin/auth/owaauth.dll") != std::string::npos) {
+      f.generation = "2003";
+    } else {
+      continue;
+    }
+    for (std::string_view input : Tags(html, "input")) {
+      std::string name = Lower(TagAttribute(input, "name").value_or(""));
+      if (name == "username") f.has_username = true;
+      if (name == "password") f.has_password = true;
+    }
+    return f;
+  }
+  return std::nullopt;
+}
+
+FbaResult JudgeFbaAnswer(const HttpResponse& r, std::string* why) {
+  std::string location = r.Header("Location").value_or("");
+  std::string lower = Lower(location);
+  bool cadata = false;
+  for (const auto& [k, v] : r.headers) {
+    if (strcasecmp(k.c_str(), "Set-Cookie") == 0 && Lower(v).rfind("cadata", 0) == 0) cadata = true;
+  }
+  if (r.status == 302 && lower.find("logon.aspx") != std::string::npos) {
+    size_t at = lower.find("reason=");
+    std::string reason = at == std::string::npos ? "" : lower.substr(at + 7, 1);
+    if (why)
+      *why =
+          "redirected back to the logon page" + (reason.empty() ? "" : " (reason=" + reason + ")");
+    return reason == "2" ? FbaResult::kRejected : FbaResult::kOther;
+  }
+  if (r.status == 302 && cadata) {
+    if (why) *why = "redirect to " + location + " with the cadata session cookies";
+    return FbaResult::kSignedIn;
+  }
+  if (why) {
+    *why = "HTTP " + std::to_string(r.status) + (location.empty() ? "" : " to " + location) +
+           (cadata ? "" : ", no cadata cookies");
+  }
+  return FbaResult::kOther;
+}
+
+std::string CookiesFrom(const HttpResponse& r) {
+  std::string out;
+  for (const auto& [k, v] : r.headers) {
+    if (strcasecmp(k.c_str(), "Set-Cookie") != 0) continue;
+    std::string pair = v.substr(0, v.find(';'));
+    if (pair.find('=') == std::string::npos) continue;
+    out += (out.empty() ? "" : "; ") + pair;
+  }
+  return out;
+}
+
+}  // namespace cxa::protocols
