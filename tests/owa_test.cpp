@@ -137,6 +137,15 @@ TEST_CASE("owa: forms-based and Basic sign-in, right and wrong password", "[e2e]
   OwaRun basic_wrong = Owa("basic.contoso.test", "owa-basic", kSignIn, {"CXA_PW=nope"});
   CHECK(basic_wrong.Ids("signin") == std::vector<std::string>{"owa.signin.rejected"});
 
+  // NTLM: the fixture server checks the NTLMv2 response against the lab account.
+  OwaRun ntlm = Owa("ntlm.contoso.test", "owa-ntlm", kSignIn, {"CXA_PW=cxa-lab-S3cret"});
+  CHECK(ntlm.cmd.exit_code == 0);
+  CHECK(ntlm.Ids("signin") == std::vector<std::string>{"owa.signin.ok"});
+  CHECK(ntlm.Fact("signin", "method") == "ntlm");
+  OwaRun ntlm_wrong = Owa("ntlm.contoso.test", "owa-ntlm", kSignIn, {"CXA_PW=wrong"});
+  CHECK(ntlm_wrong.cmd.exit_code == 1);
+  CHECK(ntlm_wrong.Ids("signin") == std::vector<std::string>{"owa.signin.rejected"});
+
   OwaRun adfs = Owa("adfs.contoso.test", "owa-adfs", kSignIn, {"CXA_PW=cxa-lab-S3cret"});
   CHECK(adfs.Ids("signin") == std::vector<std::string>{"owa.signin.unsupported"});
 }

@@ -107,8 +107,8 @@ constexpr FindingInfo kSigninUnsupported{
     Severity::kInfo,
     "Sign-in not tested for this front end",
     "The front end signs users in through another service (AD FS, Microsoft 365, a reverse "
-    "proxy's form) or with Windows integrated authentication; cxa does not send the password "
-    "there.",
+    "proxy's form) or with Kerberos only (Negotiate without NTLM); cxa does not send the "
+    "password there.",
     "Test that sign-in with the matching scenario (o365-sso for AD FS) or in a browser.",
     "protocols.md §1.1"};
 
@@ -382,7 +382,7 @@ constexpr OptionSpec kSigninOptions[] = {
      "where the forms-based logon form posts (the logon step's fact)"},
 };
 constexpr FactSpec kSigninFacts[] = {
-    {"method", "how cxa signed in: fba, basic"},
+    {"method", "how cxa signed in: fba, basic or ntlm"},
     {"session_cookies", "names of the session cookies OWA set"},
 };
 
@@ -419,6 +419,7 @@ class SigninStep : public Step {
     }
     if (front_end_ == "fba") return Forms(ctx);
     if (front_end_ == "basic") return Basic(ctx);
+    if (front_end_ == "ntlm") return Ntlm(ctx);
     result.findings.push_back(
         MakeFinding(kSigninUnsupported, "cxa does not sign in to a '" + front_end_ + "' front end",
                     "the password was not sent"));
@@ -522,6 +523,34 @@ class SigninStep : public Step {
     return result;
   }
 
+  StepResult Ntlm(StepContext& ctx) {
+    StepResult result;
+    result.facts["method"] = "ntlm";
+    HttpRequest get = Request(ctx, raw_url_);
+    get.carries_credentials = true;
+    get.ntlm_user = user_;
+    get.ntlm_password = ctx.password;
+    HttpExchange ex = ctx.transport.Perform(get);
+    if (!Connected(ex, ctx.now, result)) {
+      result.findings.push_back(MakeFinding(kSigninFailed, "the sign-in request failed", raw_url_));
+      return result;
+    }
+    result.stage = Stage::kHttp;
+    int s = ex.response->status;
+    if (s == 401) {
+      result.findings.push_back(
+          MakeFinding(kSigninRejected, "OWA rejected the NTLM sign-in of " + user_, "HTTP 401"));
+    } else if (s == 200) {
+      result.stage = Stage::kProtocol;
+      result.findings.push_back(
+          MakeFinding(kSigninOk, user_ + " signed in to OWA with NTLM", "HTTP 200"));
+    } else {
+      result.findings.push_back(
+          MakeFinding(kSigninFailed, "the sign-in did not complete", StatusLine(*ex.response)));
+    }
+    return result;
+  }
+
   UrlParts url_;
   std::string raw_url_, front_end_, user_, form_action_;
 };
@@ -585,7 +614,8 @@ const ModuleDescriptor kOwaSigninModule{
     "OWA sign-in",
     "Only with a user and a password: forms-based authentication posts the logon form (with the "
     "PBack=0 cookie) and expects a redirect with cadata session cookies, then the mailbox page "
-    "with them (200); Basic sends the credentials and expects 200. Credentials only go over a "
+    "with them (200); Basic sends the credentials and expects 200; NTLM runs libcurl's NTLM "
+    "handshake on one connection and expects 200. Credentials only go over a "
     "connection the step's policy accepted, only to the OWA host, never after a redirect "
     "elsewhere; front ends that sign in through another service are not tested here.",
     kSigninOptions,

@@ -73,7 +73,7 @@ int VerifyChain(X509_STORE_CTX* ctx, void* arg) {
     X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
     return 0;  // abort the handshake: nothing is sent to this server
   }
-  if (req.carries_credentials &&
+  if ((req.carries_credentials || !req.ntlm_user.empty()) &&
       (tls.version == "TLSv1" || tls.version == "TLSv1.1" || tls.version == "SSLv3")) {
     st->refused_old_protocol = true;
     X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
@@ -376,6 +376,7 @@ std::unique_ptr<Stream> CurlTransport::OpenStream(const HttpRequest& request) {
 HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Handle>* keep) {
   HttpExchange ex;
   ex.request = request;
+  ex.request.ntlm_password.clear();
   auto handle = std::make_unique<Handle>();
   State& st = handle->st;
   st.request = &request;
@@ -478,6 +479,12 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
     headers.reset(curl_slist_append(headers.release(), line.c_str()));
   }
   if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+  if (!request.ntlm_user.empty()) {
+    // libcurl runs the NTLM legs on one connection within this transfer.
+    curl_easy_setopt(c, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_NTLM));
+    curl_easy_setopt(c, CURLOPT_USERNAME, request.ntlm_user.c_str());
+    curl_easy_setopt(c, CURLOPT_PASSWORD, request.ntlm_password.c_str());
+  }
   if (request.connect_only) {
     curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
   } else if (request.method == "GET") {

@@ -48,6 +48,11 @@ struct HttpRequest {
   // Connect to this address instead of resolving the URL's host (Host, SNI and the certificate
   // name stay the host): a later step reusing the address an earlier one resolved.
   std::string connect_address;
+  // NTLM sign-in performed by the transport itself (the handshake needs one connection for its
+  // three legs): user name and password. The password is used for this request only and never
+  // copied into the exchange or a recording. Implies carries_credentials.
+  std::string ntlm_user;
+  std::string ntlm_password;
   // For https: the policy of the trust gate (required), the name the certificate must cover
   // (default: the URL's host) and the verification time.
   const cert::TrustPolicy* trust = nullptr;

@@ -15,6 +15,7 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/ssl.h>
 
 #include <boost/asio.hpp>
@@ -26,11 +27,13 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <pugixml.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "ntlm.h"
 #include "transport/transcript.h"
 
 namespace asio = boost::asio;
@@ -65,8 +68,9 @@ struct RealmEntry {
 
 struct Site {
   std::string name;
-  std::vector<Route> routes;                // recorded or configured answers
-  std::map<std::string, RealmEntry> realm;  // domain -> entry: this site answers getuserrealm
+  std::vector<Route> routes;                 // recorded or configured answers
+  std::map<std::string, RealmEntry> realm;   // domain -> entry: this site answers getuserrealm
+  std::optional<fixture::NtlmAccount> ntlm;  // <ntlm user password domain/>: NTLM sign-in
   bool plain = false;  // plain HTTP: serves <files>/NAME.pem as DER at /NAME.cer (AIA)
   std::string files;
   std::string pki;
@@ -300,12 +304,14 @@ class Session : public std::enable_shared_from_this<Session> {
     const char* sni = SSL_get_servername(stream_.native_handle(), TLSEXT_NAMETYPE_host_name);
     std::string host = sni ? sni : site->hosts.empty() ? "localhost" : site->hosts.front();
     LogRequest(*site, request_);
+    if (site->ntlm && NtlmLeg(*site, res)) return;
     const Route* route = nullptr;
-    if (AnswerFromRoutes(*site, request_, *res, host, &route) && route && route->dribble) {
+    bool answered = AnswerFromRoutes(*site, request_, *res, host, &route);
+    if (answered && route && route->dribble) {
       Dribble(res);
       return;
     }
-    if (route != nullptr || AnswerRealm(*site, request_, *res)) {
+    if (answered || AnswerRealm(*site, request_, *res)) {
       // answered
     } else {
       res->set(http::field::server, "cxa-fixture-server");
@@ -315,12 +321,53 @@ class Session : public std::enable_shared_from_this<Session> {
                         ? "<html><body>cxa fixture site " + site->name + "</body></html>\n"
                         : site->body;
     }
-    res->keep_alive(false);
+    Send(res, false);
+  }
+
+  // Writes the answer; keeps the connection for the next request or closes it.
+  void Send(std::shared_ptr<http::response<http::string_body>> res, bool keep) {
+    res->keep_alive(keep);
     res->prepare_payload();
-    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code, size_t) {
-      beast::error_code ignored;
-      self->stream_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
-    });
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res, keep](beast::error_code ec, size_t) {
+                        if (keep && !ec) {
+                          self->Read();
+                          return;
+                        }
+                        beast::error_code ignored;
+                        self->stream_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
+                      });
+  }
+
+  // NTLM on a site with an <ntlm> account: a NEGOTIATE gets a CHALLENGE on the same connection;
+  // an AUTHENTICATE that fails gets 401. Returns true when it answered; a valid AUTHENTICATE
+  // falls through to the routes (which match it by its Authorization header).
+  bool NtlmLeg(const Site& site, std::shared_ptr<http::response<http::string_body>> res) {
+    std::string auth(request_[http::field::authorization]);
+    if (auth.rfind("NTLM ", 0) != 0) return false;
+    std::string raw = fixture::Base64Decode(auth.substr(5));
+    int type = fixture::NtlmMessageType(raw);
+    if (type == 1) {
+      RAND_bytes(challenge_.data(), static_cast<int>(challenge_.size()));
+      challenged_ = true;
+      res->result(http::status::unauthorized);
+      res->set(http::field::www_authenticate,
+               "NTLM " + fixture::Base64Encode(
+                             fixture::NtlmChallengeMessage(challenge_, site.ntlm->domain)));
+      Send(res, true);
+      return true;
+    }
+    std::string why = "not an NTLM AUTHENTICATE after a CHALLENGE";
+    if (type == 3 && challenged_ && fixture::NtlmVerify(raw, challenge_, *site.ntlm, &why)) {
+      return false;
+    }
+    res->result(http::status::unauthorized);
+    res->insert(http::field::www_authenticate, "Negotiate");
+    res->insert(http::field::www_authenticate, "NTLM");
+    res->set(http::field::content_type, "text/plain");
+    res->body() = "NTLM sign-in failed: " + why + "\n";
+    Send(res, false);
+    return true;
   }
 
   // A slow server: the head at once, then the body one byte per second.
@@ -346,6 +393,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   std::unique_ptr<asio::steady_timer> timer_;
+  fixture::NtlmChallenge challenge_{};
+  bool challenged_ = false;
   ssl::stream<tcp::socket> stream_;
   Listener& listener_;
   beast::flat_buffer buffer_;
@@ -544,6 +593,10 @@ std::vector<std::unique_ptr<Site>> SitesFromConfig(const pugi::xml_document& doc
       route.dribble = r.attribute("dribble").as_bool(false);
       if (!LoadBody(r, config_dir, pki, route.body, error)) return {};
       s->routes.push_back(std::move(route));
+    }
+    if (pugi::xml_node a = n.child("ntlm")) {
+      s->ntlm = fixture::NtlmAccount{a.attribute("user").value(), a.attribute("password").value(),
+                                     a.attribute("domain").as_string("LAB")};
     }
     for (pugi::xml_node r : n.children("realm")) {
       RealmEntry e;

@@ -1,0 +1,158 @@
+#include "ntlm.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/provider.h>
+
+#include <cctype>
+#include <cstring>
+#include <vector>
+
+namespace fixture {
+namespace {
+
+constexpr char kSignature[] = "NTLMSSP";  // followed by a NUL: 8 bytes
+
+void Put16(std::string& s, size_t at, unsigned v) {
+  s[at] = static_cast<char>(v & 0xff);
+  s[at + 1] = static_cast<char>((v >> 8) & 0xff);
+}
+void Put32(std::string& s, size_t at, unsigned long v) {
+  for (int i = 0; i < 4; ++i) s[at + i] = static_cast<char>((v >> (8 * i)) & 0xff);
+}
+unsigned Get16(std::string_view s, size_t at) {
+  return static_cast<unsigned char>(s[at]) | (static_cast<unsigned char>(s[at + 1]) << 8);
+}
+unsigned long Get32(std::string_view s, size_t at) {
+  unsigned long v = 0;
+  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(s[at + i]);
+  return v;
+}
+
+std::string Utf16(std::string_view ascii, bool upper) {
+  std::string out;
+  for (char c : ascii) {
+    out += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    out += '\0';
+  }
+  return out;
+}
+
+// The (length, offset) field at `at` of a message, as a view into it; false when out of range.
+bool Field(std::string_view msg, size_t at, std::string_view& out) {
+  if (msg.size() < at + 8) return false;
+  unsigned len = Get16(msg, at);
+  unsigned long off = Get32(msg, at + 4);
+  if (off > msg.size() || len > msg.size() - off) return false;
+  out = msg.substr(off, len);
+  return true;
+}
+
+std::string Md4(std::string_view data) {
+  // MD4 lives in OpenSSL 3's legacy provider; load it (and the default one) once.
+  static OSSL_PROVIDER* legacy = OSSL_PROVIDER_load(nullptr, "legacy");
+  static OSSL_PROVIDER* def = OSSL_PROVIDER_load(nullptr, "default");
+  (void)legacy;
+  (void)def;
+  EVP_MD* md = EVP_MD_fetch(nullptr, "MD4", nullptr);
+  if (md == nullptr) return "";
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(data.data(), data.size(), out, &n, md, nullptr);
+  EVP_MD_free(md);
+  return std::string(reinterpret_cast<char*>(out), n);
+}
+
+std::string HmacMd5(std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  HMAC(EVP_md5(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &n);
+  return std::string(reinterpret_cast<char*>(out), n);
+}
+
+}  // namespace
+
+int NtlmMessageType(std::string_view raw) {
+  if (raw.size() < 12 || std::memcmp(raw.data(), kSignature, 8) != 0) return 0;
+  unsigned long t = Get32(raw, 8);
+  return t >= 1 && t <= 3 ? static_cast<int>(t) : 0;
+}
+
+std::string NtlmChallengeMessage(const NtlmChallenge& challenge, const std::string& domain) {
+  std::string target = Utf16(domain, false);
+  std::string info;
+  auto av = [&](unsigned id, const std::string& value) {
+    std::string pair(4, '\0');
+    Put16(pair, 0, id);
+    Put16(pair, 2, static_cast<unsigned>(value.size()));
+    info += pair + value;
+  };
+  av(2, Utf16(domain, false));     // MsvAvNbDomainName
+  av(1, Utf16("EXLAB01", false));  // MsvAvNbComputerName
+  av(0, "");                       // MsvAvEOL
+  std::string m(56, '\0');
+  std::memcpy(m.data(), kSignature, 8);
+  Put32(m, 8, 2);
+  Put16(m, 12, static_cast<unsigned>(target.size()));
+  Put16(m, 14, static_cast<unsigned>(target.size()));
+  Put32(m, 16, 56);
+  // UNICODE | REQUEST_TARGET | NTLM | ALWAYS_SIGN | TARGET_TYPE_DOMAIN | EXTENDED_SESSIONSECURITY
+  // | TARGET_INFO
+  Put32(m, 20, 0x00898205UL);
+  std::memcpy(m.data() + 24, challenge.data(), 8);
+  Put16(m, 40, static_cast<unsigned>(info.size()));
+  Put16(m, 42, static_cast<unsigned>(info.size()));
+  Put32(m, 44, 56 + target.size());
+  return m + target + info;
+}
+
+bool NtlmVerify(std::string_view msg, const NtlmChallenge& challenge, const NtlmAccount& account,
+                std::string* why) {
+  auto fail = [&](const char* reason) {
+    if (why) *why = reason;
+    return false;
+  };
+  if (NtlmMessageType(msg) != 3) return fail("not an AUTHENTICATE message");
+  std::string_view nt, domain, user;
+  if (!Field(msg, 20, nt) || !Field(msg, 28, domain) || !Field(msg, 36, user)) {
+    return fail("a field points outside the message");
+  }
+  if (nt.size() <= 24) return fail("an NTLMv1 response (only NTLMv2 is accepted)");
+  // The user name as sent (UTF-16LE) must be the lab account's, case-insensitively.
+  std::string sent_user;
+  for (size_t i = 0; i + 1 < user.size(); i += 2) sent_user += user[i];
+  if (Utf16(sent_user, true) != Utf16(account.user, true)) return fail("unknown user");
+  std::string nt_hash = Md4(Utf16(account.password, false));
+  if (nt_hash.empty()) return fail("MD4 is not available");
+  std::string key = HmacMd5(nt_hash, Utf16(sent_user, true) + std::string(domain));
+  std::string_view proof = nt.substr(0, 16);
+  std::string_view blob = nt.substr(16);
+  std::string expected = HmacMd5(
+      key, std::string(reinterpret_cast<const char*>(challenge.data()), 8) + std::string(blob));
+  if (expected != proof) return fail("wrong password");
+  return true;
+}
+
+std::string Base64Encode(std::string_view raw) {
+  std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(raw.data()),
+                          static_cast<int>(raw.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+std::string Base64Decode(std::string_view text) {
+  if (text.empty() || text.size() % 4 != 0 || text.size() > 65536) return "";
+  std::string out(text.size() / 4 * 3, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(text.data()),
+                          static_cast<int>(text.size()));
+  if (n < 0) return "";
+  size_t pad = text.size() - text.find_last_not_of('=') - 1;
+  out.resize(static_cast<size_t>(n) - std::min<size_t>(pad, 2));
+  return out;
+}
+
+}  // namespace fixture
