@@ -1,6 +1,7 @@
 #include "core/runner.h"
 
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "protocols/registry.h"
 #include "testing/scripted_transport.h"
@@ -102,4 +103,45 @@ TEST_CASE("an exception inside a step becomes an internal error, exit 3", "[unit
   CHECK(r.steps[0].outcome == Outcome::kError);
   CHECK(r.steps[0].findings.at(0).id == "internal.step.exception");
   CHECK(r.ExitCode() == 3);
+}
+
+TEST_CASE("if= skips a step when the fact has another value, with the reason", "[unit][runner]") {
+  auto sc = LoadScenarioText(R"(<scenario name="s">
+    <step id="a" module="tls"><option name="host" value="h.test"/></step>
+    <step id="b" module="tls" if="a.address=192.0.2.1"><option name="host" value="x"/></step>
+  </scenario>)",
+                             "s.xml", protocols::AllModules());
+  REQUIRE(sc.ok());
+  testing::ScriptedTransport transport;  // refused: step a has no address fact
+  cert::CertEvaluator evaluator;
+  Runner runner(protocols::AllModules(), transport, evaluator);
+  RunReport r = runner.Run(*sc, {}, Settings(EmptyPolicy()), nullptr);
+  CHECK(r.steps[1].outcome == Outcome::kSkipped);
+  CHECK_THAT(r.steps[1].skip_reason, Catch::Contains("a.address"));
+}
+
+TEST_CASE("a batch's step cache runs a shareable step once per key, also concurrently",
+          "[unit][runner]") {
+  StepCache cache;
+  std::atomic<int> runs{0};
+  auto compute = [&] {
+    ++runs;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    StepResult r;
+    r.facts["x"] = "1";
+    return r;
+  };
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] { CHECK(cache.GetOrRun("k", compute).facts.at("x") == "1"); });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(runs == 1);
+  CHECK(cache.computed() == 1);
+  CHECK(cache.reused() == 7);
+  cache.GetOrRun("other", compute);
+  CHECK(runs == 2);
+  // An exception reaches every caller of that key.
+  CHECK_THROWS(cache.GetOrRun("bad", []() -> StepResult { throw std::runtime_error("x"); }));
+  CHECK_THROWS(cache.GetOrRun("bad", compute));
 }

@@ -58,8 +58,21 @@ TEST_CASE("scenario errors name the file and the line", "[unit][scenario]") {
       {"<scenario name=\"s\">\n<step id=\"a\" module=\"tls\">\n<option name=\"host\" "
        "value=\"x\"/>\n<option name=\"port\" value=\"abc\"/></step></scenario>",
        "test.xml:4:", "expected a whole number"},
-      {"<scenario name=\"s\">\n<step id=\"a\" module=\"tls\"/>\n</scenario>",
+      {"<scenario name=\"s\">\n<step id=\"a\" module=\"adfs-mex\"/>\n</scenario>",
        "test.xml:2:", "lacks the required option 'host'"},
+      {"<scenario name=\"s\">\n<step id=\"a\" module=\"tls\" if=\"nope\"/>\n</scenario>",
+       "test.xml:2:", "if must be STEP.FACT=VALUE"},
+      {"<scenario name=\"s\">\n<step id=\"a\" module=\"tls\" if=\"b.x=1\"/>\n</scenario>",
+       "test.xml:2:", "no earlier step has the id 'b'"},
+      {"<scenario name=\"s\"><step id=\"a\" module=\"tls\"/>\n<summary-column title=\"t\" "
+       "verdict=\"zz\"/></scenario>",
+       "test.xml:2:", "verdict names 'zz'"},
+      {"<scenario name=\"s\"><step id=\"a\" module=\"tls\"/>\n<summary-column title=\"t\" "
+       "value=\"${a.nope}\"/></scenario>",
+       "test.xml:2:", "exports no fact 'nope'"},
+      {"<scenario name=\"s\"><input name=\"a\" target=\"true\"/>\n<input name=\"b\" "
+       "target=\"true\"/><step id=\"x\" module=\"tls\"/></scenario>",
+       "test.xml:2:", "only one input"},
       {"<scenario name=\"s\">\n<step id=\"a\" module=\"tls\">\n<option name=\"host\" "
        "value=\"${input.nope}\"/></step></scenario>",
        "test.xml:3:", "undeclared input 'nope'"},
@@ -112,4 +125,27 @@ TEST_CASE("the bundled scenarios are valid", "[unit][scenario]") {
                             protocols::AllModules());
   REQUIRE(s.ok());
   CHECK(s->name == "tls-endpoint");
+}
+
+TEST_CASE("conditions, fallbacks, batch columns and the target input", "[unit][scenario]") {
+  auto s = Load(
+      "<scenario name=\"s\"><input name=\"h\" required=\"true\" target=\"true\"/>"
+      "<step id=\"a\" module=\"tls\"><option name=\"host\" value=\"${input.h}\"/></step>"
+      "<step id=\"b\" module=\"tls\" if=\"a.tls_version=TLSv1.3\">"
+      "<option name=\"name\" value=\"${a.certificate_subject|none}\"/>"
+      "<option name=\"host\" value=\"x\"/></step>"
+      "<summary-column title=\"v\" verdict=\"a\"/>"
+      "<summary-column title=\"tls\" value=\"${a.tls_version}\"/></scenario>");
+  REQUIRE(s.ok());
+  REQUIRE(s->TargetInput() != nullptr);
+  CHECK(s->TargetInput()->name == "h");
+  CHECK(s->steps[1].if_fact == "a.tls_version");
+  CHECK(s->steps[1].if_value == "TLSv1.3");
+  REQUIRE(s->columns.size() == 2);
+  CHECK(s->columns[0].verdict_step == "a");
+  std::vector<std::string> missing;
+  CHECK(Expand("${a.x|dflt}/${a.y}", {}, {{"a.y", "Y"}}, &missing) == "dflt/Y");
+  CHECK(missing.empty());
+  CHECK(Expand("${a.x}", {}, {}, &missing).empty());
+  CHECK(missing == std::vector<std::string>{"a.x"});
 }
