@@ -203,7 +203,8 @@ TEST_CASE("batch text: summary table and totals; a progress bar only on a termin
              Catch::Contains("1000 targets: 600 passed, 0 warning, 400 failed, 0 error; 3 bad "
                              "lines skipped"));
   // 22 hosts' TLS checks, 21 MEX and 21 metadata checks (the self-signed farm stops at TLS).
-  CHECK_THAT(piped.out, Catch::Contains("checks shared between targets (same host and options): 64 run"));
+  CHECK_THAT(piped.out,
+             Catch::Contains("checks shared between targets (same host and options): 64 run"));
   CHECK(piped.err.find("ETA") == std::string::npos);  // nothing drawn when not on a terminal
 
   if (!std::filesystem::exists("/usr/bin/script")) return;

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
@@ -15,6 +16,28 @@
 #include "testing/process.h"
 
 namespace cxa::testing {
+
+// A `cxa run ... --format json` run: the command's result and its parsed report.
+struct ScenarioRun {
+  CommandResult cmd;
+  nlohmann::json report;
+  const nlohmann::json& Step(const std::string& id) const {
+    for (const auto& s : report["steps"]) {
+      if (s["id"] == id) return s;
+    }
+    FAIL("no step " << id);
+    return report;
+  }
+  std::vector<std::string> Ids(const std::string& step) const {
+    std::vector<std::string> v;
+    for (const auto& f : Step(step)["findings"]) v.push_back(f["id"]);
+    return v;
+  }
+  std::string Fact(const std::string& step, const std::string& name) const {
+    const nlohmann::json& f = Step(step)["facts"];
+    return f.contains(name) ? f[name].get<std::string>() : "";
+  }
+};
 
 inline std::string LabPki() { return BinaryDir() + "/lab-pki"; }
 inline std::string LabRoots() { return LabPki() + "/ca/public-roots.pem"; }

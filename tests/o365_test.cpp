@@ -11,22 +11,7 @@ using nlohmann::json;
 
 namespace {
 
-struct SsoRun {
-  CommandResult cmd;
-  json report;
-  const json& Step(const std::string& id) const {
-    for (const auto& s : report["steps"]) {
-      if (s["id"] == id) return s;
-    }
-    FAIL("no step " << id);
-    return report;
-  }
-  std::vector<std::string> Ids(const std::string& step) const {
-    std::vector<std::string> v;
-    for (const auto& f : Step(step)["findings"]) v.push_back(f["id"]);
-    return v;
-  }
-};
+using SsoRun = ScenarioRun;
 
 // --connect-to for every AD FS host of fixtures/servers/o365.xml.
 std::vector<std::string> StsRoutes(FixtureServer& fs) {

@@ -9,26 +9,7 @@ using nlohmann::json;
 
 namespace {
 
-struct OwaRun {
-  CommandResult cmd;
-  json report;
-  const json& Step(const std::string& id) const {
-    for (const auto& s : report["steps"]) {
-      if (s["id"] == id) return s;
-    }
-    FAIL("no step " << id);
-    return report;
-  }
-  std::vector<std::string> Ids(const std::string& step) const {
-    std::vector<std::string> v;
-    for (const auto& f : Step(step)["findings"]) v.push_back(f["id"]);
-    return v;
-  }
-  std::string Fact(const std::string& step, const std::string& name) const {
-    const json& f = Step(step)["facts"];
-    return f.contains(name) ? f[name].get<std::string>() : "";
-  }
-};
+using OwaRun = ScenarioRun;
 
 // Runs owa for HOST (a name of owa.xml) aimed at SITE.
 OwaRun Owa(const std::string& host, const std::string& site, std::vector<std::string> extra = {},

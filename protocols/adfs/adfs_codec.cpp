@@ -6,6 +6,7 @@
 #include <pugixml.hpp>
 
 #include "cert/x509.h"
+#include "core/text.h"
 
 namespace cxa::protocols {
 namespace {
@@ -224,33 +225,6 @@ Result<FederationMetadata> ParseFederationMetadata(std::string_view body) {
     }
   }
   return md;
-}
-
-std::string XmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 std::string WsTrustAction(std::string_view wstrust) {

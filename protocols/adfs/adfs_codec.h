@@ -85,7 +85,4 @@ struct WsTrustAnswer {
 // Errors: not XML, not a SOAP envelope, neither a token response nor a fault.
 Result<WsTrustAnswer> ParseWsTrustAnswer(std::string_view body);
 
-// Escapes &, <, >, " and ' for XML text and attribute values.
-std::string XmlEscape(std::string_view text);
-
 }  // namespace cxa::protocols

@@ -148,30 +148,9 @@ std::string Url(const std::string& host, const std::string& path) {
 }
 
 HttpRequest BaseRequest(StepContext& ctx, const std::string& url) {
-  HttpRequest req;
-  req.url = url;
-  req.trust = &ctx.trust;
-  req.verify_time = ctx.now;
-  req.timeouts = ctx.timeouts;
+  HttpRequest req = StepRequest(ctx, url);
   req.limits.max_body_bytes = 1024 * 1024;
   return req;
-}
-
-std::string StatusLine(const HttpResponse& r) {
-  return "HTTP " + std::to_string(r.status) + (r.reason.empty() ? "" : " " + r.reason);
-}
-
-// The connection's report when it failed; when it worked, only the stage (the certificate and
-// the connection facts belong to the endpoint step that checked this host already).
-bool Connected(const HttpExchange& ex, std::time_t now, StepResult& result) {
-  StepResult scratch;
-  bool ok = ReportConnection(ex, now, scratch);
-  if (!ok) {
-    for (auto& f : scratch.findings) result.findings.push_back(std::move(f));
-    result.certificate = std::move(scratch.certificate);
-  }
-  result.stage = scratch.stage;
-  return ok;
 }
 
 // Fetches a document; on failure adds the connection's findings plus `unreachable` and returns
@@ -180,14 +159,14 @@ std::optional<std::string> FetchDocument(StepContext& ctx, const std::string& ur
                                          const FindingInfo& unreachable, const char* what,
                                          StepResult& result) {
   HttpExchange ex = ctx.transport.Perform(BaseRequest(ctx, url));
-  if (!Connected(ex, ctx.now, result)) {
+  if (!ReportConnectionFailure(ex, ctx.now, result)) {
     result.findings.push_back(MakeFinding(unreachable, what + std::string(" could not be fetched"),
                                           url + ": " + ex.error->message));
     return std::nullopt;
   }
   result.stage = Stage::kHttp;
   if (ex.response->status != 200) {
-    std::string detail = url + " answered " + StatusLine(*ex.response);
+    std::string detail = url + " answered " + ex.response->StatusLine();
     if (ex.response->status == 503) {
       detail += " (the federation service or the proxy in front of it is stopped)";
     }
@@ -471,7 +450,7 @@ class SigninStep : public Step {
                    {"SOAPAction", WsTrustAction(wstrust_)}};
     req.body = BuildWsTrustRequest(rst);
     HttpExchange ex = ctx.transport.Perform(req);
-    if (!Connected(ex, ctx.now, result)) {
+    if (!ReportConnectionFailure(ex, ctx.now, result)) {
       result.findings.push_back(MakeFinding(kSigninFailed,
                                             "the sign-in request could not be completed",
                                             url_ + ": " + ex.error->message));
@@ -481,7 +460,7 @@ class SigninStep : public Step {
     auto answer = ParseWsTrustAnswer(ex.response->body);
     if (!answer) {
       result.findings.push_back(MakeFinding(
-          kSigninFailed, url_ + " answered " + StatusLine(*ex.response) + " without a SOAP answer",
+          kSigninFailed, url_ + " answered " + ex.response->StatusLine() + " without a SOAP answer",
           answer.error() + " (" + Snippet(ex.response->body) + ")"));
       return result;
     }

@@ -3,11 +3,11 @@
 // HTTP front end does.
 #include "protocols/owa/owa_modules.h"
 
-#include <openssl/evp.h>
 #include <strings.h>
 
 #include <algorithm>
 
+#include "cert/x509.h"
 #include "protocols/o365-realm/realm_codec.h"
 #include "protocols/owa/owa_codec.h"
 #include "transport/connection_report.h"
@@ -121,31 +121,10 @@ constexpr FindingInfo kSigninFindings[] = {kSigninOk, kSigninRejected, kSigninFa
 // ---- shared ----
 
 HttpRequest Request(StepContext& ctx, const std::string& url) {
-  HttpRequest req;
-  req.url = url;
-  req.trust = &ctx.trust;
-  req.verify_time = ctx.now;
-  req.timeouts = ctx.timeouts;
+  HttpRequest req = StepRequest(ctx, url);
   req.limits.max_body_bytes = 2 * 1024 * 1024;
   req.headers = {{"User-Agent", "Mozilla/5.0 (compatible; cxa connectivity test)"}};
   return req;
-}
-
-// Connection problems of a step whose host the tls step already judged: the findings when the
-// connection failed, only the stage when it worked.
-bool Connected(const HttpExchange& ex, std::time_t now, StepResult& result) {
-  StepResult scratch;
-  bool ok = ReportConnection(ex, now, scratch);
-  if (!ok) {
-    for (auto& f : scratch.findings) result.findings.push_back(std::move(f));
-    result.certificate = std::move(scratch.certificate);
-  }
-  result.stage = scratch.stage;
-  return ok;
-}
-
-std::string StatusLine(const HttpResponse& r) {
-  return "HTTP " + std::to_string(r.status) + (r.reason.empty() ? "" : " " + r.reason);
 }
 
 Result<UrlParts> HttpsUrlOption(const OptionMap& o, const char* name) {
@@ -206,12 +185,12 @@ class HttpStep : public Step {
     if (r.status == 200) {
       result.facts["http_answer"] = "served-in-clear";
       result.findings.push_back(
-          MakeFinding(kServedInClear, http_url + " answers 200 over plain HTTP", StatusLine(r)));
+          MakeFinding(kServedInClear, http_url + " answers 200 over plain HTTP", r.StatusLine()));
       return result;
     }
     result.facts["http_answer"] = "other";
     result.findings.push_back(MakeFinding(
-        kPlainInfo, "plain HTTP answered " + StatusLine(r) + ", not a redirect to HTTPS",
+        kPlainInfo, "plain HTTP answered " + r.StatusLine() + ", not a redirect to HTTPS",
         location.empty() ? "" : "Location: " + location));
     return result;
   }
@@ -259,7 +238,7 @@ class FrontendStep : public Step {
     std::vector<std::string> seen;
     for (int hop = 0;; ++hop) {
       HttpExchange ex = ctx.transport.Perform(Request(ctx, url));
-      if (!Connected(ex, ctx.now, result)) return result;
+      if (!ReportConnectionFailure(ex, ctx.now, result)) return result;
       result.stage = Stage::kHttp;
       const HttpResponse& r = *ex.response;
       for (const auto& [name, fact] : {std::pair{"X-OWA-Version", "owa_version"},
@@ -301,7 +280,7 @@ class FrontendStep : public Step {
         result.stage = Stage::kHttp;
         std::string loc = r.Header("Location").value_or("");
         result.findings.push_back(
-            MakeFinding(kUnexpected, url + " answered " + StatusLine(r),
+            MakeFinding(kUnexpected, url + " answered " + r.StatusLine(),
                         c.detail + (loc.empty() ? "" : "; Location: " + loc)));
       }
       return result;
@@ -338,7 +317,7 @@ class LogonStep : public Step {
   StepResult Run(StepContext& ctx) override {
     StepResult result;
     HttpExchange ex = ctx.transport.Perform(Request(ctx, url_));
-    if (!Connected(ex, ctx.now, result)) {
+    if (!ReportConnectionFailure(ex, ctx.now, result)) {
       result.findings.push_back(
           MakeFinding(kLogonUnreachable, "the logon page could not be fetched", url_));
       return result;
@@ -346,7 +325,7 @@ class LogonStep : public Step {
     result.stage = Stage::kHttp;
     if (ex.response->status != 200) {
       result.findings.push_back(
-          MakeFinding(kLogonUnreachable, url_ + " answered " + StatusLine(*ex.response)));
+          MakeFinding(kLogonUnreachable, url_ + " answered " + ex.response->StatusLine()));
       return result;
     }
     result.stage = Stage::kProtocol;
@@ -385,15 +364,6 @@ constexpr FactSpec kSigninFacts[] = {
     {"method", "how cxa signed in: fba, basic or ntlm"},
     {"session_cookies", "names of the session cookies OWA set"},
 };
-
-std::string Base64(std::string_view s) {
-  std::string out(4 * ((s.size() + 2) / 3) + 1, '\0');
-  int n =
-      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                      reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
 
 class SigninStep : public Step {
  public:
@@ -452,7 +422,7 @@ class SigninStep : public Step {
                 "&flags=4&forcedownlevel=0&username=" + UrlEncode(user_) +
                 "&password=" + UrlEncode(ctx.password) + "&passwordText=&isUtf8=1";
     HttpExchange ex = ctx.transport.Perform(post);
-    if (!Connected(ex, ctx.now, result)) {
+    if (!ReportConnectionFailure(ex, ctx.now, result)) {
       result.findings.push_back(MakeFinding(kSigninFailed, "the sign-in request failed", action));
       return result;
     }
@@ -482,14 +452,15 @@ class SigninStep : public Step {
     get.carries_credentials = true;
     get.headers.emplace_back("Cookie", cookies);
     HttpExchange page = ctx.transport.Perform(get);
-    if (!Connected(page, ctx.now, result)) {
+    if (!ReportConnectionFailure(page, ctx.now, result)) {
       result.findings.push_back(
           MakeFinding(kSigninFailed, "the mailbox page failed after sign-in", raw_url_));
       return result;
     }
     if (page.response->status != 200) {
-      result.findings.push_back(MakeFinding(
-          kSigninFailed, "after sign-in, " + raw_url_ + " answered " + StatusLine(*page.response)));
+      result.findings.push_back(
+          MakeFinding(kSigninFailed,
+                      "after sign-in, " + raw_url_ + " answered " + page.response->StatusLine()));
       return result;
     }
     result.stage = Stage::kProtocol;
@@ -497,56 +468,43 @@ class SigninStep : public Step {
     return result;
   }
 
+  // Basic: the credentials in the Authorization header; NTLM: libcurl's handshake. Either way
+  // 200 is signed in and 401 rejected.
   StepResult Basic(StepContext& ctx) {
-    StepResult result;
-    result.facts["method"] = "basic";
     HttpRequest get = Request(ctx, raw_url_);
-    get.carries_credentials = true;
-    get.headers.emplace_back("Authorization", "Basic " + Base64(user_ + ":" + ctx.password));
-    HttpExchange ex = ctx.transport.Perform(get);
-    if (!Connected(ex, ctx.now, result)) {
-      result.findings.push_back(MakeFinding(kSigninFailed, "the sign-in request failed", raw_url_));
-      return result;
-    }
-    result.stage = Stage::kHttp;
-    int s = ex.response->status;
-    if (s == 401) {
-      result.findings.push_back(
-          MakeFinding(kSigninRejected, "OWA rejected the credentials of " + user_, "HTTP 401"));
-    } else if (s == 200) {
-      result.stage = Stage::kProtocol;
-      result.findings.push_back(MakeFinding(kSigninOk, user_ + " signed in to OWA", "HTTP 200"));
-    } else {
-      result.findings.push_back(
-          MakeFinding(kSigninFailed, "the sign-in did not complete", StatusLine(*ex.response)));
-    }
-    return result;
+    get.headers.emplace_back("Authorization",
+                             "Basic " + cert::EncodeBase64(user_ + ":" + ctx.password));
+    return HttpAuthentication(ctx, std::move(get), "basic");
   }
 
   StepResult Ntlm(StepContext& ctx) {
-    StepResult result;
-    result.facts["method"] = "ntlm";
     HttpRequest get = Request(ctx, raw_url_);
-    get.carries_credentials = true;
     get.ntlm_user = user_;
     get.ntlm_password = ctx.password;
+    return HttpAuthentication(ctx, std::move(get), "ntlm");
+  }
+
+  StepResult HttpAuthentication(StepContext& ctx, HttpRequest get, const std::string& method) {
+    StepResult result;
+    result.facts["method"] = method;
+    get.carries_credentials = true;
     HttpExchange ex = ctx.transport.Perform(get);
-    if (!Connected(ex, ctx.now, result)) {
+    if (!ReportConnectionFailure(ex, ctx.now, result)) {
       result.findings.push_back(MakeFinding(kSigninFailed, "the sign-in request failed", raw_url_));
       return result;
     }
     result.stage = Stage::kHttp;
     int s = ex.response->status;
     if (s == 401) {
-      result.findings.push_back(
-          MakeFinding(kSigninRejected, "OWA rejected the NTLM sign-in of " + user_, "HTTP 401"));
+      result.findings.push_back(MakeFinding(
+          kSigninRejected, "OWA rejected the " + method + " sign-in of " + user_, "HTTP 401"));
     } else if (s == 200) {
       result.stage = Stage::kProtocol;
       result.findings.push_back(
-          MakeFinding(kSigninOk, user_ + " signed in to OWA with NTLM", "HTTP 200"));
+          MakeFinding(kSigninOk, user_ + " signed in to OWA (" + method + ")", "HTTP 200"));
     } else {
       result.findings.push_back(
-          MakeFinding(kSigninFailed, "the sign-in did not complete", StatusLine(*ex.response)));
+          MakeFinding(kSigninFailed, "the sign-in did not complete", ex.response->StatusLine()));
     }
     return result;
   }

@@ -69,6 +69,7 @@ namespace cxa::cert {
 // Decodes standard base64 (RFC 4648 §4), ignoring whitespace; nullopt on any other character or
 // a bad length. For certificates embedded in XML documents (federation metadata).
 std::optional<Der> DecodeBase64(std::string_view text);
+std::string EncodeBase64(std::string_view raw);
 // Describes a DER certificate for a report; nullopt when it is not a certificate.
 std::optional<CertificateInfo> DescribeDer(const Der& der);
 

@@ -35,4 +35,13 @@ std::string CheckOptionValue(OptionType type, std::string_view value) {
   return "";
 }
 
+HttpRequest StepRequest(const StepContext& ctx, std::string url) {
+  HttpRequest req;
+  req.url = std::move(url);
+  req.trust = &ctx.trust;
+  req.verify_time = ctx.now;
+  req.timeouts = ctx.timeouts;
+  return req;
+}
+
 }  // namespace cxa

@@ -56,6 +56,10 @@ struct StepContext {
   const std::string& password;
 };
 
+// A request to `url` with the step's trust policy, verification time and timeouts: what every
+// module's requests start from.
+HttpRequest StepRequest(const StepContext& ctx, std::string url);
+
 class Step {
  public:
   virtual ~Step() = default;

@@ -4,37 +4,13 @@
 // to do, and the effective trust policy.
 #include <sstream>
 
+#include "core/text.h"
 #include "report/report.h"
 
 namespace cxa::report {
 namespace {
 
-std::string Esc(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string Esc(const std::string& s) { return XmlEscape(s); }
 
 const char* Icon(Outcome o) {
   switch (o) {

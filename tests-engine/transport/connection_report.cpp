@@ -51,4 +51,15 @@ bool ReportConnection(const HttpExchange& ex, std::time_t now, StepResult& resul
   return false;
 }
 
+bool ReportConnectionFailure(const HttpExchange& exchange, std::time_t now, StepResult& result) {
+  StepResult scratch;
+  bool ok = ReportConnection(exchange, now, scratch);
+  if (!ok) {
+    for (auto& f : scratch.findings) result.findings.push_back(std::move(f));
+    result.certificate = std::move(scratch.certificate);
+  }
+  result.stage = scratch.stage;
+  return ok;
+}
+
 }  // namespace cxa

@@ -14,4 +14,9 @@ namespace cxa {
 // certificate_trusted, certificate_subject, certificate_not_after, certificate_days_left.
 bool ReportConnection(const HttpExchange& exchange, std::time_t now, StepResult& result);
 
+// For a later request to a host an earlier step already judged (its certificate, TLS version):
+// when the connection failed, the same findings and certificate as ReportConnection; when it
+// worked, only the stage, so the report does not repeat the chain and connection facts.
+bool ReportConnectionFailure(const HttpExchange& exchange, std::time_t now, StepResult& result);
+
 }  // namespace cxa

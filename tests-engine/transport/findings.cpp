@@ -112,6 +112,10 @@ Finding FindingFor(const TransportError& error) {
   return f;
 }
 
+std::string HttpResponse::StatusLine() const {
+  return "HTTP " + std::to_string(status) + (reason.empty() ? "" : " " + reason);
+}
+
 std::optional<std::string> HttpResponse::Header(std::string_view name) const {
   auto eq = [](std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {

@@ -71,6 +71,8 @@ struct HttpResponse {
 
   // First value of a header (case-insensitive name), or nullopt.
   std::optional<std::string> Header(std::string_view name) const;
+  // "HTTP 503 Service Unavailable", for findings.
+  std::string StatusLine() const;
 };
 
 struct TlsCapture {

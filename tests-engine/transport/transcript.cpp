@@ -1,6 +1,5 @@
 #include "transport/transcript.h"
 
-#include <openssl/evp.h>
 #include <openssl/pem.h>
 
 #include <algorithm>
@@ -53,30 +52,13 @@ std::string Attr(std::string v) {
   return v;
 }
 
-std::string Base64(const std::string& in) {
-  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()),
-                          static_cast<int>(in.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
+std::string Base64(const std::string& in) { return cert::EncodeBase64(in); }
 
-std::optional<std::string> Unbase64(std::string in) {
-  in.erase(std::remove_if(in.begin(), in.end(),
-                          [](char c) { return std::isspace(static_cast<unsigned char>(c)); }),
-           in.end());
-  if (in.size() % 4 != 0) return std::nullopt;
-  std::string out(in.size() / 4 * 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()),
-                          static_cast<int>(in.size()));
-  if (n < 0) return std::nullopt;
-  size_t pad = 0;
-  if (!in.empty() && in.back() == '=') ++pad;
-  if (in.size() > 1 && in[in.size() - 2] == '=') ++pad;
-  out.resize(static_cast<size_t>(n) - pad);
-  return out;
+std::optional<std::string> Unbase64(std::string_view in) {
+  if (in.find_first_not_of(" \t\r\n") == std::string_view::npos) return std::string();
+  auto raw = cert::DecodeBase64(in);
+  if (!raw) return std::nullopt;
+  return std::string(raw->begin(), raw->end());
 }
 
 std::string DerToPem(const cert::Der& der) {

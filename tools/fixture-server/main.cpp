@@ -33,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "core/text.h"
 #include "ntlm.h"
 #include "transport/transcript.h"
 
@@ -207,21 +208,6 @@ std::string PercentDecode(std::string_view s) {
   return out;
 }
 
-std::string XmlText(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '&')
-      out += "&amp;";
-    else if (c == '<')
-      out += "&lt;";
-    else if (c == '>')
-      out += "&gt;";
-    else
-      out += c;
-  }
-  return out;
-}
-
 // The lab's realm discovery: GET /getuserrealm.srf?login=UPN[&xml=1] answered from the site's
 // <realm> directory, in the shapes of protocols.md §2.1; unknown domains are Unknown.
 bool AnswerRealm(const Site& site, const http::request<http::string_body>& req,
@@ -259,7 +245,7 @@ bool AnswerRealm(const Site& site, const http::request<http::string_body>& req,
   std::string body;
   if (xml) {
     body = "<?xml version=\"1.0\" encoding=\"utf-8\"?><RealmInfo Success=\"true\">";
-    for (const auto& [k, v] : fields) body += "<" + k + ">" + XmlText(v) + "</" + k + ">";
+    for (const auto& [k, v] : fields) body += "<" + k + ">" + cxa::XmlEscape(v) + "</" + k + ">";
     body += "</RealmInfo>";
     res.set(http::field::content_type, "text/xml; charset=utf-8");
   } else {

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <vector>
 
+#include "cert/x509.h"
+
 namespace fixture {
 namespace {
 
@@ -134,25 +136,11 @@ bool NtlmVerify(std::string_view msg, const NtlmChallenge& challenge, const Ntlm
   return true;
 }
 
-std::string Base64Encode(std::string_view raw) {
-  std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(raw.data()),
-                          static_cast<int>(raw.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
+std::string Base64Encode(std::string_view raw) { return cxa::cert::EncodeBase64(raw); }
 
 std::string Base64Decode(std::string_view text) {
-  if (text.empty() || text.size() % 4 != 0 || text.size() > 65536) return "";
-  std::string out(text.size() / 4 * 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(text.data()),
-                          static_cast<int>(text.size()));
-  if (n < 0) return "";
-  size_t pad = text.size() - text.find_last_not_of('=') - 1;
-  out.resize(static_cast<size_t>(n) - std::min<size_t>(pad, 2));
-  return out;
+  auto der = cxa::cert::DecodeBase64(text);
+  return der ? std::string(der->begin(), der->end()) : std::string();
 }
 
 }  // namespace fixture
