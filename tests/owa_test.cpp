@@ -50,6 +50,7 @@ TEST_CASE("owa: every front end is classified", "[e2e][loopback][owa]") {
   };
   auto c = GENERATE(values<Case>({
       {"fba.contoso.test", "owa-fba", "fba", "", 0},
+      {"fba2010.contoso.test", "owa-fba2010", "fba", "", 0},
       {"fba2007.contoso.test", "owa-fba2007", "fba", "", 0},
       {"basic.contoso.test", "owa-basic", "basic", "", 0},
       {"ntlm.contoso.test", "owa-ntlm", "ntlm", "", 0},
@@ -79,6 +80,10 @@ TEST_CASE("owa: facts of the front end, the logon page and port 80", "[e2e][loop
   CHECK(fba.Fact("tls", "tls_version") == "TLSv1.3");
   CHECK(fba.Step("signin")["outcome"] == "skipped");
 
+  OwaRun e2010 = Owa("fba2010.contoso.test", "owa-fba2010");
+  CHECK(e2010.Fact("frontend", "owa_version") == "14.3.513.0");
+  CHECK(e2010.Fact("logon", "generation") == "2010+");
+
   OwaRun old = Owa("fba2007.contoso.test", "owa-fba2007");
   CHECK(old.Fact("logon", "generation") == "2007");
   CHECK(old.Fact("frontend", "hsts") == "absent");
@@ -94,7 +99,7 @@ TEST_CASE("owa: facts of the front end, the logon page and port 80", "[e2e][loop
   CHECK(clear.Ids("http") == std::vector<std::string>{"owa.http.served_in_clear"});
 
   OwaRun adfs = Owa("adfs.contoso.test", "owa-adfs");
-  CHECK(adfs.Fact("frontend", "idp_host") == "sts.contoso.test");
+  CHECK(adfs.Fact("frontend", "adfs_host") == "sts.contoso.test");
   CHECK(adfs.Step("adfs")["outcome"] == "passed");
   CHECK_THAT(adfs.Step("adfs")["trust_policy"].get<std::string>(),
              Catch::Contains("strict-public"));
@@ -167,4 +172,23 @@ TEST_CASE("owa: redirect loops and slow servers end with a finding in bounded ti
   CHECK(slow.cmd.exit_code == 1);
   // Ended by cxa's own timeout (--timeout 3), not killed by the harness (which would give -1).
   CHECK(slow.Ids("frontend") == std::vector<std::string>{"http.transfer.timeout"});
+}
+
+TEST_CASE("owa: a recorded sign-in holds no password and replays offline", "[e2e][loopback][owa]") {
+  std::string dir = BinaryDir() + "/test-logs/owa-recording-" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  OwaRun live = Owa("fba.contoso.test", "owa-fba",
+                    {"--input", "user=labuser", "--password-env", "CXA_PW", "--record", dir},
+                    {"CXA_PW=cxa-lab-S3cret"});
+  CHECK(live.cmd.exit_code == 0);
+  std::string transcript = ReadText(dir + "/transcript.xml");
+  CHECK(transcript.find("cxa-lab-S3cret") == std::string::npos);
+  CHECK(transcript.find("password=[redacted]") != std::string::npos);
+  CHECK(transcript.find("cadata=[redacted]") != std::string::npos);
+  // Replayed without a password (a placeholder takes its place) and without a server.
+  CommandResult replay = RunCommand({CxaBinary(), "run", "owa", "--replay", dir, "--public-roots",
+                                     LabRoots(), "--format", "json"});
+  CHECK(replay.exit_code == 0);
+  CHECK(json::parse(replay.out)["steps"][5]["findings"][0]["id"] == "owa.signin.ok");
+  std::filesystem::remove_all(dir);
 }
