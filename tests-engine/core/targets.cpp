@@ -1,5 +1,7 @@
 #include "core/targets.h"
 
+#include <strings.h>
+
 #include <algorithm>
 #include <vector>
 
@@ -76,6 +78,17 @@ bool ReadLine(std::istream& in, std::string& line, bool& too_long) {
 std::string CheckTargetValue(std::string_view v) {
   if (v.empty()) return "empty";
   if (v.size() > 320) return "longer than 320 characters";
+  for (std::string_view scheme : {"https://", "http://"}) {  // a URL: judge its host[:port]
+    if (v.size() > scheme.size() && strncasecmp(v.data(), scheme.data(), scheme.size()) == 0) {
+      std::string_view rest = v.substr(scheme.size());
+      std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+      if (authority.find('@') != std::string_view::npos) return "a URL with user information";
+      for (char c : rest) {
+        if (static_cast<unsigned char>(c) <= 0x20) return "a URL with spaces or control characters";
+      }
+      return authority.empty() ? "a URL without a host" : CheckTargetValue(authority);
+    }
+  }
   std::string_view host = v;
   size_t at = v.find('@');
   if (at != std::string_view::npos) {

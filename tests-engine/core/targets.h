@@ -44,8 +44,8 @@ class TargetReader {
   size_t csv_columns_ = 0;
 };
 
-// Checks a target value: a user principal name (user@domain), a domain or a host name, with an
-// optional :port. Returns the reason it is not, or "".
+// Checks a target value: a user principal name (user@domain), a domain or a host name with an
+// optional :port, or an http(s) URL of such a host. Returns the reason it is not, or "".
 std::string CheckTargetValue(std::string_view value);
 
 // Splits one CSV record (RFC 4180 quoting, no line breaks inside fields). nullopt when the quotes

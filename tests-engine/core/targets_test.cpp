@@ -90,6 +90,11 @@ TEST_CASE("target values", "[unit][targets]") {
   CHECK(CheckTargetValue("alice@contoso.com").empty());
   CHECK(CheckTargetValue("contoso.com").empty());
   CHECK(CheckTargetValue("mail.contoso.com:443").empty());
+  CHECK(CheckTargetValue("https://mail.contoso.com/owa/").empty());
+  CHECK(CheckTargetValue("https://mail.contoso.com:8443/owa/?x=1").empty());
+  CHECK_FALSE(CheckTargetValue("https://").empty());
+  CHECK_FALSE(CheckTargetValue("https://u:p@mail.contoso.com/").empty());
+  CHECK_FALSE(CheckTargetValue("https://bad host/").empty());
   CHECK_FALSE(CheckTargetValue("").empty());
   CHECK_FALSE(CheckTargetValue("a b.com").empty());
   CHECK_FALSE(CheckTargetValue("x@y.com:443").empty());
