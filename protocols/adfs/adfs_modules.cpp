@@ -509,6 +509,7 @@ const ModuleDescriptor kAdfsMexModule{
     kMexFindings,
     CreateMex,
     /*shareable=*/true,
+    /*share_key=*/nullptr,
 };
 
 const ModuleDescriptor kAdfsMetadataModule{
@@ -524,6 +525,7 @@ const ModuleDescriptor kAdfsMetadataModule{
     kMetadataFindings,
     CreateMetadata,
     /*shareable=*/true,
+    /*share_key=*/nullptr,
 };
 
 const ModuleDescriptor kAdfsSigninModule{
@@ -539,6 +541,7 @@ const ModuleDescriptor kAdfsSigninModule{
     kSigninFindings,
     CreateSignin,
     /*shareable=*/false,
+    /*share_key=*/nullptr,
 };
 
 }  // namespace cxa::protocols

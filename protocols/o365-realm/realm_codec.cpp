@@ -73,6 +73,27 @@ Result<RealmInfo> ParseRealmJson(std::string_view body) {
   });
 }
 
+std::string WithoutQueryParameter(std::string_view url, std::string_view name) {
+  size_t q = url.find('?');
+  if (q == std::string_view::npos) return std::string(url);
+  std::string out(url.substr(0, q + 1));
+  std::string_view query = url.substr(q + 1);
+  bool first = true;
+  for (size_t at = 0; at <= query.size();) {
+    size_t amp = query.find('&', at);
+    std::string_view part = query.substr(at, amp == std::string_view::npos ? query.npos : amp - at);
+    std::string_view key = part.substr(0, part.find('='));
+    if (key != name) {
+      out += (first ? "" : "&") + std::string(part);
+      first = false;
+    }
+    if (amp == std::string_view::npos) break;
+    at = amp + 1;
+  }
+  if (first) out.pop_back();  // nothing left: drop the '?'
+  return out;
+}
+
 std::string UrlHost(std::string_view url) {
   size_t scheme = url.find("://");
   if (scheme == std::string_view::npos) return "";

@@ -69,3 +69,13 @@ TEST_CASE("realm JSON answers nested absurdly deep are refused", "[unit][realm]"
   CHECK_THAT(r.error(), Catch::Contains("deeper"));
   CHECK(ParseRealmJson("{\"NameSpaceType\":\"Managed\",\"x\":[[[\"]]]]]]\"]]]}").ok());
 }
+
+TEST_CASE("the user name realm discovery echoes in AuthURL can be dropped", "[unit][realm]") {
+  CHECK(WithoutQueryParameter("https://sts.x/adfs/ls/?username=a%40x&wa=wsignin1.0&wctx=",
+                              "username") == "https://sts.x/adfs/ls/?wa=wsignin1.0&wctx=");
+  CHECK(WithoutQueryParameter("https://sts.x/adfs/ls/?username=a", "username") ==
+        "https://sts.x/adfs/ls/");
+  CHECK(WithoutQueryParameter("https://sts.x/p", "username") == "https://sts.x/p");
+  CHECK(WithoutQueryParameter("https://sts.x/p?a=1&usernamex=2", "username") ==
+        "https://sts.x/p?a=1&usernamex=2");
+}

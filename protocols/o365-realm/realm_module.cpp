@@ -98,6 +98,9 @@ class RealmStep : public Step {
   StepResult Run(StepContext& ctx) override {
     StepResult result;
     std::string login = user_.find('@') == std::string::npos ? "nn@" + user_ : user_;
+    // Findings and facts speak of the domain, never of the user: a batch shares this result
+    // between the users of one domain.
+    std::string domain = login.substr(login.find('@') + 1);
     std::string base = endpoint_ + "/getuserrealm.srf?login=" + UrlEncode(login);
     HttpExchange ex = Get(ctx, base + "&xml=1");
     if (!ReportConnection(ex, ctx.now, result)) return result;
@@ -124,7 +127,7 @@ class RealmStep : public Step {
     if (!info) {
       result.stage = Stage::kHttp;
       result.findings.push_back(MakeFinding(
-          kUnavailable, "realm discovery for " + login + " gave no usable answer", why));
+          kUnavailable, "realm discovery for " + domain + " gave no usable answer", why));
       return result;
     }
     result.stage = Stage::kProtocol;
@@ -135,7 +138,7 @@ class RealmStep : public Step {
     fact("namespace_type", r.namespace_type);
     fact("domain", r.domain);
     fact("brand", r.brand);
-    fact("auth_url", r.auth_url);
+    fact("auth_url", WithoutQueryParameter(r.auth_url, "username"));
     fact("sts_auth_url", r.sts_auth_url);
     fact("mex_url", r.mex_url);
     if (r.namespace_type == "Federated") {
@@ -151,13 +154,13 @@ class RealmStep : public Step {
                         r.auth_url));
       }
     } else if (r.namespace_type == "Managed") {
-      Finding f = MakeFinding(kManaged, (r.domain.empty() ? login : r.domain) +
+      Finding f = MakeFinding(kManaged, (r.domain.empty() ? domain : r.domain) +
                                             " is managed by Microsoft 365, not federated");
       if (expect_ != "federated") f.severity = Severity::kInfo;
       result.findings.push_back(f);
     } else if (r.namespace_type == "Unknown") {
       result.findings.push_back(
-          MakeFinding(kUnknown, "the domain of " + login + " is not registered in Microsoft 365"));
+          MakeFinding(kUnknown, domain + " is not registered in Microsoft 365"));
     } else {
       result.findings.push_back(MakeFinding(
           kUnavailable,
@@ -179,6 +182,14 @@ class RealmStep : public Step {
 
   std::string user_, endpoint_, expect_;
 };
+
+// Realm discovery answers per domain: users of one domain share one lookup in a batch.
+std::string ShareKey(const OptionMap& o) {
+  std::string user = o.at("user");
+  std::string domain = user.substr(user.find('@') + 1);
+  for (char& c : domain) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return o.at("endpoint") + "\n" + o.at("expect") + "\n" + domain;
+}
 
 Result<std::unique_ptr<Step>> Create(const OptionMap& o) {
   std::string user = o.at("user");
@@ -209,7 +220,8 @@ const ModuleDescriptor kO365RealmModule{
     kFacts,
     kInfos,
     Create,
-    /*shareable=*/false,
+    /*shareable=*/true,
+    ShareKey,
 };
 
 }  // namespace cxa::protocols

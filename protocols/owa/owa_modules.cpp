@@ -537,6 +537,7 @@ const ModuleDescriptor kOwaHttpModule{
     kHttpFindings,
     CreateHttp,
     /*shareable=*/true,
+    /*share_key=*/nullptr,
 };
 
 const ModuleDescriptor kOwaFrontendModule{
@@ -554,6 +555,7 @@ const ModuleDescriptor kOwaFrontendModule{
     kFrontendFindings,
     CreateFrontend,
     /*shareable=*/true,
+    /*share_key=*/nullptr,
 };
 
 const ModuleDescriptor kOwaLogonModule{
@@ -567,6 +569,7 @@ const ModuleDescriptor kOwaLogonModule{
     kLogonFindings,
     CreateLogon,
     /*shareable=*/true,
+    /*share_key=*/nullptr,
 };
 
 const ModuleDescriptor kOwaSigninModule{
@@ -583,6 +586,7 @@ const ModuleDescriptor kOwaSigninModule{
     kSigninFindings,
     CreateSignin,
     /*shareable=*/false,
+    /*share_key=*/nullptr,
 };
 
 }  // namespace cxa::protocols

@@ -98,6 +98,7 @@ const ModuleDescriptor kTlsModule{
     {},
     Create,
     /*shareable=*/true,
+    /*share_key=*/nullptr,
 };
 
 }  // namespace cxa::protocols

@@ -79,6 +79,9 @@ struct ModuleDescriptor {
   // The result depends only on the options, the policy and the time (no user, no password): a
   // batch run computes it once and shares it between targets (e.g. one check per AD FS host).
   bool shareable;
+  // For a shareable module whose result depends on less than all its options: the part of the
+  // options that decides it (e.g. the domain of a user). nullptr: all options.
+  std::string (*share_key)(const OptionMap& options);
 };
 
 }  // namespace cxa

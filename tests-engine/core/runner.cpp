@@ -114,7 +114,11 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
           StepResult r;
           if (settings.cache != nullptr && mod->shareable) {
             std::string key = decl.module + "\n" + policy.Describe();
-            for (const auto& [k, v] : options) key += "\n" + k + "=" + v;
+            if (mod->share_key != nullptr) {
+              key += "\n" + mod->share_key(options);
+            } else {
+              for (const auto& [k, v] : options) key += "\n" + k + "=" + v;
+            }
             r = settings.cache->GetOrRun(key, [&] { return (*step)->Run(ctx); });
           } else {
             r = (*step)->Run(ctx);
