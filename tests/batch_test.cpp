@@ -243,3 +243,40 @@ TEST_CASE("batch usage errors are refused before any I/O", "[e2e][o365][batch]")
   std::ofstream(bad) << "# nothing usable\nnot a domain\n";
   CHECK(run({"o365-sso", "--targets", bad}).exit_code == 2);
 }
+
+TEST_CASE("tls-endpoint --targets: host:port lines, '*' in --resolve aims every name at one server",
+          "[e2e][loopback][batch]") {
+  auto& fs = FixtureServer::Get("tls.xml");
+  std::string good = std::to_string(fs.Port("good"));
+  std::string self_signed = std::to_string(fs.Port("self-signed"));
+  std::string list = BinaryDir() + "/test-logs/tls-targets-" + std::to_string(::getpid()) + ".txt";
+  {
+    std::ofstream out(list);
+    for (int i = 0; i < 40; ++i) {
+      out << (i % 2 ? "mail" : "autodiscover") << ".contoso.test:" << good << "\n";
+    }
+    out << "mail.contoso.test:" << self_signed << "\n";
+    out << "www.contoso.test:" << good << "\n";  // not a name of that certificate
+  }
+  CommandResult r = RunCommand({CxaBinary(), "run", "tls-endpoint", "--targets", list, "--resolve",
+                                "*:" + good + ":127.0.0.1", "--resolve",
+                                "*:" + self_signed + ":127.0.0.1", "--public-roots", LabRoots(),
+                                "--no-aia", "--parallel", "8", "--format", "jsonl"});
+  CHECK(r.exit_code == 1);
+  std::istringstream lines(r.out);
+  std::map<std::string, int> outcomes;
+  std::map<std::string, std::string> verdict_of;
+  for (std::string line; std::getline(lines, line);) {
+    json j = json::parse(line);
+    outcomes[j["outcome"]]++;
+    verdict_of[j["target"]] = j["columns"]["certificate"];
+    // The line's port reached the scenario's port input.
+    CHECK(j["report"]["steps"][0]["facts"]["port"] ==
+          j["target"].get<std::string>().substr(j["target"].get<std::string>().rfind(':') + 1));
+  }
+  CHECK(outcomes["passed"] == 40);
+  CHECK(outcomes["failed"] == 2);
+  CHECK(verdict_of["mail.contoso.test:" + self_signed] == "cert.chain.self_signed");
+  CHECK(verdict_of["www.contoso.test:" + good] == "cert.name.mismatch");
+  std::filesystem::remove(list);
+}

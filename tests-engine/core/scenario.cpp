@@ -75,6 +75,13 @@ class Loader {
       }
     }
     if (sc.steps.empty()) return Fail(At(root) + "the scenario has no <step>");
+    if (const InputDecl* t = sc.TargetInput(); t && !t->target_port.empty()) {
+      const InputDecl* p = sc.FindInput(t->target_port);
+      if (p == nullptr || p->type != OptionType::kInt) {
+        return Fail(At(root) + "target-port names '" + t->target_port +
+                    "', which is not an int input");
+      }
+    }
     return sc;
   }
 
@@ -119,7 +126,8 @@ class Loader {
   }
 
   Result<InputDecl> ParseInput(const pugi::xml_node& n, const Scenario& sc) const {
-    if (auto e = Attrs(n, {"name", "required", "default", "type", "secret", "doc", "target"});
+    if (auto e = Attrs(
+            n, {"name", "required", "default", "type", "secret", "doc", "target", "target-port"});
         !e.empty()) {
       return Fail(e);
     }
@@ -156,6 +164,10 @@ class Loader {
     std::string target = n.attribute("target").as_string("false");
     if (target != "true" && target != "false") return Fail(At(n) + "target must be true or false");
     in.target = target == "true";
+    in.target_port = n.attribute("target-port").value();
+    if (!in.target_port.empty() && !in.target) {
+      return Fail(At(n) + "target-port goes with target=\"true\"");
+    }
     if (in.target) {
       for (const auto& other : sc.inputs) {
         if (other.target) return Fail(At(n) + "only one input can take the --targets lines");

@@ -23,6 +23,7 @@ struct InputDecl {
   bool secret = false;  // redacted in reports
   std::string doc;
   bool target = false;  // the input each line of `cxa run --targets FILE` fills
+  std::string target_port;  // with target: the input a line's ":PORT" suffix fills
 };
 
 // One column of the summary table of a batch run (--targets): a fact template, or the verdict

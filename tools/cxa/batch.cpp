@@ -222,11 +222,21 @@ int RunBatch(const BatchJob& job) {
     while (auto t = next_target()) {
       std::map<std::string, std::string> inputs = job.inputs;
       inputs[target_input->name] = t->value;
+      if (!target_input->target_port.empty() && t->value.find("://") == std::string::npos &&
+          t->value.find('@') == std::string::npos) {
+        if (size_t colon = t->value.rfind(':'); colon != std::string::npos) {  // host:port
+          inputs[target_input->name] = t->value.substr(0, colon);
+          inputs[target_input->target_port] = t->value.substr(colon + 1);
+        }
+      }
       RunReport report = runner.Run(sc, inputs, settings, nullptr);
       report.tool_version = job.tool_version;
       report.mode = "live";
       report.inputs = job.shown_inputs;
-      report.inputs.emplace_back(target_input->name, t->value);
+      for (auto& [k, v] : report.inputs) {
+        if (k == target_input->target_port) v = inputs[k];  // the line's :PORT
+      }
+      report.inputs.emplace_back(target_input->name, inputs[target_input->name]);
       Outcome overall = Overall(report);
       int code = report.ExitCode();
 

@@ -40,7 +40,8 @@ void AddNetworkOptions(po::options_description& d, CommonOptions& o) {
   d.add_options()(
       "resolve", po::value(&o.resolve)->value_name("HOST:PORT:ADDR")->composing(),
       "connect to ADDR for HOST:PORT without asking DNS; SNI, Host and the certificate name stay "
-      "HOST (test a server before DNS points at it; repeatable)")(
+      "HOST (test a server before DNS points at it; repeatable). HOST '*' matches every name on "
+      "that port (aim a whole target list at one lab server)")(
       "connect-to", po::value(&o.connect_to)->value_name("HOST:PORT:HOST2:PORT2")->composing(),
       "send connections for HOST:PORT to HOST2:PORT2 instead, keeping the name (a load "
       "balancer, a lab port; repeatable)")(
@@ -110,13 +111,25 @@ TransportOptions BuildTransportOptions(const CommonOptions& o) {
   for (const auto& r : o.resolve) {
     if (auto e = CheckResolveEntry(r); !e.empty()) throw UsageError{"--resolve: " + e};
   }
-  t.resolve = o.resolve;
+  for (const auto& r : o.resolve) {
+    if (r.rfind("*:", 0) == 0) {
+      // '*:PORT:ADDR': every host name on PORT goes to ADDR (libcurl's connect-to with an empty
+      // host matches every name), so a lab or a benchmark can aim thousands of names at one server.
+      std::string rest = r.substr(2);
+      std::string port = rest.substr(0, rest.find(':'));
+      std::string addr = rest.substr(rest.find(':') + 1);
+      addr = addr.substr(0, addr.find(','));
+      t.connect_to.push_back(":" + port + ":" + addr + ":" + port);
+    } else {
+      t.resolve.push_back(r);
+    }
+  }
   for (const auto& c : o.connect_to) {
     if (std::count(c.begin(), c.end(), ':') < 3) {
       throw UsageError{"--connect-to expects HOST:PORT:HOST2:PORT2, got '" + c + "'"};
     }
   }
-  t.connect_to = o.connect_to;
+  t.connect_to.insert(t.connect_to.begin(), o.connect_to.begin(), o.connect_to.end());
   t.proxy = o.proxy;
   if (o.ipv4 && o.ipv6) throw UsageError{"-4 and -6 exclude each other"};
   t.ip_version = o.ipv4 ? 4 : o.ipv6 ? 6 : 0;
