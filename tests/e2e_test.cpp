@@ -437,3 +437,20 @@ TEST_CASE("a server that only speaks TLS 1.0 is diagnosed, not just refused", "[
   CHECK(r.step()["facts"]["tls_version"] == "TLSv1");
   CHECK(r.Ids() == std::vector<std::string>{"tls.protocol.too_old"});
 }
+
+TEST_CASE("output (-o) to a device or a pipe is written in place, never renamed over", "[e2e]") {
+  // A symlink to /dev/stdout (a pipe here): written through, left a symlink. (Renaming over
+  // /dev/null as root would replace the device with a regular file.)
+  std::string link = BinaryDir() + "/test-logs/stdout-link-" + std::to_string(::getpid());
+  std::filesystem::create_directories(BinaryDir() + "/test-logs");
+  std::filesystem::remove(link);
+  std::filesystem::create_symlink("/dev/stdout", link);
+  std::string run = FixturesDir() + "/runs/tls-endpoint/good";
+  CommandResult r =
+      RunCommand({CxaBinary(), "run", "tls-endpoint", "--replay", run, "--public-roots",
+                  run + "/public-roots.pem", "--format", "json", "-o", link});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.rfind("{", 0) == 0);
+  CHECK(std::filesystem::is_symlink(link));
+  std::filesystem::remove(link);
+}

@@ -163,7 +163,11 @@ int RunBatch(const BatchJob& job) {
   std::ofstream out_file;
   std::string tmp_path;
   std::ostream* out = &std::cout;
-  if (!job.common.output.empty()) {
+  if (!job.common.output.empty() && IsSpecialFile(job.common.output)) {
+    out_file.open(job.common.output, std::ios::binary);  // a device or a pipe: in place
+    if (!out_file) throw UsageError{"cannot write " + job.common.output};
+    out = &out_file;
+  } else if (!job.common.output.empty()) {
     tmp_path = job.common.output + ".cxa-tmp-" + std::to_string(::getpid());
     out_file.open(tmp_path, std::ios::binary | std::ios::trunc);
     if (!out_file) throw UsageError{"cannot write " + job.common.output};

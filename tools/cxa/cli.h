@@ -58,7 +58,10 @@ Timeouts BuildTimeouts(const CommonOptions& o);
 void CheckFormat(const std::string& format, std::initializer_list<const char*> allowed);
 // Renders the report as asked and writes it to stdout or, atomically, to -o FILE.
 void Emit(const RunReport& report, const CommonOptions& o);
-// Writes `text` to `path` through a temporary file and a rename (never half-written).
+// Whether `path` exists and is not a regular file (a device such as /dev/null, a pipe).
+bool IsSpecialFile(const std::string& path);
+// Writes `text` to `path` through a temporary file and a rename (never half-written); devices
+// and pipes are written in place.
 void WriteFileAtomically(const std::string& path, const std::string& text);
 
 // Parses argv for one verb; prints help and returns false when --help was asked.

@@ -143,7 +143,20 @@ Timeouts BuildTimeouts(const CommonOptions& o) {
   return Timeouts{ms, ms, ms, 3 * ms};
 }
 
+bool IsSpecialFile(const std::string& path) {
+  std::error_code ec;
+  auto st = std::filesystem::status(path, ec);
+  return !ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st);
+}
+
 void WriteFileAtomically(const std::string& path, const std::string& text) {
+  if (IsSpecialFile(path)) {  // /dev/null, /dev/stdout, a pipe: write in place, never rename over
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    out.flush();
+    if (!out) throw UsageError{"cannot write " + path};
+    return;
+  }
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
