@@ -165,10 +165,16 @@ StepResult StepCache::GetOrRun(const std::string& key, const std::function<StepR
     auto it = results_.find(key);
     if (it == results_.end()) {
       future = promise.get_future().share();
-      results_.emplace(key, future);
+      lru_.push_back(key);
+      results_.emplace(key, Entry{future, std::prev(lru_.end())});
+      while (lru_.size() > capacity_) {  // callers waiting on an evicted one keep their copy
+        results_.erase(lru_.front());
+        lru_.pop_front();
+      }
       mine = true;
     } else {
-      future = it->second;
+      future = it->second.result;
+      lru_.splice(lru_.end(), lru_, it->second.use);  // most recently used now
     }
   }
   if (!mine) {

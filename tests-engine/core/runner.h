@@ -7,6 +7,7 @@
 #include <ctime>
 #include <functional>
 #include <future>
+#include <list>
 #include <map>
 #include <mutex>
 #include <string>
@@ -27,16 +28,25 @@ class RunObserver {
 
 // Results of shareable steps (ModuleDescriptor::shareable) by module, options and policy, shared
 // by the runs of a batch: the first run computes a result, concurrent and later runs with the
-// same key wait for it and reuse it. Thread-safe.
+// same key wait for it and reuse it. It keeps the `capacity` most recently used keys (memory stays
+// flat however long the target list: per-domain results fall out, per-host results that keep
+// being reused stay; a key seen again after falling out is computed again). Thread-safe.
 class StepCache {
  public:
+  explicit StepCache(size_t capacity = 1024) : capacity_(capacity) {}
   StepResult GetOrRun(const std::string& key, const std::function<StepResult()>& compute);
   size_t computed() const { return computed_; }
   size_t reused() const { return reused_; }
 
  private:
+  size_t capacity_;
   std::mutex mu_;
-  std::map<std::string, std::shared_future<StepResult>> results_;
+  struct Entry {
+    std::shared_future<StepResult> result;
+    std::list<std::string>::iterator use;  // position in lru_
+  };
+  std::map<std::string, Entry> results_;
+  std::list<std::string> lru_;  // keys, least recently used first
   std::atomic<size_t> computed_{0}, reused_{0};
 };
 

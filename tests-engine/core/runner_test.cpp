@@ -145,3 +145,21 @@ TEST_CASE("a batch's step cache runs a shareable step once per key, also concurr
   CHECK_THROWS(cache.GetOrRun("bad", []() -> StepResult { throw std::runtime_error("x"); }));
   CHECK_THROWS(cache.GetOrRun("bad", compute));
 }
+
+TEST_CASE("the step cache keeps only its most recently used keys", "[unit][runner]") {
+  StepCache cache(2);
+  int runs = 0;
+  auto compute = [&] {
+    ++runs;
+    return StepResult{};
+  };
+  cache.GetOrRun("a", compute);
+  cache.GetOrRun("b", compute);
+  cache.GetOrRun("a", compute);  // still there, and now the most recently used
+  CHECK(runs == 2);
+  cache.GetOrRun("c", compute);  // evicts b, the least recently used
+  cache.GetOrRun("a", compute);
+  CHECK(runs == 3);
+  cache.GetOrRun("b", compute);  // computed again
+  CHECK(runs == 4);
+}
