@@ -75,9 +75,9 @@ const std::string& TargetsFile() {
     out << "# 1,000 generated domains (and three bad lines)\n";
     for (int i = 0; i < kDomains; ++i) {
       out << (i % 2 ? "user" + std::to_string(i) + "@" : "") << Domain(i) << "\n";
+      if (i == 4) out << "second.user@" << Domain(4) << "\n";  // same domain: no second lookup
       if (i == 500) out << "not a domain\nx@@y.test\n\n-bad.test\n";
     }
-    out << "second.user@" << Domain(4) << "\n";  // a second user of a domain: no second lookup
     return p;
   }();
   return path;
@@ -158,7 +158,7 @@ TEST_CASE("1,000 domains: csv records, one check per AD FS host, the right count
   CHECK_THAT(by_kind[5], Catch::Contains(",passed,0,") && Catch::Contains(",Federated,sts"));
   // Three bad lines, reported with their line numbers, skipped.
   CHECK(Count(r.err, "skipped \"") == 3);
-  CHECK_THAT(r.err, Catch::Contains(":503: skipped \"not a domain\""));
+  CHECK_THAT(r.err, Catch::Contains(":504: skipped \"not a domain\""));
   // One MEX and one metadata fetch per distinct healthy or lapsed host, one realm lookup each.
   std::string log = fs.RequestLog().substr(before.size());
   CHECK(Count(log, "GET /adfs/services/trust/mex") == kHealthyHosts + 1);
@@ -232,7 +232,13 @@ TEST_CASE("batch usage errors are refused before any I/O", "[e2e][o365][batch]")
   CHECK(run({"o365-sso", "--targets", targets, "--parallel", "0"}).exit_code == 2);
   CHECK(run({"o365-sso", "--input", "user=a@b.test", "--parallel", "4"}).exit_code == 2);
   CHECK(run({"o365-sso", "--input", "user=a@b.test", "--format", "csv"}).exit_code == 2);
-  CHECK(run({"tls-endpoint", "--targets", targets}).exit_code == 2);
+  std::string no_target = BinaryDir() + "/test-logs/no-target-input.xml";
+  std::ofstream(no_target) << "<scenario name=\"no-target\"><input name=\"host\" "
+                              "required=\"true\"/><step id=\"t\" module=\"tls\"><option "
+                              "name=\"host\" value=\"${input.host}\"/></step></scenario>";
+  CommandResult r0 = run({no_target, "--targets", targets});
+  CHECK(r0.exit_code == 2);
+  CHECK_THAT(r0.err, Catch::Contains("takes no --targets"));
   CHECK(run({"o365-sso", "--targets", "/nonexistent/list.txt"}).exit_code == 2);
   std::string csv = BinaryDir() + "/test-logs/no-user-column.csv";
   std::ofstream(csv) << "name,mail\nAlice,alice@contoso.test\n";
