@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/text.h"
 #include "core/time_util.h"
 #include "protocols/adfs/adfs_codec.h"
 #include "protocols/o365-realm/realm_codec.h"
@@ -178,14 +179,6 @@ std::optional<std::string> FetchDocument(StepContext& ctx, const std::string& ur
   return ex.response->body;
 }
 
-std::string Snippet(std::string_view body) {
-  std::string s(body.substr(0, 120));
-  for (char& c : s) {
-    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
-  }
-  return s;
-}
-
 Result<std::string> HostOption(const OptionMap& o) {
   std::string host = o.at("host");
   if (host.empty() || host.find_first_of("/?#@ ") != std::string::npos) {
@@ -224,7 +217,7 @@ class MexStep : public Step {
     auto mex = ParseMex(*body);
     if (!mex) {
       result.findings.push_back(MakeFinding(kMexMalformed, url + " is not a MEX document",
-                                            mex.error() + " (" + Snippet(*body) + ")"));
+                                            mex.error() + " (" + Excerpt(*body) + ")"));
       return result;
     }
     std::string list;
@@ -289,7 +282,7 @@ class MetadataStep : public Step {
     auto md = ParseFederationMetadata(*body);
     if (!md) {
       result.findings.push_back(MakeFinding(kMetadataMalformed, url + " is not federation metadata",
-                                            md.error() + " (" + Snippet(*body) + ")"));
+                                            md.error() + " (" + Excerpt(*body) + ")"));
       return result;
     }
     if (!md->entity_id.empty()) result.facts["entity_id"] = md->entity_id;
@@ -461,7 +454,7 @@ class SigninStep : public Step {
     if (!answer) {
       result.findings.push_back(MakeFinding(
           kSigninFailed, url_ + " answered " + ex.response->StatusLine() + " without a SOAP answer",
-          answer.error() + " (" + Snippet(ex.response->body) + ")"));
+          answer.error() + " (" + Excerpt(ex.response->body) + ")"));
       return result;
     }
     result.stage = Stage::kProtocol;

@@ -9,6 +9,7 @@
 //      "not federated".
 #include "protocols/o365-realm/realm_module.h"
 
+#include "core/text.h"
 #include "protocols/o365-realm/realm_codec.h"
 #include "transport/connection_report.h"
 
@@ -82,14 +83,6 @@ constexpr FactSpec kFacts[] = {
     {"idp", "adfs or third-party"},
 };
 
-std::string Snippet(const std::string& body) {
-  std::string s = body.substr(0, 160);
-  for (char& c : s) {
-    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
-  }
-  return s;
-}
-
 class RealmStep : public Step {
  public:
   RealmStep(std::string user, std::string endpoint, std::string expect)
@@ -117,7 +110,7 @@ class RealmStep : public Step {
       if (!js.error && js.response && js.response->status == 200) {
         info = ParseRealmJson(js.response->body);
         if (!info)
-          why += "; the JSON form: " + info.error() + " (" + Snippet(js.response->body) + ")";
+          why += "; the JSON form: " + info.error() + " (" + Excerpt(js.response->body) + ")";
       } else if (js.response) {
         why += "; the JSON form: HTTP " + std::to_string(js.response->status);
       } else if (js.error) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "transport/http_transport.h"
+#include "transport/url.h"
 
 namespace cxa::protocols {
 
@@ -39,14 +40,9 @@ struct Classification {
 // Classifies the answer to an anonymous GET of `url`.
 Classification ClassifyOwaAnswer(const std::string& url, const HttpResponse& response);
 
-// An absolute URL for a Location value relative to `base` (absolute, /path or path).
-std::string ResolveLocation(const std::string& base, std::string_view location);
-
-struct UrlParts {
-  std::string scheme, host, path;  // path includes the query
-  int port = 0;
-};
-std::optional<UrlParts> SplitHttpUrl(std::string_view url);
+using cxa::ResolveLocation;
+using cxa::SplitHttpUrl;
+using cxa::UrlParts;
 // An OWA URL as operators give it: a full URL stays as is; a bare host name (optionally with a
 // path) becomes https://HOST/owa/ (or https://HOST/PATH).
 std::string NormalizeOwaUrl(std::string_view value);

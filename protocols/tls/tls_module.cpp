@@ -9,8 +9,8 @@
 
 #include <arpa/inet.h>
 
-#include "protocols/owa/owa_codec.h"
 #include "transport/connection_report.h"
+#include "transport/url.h"
 
 namespace cxa::protocols {
 namespace {
@@ -72,7 +72,8 @@ Result<std::unique_ptr<Step>> Create(const OptionMap& o) {
   int port = std::stoi(o.at("port"));
   if (o.count("url") && !o.at("url").empty()) {
     if (!host.empty()) return Fail("options 'host' and 'url' exclude each other");
-    auto u = SplitHttpUrl(NormalizeOwaUrl(o.at("url")));
+    const std::string& url = o.at("url");
+    auto u = SplitHttpUrl(url.find("://") == std::string::npos ? "https://" + url : url);
     if (!u || u->scheme != "https") {
       return Fail("option 'url' must be an https:// URL or a host name, got '" + o.at("url") + "'");
     }

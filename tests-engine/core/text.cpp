@@ -29,4 +29,12 @@ std::string XmlEscape(std::string_view text) {
   return out;
 }
 
+std::string Excerpt(std::string_view body, size_t max) {
+  std::string s(body.substr(0, max));
+  for (char& c : s) {
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  }
+  return s;
+}
+
 }  // namespace cxa

@@ -9,4 +9,8 @@ namespace cxa {
 // Escapes &, <, >, " and ' for XML and HTML text and attribute values.
 std::string XmlEscape(std::string_view text);
 
+// The first `max` bytes of a server's answer with control characters as spaces: a one-line
+// excerpt for a finding's detail.
+std::string Excerpt(std::string_view body, size_t max = 160);
+
 }  // namespace cxa

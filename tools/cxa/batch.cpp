@@ -74,18 +74,17 @@ class Progress {
       last_ = now;
     }
   }
-  // Targets read so far; `complete` once the list is exhausted.
-  void Seen(int total_so_far, bool complete) {
-    std::lock_guard lock(mu_);
-    seen_ = std::max(total_so_far, complete ? 0 : expected_);
-    if (complete) seen_ = total_so_far;
-    seen_complete_ = complete || expected_ > 0;
-  }
+  // The total when it is known up front (a file counted before the run).
   void Expect(int n) {
     std::lock_guard lock(mu_);
-    expected_ = n;
-    seen_ = n;
-    seen_complete_ = n > 0;
+    total_ = n;
+    total_known_ = true;
+  }
+  // Targets read so far; `complete` once the list is exhausted.
+  void Seen(int read, bool complete) {
+    std::lock_guard lock(mu_);
+    if (complete || !total_known_) total_ = read;
+    total_known_ = total_known_ || complete;
   }
   void Finish() {
     if (!enabled_) return;
@@ -99,16 +98,16 @@ class Progress {
   void Draw(Clock::time_point now) {
     double secs = std::chrono::duration<double>(now - start_).count();
     double rate = secs > 0 ? done_ / secs : 0;
-    int total = std::max(seen_, done_);
+    int total = std::max(total_, done_);
     int width = 24;
     int filled = total > 0 ? width * done_ / total : 0;
     std::ostringstream bar;
     bar << "\r\033[K" << scenario_ << " [" << std::string(static_cast<size_t>(filled), '#')
         << std::string(static_cast<size_t>(width - filled), '-') << "] " << done_ << "/" << total
-        << (seen_complete_ ? "" : "+") << "  ✔ " << count(Outcome::kPassed) << "  ⚠ "
+        << (total_known_ ? "" : "+") << "  ✔ " << count(Outcome::kPassed) << "  ⚠ "
         << count(Outcome::kWarning) << "  ✖ " << count(Outcome::kFailed) + count(Outcome::kError)
         << "  " << std::fixed << std::setprecision(1) << rate << "/s";
-    if (seen_complete_ && rate > 0 && total > done_) {
+    if (total_known_ && rate > 0 && total > done_) {
       int eta = static_cast<int>((total - done_) / rate);
       bar << "  ETA " << eta / 60 << ":" << std::setw(2) << std::setfill('0') << eta % 60;
     }
@@ -118,31 +117,24 @@ class Progress {
   bool enabled_;
   std::string scenario_;
   std::mutex mu_;
-  int done_ = 0, seen_ = 0, expected_ = 0;
-  bool seen_complete_ = false;
+  int done_ = 0, total_ = 0;
+  bool total_known_ = false;
   int counts_[5] = {};
   Clock::time_point start_ = Clock::now(), last_{};
 };
 
-// How many targets a file will yield (good lines; for CSV, rows less the header), for the
-// progress bar's total and ETA. One pass, constant memory.
-int EstimateTargets(const std::string& path) {
+// How many good targets a file holds, read by the same reader as the run (one pass, constant
+// memory): the progress bar's total and ETA.
+int CountTargets(const std::string& path, const std::string& column) {
   std::ifstream in(path, std::ios::binary);
-  std::string line;
+  TargetReader reader(in, column);
   int n = 0;
-  bool first = true, csv = false;
-  while (std::getline(in, line)) {
-    size_t b = line.find_first_not_of(" \t\r");
-    if (b == std::string::npos || line[b] == '#') continue;
-    if (first) {
-      csv = line.find(',') != std::string::npos;
-      first = false;
-      if (csv) continue;
-    }
-    size_t e = line.find_last_not_of(" \t\r");
-    if (csv || CheckTargetValue(std::string_view(line).substr(b, e - b + 1)).empty()) ++n;
+  for (;;) {
+    std::optional<BadTargetLine> bad;
+    auto next = reader.Next(bad);
+    if (!next || (!bad && !*next)) return n;
+    if (!bad) ++n;
   }
-  return n;
 }
 
 }  // namespace
@@ -185,7 +177,9 @@ int RunBatch(const BatchJob& job) {
   settings.cache = &cache;
   Runner runner(job.modules, job.transport, job.evaluator);
   Progress progress(::isatty(STDERR_FILENO) && job.progress, sc.name);
-  if (progress.enabled() && in == &file) progress.Expect(EstimateTargets(job.targets_path));
+  if (progress.enabled() && in == &file) {
+    progress.Expect(CountTargets(job.targets_path, target_input->name));
+  }
 
   std::mutex read_mu, out_mu;
   std::vector<Row> rows;  // text format only

@@ -33,9 +33,11 @@
 #include <string>
 #include <vector>
 
+#include "cert/x509.h"
 #include "core/text.h"
 #include "ntlm.h"
 #include "transport/transcript.h"
+#include "transport/url.h"
 
 namespace asio = boost::asio;
 namespace ssl = boost::asio::ssl;
@@ -331,14 +333,15 @@ class Session : public std::enable_shared_from_this<Session> {
   bool NtlmLeg(const Site& site, std::shared_ptr<http::response<http::string_body>> res) {
     std::string auth(request_[http::field::authorization]);
     if (auth.rfind("NTLM ", 0) != 0) return false;
-    std::string raw = fixture::Base64Decode(auth.substr(5));
+    auto der = cxa::cert::DecodeBase64(auth.substr(5));
+    std::string raw = der ? std::string(der->begin(), der->end()) : std::string();
     int type = fixture::NtlmMessageType(raw);
     if (type == 1) {
       RAND_bytes(challenge_.data(), static_cast<int>(challenge_.size()));
       challenged_ = true;
       res->result(http::status::unauthorized);
       res->set(http::field::www_authenticate,
-               "NTLM " + fixture::Base64Encode(
+               "NTLM " + cxa::cert::EncodeBase64(
                              fixture::NtlmChallengeMessage(challenge_, site.ntlm->domain)));
       Send(res, true);
       return true;
@@ -458,50 +461,14 @@ void Accept(tcp::acceptor& acceptor, Listener& listener) {
 
 }  // namespace
 
-// Splits "scheme://host[:port]/target" into its parts.
-bool SplitUrl(const std::string& url, std::string& scheme, std::string& host, int& port,
-              std::string& target) {
-  size_t s = url.find("://");
-  if (s == std::string::npos) return false;
-  scheme = url.substr(0, s);
-  size_t start = s + 3;
-  size_t slash = url.find('/', start);
-  std::string authority =
-      url.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
-  target = slash == std::string::npos ? "/" : url.substr(slash);
-  port = scheme == "https" ? 443 : 80;
-  size_t colon = authority.rfind(':');
-  if (!authority.empty() && authority.front() == '[') {
-    size_t close = authority.find(']');
-    host = authority.substr(1, close - 1);
-    if (close + 1 < authority.size() && authority[close + 1] == ':')
-      port = std::atoi(authority.c_str() + close + 2);
-  } else if (colon != std::string::npos) {
-    host = authority.substr(0, colon);
-    port = std::atoi(authority.c_str() + colon + 1);
-  } else {
-    host = authority;
-  }
-  return !host.empty() && port > 0;
-}
-
 // The base64 DER of a PEM certificate of the PKI ({{cert-base64:CASE/NAME.pem}} in bodies).
 std::string CertBase64(const std::string& path) {
-  std::string out;
-  if (FILE* f = std::fopen(path.c_str(), "r")) {
-    X509* x = PEM_read_X509(f, nullptr, nullptr, nullptr);
-    std::fclose(f);
-    unsigned char* der = nullptr;
-    int len = x ? i2d_X509(x, &der) : -1;
-    if (len > 0) {
-      std::string b64(4 * ((static_cast<size_t>(len) + 2) / 3) + 1, '\0');
-      int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()), der, len);
-      out = b64.substr(0, static_cast<size_t>(n));
-      OPENSSL_free(der);
-    }
-    X509_free(x);
-  }
-  return out;
+  std::ifstream in(path, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  auto chain = cxa::cert::SplitPem(text, 1);
+  if (!chain || chain->empty()) return "";
+  const auto& der = chain->front();
+  return cxa::cert::EncodeBase64({reinterpret_cast<const char*>(der.data()), der.size()});
 }
 
 // A route's body: inline, or from file="NAME" next to the config; {{cert-base64:...}}
@@ -609,9 +576,10 @@ std::vector<std::unique_ptr<Site>> SitesFromTranscript(const cxa::Transcript& t,
   std::vector<std::unique_ptr<Site>> sites;
   std::map<std::string, Site*> by_origin;
   for (const auto& ex : t.exchanges) {
-    std::string scheme, host, target;
-    int port = 0;
-    if (!SplitUrl(ex.request.url, scheme, host, port, target)) continue;
+    auto url = cxa::SplitHttpUrl(ex.request.url);
+    if (!url) continue;
+    const std::string &scheme = url->scheme, &host = url->host, &target = url->path;
+    int port = url->port;
     Site*& site = by_origin[scheme + "://" + host + ":" + std::to_string(port)];
     if (site == nullptr) {
       auto s = std::make_unique<Site>();

@@ -8,8 +8,6 @@
 #include <cstring>
 #include <vector>
 
-#include "cert/x509.h"
-
 namespace fixture {
 namespace {
 
@@ -134,13 +132,6 @@ bool NtlmVerify(std::string_view msg, const NtlmChallenge& challenge, const Ntlm
       key, std::string(reinterpret_cast<const char*>(challenge.data()), 8) + std::string(blob));
   if (expected != proof) return fail("wrong password");
   return true;
-}
-
-std::string Base64Encode(std::string_view raw) { return cxa::cert::EncodeBase64(raw); }
-
-std::string Base64Decode(std::string_view text) {
-  auto der = cxa::cert::DecodeBase64(text);
-  return der ? std::string(der->begin(), der->end()) : std::string();
 }
 
 }  // namespace fixture

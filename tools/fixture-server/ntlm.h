@@ -29,7 +29,4 @@ std::string NtlmChallengeMessage(const NtlmChallenge& challenge, const std::stri
 bool NtlmVerify(std::string_view authenticate, const NtlmChallenge& challenge,
                 const NtlmAccount& account, std::string* why);
 
-std::string Base64Encode(std::string_view raw);
-std::string Base64Decode(std::string_view text);  // "" when invalid
-
 }  // namespace fixture

@@ -1,0 +1,22 @@
+// http(s) URLs as modules and the fixture server need them: split into parts, and redirect
+// targets made absolute. Pure string functions (libcurl parses the URLs it fetches itself).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cxa {
+
+struct UrlParts {
+  std::string scheme, host, path;  // scheme and host lower-case; path includes the query
+  int port = 0;                    // explicit, or 443 / 80
+};
+
+// nullopt for anything but http(s)://host[:port][/path] (no user information, a valid port).
+std::optional<UrlParts> SplitHttpUrl(std::string_view url);
+
+// An absolute URL for a Location value relative to `base` (absolute, //host/path, /path or path).
+std::string ResolveLocation(const std::string& base, std::string_view location);
+
+}  // namespace cxa
