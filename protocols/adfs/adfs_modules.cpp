@@ -407,12 +407,8 @@ class SigninStep : public Step {
         user_(std::move(user)) {}
 
   StepResult Run(StepContext& ctx) override {
+    if (auto skip = SkipWithoutPassword(ctx)) return *skip;
     StepResult result;
-    if (ctx.password.empty()) {
-      result.outcome = Outcome::kSkipped;
-      result.skip_reason = "skipped: no password given (--password-env or --password-stdin)";
-      return result;
-    }
     if (user_.find('@') == std::string::npos) {
       result.outcome = Outcome::kSkipped;
       result.skip_reason =

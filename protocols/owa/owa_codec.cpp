@@ -4,24 +4,19 @@
 
 #include <algorithm>
 
+#include "core/text.h"
+
 namespace cxa::protocols {
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 bool Contains(std::string_view hay, std::string_view needle) {
-  return Lower(hay).find(Lower(needle)) != std::string::npos;
+  return ToLower(hay).find(ToLower(needle)) != std::string::npos;
 }
 
 // Value of attribute `name` inside one tag's text (quoted with " or ', or bare).
 std::optional<std::string> TagAttribute(std::string_view tag, std::string_view name) {
-  std::string lower = Lower(tag);
-  std::string key = Lower(name);
+  std::string lower = ToLower(tag);
+  std::string key = ToLower(name);
   for (size_t at = lower.find(key); at != std::string::npos; at = lower.find(key, at + 1)) {
     bool word_start = at > 0 && (std::isspace(static_cast<unsigned char>(lower[at - 1])) != 0);
     size_t eq = at + key.size();
@@ -44,8 +39,8 @@ std::optional<std::string> TagAttribute(std::string_view tag, std::string_view n
 // Every tag `<name ...>` of the document (bounded: at most 1,000).
 std::vector<std::string_view> Tags(std::string_view html, std::string_view name) {
   std::vector<std::string_view> out;
-  std::string lower = Lower(html);
-  std::string open = "<" + Lower(name);
+  std::string lower = ToLower(html);
+  std::string open = "<" + ToLower(name);
   for (size_t at = lower.find(open); at != std::string::npos && out.size() < 1000;
        at = lower.find(open, at + 1)) {
     size_t after = at + open.size();
@@ -138,7 +133,7 @@ Classification ClassifyOwaAnswer(const std::string& url, const HttpResponse& r) 
       c.detail = "a redirect to an unusable Location";
       return c;
     }
-    std::string path = Lower(to->path);
+    std::string path = ToLower(to->path);
     if (path.find("/owa/auth/logon.aspx") != std::string::npos ||
         path.find("/exchweb/bin/auth/owalogon.asp") != std::string::npos) {
       c.front_end = FrontEnd::kFba;
@@ -181,7 +176,7 @@ std::optional<LogonForm> ParseLogonForm(std::string_view html) {
   for (std::string_view form : Tags(html, "form")) {
     auto action = TagAttribute(form, "action");
     if (!action) continue;
-    std::string a = Lower(*action);
+    std::string a = ToLower(*action);
     LogonForm f;
     f.action = *action;
     if (a.find("/owa/auth.owa") != std::string::npos) {
@@ -194,7 +189,7 @@ std::optional<LogonForm> ParseLogonForm(std::string_view html) {
       continue;
     }
     for (std::string_view input : Tags(html, "input")) {
-      std::string name = Lower(TagAttribute(input, "name").value_or(""));
+      std::string name = ToLower(TagAttribute(input, "name").value_or(""));
       if (name == "username") f.has_username = true;
       if (name == "password") f.has_password = true;
     }
@@ -205,10 +200,11 @@ std::optional<LogonForm> ParseLogonForm(std::string_view html) {
 
 FbaResult JudgeFbaAnswer(const HttpResponse& r, std::string* why) {
   std::string location = r.Header("Location").value_or("");
-  std::string lower = Lower(location);
+  std::string lower = ToLower(location);
   bool cadata = false;
   for (const auto& [k, v] : r.headers) {
-    if (strcasecmp(k.c_str(), "Set-Cookie") == 0 && Lower(v).rfind("cadata", 0) == 0) cadata = true;
+    if (strcasecmp(k.c_str(), "Set-Cookie") == 0 && ToLower(v).rfind("cadata", 0) == 0)
+      cadata = true;
   }
   if (r.status == 302 && lower.find("logon.aspx") != std::string::npos) {
     size_t at = lower.find("reason=");

@@ -378,12 +378,8 @@ class SigninStep : public Step {
         form_action_(std::move(form_action)) {}
 
   StepResult Run(StepContext& ctx) override {
+    if (auto skip = SkipWithoutPassword(ctx)) return *skip;
     StepResult result;
-    if (ctx.password.empty()) {
-      result.outcome = Outcome::kSkipped;
-      result.skip_reason = "skipped: no password given (--password-env or --password-stdin)";
-      return result;
-    }
     if (user_.empty()) {
       result.outcome = Outcome::kSkipped;
       result.skip_reason = "skipped: no user given (--input user=...)";

@@ -44,4 +44,12 @@ HttpRequest StepRequest(const StepContext& ctx, std::string url) {
   return req;
 }
 
+std::optional<StepResult> SkipWithoutPassword(const StepContext& ctx) {
+  if (!ctx.password.empty()) return std::nullopt;
+  StepResult r;
+  r.outcome = Outcome::kSkipped;
+  r.skip_reason = "skipped: no password given (--password-env or --password-stdin)";
+  return r;
+}
+
 }  // namespace cxa

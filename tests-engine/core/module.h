@@ -6,6 +6,7 @@
 #include <ctime>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -59,6 +60,10 @@ struct StepContext {
 // A request to `url` with the step's trust policy, verification time and timeouts: what every
 // module's requests start from.
 HttpRequest StepRequest(const StepContext& ctx, std::string url);
+
+// For steps that need the operator's password: a skipped result with the reason when there is
+// none, else nullopt.
+std::optional<StepResult> SkipWithoutPassword(const StepContext& ctx);
 
 class Step {
  public:

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/text.h"
+
 namespace cxa {
 namespace {
 
@@ -15,12 +17,6 @@ std::string Trim(std::string_view s) {
   if (b == std::string_view::npos) return "";
   size_t e = s.find_last_not_of(" \t\r");
   return std::string(s.substr(b, e - b + 1));
-}
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
 }
 
 std::string Shorten(std::string_view s) {
@@ -168,7 +164,7 @@ Result<std::optional<Target>> TargetReader::Next(std::optional<BadTargetLine>& b
         if (!cols)
           return Fail("line " + std::to_string(line_) + ": unbalanced quotes in the header");
         for (size_t i = 0; i < cols->size(); ++i) {
-          if (Lower((*cols)[i]) == Lower(column_)) csv_index_ = static_cast<int>(i);
+          if (ToLower((*cols)[i]) == ToLower(column_)) csv_index_ = static_cast<int>(i);
         }
         if (csv_index_ < 0) {
           return Fail("line " + std::to_string(line_) + ": the CSV header has no '" + column_ +

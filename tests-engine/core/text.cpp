@@ -1,6 +1,14 @@
 #include "core/text.h"
 
+#include <cctype>
+
 namespace cxa {
+
+std::string ToLower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
 
 std::string XmlEscape(std::string_view text) {
   std::string out;

@@ -6,6 +6,9 @@
 
 namespace cxa {
 
+// ASCII lower case (host names, header names, HTML tags).
+std::string ToLower(std::string_view text);
+
 // Escapes &, <, >, " and ' for XML and HTML text and attribute values.
 std::string XmlEscape(std::string_view text);
 

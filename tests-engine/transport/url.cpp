@@ -2,23 +2,15 @@
 
 #include <algorithm>
 
+#include "core/text.h"
+
 namespace cxa {
-namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-}  // namespace
 
 std::optional<UrlParts> SplitHttpUrl(std::string_view url) {
   UrlParts p;
   size_t s = url.find("://");
   if (s == std::string_view::npos) return std::nullopt;
-  p.scheme = Lower(url.substr(0, s));
+  p.scheme = ToLower(url.substr(0, s));
   if (p.scheme != "http" && p.scheme != "https") return std::nullopt;
   std::string_view rest = url.substr(s + 3);
   size_t slash = rest.find_first_of("/?#");
@@ -35,7 +27,7 @@ std::optional<UrlParts> SplitHttpUrl(std::string_view url) {
     if (!authority.empty() && authority[0] != ':') return std::nullopt;
   } else {
     size_t colon = authority.rfind(':');
-    p.host = Lower(authority.substr(0, colon));
+    p.host = ToLower(authority.substr(0, colon));
     authority.remove_prefix(colon == std::string_view::npos ? authority.size() : colon);
   }
   if (!authority.empty()) {  // ":port"
