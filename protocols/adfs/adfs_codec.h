@@ -14,9 +14,6 @@
 
 namespace cxa::protocols {
 
-// Deeper documents are refused as malformed (real ones nest about 15 levels).
-inline constexpr int kMaxXmlDepth = 64;
-
 // ---- WS-MetadataExchange (/adfs/services/trust/mex) ----
 
 enum class MexAuth { kUsernamePassword, kWindows, kOther };

@@ -35,7 +35,7 @@
 
 #include "cert/x509.h"
 #include "core/text.h"
-#include "ntlm.h"
+#include "transport/ntlm.h"
 #include "transport/transcript.h"
 #include "transport/url.h"
 
@@ -73,7 +73,7 @@ struct Site {
   std::string name;
   std::vector<Route> routes;                 // recorded or configured answers
   std::map<std::string, RealmEntry> realm;   // domain -> entry: this site answers getuserrealm
-  std::optional<fixture::NtlmAccount> ntlm;  // <ntlm user password domain/>: NTLM sign-in
+  std::optional<cxa::ntlm::Account> ntlm;  // <ntlm user password domain/>: NTLM sign-in
   bool plain = false;  // plain HTTP: serves <files>/NAME.pem as DER at /NAME.cer (AIA)
   std::string files;
   std::string pki;
@@ -335,19 +335,19 @@ class Session : public std::enable_shared_from_this<Session> {
     if (auth.rfind("NTLM ", 0) != 0) return false;
     auto der = cxa::cert::DecodeBase64(auth.substr(5));
     std::string raw = der ? std::string(der->begin(), der->end()) : std::string();
-    int type = fixture::NtlmMessageType(raw);
+    int type = cxa::ntlm::MessageType(raw);
     if (type == 1) {
       RAND_bytes(challenge_.data(), static_cast<int>(challenge_.size()));
       challenged_ = true;
       res->result(http::status::unauthorized);
       res->set(http::field::www_authenticate,
                "NTLM " + cxa::cert::EncodeBase64(
-                             fixture::NtlmChallengeMessage(challenge_, site.ntlm->domain)));
+                             cxa::ntlm::ChallengeMessage(challenge_, site.ntlm->domain)));
       Send(res, true);
       return true;
     }
     std::string why = "not an NTLM AUTHENTICATE after a CHALLENGE";
-    if (type == 3 && challenged_ && fixture::NtlmVerify(raw, challenge_, *site.ntlm, &why)) {
+    if (type == 3 && challenged_ && cxa::ntlm::Verify(raw, challenge_, *site.ntlm, &why)) {
       return false;
     }
     res->result(http::status::unauthorized);
@@ -382,7 +382,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   std::unique_ptr<asio::steady_timer> timer_;
-  fixture::NtlmChallenge challenge_{};
+  cxa::ntlm::Challenge challenge_{};
   bool challenged_ = false;
   ssl::stream<tcp::socket> stream_;
   Listener& listener_;
@@ -548,7 +548,7 @@ std::vector<std::unique_ptr<Site>> SitesFromConfig(const pugi::xml_document& doc
       s->routes.push_back(std::move(route));
     }
     if (pugi::xml_node a = n.child("ntlm")) {
-      s->ntlm = fixture::NtlmAccount{a.attribute("user").value(), a.attribute("password").value(),
+      s->ntlm = cxa::ntlm::Account{a.attribute("user").value(), a.attribute("password").value(),
                                      a.attribute("domain").as_string("LAB")};
     }
     for (pugi::xml_node r : n.children("realm")) {

@@ -1,14 +1,16 @@
-#include "ntlm.h"
+#include "transport/ntlm.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/provider.h>
+#include <openssl/rand.h>
 
 #include <cctype>
 #include <cstring>
+#include <ctime>
 #include <vector>
 
-namespace fixture {
+namespace cxa::ntlm {
 namespace {
 
 constexpr char kSignature[] = "NTLMSSP";  // followed by a NUL: 8 bytes
@@ -73,13 +75,82 @@ std::string HmacMd5(std::string_view key, std::string_view data) {
 
 }  // namespace
 
-int NtlmMessageType(std::string_view raw) {
+int MessageType(std::string_view raw) {
   if (raw.size() < 12 || std::memcmp(raw.data(), kSignature, 8) != 0) return 0;
   unsigned long t = Get32(raw, 8);
   return t >= 1 && t <= 3 ? static_cast<int>(t) : 0;
 }
 
-std::string NtlmChallengeMessage(const NtlmChallenge& challenge, const std::string& domain) {
+std::pair<std::string, std::string> SplitUser(std::string_view user) {
+  size_t slash = user.find('\\');
+  if (slash == std::string_view::npos) return {"", std::string(user)};
+  return {std::string(user.substr(0, slash)), std::string(user.substr(slash + 1))};
+}
+
+std::string NegotiateMessage() {
+  std::string m(32, '\0');
+  std::memcpy(m.data(), kSignature, 8);
+  Put32(m, 8, 1);
+  // UNICODE | REQUEST_TARGET | NTLM | ALWAYS_SIGN | EXTENDED_SESSIONSECURITY | 128 | 56
+  Put32(m, 12, 0xa0088205UL);
+  return m;
+}
+
+Result<std::string> AuthenticateMessage(std::string_view challenge, std::string_view user,
+                                        std::string_view domain, std::string_view password,
+                                        const Challenge& client_nonce, std::uint64_t filetime) {
+  if (MessageType(challenge) != 2 || challenge.size() < 48) {
+    return Fail("the server's NTLM CHALLENGE message is malformed");
+  }
+  std::string_view server_challenge = challenge.substr(24, 8);
+  std::string_view target_info;
+  if (!Field(challenge, 40, target_info)) {
+    return Fail("the server's NTLM CHALLENGE points outside itself");
+  }
+  std::string nt_hash = Md4(Utf16(password, false));
+  if (nt_hash.empty()) return Fail("MD4 is not available (OpenSSL legacy provider)");
+  std::string user16 = Utf16(user, false), domain16 = Utf16(domain, false);
+  std::string key = HmacMd5(nt_hash, Utf16(user, true) + domain16);
+  std::string nonce(reinterpret_cast<const char*>(client_nonce.data()), 8);
+  std::string blob(8, '\0');
+  blob[0] = 1;
+  blob[1] = 1;
+  for (int i = 0; i < 8; ++i) blob += static_cast<char>((filetime >> (8 * i)) & 0xff);
+  blob += nonce + std::string(4, '\0') + std::string(target_info) + std::string(4, '\0');
+  std::string sc(server_challenge);
+  std::string nt = HmacMd5(key, sc + blob) + blob;
+  std::string lm = HmacMd5(key, sc + nonce) + nonce;
+  std::string m(64, '\0');
+  std::memcpy(m.data(), kSignature, 8);
+  Put32(m, 8, 3);
+  size_t at = 64;
+  auto field = [&](size_t pos, const std::string& value) {
+    Put16(m, pos, static_cast<unsigned>(value.size()));
+    Put16(m, pos + 2, static_cast<unsigned>(value.size()));
+    Put32(m, pos + 4, at);
+    at += value.size();
+  };
+  field(12, lm);
+  field(20, nt);
+  field(28, domain16);
+  field(36, user16);
+  field(44, "");  // workstation
+  field(52, "");  // session key
+  Put32(m, 60, 0xa0088205UL);
+  return m + lm + nt + domain16 + user16;
+}
+
+Result<std::string> AuthenticateMessage(std::string_view challenge, std::string_view user,
+                                        std::string_view domain, std::string_view password) {
+  Challenge nonce{};
+  RAND_bytes(nonce.data(), static_cast<int>(nonce.size()));
+  // FILETIME: 100 ns intervals since 1601-01-01.
+  std::uint64_t now = static_cast<std::uint64_t>(std::time(nullptr));
+  return AuthenticateMessage(challenge, user, domain, password, nonce,
+                             (now + 11644473600ULL) * 10000000ULL);
+}
+
+std::string ChallengeMessage(const Challenge& challenge, const std::string& domain) {
   std::string target = Utf16(domain, false);
   std::string info;
   auto av = [&](unsigned id, const std::string& value) {
@@ -107,13 +178,13 @@ std::string NtlmChallengeMessage(const NtlmChallenge& challenge, const std::stri
   return m + target + info;
 }
 
-bool NtlmVerify(std::string_view msg, const NtlmChallenge& challenge, const NtlmAccount& account,
-                std::string* why) {
+bool Verify(std::string_view msg, const Challenge& challenge, const Account& account,
+            std::string* why) {
   auto fail = [&](const char* reason) {
     if (why) *why = reason;
     return false;
   };
-  if (NtlmMessageType(msg) != 3) return fail("not an AUTHENTICATE message");
+  if (MessageType(msg) != 3) return fail("not an AUTHENTICATE message");
   std::string_view nt, domain, user;
   if (!Field(msg, 20, nt) || !Field(msg, 28, domain) || !Field(msg, 36, user)) {
     return fail("a field points outside the message");
@@ -134,4 +205,4 @@ bool NtlmVerify(std::string_view msg, const NtlmChallenge& challenge, const Ntlm
   return true;
 }
 
-}  // namespace fixture
+}  // namespace cxa::ntlm
