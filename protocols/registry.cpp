@@ -3,8 +3,10 @@
 #include "cert/cert_evaluator.h"
 #include "core/runner.h"
 #include "protocols/adfs/adfs_modules.h"
+#include "protocols/autodiscover/autodiscover_module.h"
 #include "protocols/o365-realm/realm_module.h"
 #include "protocols/owa/owa_modules.h"
+#include "protocols/rpc-http/rpch_modules.h"
 #include "protocols/tls/tls_module.h"
 #include "transport/http_transport.h"
 
@@ -21,6 +23,11 @@ ModuleTable AllModules() {
       &kOwaFrontendModule,
       &kOwaLogonModule,
       &kOwaSigninModule,
+      &kAutodiscoverModule,
+      &kRpcAuthModule,
+      &kRpcEchoModule,
+      &kRpcEndpointModule,
+      &kOaMutualAuthModule,
   };
   return kModules;
 }

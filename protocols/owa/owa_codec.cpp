@@ -99,11 +99,7 @@ Classification ClassifyOwaAnswer(const std::string& url, const HttpResponse& r) 
   Classification c;
   int s = r.status;
   if (s == 401) {
-    for (const auto& [k, v] : r.headers) {
-      if (strcasecmp(k.c_str(), "WWW-Authenticate") != 0) continue;
-      std::string scheme = v.substr(0, v.find(' '));
-      if (!scheme.empty()) c.schemes.push_back(scheme);
-    }
+    c.schemes = r.AuthSchemes();
     auto offers = [&](const char* name) {
       return std::any_of(c.schemes.begin(), c.schemes.end(),
                          [&](const std::string& x) { return strcasecmp(x.c_str(), name) == 0; });

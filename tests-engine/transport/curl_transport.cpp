@@ -4,12 +4,15 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 #include <poll.h>
+#include <strings.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <memory>
 #include <mutex>
+
+#include "transport/dns_srv.h"
 
 namespace cxa {
 namespace {
@@ -294,7 +297,10 @@ CurlTransport::CurlTransport(TransportOptions options, const cert::CertEvaluator
   std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-HttpExchange CurlTransport::Perform(const HttpRequest& request) { return Run(request, nullptr); }
+HttpExchange CurlTransport::Perform(const HttpRequest& request) {
+  if (request.method == "SRV") return LookupSrv(request, options_.srv);  // transport/dns_srv.h
+  return Run(request, nullptr);
+}
 
 // Everything libcurl needs alive while a connection exists: the easy handle, the state its
 // callbacks point to, and the lists it was given.
@@ -478,6 +484,13 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
     std::string line = v.empty() ? k + ";" : k + ": " + v;
     headers.reset(curl_slist_append(headers.release(), line.c_str()));
   }
+  bool typed = std::any_of(request.headers.begin(), request.headers.end(), [](const auto& h) {
+    return strcasecmp(h.first.c_str(), "Content-Type") == 0;
+  });
+  if (!typed && request.method != "GET" && request.method != "HEAD" && !request.connect_only) {
+    // No form Content-Type of libcurl's own on a body we did not type.
+    headers.reset(curl_slist_append(headers.release(), "Content-Type:"));
+  }
   if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   if (!request.ntlm_user.empty()) {
     // libcurl runs the NTLM legs on one connection within this transfer.
@@ -493,7 +506,9 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
     curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
   } else {
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    if (!request.body.empty() || request.method == "POST") {
+    // Every other method sends its body, even an empty one (Content-Length: 0, as RPC over
+    // HTTP's RPC_IN_DATA echo and authentication probes need).
+    {
       curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
                        static_cast<curl_off_t>(request.body.size()));
       curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());

@@ -20,6 +20,7 @@ struct TransportOptions {
   std::vector<std::string> connect_to;  // "host:port:host2:port2" (curl --connect-to syntax)
   int ip_version = 0;                   // 0 any, 4, 6
   std::string user_agent = "cxa/0.1 (connectivity analyzer)";
+  std::vector<std::string> srv;  // "NAME=TARGET:PORT" SRV answers given instead of DNS
 };
 
 // Validates one --resolve entry; returns an error message or "".

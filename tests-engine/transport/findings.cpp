@@ -1,5 +1,7 @@
 // The catalogue of transport findings: where a connection stopped before any protocol step
 // could judge the server.
+#include <strings.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -114,6 +116,16 @@ Finding FindingFor(const TransportError& error) {
 
 std::string HttpResponse::StatusLine() const {
   return "HTTP " + std::to_string(status) + (reason.empty() ? "" : " " + reason);
+}
+
+std::vector<std::string> HttpResponse::AuthSchemes() const {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : headers) {
+    if (strcasecmp(k.c_str(), "WWW-Authenticate") != 0) continue;
+    std::string scheme = v.substr(0, v.find_first_of(" ,"));
+    if (!scheme.empty()) out.push_back(scheme);
+  }
+  return out;
 }
 
 std::optional<std::string> HttpResponse::Header(std::string_view name) const {

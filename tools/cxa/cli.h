@@ -35,6 +35,7 @@ struct CommonOptions {
   std::string time;
   std::vector<std::string> resolve;
   std::vector<std::string> connect_to;
+  std::vector<std::string> srv;
   bool no_aia = false;
   std::string proxy;
   double timeout_s = 10;

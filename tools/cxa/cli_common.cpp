@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "core/time_util.h"
 #include "report/report.h"
+#include "transport/dns_srv.h"
 
 namespace cxa::cli {
 
@@ -45,6 +46,9 @@ void AddNetworkOptions(po::options_description& d, CommonOptions& o) {
       "connect-to", po::value(&o.connect_to)->value_name("HOST:PORT:HOST2:PORT2")->composing(),
       "send connections for HOST:PORT to HOST2:PORT2 instead, keeping the name (a load "
       "balancer, a lab port; repeatable)")(
+      "srv-record", po::value(&o.srv)->value_name("NAME=TARGET:PORT")->composing(),
+      "answer the DNS SRV lookup of NAME (e.g. _autodiscover._tcp.contoso.com) with TARGET:PORT "
+      "instead of asking DNS; 'NAME=' means no record (a lab without DNS; repeatable)")(
       "no-aia", po::bool_switch(&o.no_aia),
       "do not fetch missing issuers from the certificate's AIA URL (then an incomplete chain "
       "cannot be told apart from a private root)")("proxy", po::value(&o.proxy)->value_name("URL"),
@@ -130,6 +134,10 @@ TransportOptions BuildTransportOptions(const CommonOptions& o) {
     }
   }
   t.connect_to.insert(t.connect_to.begin(), o.connect_to.begin(), o.connect_to.end());
+  for (const auto& r : o.srv) {
+    if (auto e = CheckSrvOverride(r); !e.empty()) throw UsageError{"--srv-record: " + e};
+  }
+  t.srv = o.srv;
   t.proxy = o.proxy;
   if (o.ipv4 && o.ipv6) throw UsageError{"-4 and -6 exclude each other"};
   t.ip_version = o.ipv4 ? 4 : o.ipv6 ? 6 : 0;

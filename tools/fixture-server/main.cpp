@@ -18,13 +18,16 @@
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <csignal>
+#include <deque>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -35,6 +38,7 @@
 
 #include "cert/x509.h"
 #include "core/text.h"
+#include "protocols/rpc-http/rpch_codec.h"
 #include "transport/ntlm.h"
 #include "transport/transcript.h"
 #include "transport/url.h"
@@ -69,11 +73,33 @@ struct RealmEntry {
   std::string brand;
 };
 
+// A mailbox the lab's Autodiscover knows (<autodiscover><mailbox .../></autodiscover>).
+struct Mailbox {
+  std::string proxy;  // EXPR/Server ("" = no EXPR)
+  std::string auth_package = "Basic";
+  std::string server;               // EXCH/Server ("" = no EXCH)
+  std::string cert_principal_name;  // "" = not sent
+  std::string ssl = "On";
+  std::string error;  // ErrorCode instead of settings
+  std::string redirect_addr, redirect_url;
+};
+
+// <rpc-proxy auth="Negotiate NTLM Basic" mode="ok"/>: the site plays an RPC over HTTP v2 proxy
+// on /rpc/rpcproxy.dll. Modes: ok, unavailable (503 RPC Error: 6ba), access-denied (503 RPC
+// Error: 5), no-a3 (channels accepted, the virtual connection never opens), reject (401 to every
+// credential), bind-reject (provider rejection of every bind).
+struct RpcProxy {
+  std::vector<std::string> schemes;
+  std::string mode = "ok";
+};
+
 struct Site {
   std::string name;
-  std::vector<Route> routes;                 // recorded or configured answers
-  std::map<std::string, RealmEntry> realm;   // domain -> entry: this site answers getuserrealm
-  std::optional<cxa::ntlm::Account> ntlm;  // <ntlm user password domain/>: NTLM sign-in
+  std::map<std::string, Mailbox> mailboxes;  // lower-case address -> settings (Autodiscover)
+  std::optional<RpcProxy> rpc;
+  std::vector<Route> routes;                // recorded or configured answers
+  std::map<std::string, RealmEntry> realm;  // domain -> entry: this site answers getuserrealm
+  std::optional<cxa::ntlm::Account> ntlm;   // <ntlm user password domain/>: NTLM sign-in
   bool plain = false;  // plain HTTP: serves <files>/NAME.pem as DER at /NAME.cer (AIA)
   std::string files;
   std::string pki;
@@ -263,6 +289,97 @@ bool AnswerRealm(const Site& site, const http::request<http::string_body>& req,
   return true;
 }
 
+bool IsRpcMethod(const http::request<http::string_body>& req) {
+  return req.method_string() == "RPC_IN_DATA" || req.method_string() == "RPC_OUT_DATA";
+}
+
+bool IsAutodiscover(const Site& site, const http::request<http::string_body>& req) {
+  return !site.mailboxes.empty() && req.method() == http::verb::post &&
+         cxa::ToLower(std::string(req.target())) == "/autodiscover/autodiscover.xml";
+}
+
+// Basic credentials of the lab account: user, DOMAIN\user or user@domain, and its password.
+bool BasicMatches(const Site& site, const http::request<http::string_body>& req) {
+  std::string auth(req[http::field::authorization]);
+  if (!site.ntlm || auth.rfind("Basic ", 0) != 0) return false;
+  auto raw = cxa::cert::DecodeBase64(auth.substr(6));
+  if (!raw) return false;
+  std::string pair(raw->begin(), raw->end());
+  size_t colon = pair.find(':');
+  if (colon == std::string::npos) return false;
+  std::string user = pair.substr(0, colon);
+  if (size_t slash = user.find('\\'); slash != std::string::npos) user = user.substr(slash + 1);
+  user = user.substr(0, user.find('@'));
+  return cxa::ToLower(user) == cxa::ToLower(site.ntlm->user) &&
+         pair.substr(colon + 1) == site.ntlm->password;
+}
+
+// The lab's Autodiscover (POX, protocols.md §2.2) for the address in the request body.
+void AnswerAutodiscover(const Site& site, const http::request<http::string_body>& req,
+                        http::response<http::string_body>& res) {
+  const std::string& body = req.body();
+  size_t open = body.find("<EMailAddress>");
+  size_t close = body.find("</EMailAddress>");
+  std::string email = open != std::string::npos && close != std::string::npos && close > open
+                          ? body.substr(open + 14, close - open - 14)
+                          : "";
+  std::string inner;
+  auto it = site.mailboxes.find(cxa::ToLower(email));
+  auto el = [](const std::string& name, const std::string& value) {
+    return value.empty() ? std::string()
+                         : "<" + name + ">" + cxa::XmlEscape(value) + "</" + name + ">";
+  };
+  if (it == site.mailboxes.end() || !it->second.error.empty()) {
+    std::string code = it == site.mailboxes.end() ? "500" : it->second.error;
+    inner = "<Error Time=\"12:00:00.0000000\" Id=\"2731630537\"><ErrorCode>" + code +
+            "</ErrorCode><Message>" +
+            (code == "500" ? "The email address can't be found." : "Error") +
+            "</Message><DebugData/></Error>";
+  } else {
+    const Mailbox& m = it->second;
+    std::string account = "<AccountType>email</AccountType>";
+    if (!m.redirect_addr.empty()) {
+      account += "<Action>redirectAddr</Action>" + el("RedirectAddr", m.redirect_addr);
+    } else if (!m.redirect_url.empty()) {
+      account += "<Action>redirectUrl</Action>" + el("RedirectUrl", m.redirect_url);
+    } else {
+      account += "<Action>settings</Action>";
+      if (!m.server.empty()) {
+        account += "<Protocol><Type>EXCH</Type>" + el("Server", m.server) +
+                   "<ServerVersion>73C18880</ServerVersion>" +
+                   el("EwsUrl", "https://" + (m.proxy.empty() ? site.hosts.front() : m.proxy) +
+                                    "/EWS/Exchange.asmx") +
+                   "</Protocol>";
+      }
+      if (!m.proxy.empty()) {
+        account += "<Protocol><Type>EXPR</Type>" + el("Server", m.proxy) + el("SSL", m.ssl) +
+                   el("AuthPackage", m.auth_package) +
+                   el("CertPrincipalName", m.cert_principal_name) + "</Protocol>";
+        account +=
+            "<Protocol><Type>WEB</Type><External><OWAUrl AuthenticationMethod=\"Fba\">https://" +
+            cxa::XmlEscape(m.proxy) + "/owa/</OWAUrl></External></Protocol>";
+      }
+    }
+    inner = "<User><DisplayName>Lab User</DisplayName>" + el("AutoDiscoverSMTPAddress", email) +
+            "</User><Account>" + account + "</Account>";
+  }
+  res.result(http::status::ok);
+  res.set(http::field::content_type, "text/xml; charset=utf-8");
+  res.body() =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<Autodiscover "
+      "xmlns=\"http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006\"><Response "
+      "xmlns=\"http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a\">" +
+      inner + "</Response></Autodiscover>\r\n";
+}
+
+class Session;
+// RPC over HTTP virtual connections by their cookie: the IN and OUT channel sessions.
+struct VirtualConnection {
+  std::weak_ptr<Session> in, out;
+  bool opened = false;  // CONN/C2 sent
+};
+std::map<cxa::protocols::rpch::Cookie, VirtualConnection> g_connections;
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, Listener& listener)
@@ -277,11 +394,38 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  // The head first: an RPC over HTTP channel (a large Content-Length that never arrives whole)
+  // leaves HTTP for raw PDUs; anything else reads its body and is answered.
   void Read() {
     request_ = {};
-    http::async_read(stream_, buffer_, request_,
+    parser_.emplace();
+    parser_->body_limit(
+        std::numeric_limits<std::uint64_t>::max());  // judged in OnHead: a channel's length is not
+                                                     // a body's
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (!ec) self->OnHead();
+                            });
+  }
+
+  void OnHead() {
+    auto* site = static_cast<Site*>(SSL_get_ex_data(stream_.native_handle(), SiteIndex()));
+    const auto& head = parser_->get();
+    auto length = parser_->content_length();
+    if (site->rpc && IsRpcMethod(head) && length && *length > 16) {
+      RpcChannel(*site);
+      return;
+    }
+    if (length && *length > 1024 * 1024) {
+      beast::error_code ignored;
+      stream_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
+      return;
+    }
+    http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, size_t) {
-                       if (!ec) self->Respond();
+                       if (ec) return;
+                       self->request_ = self->parser_->release();
+                       self->Respond();
                      });
   }
 
@@ -292,7 +436,12 @@ class Session : public std::enable_shared_from_this<Session> {
     const char* sni = SSL_get_servername(stream_.native_handle(), TLSEXT_NAMETYPE_host_name);
     std::string host = sni ? sni : site->hosts.empty() ? "localhost" : site->hosts.front();
     LogRequest(*site, request_);
+    ntlm_verified_ = false;
     if (site->ntlm && NtlmLeg(*site, res)) return;
+    if (IsRpcMethod(request_) || IsAutodiscover(*site, request_)) {
+      RespondAuthenticated(*site, res);
+      return;
+    }
     const Route* route = nullptr;
     bool answered = AnswerFromRoutes(*site, request_, *res, host, &route);
     if (answered && route && route->dribble) {
@@ -348,6 +497,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     std::string why = "not an NTLM AUTHENTICATE after a CHALLENGE";
     if (type == 3 && challenged_ && cxa::ntlm::Verify(raw, challenge_, *site.ntlm, &why)) {
+      ntlm_verified_ = true;
       return false;
     }
     res->result(http::status::unauthorized);
@@ -380,6 +530,212 @@ class Session : public std::enable_shared_from_this<Session> {
                         });
     });
   }
+
+  // ---- Autodiscover and the RPC proxy: requests that need the lab account ----
+
+  bool Authenticated(const Site& site, const http::request<http::string_body>& req) {
+    if (site.rpc && site.rpc->mode == "reject" && IsRpcMethod(req)) return false;
+    return ntlm_verified_ || BasicMatches(site, req);
+  }
+
+  void Unauthorized(const Site& site, std::shared_ptr<http::response<http::string_body>> res,
+                    bool rpc) {
+    res->result(http::status::unauthorized);
+    std::vector<std::string> schemes = {"Negotiate", "NTLM",
+                                        "Basic realm=\"" + site.hosts.front() + "\""};
+    if (rpc) schemes = site.rpc ? site.rpc->schemes : std::vector<std::string>{};
+    for (const auto& x : schemes) {
+      res->insert(http::field::www_authenticate,
+                  x == "Basic" ? "Basic realm=\"" + site.hosts.front() + "\"" : x);
+    }
+    res->set(http::field::content_type, "text/plain");
+    res->body() = "401 Unauthorized\n";
+    Send(res, true);
+  }
+
+  void RespondAuthenticated(const Site& site,
+                            std::shared_ptr<http::response<http::string_body>> res) {
+    bool rpc = IsRpcMethod(request_);
+    std::string target(request_.target());
+    if (rpc && (!site.rpc || target.rfind("/rpc/rpcproxy.dll", 0) != 0)) {
+      res->result(http::status::not_found);
+      res->set(http::field::content_type, "text/html");
+      res->body() = "<html><body>404 - File or directory not found.</body></html>\n";
+      Send(res, false);
+      return;
+    }
+    if (!Authenticated(site, request_)) {
+      Unauthorized(site, res, rpc);
+      return;
+    }
+    if (!rpc) {
+      AnswerAutodiscover(site, request_, *res);
+      Send(res, false);
+      return;
+    }
+    // An echo request (Content-Length 0..16): 200 with an Echo RTS PDU (MS-RPCH 2.1.2.1.5).
+    res->result(http::status::ok);
+    res->reason("Success");
+    res->set(http::field::content_type, "application/rpc");
+    res->body() = cxa::protocols::rpch::EncodeEcho();
+    Send(res, false);
+  }
+
+  // ---- RPC over HTTP v2 channels (MS-RPCH; protocols.md §2.3) ----
+
+  void WriteRaw(std::string bytes) {
+    writes_.push_back(std::move(bytes));
+    if (writes_.size() == 1) WriteNext();
+  }
+  void WriteNext() {
+    if (writes_.empty()) return;
+    asio::async_write(stream_, asio::buffer(writes_.front()),
+                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                        if (ec) return;
+                        self->writes_.pop_front();
+                        self->WriteNext();
+                      });
+  }
+  void WriteAndClose(std::string bytes) {
+    auto data = std::make_shared<std::string>(std::move(bytes));
+    asio::async_write(stream_, asio::buffer(*data),
+                      [self = shared_from_this(), data](beast::error_code, size_t) {
+                        beast::error_code ignored;
+                        self->stream_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
+                      });
+  }
+
+  void RpcChannel(const Site& site) {
+    request_ = parser_->release();
+    LogRequest(site, request_);
+    out_channel_ = request_.method_string() == "RPC_OUT_DATA";
+    if (request_[http::field::expect] == "100-continue") WriteRaw("HTTP/1.1 100 Continue\r\n\r\n");
+    ntlm_verified_ = false;
+    std::string auth(request_[http::field::authorization]);
+    if (auth.rfind("NTLM ", 0) == 0 && challenged_) {
+      auto der = cxa::cert::DecodeBase64(auth.substr(5));
+      std::string raw = der ? std::string(der->begin(), der->end()) : std::string();
+      std::string why;
+      ntlm_verified_ = cxa::ntlm::Verify(raw, challenge_, *site.ntlm, &why);
+    }
+    if (!Authenticated(site, request_)) {
+      std::string head = "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n";
+      for (const auto& x : site.rpc->schemes) head += "WWW-Authenticate: " + x + "\r\n";
+      WriteAndClose(head + "\r\n");
+      return;
+    }
+    std::string target(request_.target());
+    std::string query =
+        target.find('?') == std::string::npos ? "" : target.substr(target.find('?') + 1);
+    port_ = query.substr(query.rfind(':') + 1);
+    bool known_port = port_ == "6001" || port_ == "6002" || port_ == "6004";
+    const std::string& mode = site.rpc->mode;
+    if (target.rfind("/rpc/rpcproxy.dll?", 0) != 0 || query.find(':') == std::string::npos) {
+      WriteAndClose("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    if (mode == "unavailable" || mode == "access-denied" || !known_port) {
+      WriteAndClose(std::string("HTTP/1.0 503 RPC Error: ") +
+                    (mode == "access-denied" ? "5" : "6ba") +
+                    "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    bind_reject_ = mode == "bind-reject";
+    no_connection_ = mode == "no-a3";
+    ReadPdus();
+  }
+
+  void ReadPdus() {
+    namespace rpch = cxa::protocols::rpch;
+    for (;;) {
+      std::string_view data(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+      auto len = rpch::PduLength(data);
+      if (!len) {
+        Close();
+        return;
+      }
+      if (*len == 0) break;
+      std::string bytes(data.substr(0, *len));
+      buffer_.consume(*len);
+      if (!OnPdu(bytes)) {
+        Close();
+        return;
+      }
+    }
+    if (buffer_.size() > 64 * 1024) {
+      Close();
+      return;
+    }
+    stream_.async_read_some(buffer_.prepare(16 * 1024),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              if (ec) {
+                                self->Forget();
+                                return;
+                              }
+                              self->buffer_.commit(n);
+                              self->ReadPdus();
+                            });
+  }
+
+  void Close() {
+    Forget();
+    beast::error_code ignored;
+    stream_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
+  }
+  void Forget() {
+    if (registered_) g_connections.erase(cookie_);
+    registered_ = false;
+  }
+
+  // One PDU from the client; false ends the channel.
+  bool OnPdu(const std::string& bytes) {
+    namespace rpch = cxa::protocols::rpch;
+    auto pdu = rpch::DecodePdu(bytes);
+    if (!pdu) return false;
+    if (pdu->type == rpch::kRts) {
+      auto rts = rpch::DecodeRts(*pdu);
+      if (!rts) return false;
+      std::string kind = rpch::DescribeRts(*rts);
+      if (kind == "CONN/A1" || kind == "CONN/B1") {
+        if ((kind == "CONN/A1") != out_channel_) return false;
+        cookie_ = rts->commands[1].cookie;
+        VirtualConnection& vc = g_connections[cookie_];
+        registered_ = true;
+        (out_channel_ ? vc.out : vc.in) = shared_from_this();
+        if (out_channel_ && !no_connection_) {
+          WriteRaw(
+              "HTTP/1.1 200 Success\r\nContent-Type: application/rpc\r\nContent-Length: "
+              "1073741824\r\n\r\n" +
+              rpch::EncodeConnA3(120000));
+        }
+        auto in = vc.in.lock();
+        auto out = vc.out.lock();
+        if (in && out && !vc.opened && !no_connection_) {
+          vc.opened = true;
+          out->WriteRaw(rpch::EncodeConnC2(65536, 120000));
+        }
+      }
+      return true;  // flow control, pings and the like need no answer here
+    }
+    if (pdu->type != rpch::kBind || out_channel_) return pdu->type != rpch::kBind;
+    auto bind = rpch::DecodeBind(*pdu);
+    auto it = g_connections.find(cookie_);
+    auto out = it == g_connections.end() ? nullptr : it->second.out.lock();
+    if (!bind || !out) return false;
+    bool known = false;
+    for (const auto* i : {&rpch::Emsmdb(), &rpch::Rfr(), &rpch::Nspi()}) {
+      known |= i->uuid == bind->uuid && i->major == bind->major;
+    }
+    out->WriteRaw(rpch::EncodeBindAck(*bind, known && !bind_reject_, port_));
+    return true;
+  }
+
+  std::deque<std::string> writes_;
+  bool out_channel_ = false, registered_ = false, bind_reject_ = false, no_connection_ = false;
+  cxa::protocols::rpch::Cookie cookie_{};
+  std::string port_;
+  bool ntlm_verified_ = false;
+  std::optional<http::request_parser<http::string_body>> parser_;
 
   std::unique_ptr<asio::steady_timer> timer_;
   cxa::ntlm::Challenge challenge_{};
@@ -549,7 +905,36 @@ std::vector<std::unique_ptr<Site>> SitesFromConfig(const pugi::xml_document& doc
     }
     if (pugi::xml_node a = n.child("ntlm")) {
       s->ntlm = cxa::ntlm::Account{a.attribute("user").value(), a.attribute("password").value(),
-                                     a.attribute("domain").as_string("LAB")};
+                                   a.attribute("domain").as_string("LAB")};
+    }
+    for (pugi::xml_node m : n.child("autodiscover").children("mailbox")) {
+      Mailbox box;
+      box.proxy = m.attribute("proxy").value();
+      box.auth_package = m.attribute("auth-package").as_string("Basic");
+      box.server = m.attribute("server").value();
+      box.cert_principal_name = m.attribute("cert-principal-name").value();
+      box.ssl = m.attribute("ssl").as_string("On");
+      box.error = m.attribute("error").value();
+      box.redirect_addr = m.attribute("redirect-addr").value();
+      box.redirect_url = m.attribute("redirect-url").value();
+      s->mailboxes[cxa::ToLower(m.attribute("email").value())] = box;
+    }
+    if (pugi::xml_node r = n.child("rpc-proxy")) {
+      RpcProxy proxy;
+      std::istringstream schemes(r.attribute("auth").as_string("Negotiate NTLM Basic"));
+      for (std::string x; schemes >> x;) proxy.schemes.push_back(x);
+      proxy.mode = r.attribute("mode").as_string("ok");
+      static const char* const kModes[] = {"ok",    "unavailable", "access-denied",
+                                           "no-a3", "reject",      "bind-reject"};
+      if (std::find(std::begin(kModes), std::end(kModes), proxy.mode) == std::end(kModes)) {
+        error = "<rpc-proxy mode=\"" + proxy.mode + "\"> is not a known mode";
+        return {};
+      }
+      s->rpc = proxy;
+    }
+    if ((s->rpc || !s->mailboxes.empty()) && !s->ntlm) {
+      error = "site " + s->name + ": <rpc-proxy> and <autodiscover> need the lab account (<ntlm>)";
+      return {};
     }
     for (pugi::xml_node r : n.children("realm")) {
       RealmEntry e;

@@ -1,0 +1,912 @@
+// Modules `rpc-auth`, `rpc-echo`, `rpc-endpoint` and `oa-mutual-auth`: Outlook Anywhere's RPC
+// proxy from outside (protocols.md §1.2 C, §2.3). The proxy's certificate is the strict `tls`
+// step's; these steps run under the same strict policy, so no credential reaches a proxy whose
+// certificate is not publicly trusted.
+#include "protocols/rpc-http/rpch_modules.h"
+
+#include <openssl/rand.h>
+#include <strings.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "cert/x509.h"
+#include "core/text.h"
+#include "protocols/rpc-http/rpch_codec.h"
+#include "transport/connection_report.h"
+#include "transport/ntlm.h"
+
+namespace cxa::protocols {
+namespace {
+
+constexpr std::string_view kRef = "protocols.md §1.2 C, §2.3; MS-RPCH";
+
+// ---- findings ----
+
+constexpr FindingInfo kMethodMissing{
+    "oa.auth.method_missing",
+    Severity::kError,
+    "The RPC proxy does not offer Outlook's authentication method",
+    "Autodiscover tells Outlook to authenticate to the RPC proxy with one method (AuthPackage), "
+    "but /rpc/rpcproxy.dll does not offer it in its 401 answer: Outlook keeps prompting for "
+    "credentials or cannot connect.",
+    "Make the RPC virtual directory's authentication match Outlook Anywhere's external client "
+    "authentication (Set-OutlookAnywhere -ExternalClientAuthenticationMethod, "
+    "-IISAuthenticationMethods), "
+    "and check that a reverse proxy passes the WWW-Authenticate headers through.",
+    kRef};
+constexpr FindingInfo kNoneOffered{
+    "oa.auth.none_offered",
+    Severity::kError,
+    "The RPC proxy offers no authentication method",
+    "An unauthenticated request to /rpc/rpcproxy.dll got 401 without any WWW-Authenticate "
+    "header: nothing a client could answer. A reverse proxy (ISA/TMG without delegation) often "
+    "strips them.",
+    "Configure the publishing rule to pass authentication through (no delegation) or to "
+    "delegate Basic/NTLM; check the IIS authentication of the /rpc virtual directory.",
+    kRef};
+constexpr FindingInfo kAnonymous{
+    "oa.auth.anonymous",
+    Severity::kWarning,
+    "The RPC proxy answers without authentication",
+    "/rpc/rpcproxy.dll accepted an unauthenticated request: either something other than the RPC "
+    "proxy answers, or anonymous access is enabled on the /rpc virtual directory.",
+    "Disable anonymous authentication on the /rpc virtual directory; check what answers the URL.",
+    kRef};
+constexpr FindingInfo kProxyMissing{
+    "oa.auth.proxy_missing",
+    Severity::kError,
+    "No RPC proxy at /rpc/rpcproxy.dll",
+    "/rpc/rpcproxy.dll answered 404: the RPC over HTTP proxy component or the /rpc virtual "
+    "directory is missing on this host, or the publishing rule does not include /rpc/*.",
+    "Install the RPC over HTTP Proxy feature and enable Outlook Anywhere on the server; publish "
+    "/rpc/* through the reverse proxy.",
+    kRef};
+constexpr FindingInfo kAuthUnexpected{
+    "oa.auth.unexpected",
+    Severity::kError,
+    "Unexpected answer from the RPC proxy",
+    "An unauthenticated request to /rpc/rpcproxy.dll got neither 401 nor a known answer.",
+    "Check what answers /rpc/rpcproxy.dll on this host (the status line is in the finding).",
+    kRef};
+constexpr FindingInfo kEchoOk{"oa.echo.ok",
+                              Severity::kInfo,
+                              "RPC proxy answered the echo",
+                              "The RPC proxy accepted the credentials and answered an echo "
+                              "request with an Echo RTS PDU (like rpcping /E).",
+                              "Nothing to fix.",
+                              kRef};
+constexpr FindingInfo kEchoRejected{
+    "oa.echo.rejected",
+    Severity::kError,
+    "RPC proxy rejected the credentials",
+    "The RPC proxy answered 401 to the authenticated echo request: wrong user name or password, "
+    "or the method is not enabled on the /rpc virtual directory.",
+    "Check the credentials (DOMAIN\\user or UPN) and the IIS authentication methods of /rpc.",
+    kRef};
+constexpr FindingInfo kEchoFailed{
+    "oa.echo.failed",
+    Severity::kError,
+    "RPC proxy echo failed",
+    "The echo request got an answer other than 200 with an Echo RTS PDU.",
+    "Check the RPC proxy (the status line is in the finding) and the server's event log.",
+    kRef};
+constexpr FindingInfo kEndpointOk{
+    "oa.rpc.endpoint_ok",
+    Severity::kInfo,
+    "RPC endpoint answered",
+    "The RPC over HTTP virtual connection opened (CONN/A3 and C2 arrived) and the endpoint "
+    "accepted the bind to its interface: Outlook can reach it through the proxy.",
+    "Nothing to fix.",
+    kRef};
+constexpr FindingInfo kServerUnavailable{
+    "oa.rpc.server_unavailable",
+    Severity::kError,
+    "The RPC proxy cannot reach the server (RPC error 0x6ba)",
+    "The RPC proxy answered 503 RPC Error 6ba (RPC server unavailable): it could not connect to "
+    "the RPC target and port behind it: the name does not resolve on the proxy, the port is not "
+    "allowed (ValidPorts), the service is down, or a firewall between proxy and server.",
+    "On the proxy, resolve and reach <server>:<port>; check the ValidPorts registry values of "
+    "the RPC proxy, the Exchange services (Microsoft Exchange RPC Client Access, Address Book) "
+    "and internal firewalls.",
+    kRef};
+constexpr FindingInfo kAccessDenied{
+    "oa.rpc.access_denied",
+    Severity::kError,
+    "The RPC proxy denied access (RPC error 0x5)",
+    "The RPC proxy answered 503 RPC Error 5 (access denied): the proxy accepted the HTTP "
+    "authentication, but the account may not use RPC over HTTP (LmCompatibilityLevel mismatch, "
+    "domain controller replication, logon rights).",
+    "Check the account's logon rights, LmCompatibilityLevel on proxy and domain controllers, and "
+    "replication.",
+    kRef};
+constexpr FindingInfo kRpcError{"oa.rpc.proxy_error",
+                                Severity::kError,
+                                "The RPC proxy reported an RPC error",
+                                "A channel got '503 RPC Error: <code>' from the RPC proxy.",
+                                "Look up the code in the finding; check the proxy's event log.",
+                                kRef};
+constexpr FindingInfo kChannelRejected{
+    "oa.rpc.channel_rejected",
+    Severity::kError,
+    "The RPC proxy refused the channel",
+    "A channel request (RPC_IN_DATA / RPC_OUT_DATA) was refused with 401, 404 or another status "
+    "before the virtual connection could open.",
+    "Check the credentials and the authentication methods of /rpc (401), the RPC proxy "
+    "installation (404); the status line is in the finding.",
+    kRef};
+constexpr FindingInfo kNoConnection{
+    "oa.rpc.backend_unreachable",
+    Severity::kError,
+    "The virtual connection did not open (no CONN/A3 or C2)",
+    "The proxy accepted the channels but CONN/A3 and CONN/C2 did not arrive in time: the proxy "
+    "could not set the connection up with the server behind it (unreachable or hung backend).",
+    "Check that the RPC target is up and reachable from the proxy on the port, and the proxy's "
+    "event log.",
+    kRef};
+constexpr FindingInfo kProtocolError{
+    "oa.rpc.protocol_error",
+    Severity::kError,
+    "RPC over HTTP protocol error",
+    "The proxy sent bytes that are not the expected RTS or DCE/RPC PDUs (wrong lengths, unknown "
+    "commands, an unexpected PDU): a device in the path rewrites the stream, or the server is "
+    "not an RPC proxy.",
+    "Check reverse proxies and load balancers between client and RPC proxy (they must pass "
+    "RPC_IN_DATA / RPC_OUT_DATA bodies unchanged and unbuffered).",
+    kRef};
+constexpr FindingInfo kBindRejected{
+    "oa.rpc.bind_rejected",
+    Severity::kWarning,
+    "The endpoint refused the bind",
+    "The virtual connection opened, so the endpoint is reachable, but it refused the bind to "
+    "its interface (bind_nak, a provider rejection or a fault): it may not serve this interface "
+    "on this port, or wants RPC-level authentication first.",
+    "Check which Exchange service listens on the port behind the proxy (6001 store, 6002 "
+    "referral, 6004 address book).",
+    kRef};
+constexpr FindingInfo kNoBindAnswer{
+    "oa.rpc.bind_timeout",
+    Severity::kError,
+    "No answer to the bind",
+    "The virtual connection opened but the endpoint did not answer the bind in time.",
+    "Check the Exchange service behind the port and the proxy's event log.",
+    kRef};
+constexpr FindingInfo kMutualOk{
+    "oa.mutual_auth.ok",
+    Severity::kInfo,
+    "Mutual authentication name matches",
+    "The msstd: name Outlook checks equals the certificate's subject common name.",
+    "Nothing to fix.",
+    kRef};
+constexpr FindingInfo kMutualSanOnly{
+    "oa.mutual_auth.san_only",
+    Severity::kWarning,
+    "Mutual authentication name only in the subject alternative names",
+    "The msstd: name matches a subject alternative name of the proxy certificate but not its "
+    "common name: current Outlook versions accept it, very old clients (before Windows Vista "
+    "SP1 / Outlook 2007 SP1) only compare the common name.",
+    "Only if such clients remain: use a certificate whose common name is the proxy host, or set "
+    "Set-OutlookProvider EXPR -CertPrincipalName msstd:<common name>.",
+    kRef};
+constexpr FindingInfo kMutualMismatch{
+    "oa.mutual_auth.mismatch",
+    Severity::kError,
+    "Mutual authentication name does not match the certificate",
+    "Outlook checks that the RPC proxy's certificate carries the msstd: name it was given; this "
+    "certificate does not (neither its common name nor its alternative names): Outlook refuses "
+    "the connection.",
+    "Set the name to match the certificate: Set-OutlookProvider EXPR -CertPrincipalName "
+    "msstd:<name on the certificate>, or use a certificate that names the proxy host.",
+    kRef};
+constexpr FindingInfo kMutualDisabled{
+    "oa.mutual_auth.disabled",
+    Severity::kInfo,
+    "Mutual authentication disabled",
+    "CertPrincipalName is 'none': Outlook does not check the proxy certificate's name.",
+    "Nothing to fix; optionally publish msstd:<proxy host>.",
+    kRef};
+
+constexpr FindingInfo kAuthFindings[] = {kMethodMissing, kNoneOffered, kAnonymous, kProxyMissing,
+                                         kAuthUnexpected};
+constexpr FindingInfo kEchoFindings[] = {kEchoOk, kEchoRejected, kEchoFailed};
+constexpr FindingInfo kEndpointFindings[] = {kEndpointOk,    kServerUnavailable, kAccessDenied,
+                                             kRpcError,      kChannelRejected,   kNoConnection,
+                                             kProtocolError, kBindRejected,      kNoBindAnswer};
+constexpr FindingInfo kMutualFindings[] = {kMutualOk, kMutualSanOnly, kMutualMismatch,
+                                           kMutualDisabled};
+
+// ---- shared ----
+
+std::string Opt(const OptionMap& o, const char* name) {
+  auto it = o.find(name);
+  return it == o.end() ? "" : it->second;
+}
+
+std::string ProxyUrl(const std::string& proxy, const std::string& server, int port) {
+  return "https://" + proxy + "/rpc/rpcproxy.dll?" + server + ":" + std::to_string(port);
+}
+
+std::string Joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : " ") + x;
+  return s;
+}
+
+HttpRequest RpcRequest(StepContext& ctx, const std::string& url) {
+  HttpRequest req = StepRequest(ctx, url);
+  req.method = "RPC_IN_DATA";
+  req.headers = {{"Accept", "application/rpc"},
+                 {"User-Agent", "MSRPC"},
+                 {"Cache-Control", "no-cache"},
+                 {"Pragma", "No-cache"}};
+  req.limits.max_body_bytes = 64 * 1024;
+  return req;
+}
+
+constexpr OptionSpec kProxyOptions[] = {
+    {"proxy", OptionType::kString, true, "", "the RPC proxy host (EXPR/Server)"},
+    {"server", OptionType::kString, true, "", "the RPC target behind the proxy (EXCH/Server)"},
+    {"auth", OptionType::kString, false, "ntlm", "basic or ntlm: what Outlook uses at the proxy"},
+    {"auth_package", OptionType::kString, false, "",
+     "the AuthPackage as Autodiscover sent it (for the report)"},
+    {"user", OptionType::kString, false, "", "user name (DOMAIN\\user or UPN)"},
+};
+
+Status CheckProxyOptions(const OptionMap& o) {
+  std::string auth = ToLower(Opt(o, "auth"));
+  if (auth != "basic" && auth != "ntlm") {
+    return Fail("option 'auth' must be basic or ntlm, got '" + Opt(o, "auth") + "'");
+  }
+  for (const char* name : {"proxy", "server"}) {
+    std::string v = Opt(o, name);
+    if (v.empty() || v.size() > 1000 || v.find_first_of("/?#:\\ \t\r\n") != std::string::npos) {
+      return Fail(std::string("option '") + name + "' must be a host name, got '" + v + "'");
+    }
+  }
+  return Ok{};
+}
+
+// ---- rpc-auth: the schemes the proxy offers ----
+
+constexpr FactSpec kAuthFacts[] = {
+    {"auth_schemes", "schemes offered by WWW-Authenticate, in order"},
+    {"status", "the HTTP status of the unauthenticated request"},
+};
+
+class AuthStep : public Step {
+ public:
+  explicit AuthStep(const OptionMap& o)
+      : proxy_(Opt(o, "proxy")),
+        server_(Opt(o, "server")),
+        auth_(ToLower(Opt(o, "auth"))),
+        package_(Opt(o, "auth_package")) {}
+
+  StepResult Run(StepContext& ctx) override {
+    StepResult result;
+    std::string url = ProxyUrl(proxy_, server_, 6001);
+    HttpRequest req = RpcRequest(ctx, url);
+    HttpExchange ex = ctx.transport.Perform(req);
+    if (!ReportConnectionFailure(ex, ctx.now, result)) return result;
+    result.stage = Stage::kHttp;
+    const HttpResponse& r = *ex.response;
+    result.facts["status"] = std::to_string(r.status);
+    std::vector<std::string> schemes = r.AuthSchemes();
+    result.facts["auth_schemes"] = Joined(schemes);
+    if (r.status == 401) {
+      if (schemes.empty()) {
+        result.findings.push_back(MakeFinding(kNoneOffered, url + " answers 401 with no scheme"));
+        return result;
+      }
+      std::string want = auth_ == "basic" ? "Basic" : "NTLM";
+      bool offered = std::any_of(schemes.begin(), schemes.end(), [&](const std::string& s) {
+        return strcasecmp(s.c_str(), want.c_str()) == 0;
+      });
+      if (!offered) {
+        result.findings.push_back(
+            MakeFinding(kMethodMissing,
+                        "the RPC proxy offers " + Joined(schemes) + ", not " + want +
+                            (package_.empty() ? "" : " (AuthPackage " + package_ + ")"),
+                        url));
+        return result;
+      }
+      result.stage = Stage::kProtocol;
+      return result;
+    }
+    if (r.status >= 200 && r.status < 300) {
+      result.findings.push_back(
+          MakeFinding(kAnonymous, url + " answered " + r.StatusLine() + " without credentials"));
+    } else if (r.status == 404) {
+      result.findings.push_back(MakeFinding(kProxyMissing, url + " answered " + r.StatusLine()));
+    } else {
+      result.findings.push_back(
+          MakeFinding(kAuthUnexpected, url + " answered " + r.StatusLine(), Excerpt(r.body)));
+    }
+    return result;
+  }
+
+ private:
+  std::string proxy_, server_, auth_, package_;
+};
+
+// ---- rpc-echo ----
+
+constexpr FactSpec kEchoFacts[] = {{"echo", "the RTS PDU the proxy answered (Echo)"}};
+
+class EchoStep : public Step {
+ public:
+  explicit EchoStep(const OptionMap& o)
+      : proxy_(Opt(o, "proxy")),
+        server_(Opt(o, "server")),
+        auth_(ToLower(Opt(o, "auth"))),
+        user_(Opt(o, "user")) {}
+
+  StepResult Run(StepContext& ctx) override {
+    if (auto skip = SkipWithoutPassword(ctx)) return *skip;
+    StepResult result;
+    std::string url = ProxyUrl(proxy_, server_, 6001);
+    HttpRequest req = RpcRequest(ctx, url);
+    req.carries_credentials = true;
+    if (auth_ == "basic") {
+      req.headers.emplace_back("Authorization",
+                               "Basic " + cert::EncodeBase64(user_ + ":" + ctx.password));
+    } else {
+      req.ntlm_user = user_;
+      req.ntlm_password = ctx.password;
+    }
+    HttpExchange ex = ctx.transport.Perform(req);
+    if (!ReportConnectionFailure(ex, ctx.now, result)) return result;
+    result.stage = Stage::kHttp;
+    const HttpResponse& r = *ex.response;
+    if (r.status == 401) {
+      result.findings.push_back(MakeFinding(
+          kEchoRejected, "the RPC proxy rejected the " + auth_ + " credentials of " + user_,
+          r.StatusLine()));
+      return result;
+    }
+    if (r.status != 200) {
+      result.findings.push_back(
+          MakeFinding(kEchoFailed, "the echo request got " + r.StatusLine(), Excerpt(r.body)));
+      return result;
+    }
+    auto len = rpch::PduLength(r.body);
+    auto pdu = len && *len == r.body.size() ? rpch::DecodePdu(r.body) : Result<rpch::Pdu>(Fail(""));
+    auto rts = pdu ? rpch::DecodeRts(*pdu) : Result<rpch::RtsPdu>(Fail(""));
+    if (!rts || rts->flags != rpch::kRtsEcho) {
+      result.findings.push_back(MakeFinding(
+          kEchoFailed, "the echo answer is not an Echo RTS PDU",
+          std::to_string(r.body.size()) + " bytes" + (rts ? ": " + rpch::DescribeRts(*rts) : "")));
+      return result;
+    }
+    result.stage = Stage::kProtocol;
+    result.facts["echo"] = rpch::DescribeRts(*rts);
+    result.findings.push_back(MakeFinding(kEchoOk, "the RPC proxy " + proxy_ + " echoed"));
+    return result;
+  }
+
+ private:
+  std::string proxy_, server_, auth_, user_;
+};
+
+// ---- rpc-endpoint: the virtual connection and the bind ----
+
+// An HTTP response head read from a channel.
+struct Head {
+  int status = 0;
+  std::string reason;
+  Headers headers;
+  std::optional<size_t> content_length;
+  std::optional<std::string> Header(std::string_view name) const {
+    for (const auto& [k, v] : headers) {
+      if (strcasecmp(k.c_str(), std::string(name).c_str()) == 0) return v;
+    }
+    return std::nullopt;
+  }
+  std::string StatusLine() const {
+    return "HTTP " + std::to_string(status) + (reason.empty() ? "" : " " + reason);
+  }
+};
+
+// A byte stream with a read buffer: HTTP heads, fixed bodies and whole PDUs, each bounded.
+class Channel {
+ public:
+  explicit Channel(std::unique_ptr<Stream> s) : s_(std::move(s)) {}
+  Stream& stream() { return *s_; }
+  Status Send(std::string_view bytes) { return s_->Send(bytes); }
+
+  Result<Head> ReadHead(int timeout_ms) {
+    size_t end;
+    while ((end = buf_.find("\r\n\r\n")) == std::string::npos) {
+      if (buf_.size() > kMaxHead) return Fail("the response head exceeds 16 KiB");
+      if (auto st = Fill(timeout_ms); !st) return Fail(st.error());
+    }
+    std::string head = buf_.substr(0, end);
+    buf_.erase(0, end + 4);
+    Head h;
+    size_t eol = head.find("\r\n");
+    std::string line = head.substr(0, eol);
+    if (line.rfind("HTTP/1.", 0) != 0 || line.size() < 12) {
+      return Fail("not an HTTP status line: '" + Excerpt(line, 60) + "'");
+    }
+    try {
+      h.status = std::stoi(line.substr(9, 3));
+    } catch (...) {
+      return Fail("not an HTTP status line: '" + Excerpt(line, 60) + "'");
+    }
+    h.reason = line.size() > 13 ? line.substr(13) : "";
+    for (size_t at = eol == std::string::npos ? head.size() : eol + 2; at < head.size();) {
+      size_t next = head.find("\r\n", at);
+      std::string l = head.substr(at, next == std::string::npos ? std::string::npos : next - at);
+      at = next == std::string::npos ? head.size() : next + 2;
+      size_t colon = l.find(':');
+      if (colon == std::string::npos) continue;
+      std::string v = l.substr(colon + 1);
+      v.erase(0, v.find_first_not_of(" \t"));
+      h.headers.emplace_back(l.substr(0, colon), v);
+    }
+    if (auto cl = h.Header("Content-Length")) {
+      try {
+        h.content_length = std::stoull(*cl);
+      } catch (...) {
+        return Fail("a malformed Content-Length '" + Excerpt(*cl, 30) + "'");
+      }
+    }
+    return h;
+  }
+
+  // Exactly n bytes (n bounded by the caller).
+  Result<std::string> ReadBytes(size_t n, int timeout_ms) {
+    while (buf_.size() < n) {
+      if (auto st = Fill(timeout_ms); !st) return Fail(st.error());
+    }
+    std::string out = buf_.substr(0, n);
+    buf_.erase(0, n);
+    return out;
+  }
+
+  // The next whole PDU.
+  Result<std::string> ReadPdu(int timeout_ms) {
+    for (;;) {
+      auto len = rpch::PduLength(buf_);
+      if (!len) return Fail(len.error());
+      if (*len > 0) return ReadBytes(*len, timeout_ms);
+      if (auto st = Fill(timeout_ms); !st) return Fail(st.error());
+    }
+  }
+
+ private:
+  static constexpr size_t kMaxHead = 16 * 1024;
+  Status Fill(int timeout_ms) {
+    auto got = s_->Receive(16 * 1024, timeout_ms);
+    if (!got) return Fail(got.error());
+    if (got->empty()) return Fail("the proxy closed the connection");
+    buf_ += *got;
+    return Ok{};
+  }
+  std::unique_ptr<Stream> s_;
+  std::string buf_;
+};
+
+constexpr OptionSpec kEndpointOptions[] = {
+    {"proxy", OptionType::kString, true, "", "the RPC proxy host (EXPR/Server)"},
+    {"server", OptionType::kString, true, "", "the RPC target behind the proxy (EXCH/Server)"},
+    {"port", OptionType::kInt, true, "", "the endpoint's port: 6001, 6002 or 6004"},
+    {"interface", OptionType::kString, true, "",
+     "the interface to bind: emsmdb (store), rfr (referral) or nspi (address book)"},
+    {"auth", OptionType::kString, false, "ntlm", "basic or ntlm: what Outlook uses at the proxy"},
+    {"user", OptionType::kString, false, "", "user name (DOMAIN\\user or UPN)"},
+};
+
+constexpr FactSpec kEndpointFacts[] = {
+    {"virtual_connection", "open, or where it stopped"},
+    {"connection_timeout_ms", "the proxy's ConnectionTimeout (CONN/A3)"},
+    {"receive_window", "the IN channel's receive window (CONN/C2)"},
+    {"bind", "the endpoint's answer to the bind (acceptance, rejection, fault)"},
+    {"secondary_address", "the port the bind_ack names"},
+    {"pings", "RTS Pings received while waiting (a slow backend)"},
+};
+
+class EndpointStep : public Step {
+ public:
+  explicit EndpointStep(const OptionMap& o)
+      : proxy_(Opt(o, "proxy")),
+        server_(Opt(o, "server")),
+        port_(std::stoi(Opt(o, "port"))),
+        iface_(*rpch::FindInterface(Opt(o, "interface"))),
+        auth_(ToLower(Opt(o, "auth"))),
+        user_(Opt(o, "user")) {}
+
+  StepResult Run(StepContext& ctx) override {
+    if (auto skip = SkipWithoutPassword(ctx)) return *skip;
+    StepResult result;
+    url_ = ProxyUrl(proxy_, server_, port_);
+    path_ = url_.substr(url_.find("/rpc/"));
+    wait_ms_ = ctx.timeouts.first_byte_ms;
+    result.facts["virtual_connection"] = "not opened";
+
+    auto in = Open(ctx, result);
+    if (!in) return result;
+    auto out = Open(ctx, result);
+    if (!out) return result;
+
+    rpch::Cookie connection = Random(), in_cookie = Random(), out_cookie = Random(),
+                 group = Random();
+    // The IN channel's head, then the OUT channel's head and CONN/A1, then CONN/B1 on IN
+    // (MS-RPCH 3.2.2.4.1.2); the proxy answers OUT only after A1.
+    if (!Authenticated(ctx, *in, "RPC_IN_DATA", 1073741824, result) ||
+        !Authenticated(ctx, *out, "RPC_OUT_DATA", 76, result)) {
+      return result;
+    }
+    if (!Sent(out->Send(rpch::EncodeConnA1(connection, out_cookie, 262144)), result) ||
+        !Sent(in->Send(rpch::EncodeConnB1(connection, in_cookie, 0x40000000, 300000, group)),
+              result)) {
+      return result;
+    }
+    result.stage = Stage::kHttp;
+    auto head = out->ReadHead(wait_ms_);
+    if (!head) {
+      // The OUT channel said nothing: the IN channel may have been refused instead.
+      auto in_head = in->ReadHead(200);
+      if (in_head) return Refused(*in_head, "RPC_IN_DATA", result);
+      result.facts["virtual_connection"] = "no answer on the OUT channel";
+      result.findings.push_back(
+          MakeFinding(kNoConnection, "the OUT channel got no answer from " + proxy_, head.error()));
+      return result;
+    }
+    if (head->status != 200) return Refused(*head, "RPC_OUT_DATA", result);
+    if (auto te = head->Header("Transfer-Encoding"); te && ToLower(*te) != "identity") {
+      result.findings.push_back(MakeFinding(
+          kProtocolError,
+          "the OUT channel answered with Transfer-Encoding " + *te + ", which cxa does not decode",
+          url_));
+      return result;
+    }
+
+    // CONN/A3 then CONN/C2; Pings in between mean a slow backend.
+    int pings = 0;
+    for (const char* want : {"CONN/A3", "CONN/C2"}) {
+      auto rts = NextRts(*out, &pings, result);
+      if (!rts) {
+        result.facts["virtual_connection"] = std::string("no ") + want;
+        result.findings.push_back(MakeFinding(kNoConnection,
+                                              std::string(want) + " did not arrive from " + proxy_ +
+                                                  " for " + server_ + ":" + std::to_string(port_),
+                                              rts.error()));
+        return result;
+      }
+      std::string got = rpch::DescribeRts(*rts);
+      if (got != want) {
+        result.facts["virtual_connection"] = "protocol error";
+        result.findings.push_back(
+            MakeFinding(kProtocolError, "expected " + std::string(want) + ", got " + got, url_));
+        return result;
+      }
+      if (const auto* t = rts->Find(rpch::kConnectionTimeout); t && got == "CONN/A3") {
+        result.facts["connection_timeout_ms"] = std::to_string(t->value);
+      }
+      if (const auto* w = rts->Find(rpch::kReceiveWindowSize)) {
+        result.facts["receive_window"] = std::to_string(w->value);
+      }
+    }
+    result.facts["virtual_connection"] = "open";
+    result.stage = Stage::kProtocol;
+
+    // The bind over the virtual connection.
+    if (!Sent(in->Send(rpch::EncodeBind(iface_, 1)), result)) return result;
+    for (;;) {
+      auto bytes = out->ReadPdu(wait_ms_);
+      if (!bytes) {
+        bool malformed = bytes.error().find("PDU") != std::string::npos ||
+                         bytes.error().find("frag_length") != std::string::npos;
+        result.findings.push_back(MakeFinding(malformed ? kProtocolError : kNoBindAnswer,
+                                              "no answer to the " + std::string(iface_.name) +
+                                                  " bind on port " + std::to_string(port_),
+                                              bytes.error()));
+        return result;
+      }
+      auto pdu = rpch::DecodePdu(*bytes);
+      if (pdu && pdu->type == rpch::kRts) {
+        auto rts = rpch::DecodeRts(*pdu);
+        if (rts && rts->flags == rpch::kRtsPing) {
+          ++pings;
+          continue;
+        }
+        if (rts) continue;  // flow control and the like
+      }
+      auto answer =
+          pdu ? rpch::DecodeBindAnswer(*pdu) : Result<rpch::BindAnswer>(Fail(pdu.error()));
+      if (!answer) {
+        result.findings.push_back(MakeFinding(
+            kProtocolError, "the answer to the bind is not a bind answer", answer.error()));
+        return result;
+      }
+      if (pings > 0) result.facts["pings"] = std::to_string(pings);
+      result.facts["bind"] = rpch::DescribeBindAnswer(*answer);
+      if (!answer->secondary.empty()) result.facts["secondary_address"] = answer->secondary;
+      std::string what = std::string(iface_.name) + " (" + std::string(iface_.purpose) + ") at " +
+                         server_ + ":" + std::to_string(port_);
+      if (answer->accepted()) {
+        result.findings.push_back(MakeFinding(kEndpointOk, what + " accepted the bind"));
+      } else {
+        result.findings.push_back(MakeFinding(
+            kBindRejected, what + " answered the bind with " + rpch::DescribeBindAnswer(*answer)));
+      }
+      return result;
+    }
+  }
+
+ private:
+  static rpch::Cookie Random() {
+    rpch::Cookie c{};
+    RAND_bytes(c.data(), static_cast<int>(c.size()));
+    return c;
+  }
+
+  std::optional<Channel> Open(StepContext& ctx, StepResult& result) {
+    HttpRequest req = StepRequest(ctx, url_);
+    req.carries_credentials = true;
+    std::unique_ptr<Stream> s = ctx.transport.OpenStream(req);
+    if (!ReportConnectionFailure(s->Connection(), ctx.now, result)) return std::nullopt;
+    return Channel(std::move(s));
+  }
+
+  std::string HeadText(const std::string& method, size_t length, const std::string& auth) {
+    return method + " " + path_ + " HTTP/1.1\r\nAccept: application/rpc\r\nUser-Agent: MSRPC\r\n" +
+           "Host: " + proxy_ + "\r\nCache-Control: no-cache\r\nPragma: No-cache\r\n" +
+           "Connection: Keep-Alive\r\nContent-Length: " + std::to_string(length) + "\r\n" +
+           "Authorization: " + auth + "\r\n\r\n";
+  }
+
+  bool Sent(Status st, StepResult& result) {
+    if (st) return true;
+    result.findings.push_back(
+        MakeFinding(kChannelRejected, "a channel to " + proxy_ + " broke", st.error()));
+    return false;
+  }
+
+  // Sends the channel's request head with credentials: Basic at once; NTLM after the
+  // NEGOTIATE/CHALLENGE leg on the same connection (Content-Length 0).
+  bool Authenticated(StepContext& ctx, Channel& ch, const std::string& method, size_t length,
+                     StepResult& result) {
+    if (auth_ == "basic") {
+      return Sent(ch.Send(HeadText(method, length,
+                                   "Basic " + cert::EncodeBase64(user_ + ":" + ctx.password))),
+                  result);
+    }
+    if (!Sent(ch.Send(HeadText(method, 0, "NTLM " + cert::EncodeBase64(ntlm::NegotiateMessage()))),
+              result)) {
+      return false;
+    }
+    auto head = ch.ReadHead(wait_ms_);
+    if (!head) {
+      result.findings.push_back(MakeFinding(
+          kChannelRejected, "no answer to the NTLM negotiation of " + method, head.error()));
+      return false;
+    }
+    size_t body = head->content_length.value_or(0);
+    if (body > 64 * 1024) {
+      result.findings.push_back(MakeFinding(kProtocolError, "an oversized NTLM challenge answer"));
+      return false;
+    }
+    if (!ch.ReadBytes(body, wait_ms_)) {
+      result.findings.push_back(MakeFinding(kChannelRejected, "the NTLM challenge was cut short"));
+      return false;
+    }
+    std::string challenge;
+    for (const auto& [k, v] : head->headers) {
+      if (strcasecmp(k.c_str(), "WWW-Authenticate") == 0 && v.rfind("NTLM ", 0) == 0) {
+        challenge = v.substr(5);
+      }
+    }
+    if (head->status != 401 || challenge.empty()) {
+      Refused(*head, method, result);
+      return false;
+    }
+    auto raw = cert::DecodeBase64(challenge);
+    auto [domain, user] = ntlm::SplitUser(user_);
+    auto type3 = raw ? ntlm::AuthenticateMessage(std::string(raw->begin(), raw->end()), user,
+                                                 domain, ctx.password)
+                     : Result<std::string>(Fail("the NTLM challenge is not base64"));
+    if (!type3) {
+      result.findings.push_back(MakeFinding(kProtocolError, type3.error()));
+      return false;
+    }
+    return Sent(ch.Send(HeadText(method, length, "NTLM " + cert::EncodeBase64(*type3))), result);
+  }
+
+  StepResult& Refused(const Head& head, const std::string& channel, StepResult& result) {
+    result.facts["virtual_connection"] = channel + " refused";
+    std::string what = channel + " to " + url_ + " got " + head.StatusLine();
+    if (auto code = rpch::RpcErrorCode(head.reason)) {
+      std::string name(rpch::RpcErrorName(*code));
+      const FindingInfo& info = *code == 0x6ba ? kServerUnavailable
+                                : *code == 0x5 ? kAccessDenied
+                                               : kRpcError;
+      result.findings.push_back(MakeFinding(info, what + (name.empty() ? "" : " (" + name + ")")));
+    } else {
+      result.findings.push_back(MakeFinding(kChannelRejected, what));
+    }
+    return result;
+  }
+
+  // The next RTS PDU on OUT, counting (and skipping) Pings.
+  Result<rpch::RtsPdu> NextRts(Channel& out, int* pings, StepResult& result) {
+    for (;;) {
+      auto bytes = out.ReadPdu(wait_ms_);
+      if (!bytes) return Fail(bytes.error());
+      auto pdu = rpch::DecodePdu(*bytes);
+      if (!pdu) return Fail(pdu.error());
+      auto rts = rpch::DecodeRts(*pdu);
+      if (!rts) return Fail(rts.error());
+      if (rts->flags == rpch::kRtsPing) {
+        ++*pings;
+        result.facts["pings"] = std::to_string(*pings);
+        continue;
+      }
+      return rts;
+    }
+  }
+
+  std::string proxy_, server_;
+  int port_;
+  const rpch::Interface& iface_;
+  std::string auth_, user_;
+  std::string url_, path_;
+  int wait_ms_ = 10000;
+};
+
+// ---- oa-mutual-auth ----
+
+constexpr OptionSpec kMutualOptions[] = {
+    {"proxy", OptionType::kString, true, "", "the RPC proxy host"},
+    {"cert_principal_name", OptionType::kString, false, "",
+     "msstd:NAME Outlook checks (default msstd:<proxy>; 'none' disables the check)"},
+};
+constexpr FactSpec kMutualFacts[] = {
+    {"expected_name", "the name from msstd:"},
+    {"certificate_cn", "the proxy certificate's subject common name"},
+};
+
+class MutualStep : public Step {
+ public:
+  explicit MutualStep(const OptionMap& o) : proxy_(Opt(o, "proxy")) {
+    cpn_ = Opt(o, "cert_principal_name");
+    if (cpn_.empty()) cpn_ = "msstd:" + proxy_;
+  }
+
+  StepResult Run(StepContext& ctx) override {
+    StepResult result;
+    if (ToLower(cpn_) == "none") {
+      result.findings.push_back(MakeFinding(kMutualDisabled, "CertPrincipalName is none"));
+      return result;
+    }
+    std::string name = cpn_;
+    if (ToLower(name).rfind("msstd:", 0) == 0) name = name.substr(6);
+    result.facts["expected_name"] = name;
+    HttpRequest req = StepRequest(ctx, "https://" + proxy_ + "/");
+    req.connect_only = true;
+    HttpExchange ex = ctx.transport.Perform(req);
+    if (!ReportConnectionFailure(ex, ctx.now, result)) return result;
+    if (!ex.tls || ex.tls->chain.empty()) {
+      result.findings.push_back(MakeFinding(kMutualMismatch, "no certificate to compare"));
+      return result;
+    }
+    cert::X509Ptr leaf = cert::ParseDer(ex.tls->chain.front());
+    if (!leaf) {
+      result.findings.push_back(MakeFinding(kMutualMismatch, "the certificate does not parse"));
+      return result;
+    }
+    std::string cn = cert::CommonName(leaf.get());
+    result.facts["certificate_cn"] = cn;
+    result.stage = Stage::kProtocol;
+    if (!cn.empty() && ToLower(cn) == ToLower(name)) {
+      result.findings.push_back(MakeFinding(kMutualOk, "msstd:" + name +
+                                                           " is the certificate's "
+                                                           "common name"));
+      return result;
+    }
+    for (const auto& san : cert::DnsNames(leaf.get())) {
+      if (ToLower(san) == ToLower(name) || cert::DnsNameMatches(san, name)) {
+        result.findings.push_back(
+            MakeFinding(kMutualSanOnly, "msstd:" + name + " matches the alternative name " + san +
+                                            ", not the common name " + cn));
+        return result;
+      }
+    }
+    result.findings.push_back(
+        MakeFinding(kMutualMismatch, "msstd:" + name + " is not on the certificate of " + proxy_,
+                    "common name " + cn));
+    return result;
+  }
+
+ private:
+  std::string proxy_, cpn_;
+};
+
+template <typename T>
+Result<std::unique_ptr<Step>> CreateProxyStep(const OptionMap& o) {
+  if (auto st = CheckProxyOptions(o); !st) return Fail(st.error());
+  return std::unique_ptr<Step>(std::make_unique<T>(o));
+}
+
+Result<std::unique_ptr<Step>> CreateEndpoint(const OptionMap& o) {
+  if (auto st = CheckProxyOptions(o); !st) return Fail(st.error());
+  int port = std::stoi(Opt(o, "port"));
+  if (port < 1 || port > 65535) return Fail("option 'port' must be 1-65535");
+  if (rpch::FindInterface(Opt(o, "interface")) == nullptr) {
+    return Fail("option 'interface' must be emsmdb, rfr or nspi, got '" + Opt(o, "interface") +
+                "'");
+  }
+  return std::unique_ptr<Step>(std::make_unique<EndpointStep>(o));
+}
+
+Result<std::unique_ptr<Step>> CreateMutual(const OptionMap& o) {
+  if (Opt(o, "proxy").empty()) return Fail("option 'proxy' is empty");
+  return std::unique_ptr<Step>(std::make_unique<MutualStep>(o));
+}
+
+}  // namespace
+
+const ModuleDescriptor kRpcAuthModule{
+    "rpc-auth",
+    "RPC proxy authentication methods",
+    "Sends an unauthenticated RPC_IN_DATA to https://PROXY/rpc/rpcproxy.dll?SERVER:6001 and "
+    "reads the schemes of the 401 answer's WWW-Authenticate headers. The method Outlook will "
+    "use (auth: the Autodiscover AuthPackage) must be among them; no scheme at all, an "
+    "anonymous 2xx and 404 (no RPC proxy) are reported. No credentials are sent.",
+    kProxyOptions,
+    kAuthFacts,
+    kAuthFindings,
+    CreateProxyStep<AuthStep>,
+    /*shareable=*/true,
+    /*share_key=*/nullptr,
+};
+
+const ModuleDescriptor kRpcEchoModule{
+    "rpc-echo",
+    "RPC proxy echo (rpcping /E)",
+    "Only with a password: sends an authenticated RPC_IN_DATA echo request (Content-Length 0) "
+    "to the RPC proxy with Basic or NTLM (libcurl's handshake on one connection) and expects 200 "
+    "with an Echo RTS PDU: the proxy is up and accepts the credentials.",
+    kProxyOptions,
+    kEchoFacts,
+    kEchoFindings,
+    CreateProxyStep<EchoStep>,
+    /*shareable=*/false,
+    /*share_key=*/nullptr,
+};
+
+const ModuleDescriptor kRpcEndpointModule{
+    "rpc-endpoint",
+    "RPC over HTTP v2 connection and bind to one endpoint",
+    "Only with a password: opens the IN channel (RPC_IN_DATA, Content-Length 1073741824) and the "
+    "OUT channel (RPC_OUT_DATA, Content-Length 76) to https://PROXY/rpc/rpcproxy.dll?SERVER:PORT "
+    "on two TLS connections, each authenticated (Basic, or NTLM with its empty-body first leg on "
+    "the same connection), sends CONN/A1 on OUT and CONN/B1 on IN, and waits for CONN/A3 and "
+    "CONN/C2 on OUT. '503 RPC Error: 6ba' means the proxy cannot reach the server, '5' access "
+    "denied; no A3/C2 in time means the backend is unreachable. Then binds to the interface "
+    "(EMSMDB, RFR or NSPI) over the virtual connection: bind_ack accepted is the endpoint "
+    "answering; bind_nak, a rejection or a fault is reported with its reason.",
+    kEndpointOptions,
+    kEndpointFacts,
+    kEndpointFindings,
+    CreateEndpoint,
+    /*shareable=*/false,
+    /*share_key=*/nullptr,
+};
+
+const ModuleDescriptor kOaMutualAuthModule{
+    "oa-mutual-auth",
+    "Mutual authentication name (msstd:) vs the proxy certificate",
+    "Compares the name Outlook checks (CertPrincipalName msstd:NAME, default the proxy host) "
+    "with the RPC proxy's certificate: equal to the subject common name passes; only in the "
+    "subject alternative names is a warning (very old clients compare the common name only); "
+    "neither is an error.",
+    kMutualOptions,
+    kMutualFacts,
+    kMutualFindings,
+    CreateMutual,
+    /*shareable=*/true,
+    /*share_key=*/nullptr,
+};
+
+}  // namespace cxa::protocols
