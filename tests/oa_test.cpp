@@ -1,0 +1,251 @@
+// The outlook-anywhere scenario end to end against fixtures/servers/oa.xml: Autodiscover and
+// RPC over HTTP proxies on one loopback listener chosen by SNI.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "loopback.h"
+
+using namespace cxa::testing;
+using nlohmann::json;
+
+namespace {
+
+using Ids = std::vector<std::string>;
+
+const std::vector<std::string> kEndpoints = {"store", "referral", "addressbook"};
+
+// Runs outlook-anywhere for EMAIL with the lab account (LAB\labuser) and the given password
+// (none when empty); every name on 443 goes to the lab listener, port 80 to the plain sites, and
+// SRV lookups are answered by --srv-record (no DNS).
+ScenarioRun Oa(const std::string& email, const std::string& password = "cxa-lab-S3cret",
+               std::vector<std::string> extra = {}) {
+  auto& fs = FixtureServer::Get("oa.xml");
+  auto port = [&](const char* site) { return std::to_string(fs.Port(site)); };
+  std::vector<std::string> args = {
+      CxaBinary(),
+      "run",
+      "outlook-anywhere",
+      "--input",
+      "email=" + email,
+      "--public-roots",
+      LabRoots(),
+      "--format",
+      "json",
+      "--timeout",
+      "2",
+      "--connect-to",
+      ":443:127.0.0.1:" + port("oa-apex"),
+      "--connect-to",
+      "autodiscover.redir.test:80:127.0.0.1:" + port("oa-http-redirect"),
+      "--connect-to",
+      ":80:127.0.0.1:" + port("oa-http-none"),
+      "--srv-record",
+      "_autodiscover._tcp.oa.test=",
+      "--srv-record",
+      "_autodiscover._tcp.nowhere.test=",
+      "--srv-record",
+      "_autodiscover._tcp.srv.test=autodiscover.oa.test:443"};
+  std::vector<std::string> env;
+  if (!password.empty()) {
+    args.insert(args.end(), {"--input", "user=LAB\\labuser", "--password-env", "CXA_PW"});
+    env.push_back("CXA_PW=" + password);
+  }
+  args.insert(args.end(), extra.begin(), extra.end());
+  ScenarioRun r;
+  r.cmd = RunCommand(args, "", 90, env);
+  INFO(r.cmd.err);
+  REQUIRE(r.cmd.out.rfind("{", 0) == 0);
+  r.report = json::parse(r.cmd.out);
+  return r;
+}
+
+// The IDs of a step's findings that are not information.
+Ids Problems(const ScenarioRun& r, const std::string& step) {
+  Ids v;
+  for (const auto& f : r.Step(step)["findings"]) {
+    if (f["severity"] != "info") v.push_back(f["id"]);
+  }
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("outlook-anywhere: the good path passes every step (NTLM and Basic)",
+          "[e2e][loopback][oa]") {
+  auto [email, auth] = GENERATE(std::pair<std::string, std::string>{"labuser@oa.test", "ntlm"},
+                                std::pair<std::string, std::string>{"basic@oa.test", "basic"});
+  INFO(email);
+  ScenarioRun r = Oa(email);
+  CHECK(r.cmd.exit_code == 0);
+  for (const auto& s : r.report["steps"]) {
+    INFO(s["id"]);
+    CHECK(s["outcome"] == "passed");
+  }
+  CHECK(r.Fact("autodiscover", "url") ==
+        "https://autodiscover.oa.test/autodiscover/autodiscover.xml");
+  CHECK(r.Fact("autodiscover", "rpc_auth") == auth);
+  CHECK(r.Fact("autodiscover", "cert_principal_name") == "msstd:mail.oa.test");
+  // Candidate 1 (https://oa.test/...) has another name's certificate: tried, not used.
+  const auto& first = r.Step("autodiscover")["children"][0];
+  CHECK(first["outcome"] == "skipped");
+  CHECK(first["stage"] == "certificate");
+  CHECK(r.Ids("echo") == Ids{"oa.echo.ok"});
+  for (const auto& e : kEndpoints) {
+    INFO(e);
+    CHECK(r.Ids(e) == Ids{"oa.rpc.endpoint_ok"});
+    CHECK(r.Fact(e, "virtual_connection") == "open");
+    CHECK(r.Fact(e, "bind") == "acceptance");
+    CHECK(r.Fact(e, "connection_timeout_ms") == "120000");
+  }
+  CHECK(r.Fact("addressbook", "secondary_address") == "6004");
+  CHECK(r.Ids("mutual") == Ids{"oa.mutual_auth.ok"});
+  CHECK(r.cmd.out.find("cxa-lab-S3cret") == std::string::npos);
+}
+
+TEST_CASE("outlook-anywhere: each RPC proxy fault yields its finding", "[e2e][loopback][oa]") {
+  struct Case {
+    const char* email;
+    const char* step;     // the first step that fails
+    const char* finding;  // its finding
+  };
+  auto c = GENERATE(values<Case>({
+      {"down@oa.test", "store", "oa.rpc.server_unavailable"},
+      {"denied@oa.test", "store", "oa.rpc.access_denied"},
+      {"hang@oa.test", "store", "oa.rpc.backend_unreachable"},
+      {"reject@oa.test", "echo", "oa.echo.rejected"},
+      {"noauth@oa.test", "auth", "oa.auth.none_offered"},
+      {"norpc@oa.test", "auth", "oa.auth.proxy_missing"},
+      {"ntlmonbasic@oa.test", "auth", "oa.auth.method_missing"},
+      {"mutual@oa.test", "mutual", "oa.mutual_auth.mismatch"},
+  }));
+  INFO(c.email);
+  ScenarioRun r = Oa(c.email);
+  CHECK(r.cmd.exit_code == 1);
+  CHECK(r.Step(c.step)["outcome"] == "failed");
+  CHECK(Problems(r, c.step) == Ids{c.finding});
+  if (std::string(c.step) == "store") {
+    for (const auto& e : kEndpoints) CHECK(Problems(r, e) == Ids{c.finding});
+  }
+  if (std::string(c.step) == "auth" || std::string(c.step) == "echo") {
+    for (const auto& e : kEndpoints) CHECK(r.Step(e)["outcome"] == "skipped");
+  }
+}
+
+TEST_CASE("outlook-anywhere: the mutual authentication name only in the SAN is a warning",
+          "[e2e][loopback][oa]") {
+  ScenarioRun r = Oa("alt@oa.test");
+  CHECK(r.cmd.exit_code == 0);
+  CHECK(r.Fact("autodiscover", "cert_principal_name") == "msstd:alt.oa.test");
+  CHECK(r.Step("mutual")["outcome"] == "warning");
+  CHECK(r.Ids("mutual") == Ids{"oa.mutual_auth.san_only"});
+  CHECK(r.Fact("mutual", "certificate_cn") == "mail.oa.test");
+}
+
+TEST_CASE("outlook-anywhere: Autodiscover answers, errors and redirects", "[e2e][loopback][oa]") {
+  struct Case {
+    const char* email;
+    const char* finding;  // the autodiscover step's problem, or ""
+    int exit_code;
+  };
+  auto c = GENERATE(values<Case>({
+      {"noexpr@oa.test", "autodiscover.no_expr", 1},
+      {"noauthpackage@oa.test", "autodiscover.no_auth_package", 0},
+      {"error600@oa.test", "autodiscover.error.invalid_request", 1},
+      {"error603@oa.test", "autodiscover.error.internal", 1},
+      {"nobody@oa.test", "autodiscover.error.address_unknown", 1},
+      {"loop@oa.test", "autodiscover.redirect_limit", 1},
+      {"insecure@oa.test", "autodiscover.redirect_refused", 1},
+      {"labuser@nowhere.test", "autodiscover.not_found", 1},
+      {"moved@oa.test", "", 0},       // redirectAddr to labuser@oa.test
+      {"elsewhere@oa.test", "", 0},   // redirectUrl to mail.oa.test
+      {"labuser@redir.test", "", 0},  // HTTP redirect method on port 80
+      {"labuser@srv.test", "", 0},    // _autodiscover._tcp SRV record
+  }));
+  INFO(c.email);
+  ScenarioRun r = Oa(c.email);
+  CHECK(r.cmd.exit_code == c.exit_code);
+  Ids problems = Problems(r, "autodiscover");
+  CHECK(problems == (*c.finding ? Ids{c.finding} : Ids{}));
+  std::string email = c.email;
+  if (email == "moved@oa.test") CHECK(r.Fact("autodiscover", "email") == "labuser@oa.test");
+  if (email == "elsewhere@oa.test") {
+    CHECK(r.Fact("autodiscover", "url") == "https://mail.oa.test/autodiscover/autodiscover.xml");
+  }
+  if (email == "labuser@redir.test") {
+    const auto& kids = r.Step("autodiscover")["children"];
+    CHECK(kids[2]["facts"]["redirect"] ==
+          "https://autodiscover.oa.test/autodiscover/autodiscover.xml");
+  }
+  if (email == "labuser@srv.test") {
+    const auto& kids = r.Step("autodiscover")["children"];
+    CHECK(kids[3]["facts"]["srv_target"] == "autodiscover.oa.test");
+  }
+  if (email == "labuser@nowhere.test") {
+    CHECK(r.Step("autodiscover")["children"].size() == 4);  // two POSTs, port 80, SRV
+  }
+}
+
+TEST_CASE("outlook-anywhere: credentials", "[e2e][loopback][oa]") {
+  SECTION("a wrong password is rejected by Autodiscover") {
+    ScenarioRun r = Oa("labuser@oa.test", "wrong");
+    CHECK(r.cmd.exit_code == 1);
+    CHECK(Problems(r, "autodiscover") == Ids{"autodiscover.credentials_rejected"});
+  }
+  SECTION("without a password Autodiscover stops at the 401 and says what to give") {
+    ScenarioRun r = Oa("labuser@oa.test", "");
+    CHECK(r.Step("autodiscover")["outcome"] == "skipped");
+    CHECK(r.Step("autodiscover")["children"][1]["facts"]["auth_schemes"] == "Negotiate NTLM Basic");
+  }
+  SECTION("manual settings skip Autodiscover; the wrong password fails at the echo") {
+    ScenarioRun r = Oa("labuser@oa.test", "wrong",
+                       {"--input", "rpc_proxy=mail.oa.test", "--input", "auth=basic"});
+    CHECK(r.Ids("autodiscover") == Ids{"autodiscover.manual"});
+    CHECK(r.Fact("autodiscover", "rpc_server") == "mail.oa.test");
+    CHECK(r.Step("auth")["outcome"] == "passed");
+    CHECK(r.Ids("echo") == Ids{"oa.echo.rejected"});
+  }
+  SECTION("manual settings with the right password pass") {
+    ScenarioRun r =
+        Oa("labuser@oa.test", "cxa-lab-S3cret",
+           {"--input", "rpc_proxy=mail.oa.test", "--input", "rpc_server=mbx01.oa.local"});
+    CHECK(r.cmd.exit_code == 0);
+    CHECK(r.Ids("store") == Ids{"oa.rpc.endpoint_ok"});
+  }
+}
+
+TEST_CASE(
+    "outlook-anywhere: a self-signed RPC proxy fails at its certificate, --ignore-trust "
+    "or not, and receives nothing",
+    "[e2e][loopback][oa]") {
+  auto& fs = FixtureServer::Get("oa.xml");
+  for (bool relaxed : {false, true}) {
+    INFO("--ignore-trust " << relaxed);
+    std::vector<std::string> extra;
+    if (relaxed) extra.push_back("--ignore-trust");
+    ScenarioRun r = Oa("selfsigned@oa.test", "cxa-lab-S3cret", extra);
+    CHECK(r.cmd.exit_code == 1);
+    CHECK(r.Step("proxy")["outcome"] == "failed");
+    CHECK(r.Step("proxy")["stage"] == "certificate");
+    CHECK(r.Ids("proxy") == Ids{"cert.chain.self_signed", "tls.certificate.rejected"});
+    CHECK_THAT(r.Step("proxy")["trust_policy"].get<std::string>(),
+               Catch::Contains("strict-public"));
+    if (relaxed) {
+      CHECK_THAT(r.Step("proxy")["trust_policy"].get<std::string>(), Catch::Contains("refused"));
+    }
+    for (const char* s : {"auth", "echo", "store", "referral", "addressbook", "mutual"}) {
+      CHECK(r.Step(s)["outcome"] == "skipped");
+    }
+  }
+  // The self-signed proxy's site never saw a request (the handshakes were aborted).
+  CHECK(fs.RequestLog().find("oa-self-signed ") == std::string::npos);
+}
+
+TEST_CASE("outlook-anywhere: describe documents every input and step", "[e2e][oa]") {
+  CommandResult d = RunCommand({CxaBinary(), "describe", "outlook-anywhere"}, "", 30);
+  CHECK(d.exit_code == 0);
+  for (const char* s :
+       {"email", "user", "rpc_proxy", "rpc_server", "auth", "cert_principal_name", "autodiscover",
+        "rpc-auth", "rpc-echo", "rpc-endpoint", "oa-mutual-auth", "strict-public"}) {
+    CHECK_THAT(d.out, Catch::Contains(s));
+  }
+}
