@@ -5,6 +5,7 @@
 #include "protocols/rpc-http/rpch_modules.h"
 
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 #include <strings.h>
 
 #include <algorithm>
@@ -528,8 +529,8 @@ class EndpointStep : public Step {
     auto out = Open(ctx, result);
     if (!out) return result;
 
-    rpch::Cookie connection = Random(), in_cookie = Random(), out_cookie = Random(),
-                 group = Random();
+    rpch::Cookie connection = MakeCookie(ctx, "connection"), in_cookie = MakeCookie(ctx, "in"),
+                 out_cookie = MakeCookie(ctx, "out"), group = MakeCookie(ctx, "group");
     // The IN channel's head, then the OUT channel's head and CONN/A1, then CONN/B1 on IN
     // (MS-RPCH 3.2.2.4.1.2); the proxy answers OUT only after A1.
     if (!Authenticated(ctx, *in, "RPC_IN_DATA", 1073741824, result) ||
@@ -635,9 +636,18 @@ class EndpointStep : public Step {
   }
 
  private:
-  static rpch::Cookie Random() {
+  // Random cookies live; derived from the recording's seed when recording or replaying, so a
+  // replay sends the recorded CONN/A1 and B1 bytes.
+  rpch::Cookie MakeCookie(const StepContext& ctx, const char* role) const {
     rpch::Cookie c{};
-    RAND_bytes(c.data(), static_cast<int>(c.size()));
+    if (ctx.seed.empty()) {
+      RAND_bytes(c.data(), static_cast<int>(c.size()));
+      return c;
+    }
+    std::string input = ctx.seed + "|" + url_ + "|" + role;
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
+    std::copy(digest, digest + c.size(), c.begin());
     return c;
   }
 

@@ -55,6 +55,10 @@ struct StepContext {
   // over connections the step's policy accepted, to the host it was given for; it never goes
   // into facts, findings or logs.
   const std::string& password;
+  // Recording or replaying (--record / --replay): the recording time as text. Values a step
+  // would pick at random (RPC over HTTP cookies) derive from it instead, so that a replay sends
+  // the recorded bytes. Empty in other runs: use real randomness.
+  const std::string& seed;
 };
 
 // A request to `url` with the step's trust policy, verification time and timeouts: what every

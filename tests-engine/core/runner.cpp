@@ -109,7 +109,8 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
                           settings.verify_time,
                           settings.timeouts,
                           aia,
-                          settings.password};
+                          settings.password,
+                          settings.seed};
           auto started = std::chrono::steady_clock::now();
           StepResult r;
           if (settings.cache != nullptr && mod->shareable) {

@@ -59,6 +59,7 @@ struct RunSettings {
   // durations), so the same transcript gives byte-identical reports.
   bool deterministic = false;
   std::string password;        // never printed; see StepContext::password
+  std::string seed;            // see StepContext::seed
   StepCache* cache = nullptr;  // batch runs: share the results of shareable steps
 };
 

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "core/runner.h"
 #include "core/scenario.h"
+#include "core/time_util.h"
 #include "protocols/registry.h"
 #include "transport/replay_transport.h"
 
@@ -242,6 +243,7 @@ int RunVerb(int argc, char** argv) {
   HttpTransport* transport = nullptr;
   if (transcript) {
     if (common.time.empty()) settings.verify_time = transcript->recorded_at;
+    settings.seed = FormatTime(transcript->recorded_at);
     settings.deterministic = true;
     replayer = std::make_unique<ReplayTransport>(*transcript, redactor, evaluator);
     transport = replayer.get();
@@ -252,6 +254,7 @@ int RunVerb(int argc, char** argv) {
       Transcript header;
       header.scenario = scenario->name;
       header.recorded_at = settings.verify_time;
+      settings.seed = FormatTime(header.recorded_at);
       header.inputs = shown;
       header.credentials = !password.empty();
       recorder = std::make_unique<RecordingTransport>(*live, redactor, header);
