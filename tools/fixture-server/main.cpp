@@ -583,33 +583,32 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // ---- RPC over HTTP v2 channels (MS-RPCH; protocols.md §2.3) ----
 
-  void WriteRaw(std::string bytes) {
-    writes_.push_back(std::move(bytes));
+  // Raw writes go through one queue (never two async_writes at once on the TLS stream); a
+  // queued close shuts the connection down after everything before it was written.
+  void WriteRaw(std::string bytes, bool close = false) {
+    writes_.push_back({std::move(bytes), close});
     if (writes_.size() == 1) WriteNext();
   }
   void WriteNext() {
     if (writes_.empty()) return;
-    asio::async_write(stream_, asio::buffer(writes_.front()),
+    asio::async_write(stream_, asio::buffer(writes_.front().first),
                       [self = shared_from_this()](beast::error_code ec, size_t) {
-                        if (ec) return;
+                        bool close = self->writes_.front().second;
                         self->writes_.pop_front();
+                        if (ec || close) {
+                          self->writes_.clear();
+                          self->Close();
+                          return;
+                        }
                         self->WriteNext();
                       });
   }
-  void WriteAndClose(std::string bytes) {
-    auto data = std::make_shared<std::string>(std::move(bytes));
-    asio::async_write(stream_, asio::buffer(*data),
-                      [self = shared_from_this(), data](beast::error_code, size_t) {
-                        beast::error_code ignored;
-                        self->stream_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
-                      });
-  }
+  void WriteAndClose(std::string bytes) { WriteRaw(std::move(bytes), true); }
 
   void RpcChannel(const Site& site) {
     request_ = parser_->release();
     LogRequest(site, request_);
     out_channel_ = request_.method_string() == "RPC_OUT_DATA";
-    if (request_[http::field::expect] == "100-continue") WriteRaw("HTTP/1.1 100 Continue\r\n\r\n");
     ntlm_verified_ = false;
     std::string auth(request_[http::field::authorization]);
     if (auth.rfind("NTLM ", 0) == 0 && challenged_) {
@@ -642,6 +641,8 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     bind_reject_ = mode == "bind-reject";
     no_connection_ = mode == "no-a3";
+    // A client that asked waits for this before it sends CONN/A1 or B1 (impacket does).
+    if (request_[http::field::expect] == "100-continue") WriteRaw("HTTP/1.1 100 Continue\r\n\r\n");
     ReadPdus();
   }
 
@@ -730,7 +731,7 @@ class Session : public std::enable_shared_from_this<Session> {
     return true;
   }
 
-  std::deque<std::string> writes_;
+  std::deque<std::pair<std::string, bool>> writes_;  // bytes, close after them
   bool out_channel_ = false, registered_ = false, bind_reject_ = false, no_connection_ = false;
   cxa::protocols::rpch::Cookie cookie_{};
   std::string port_;
