@@ -593,7 +593,12 @@ class EndpointStep : public Step {
 
     // The bind over the virtual connection.
     if (!Sent(in->Send(rpch::EncodeBind(iface_, 1)), result)) return result;
-    for (;;) {
+    for (int skipped = 0;; ++skipped) {
+      if (skipped > kMaxSkipped) {
+        result.findings.push_back(MakeFinding(
+            kProtocolError, "the proxy sent RTS PDUs without end instead of the bind answer"));
+        return result;
+      }
       auto bytes = out->ReadPdu(wait_ms_);
       if (!bytes) {
         bool malformed = bytes.error().find("PDU") != std::string::npos ||
@@ -740,7 +745,9 @@ class EndpointStep : public Step {
 
   // The next RTS PDU on OUT, counting (and skipping) Pings.
   Result<rpch::RtsPdu> NextRts(Channel& out, int* pings, StepResult& result) {
-    for (;;) {
+    for (int skipped = 0;; ++skipped) {
+      if (skipped > kMaxSkipped)
+        return Fail("only Pings arrived (" + std::to_string(skipped) + ")");
       auto bytes = out.ReadPdu(wait_ms_);
       if (!bytes) return Fail(bytes.error());
       auto pdu = rpch::DecodePdu(*bytes);
@@ -756,6 +763,9 @@ class EndpointStep : public Step {
     }
   }
 
+  // Pings and other RTS PDUs tolerated while waiting for one answer: each may come just
+  // within the read timeout, so without a bound a hostile proxy could keep the step forever.
+  static constexpr int kMaxSkipped = 32;
   std::string proxy_, server_;
   int port_;
   const rpch::Interface& iface_;
