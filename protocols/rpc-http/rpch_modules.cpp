@@ -464,15 +464,30 @@ class Channel {
     return out;
   }
 
-  // The next whole PDU.
+  // The next whole PDU. malformed() tells a broken stream (bad header, a PDU cut short) from
+  // silence.
   Result<std::string> ReadPdu(int timeout_ms) {
+    malformed_ = false;
     for (;;) {
       auto len = rpch::PduLength(buf_);
-      if (!len) return Fail(len.error());
+      if (!len) {
+        malformed_ = true;
+        return Fail(len.error());
+      }
       if (*len > 0) return ReadBytes(*len, timeout_ms);
-      if (auto st = Fill(timeout_ms); !st) return Fail(st.error());
+      if (auto st = Fill(timeout_ms); !st) {
+        if (buf_.empty()) return Fail(st.error());
+        malformed_ = true;
+        size_t announced = buf_.size() >= 10 ? static_cast<unsigned char>(buf_[8]) |
+                                                   static_cast<unsigned char>(buf_[9]) << 8
+                                             : 0;
+        return Fail("a PDU cut short: " +
+                    (announced ? "frag_length " + std::to_string(announced) + ", " : "") +
+                    std::to_string(buf_.size()) + " bytes arrived (" + st.error() + ")");
+      }
     }
   }
+  bool malformed() const { return malformed_; }
 
  private:
   static constexpr size_t kMaxHead = 16 * 1024;
@@ -485,6 +500,7 @@ class Channel {
   }
   std::unique_ptr<Stream> s_;
   std::string buf_;
+  bool malformed_ = false;
 };
 
 constexpr OptionSpec kEndpointOptions[] = {
@@ -565,7 +581,15 @@ class EndpointStep : public Step {
     // CONN/A3 then CONN/C2; Pings in between mean a slow backend.
     int pings = 0;
     for (const char* want : {"CONN/A3", "CONN/C2"}) {
-      auto rts = NextRts(*out, &pings, result);
+      bool malformed = false;
+      auto rts = NextRts(*out, &pings, &malformed, result);
+      if (!rts && malformed) {
+        result.facts["virtual_connection"] = "protocol error";
+        result.findings.push_back(
+            MakeFinding(kProtocolError, "the proxy sent broken RTS instead of " + std::string(want),
+                        rts.error()));
+        return result;
+      }
       if (!rts) {
         result.facts["virtual_connection"] = std::string("no ") + want;
         result.findings.push_back(MakeFinding(kNoConnection,
@@ -601,9 +625,7 @@ class EndpointStep : public Step {
       }
       auto bytes = out->ReadPdu(wait_ms_);
       if (!bytes) {
-        bool malformed = bytes.error().find("PDU") != std::string::npos ||
-                         bytes.error().find("frag_length") != std::string::npos;
-        result.findings.push_back(MakeFinding(malformed ? kProtocolError : kNoBindAnswer,
+        result.findings.push_back(MakeFinding(out->malformed() ? kProtocolError : kNoBindAnswer,
                                               "no answer to the " + std::string(iface_.name) +
                                                   " bind on port " + std::to_string(port_),
                                               bytes.error()));
@@ -744,16 +766,21 @@ class EndpointStep : public Step {
   }
 
   // The next RTS PDU on OUT, counting (and skipping) Pings.
-  Result<rpch::RtsPdu> NextRts(Channel& out, int* pings, StepResult& result) {
+  Result<rpch::RtsPdu> NextRts(Channel& out, int* pings, bool* malformed, StepResult& result) {
     for (int skipped = 0;; ++skipped) {
       if (skipped > kMaxSkipped)
         return Fail("only Pings arrived (" + std::to_string(skipped) + ")");
       auto bytes = out.ReadPdu(wait_ms_);
-      if (!bytes) return Fail(bytes.error());
+      if (!bytes) {
+        *malformed = out.malformed();
+        return Fail(bytes.error());
+      }
+      *malformed = true;  // from here on, any failure is in the bytes
       auto pdu = rpch::DecodePdu(*bytes);
       if (!pdu) return Fail(pdu.error());
       auto rts = rpch::DecodeRts(*pdu);
       if (!rts) return Fail(rts.error());
+      *malformed = false;
       if (rts->flags == rpch::kRtsPing) {
         ++*pings;
         result.facts["pings"] = std::to_string(*pings);

@@ -233,6 +233,14 @@ TransportError Classify(CURLcode rc, const State& st, const char* errbuf, bool p
                     " bytes"};
       }
       return {Stage::kHttp, "internal.transport.failed", msg};
+    case CURLE_OUT_OF_MEMORY:
+      // libcurl refuses a single header line above its own bound (100 KB) this way.
+      if (st.first_byte) {
+        return {Stage::kHttp, "http.headers.too_large",
+                "a response header line is longer than libcurl accepts (100 KB): " + msg};
+      }
+      return {connected ? Stage::kHttp : Stage::kConnect, "internal.transport.failed",
+              std::string(curl_easy_strerror(rc)) + ": " + msg};
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CIPHER:
@@ -251,6 +259,11 @@ TransportError Classify(CURLcode rc, const State& st, const char* errbuf, bool p
           msg.find("packet length too long") != std::string::npos) {
         return {Stage::kTls, "tls.handshake.failed",
                 "the server did not answer with TLS (plain HTTP on this port?): " + msg};
+      }
+      if (msg.find("excessive message size") != std::string::npos) {
+        return {Stage::kTls, "tls.handshake.failed",
+                "a TLS handshake message (usually the certificate list) is larger than the "
+                "100 KB OpenSSL accepts: " + msg};
       }
       if (msg.find("unsupported protocol") != std::string::npos ||
           msg.find("protocol version") != std::string::npos) {

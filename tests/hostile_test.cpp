@@ -1,0 +1,133 @@
+// The hostile test set: servers that never speak, dribble, flood, lie about lengths, send bombs
+// or broken RTS (tests/hostile/hostile_server.py, started and stopped by PID here). Each case
+// must end with its finding, exit code, within its time bound and under a memory limit.
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "loopback.h"
+
+using namespace cxa::testing;
+using nlohmann::json;
+
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr long kPeakLimitKb = 768 * 1024;  // ASan's shadow memory and quarantine
+constexpr double kSlack = 3;
+#else
+constexpr long kPeakLimitKb = 64 * 1024;
+constexpr double kSlack = 1;
+#endif
+
+struct Case {
+  const char* mode;
+  const char* scenario;
+  const char* step;     // the step that must report the finding
+  const char* finding;  // its ID (also searched in the step's candidates)
+  int exit_code;
+  double max_seconds;
+};
+
+// The scenario arguments for a case against the hostile server on `port`.
+std::vector<std::string> ScenarioArgs(const std::string& scenario, int port) {
+  std::string p = std::to_string(port);
+  if (scenario == "tls-endpoint") {
+    return {"--input",   "host=mail.contoso.test",
+            "--input",   "port=" + p,
+            "--resolve", "mail.contoso.test:" + p + ":127.0.0.1"};
+  }
+  if (scenario == "owa") {
+    return {"--input",      "url=https://mail.contoso.test:" + p + "/owa/",
+            "--resolve",    "mail.contoso.test:" + p + ":127.0.0.1",
+            "--connect-to", "mail.contoso.test:80:127.0.0.1:1"};
+  }
+  if (scenario == "o365-sso") {
+    return {"--input",      "user=alice@contoso.test",
+            "--input",      "realm_endpoint=https://sts.contoso.test:" + p,
+            "--resolve",    "sts.contoso.test:" + p + ":127.0.0.1",
+            "--connect-to", "sts.contoso.test:443:127.0.0.1:" + p};
+  }
+  // outlook-anywhere: Autodiscover against the server, or (rts-*) manual settings.
+  std::vector<std::string> a = {"--input",        "email=alice@contoso.test",
+                                "--input",        "user=alice",
+                                "--password-env", "CXA_PW",
+                                "--connect-to",   ":443:127.0.0.1:" + p,
+                                "--connect-to",   ":80:127.0.0.1:1",
+                                "--srv-record",   "_autodiscover._tcp.contoso.test="};
+  if (scenario == "outlook-anywhere-manual") {
+    a.insert(a.end(), {"--input", "rpc_proxy=mail.contoso.test", "--input", "auth=basic"});
+  }
+  return a;
+}
+
+bool HasFinding(const json& step, const std::string& id) {
+  for (const auto& f : step["findings"]) {
+    if (f["id"] == id) return true;
+  }
+  for (const auto& c : step["children"]) {
+    if (HasFinding(c, id)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("hostile servers end with a finding, in bounded time and memory", "[e2e][hostile]") {
+  auto c = GENERATE(values<Case>({
+      {"silent", "tls-endpoint", "tls", "tls.handshake.timeout", 1, 10},
+      {"garbage", "tls-endpoint", "tls", "tls.handshake.failed", 1, 5},
+      {"abort-handshake", "tls-endpoint", "tls", "tls.handshake.failed", 1, 5},
+      {"big-chain", "tls-endpoint", "tls", "tls.certificate.rejected", 1, 10},
+      {"many-sans", "tls-endpoint", "tls", "tls.handshake.failed", 1, 5},
+      {"slow-body", "owa", "frontend", "http.transfer.timeout", 1, 15},
+      {"endless-body", "owa", "frontend", "http.response.too_large", 1, 10},
+      {"long-header", "owa", "frontend", "http.headers.too_large", 1, 5},
+      {"many-headers", "owa", "frontend", "http.headers.too_large", 1, 5},
+      {"http10", "owa", "frontend", "owa.auth.anonymous", 0, 5},
+      {"redirect-chain", "owa", "frontend", "owa.http.redirect_loop", 1, 5},
+      {"realm-bomb", "o365-sso", "realm", "realm.lookup.unavailable", 1, 5},
+      {"xml-bomb", "o365-sso", "mex", "adfs.mex.malformed", 1, 5},
+      {"xml-bomb", "o365-sso", "metadata", "adfs.metadata.malformed", 1, 5},
+      {"autodiscover-bomb", "outlook-anywhere", "autodiscover", "autodiscover.malformed", 1, 10},
+      {"rts-long-frag", "outlook-anywhere-manual", "store", "oa.rpc.protocol_error", 1, 20},
+      {"rts-unknown-command", "outlook-anywhere-manual", "store", "oa.rpc.protocol_error", 1, 10},
+      {"rts-bad-count", "outlook-anywhere-manual", "store", "oa.rpc.protocol_error", 1, 10},
+  }));
+  INFO(c.mode << " / " << c.scenario);
+  std::string work = BinaryDir() + "/test-logs/hostile-" + std::to_string(::getpid());
+  std::filesystem::create_directories(work);
+  BackgroundProcess server;
+  REQUIRE(server.Start({"/usr/bin/python3", SourceDir() + "/tests/hostile/hostile_server.py",
+                        "--pki", LabPki(), "--work", work, c.mode}));
+  std::string line = server.WaitForLine("PORT ", 120);  // big-chain makes 200 certificates
+  REQUIRE(!line.empty());
+  int port = std::stoi(line.substr(5));
+  REQUIRE(!server.WaitForLine("READY", 10).empty());
+
+  std::string scenario = c.scenario;
+  if (scenario == "outlook-anywhere-manual") scenario = "outlook-anywhere";
+  std::vector<std::string> args = {"/usr/bin/time", "-f",     "CXA_PEAK_KB=%M", CxaBinary(),
+                                   "run",           scenario, "--public-roots", LabRoots(),
+                                   "--timeout",     "2",      "--format",       "json"};
+  auto extra = ScenarioArgs(c.scenario, port);
+  args.insert(args.end(), extra.begin(), extra.end());
+  CommandResult r = RunCommand(args, "", 120, {"CXA_PW=not-a-real-password"});
+  INFO(r.err);
+  REQUIRE(r.out.rfind("{", 0) == 0);
+  json report = json::parse(r.out);
+  CHECK(r.exit_code == c.exit_code);
+  const json* step = nullptr;
+  for (const auto& s : report["steps"]) {
+    if (s["id"] == c.step) step = &s;
+  }
+  REQUIRE(step != nullptr);
+  CHECK(HasFinding(*step, c.finding));
+  CHECK(r.seconds < c.max_seconds * kSlack);
+  size_t at = r.err.rfind("CXA_PEAK_KB=");
+  REQUIRE(at != std::string::npos);
+  long peak_kb = std::stol(r.err.substr(at + 12));
+  CHECK(peak_kb < kPeakLimitKb);
+}
