@@ -91,7 +91,7 @@ TEST_CASE("hostile servers end with a finding, in bounded time and memory", "[e2
       {"realm-bomb", "o365-sso", "realm", "realm.lookup.unavailable", 1, 5},
       {"xml-bomb", "o365-sso", "mex", "adfs.mex.malformed", 1, 5},
       {"xml-bomb", "o365-sso", "metadata", "adfs.metadata.malformed", 1, 5},
-      {"autodiscover-bomb", "outlook-anywhere", "autodiscover", "autodiscover.malformed", 1, 10},
+      {"autodiscover-bomb", "outlook-anywhere", "autodiscover", "autodiscover.answer.malformed", 1, 10},
       {"rts-long-frag", "outlook-anywhere-manual", "store", "oa.rpc.protocol_error", 1, 20},
       {"rts-unknown-command", "outlook-anywhere-manual", "store", "oa.rpc.protocol_error", 1, 10},
       {"rts-bad-count", "outlook-anywhere-manual", "store", "oa.rpc.protocol_error", 1, 10},

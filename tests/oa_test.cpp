@@ -148,14 +148,14 @@ TEST_CASE("outlook-anywhere: Autodiscover answers, errors and redirects", "[e2e]
     int exit_code;
   };
   auto c = GENERATE(values<Case>({
-      {"noexpr@oa.test", "autodiscover.no_expr", 1},
-      {"noauthpackage@oa.test", "autodiscover.no_auth_package", 0},
+      {"noexpr@oa.test", "autodiscover.settings.no_expr", 1},
+      {"noauthpackage@oa.test", "autodiscover.settings.no_auth_package", 0},
       {"error600@oa.test", "autodiscover.error.invalid_request", 1},
       {"error603@oa.test", "autodiscover.error.internal", 1},
       {"nobody@oa.test", "autodiscover.error.address_unknown", 1},
-      {"loop@oa.test", "autodiscover.redirect_limit", 1},
-      {"insecure@oa.test", "autodiscover.redirect_refused", 1},
-      {"labuser@nowhere.test", "autodiscover.not_found", 1},
+      {"loop@oa.test", "autodiscover.redirect.limit", 1},
+      {"insecure@oa.test", "autodiscover.redirect.refused", 1},
+      {"labuser@nowhere.test", "autodiscover.lookup.not_found", 1},
       {"moved@oa.test", "", 0},       // redirectAddr to labuser@oa.test
       {"elsewhere@oa.test", "", 0},   // redirectUrl to mail.oa.test
       {"labuser@redir.test", "", 0},  // HTTP redirect method on port 80
@@ -189,7 +189,7 @@ TEST_CASE("outlook-anywhere: credentials", "[e2e][loopback][oa]") {
   SECTION("a wrong password is rejected by Autodiscover") {
     ScenarioRun r = Oa("labuser@oa.test", "wrong");
     CHECK(r.cmd.exit_code == 1);
-    CHECK(Problems(r, "autodiscover") == Ids{"autodiscover.credentials_rejected"});
+    CHECK(Problems(r, "autodiscover") == Ids{"autodiscover.auth.rejected"});
   }
   SECTION("without a password Autodiscover stops at the 401 and says what to give") {
     ScenarioRun r = Oa("labuser@oa.test", "");
@@ -199,7 +199,7 @@ TEST_CASE("outlook-anywhere: credentials", "[e2e][loopback][oa]") {
   SECTION("manual settings skip Autodiscover; the wrong password fails at the echo") {
     ScenarioRun r = Oa("labuser@oa.test", "wrong",
                        {"--input", "rpc_proxy=mail.oa.test", "--input", "auth=basic"});
-    CHECK(r.Ids("autodiscover") == Ids{"autodiscover.manual"});
+    CHECK(r.Ids("autodiscover") == Ids{"autodiscover.settings.manual"});
     CHECK(r.Fact("autodiscover", "rpc_server") == "mail.oa.test");
     CHECK(r.Step("auth")["outcome"] == "passed");
     CHECK(r.Ids("echo") == Ids{"oa.echo.rejected"});

@@ -24,7 +24,7 @@ namespace {
 constexpr std::string_view kRef = "protocols.md §1.2, §2.2; MS-OXDSCLI; MS-OXDISCO";
 
 constexpr FindingInfo kManual{
-    "autodiscover.manual",
+    "autodiscover.settings.manual",
     Severity::kInfo,
     "Manual Outlook Anywhere settings",
     "The RPC proxy and the other Outlook Anywhere settings were given by the operator, so "
@@ -32,7 +32,7 @@ constexpr FindingInfo kManual{
     "Run without rpc_proxy to test Autodiscover as well.",
     kRef};
 constexpr FindingInfo kCandidateFailed{
-    "autodiscover.candidate_failed",
+    "autodiscover.candidate.failed",
     Severity::kError,
     "Autodiscover URL gave no usable answer",
     "This candidate Autodiscover URL did not produce an Autodiscover answer (no connection, "
@@ -42,7 +42,7 @@ constexpr FindingInfo kCandidateFailed{
     "virtual directory; otherwise nothing to change.",
     kRef};
 constexpr FindingInfo kNotFound{
-    "autodiscover.not_found",
+    "autodiscover.lookup.not_found",
     Severity::kError,
     "Autodiscover found no settings",
     "No candidate (the SMTP domain, autodiscover.DOMAIN, the HTTP redirect method on port 80, "
@@ -53,7 +53,7 @@ constexpr FindingInfo kNotFound{
     "host whose certificate names it.",
     kRef};
 constexpr FindingInfo kCredentialsRejected{
-    "autodiscover.credentials_rejected",
+    "autodiscover.auth.rejected",
     Severity::kError,
     "Autodiscover rejected the credentials",
     "The Autodiscover endpoint answered 401 to the credentials: wrong user name format or "
@@ -64,7 +64,7 @@ constexpr FindingInfo kCredentialsRejected{
     "| fl *Authentication*).",
     kRef};
 constexpr FindingInfo kNoScheme{
-    "autodiscover.auth_unsupported",
+    "autodiscover.auth.unsupported",
     Severity::kError,
     "Autodiscover offers no usable authentication",
     "The Autodiscover endpoint answered 401 without offering Basic or NTLM (only Negotiate, or "
@@ -74,7 +74,7 @@ constexpr FindingInfo kNoScheme{
     "them through (pre-authentication breaks Autodiscover).",
     kRef};
 constexpr FindingInfo kInsecureRedirect{
-    "autodiscover.redirect_refused",
+    "autodiscover.redirect.refused",
     Severity::kError,
     "Autodiscover redirect refused",
     "A redirect pointed to a URL Outlook does not follow with credentials: plain http, or a path "
@@ -82,7 +82,7 @@ constexpr FindingInfo kInsecureRedirect{
     "Redirect only to https://<host>/autodiscover/autodiscover.xml.",
     kRef};
 constexpr FindingInfo kTooManyHops{
-    "autodiscover.redirect_limit",
+    "autodiscover.redirect.limit",
     Severity::kError,
     "Too many Autodiscover redirects",
     "Autodiscover redirects (HTTP, redirectUrl, redirectAddr) went on for more hops than Outlook "
@@ -90,7 +90,7 @@ constexpr FindingInfo kTooManyHops{
     "Fix the redirect chain: the last redirect must reach a server that answers with settings.",
     kRef};
 constexpr FindingInfo kHttpRedirectOther{
-    "autodiscover.http_redirect_unusable",
+    "autodiscover.redirect.http_unusable",
     Severity::kError,
     "HTTP redirect method gave no usable redirect",
     "http://autodiscover.DOMAIN/autodiscover/autodiscover.xml on port 80 answered, but not with a "
@@ -99,7 +99,7 @@ constexpr FindingInfo kHttpRedirectOther{
     "https://<host>/autodiscover/autodiscover.xml.",
     kRef};
 constexpr FindingInfo kSrvNone{
-    "autodiscover.srv_not_found",
+    "autodiscover.srv.not_found",
     Severity::kInfo,
     "No Autodiscover SRV record",
     "There is no _autodiscover._tcp SRV record for the domain (or none on port 443). That is "
@@ -108,7 +108,7 @@ constexpr FindingInfo kSrvNone{
     "443 <host>.",
     kRef};
 constexpr FindingInfo kMalformed{
-    "autodiscover.malformed",
+    "autodiscover.answer.malformed",
     Severity::kError,
     "Autodiscover answer is not valid",
     "The endpoint answered 200, but the body is not an Autodiscover (POX) answer: an HTML page, "
@@ -159,7 +159,7 @@ constexpr FindingInfo kErrors[] = {
      "Check the Exchange server's application event log for Autodiscover errors.", kRef},
 };
 constexpr FindingInfo kNoExpr{
-    "autodiscover.no_expr",
+    "autodiscover.settings.no_expr",
     Severity::kError,
     "Outlook Anywhere is not published (no EXPR)",
     "The Autodiscover answer has no EXPR (or external EXHTTP) block: Outlook Anywhere is not "
@@ -169,7 +169,7 @@ constexpr FindingInfo kNoExpr{
     "... -ExternalClientAuthenticationMethod ...).",
     kRef};
 constexpr FindingInfo kNoExch{
-    "autodiscover.no_exch",
+    "autodiscover.settings.no_exch",
     Severity::kWarning,
     "No EXCH block in the Autodiscover answer",
     "The answer has no EXCH block, which names the mailbox server (the RPC target): MAPI may be "
@@ -177,7 +177,7 @@ constexpr FindingInfo kNoExch{
     "Check Get-CASMailbox | fl MAPIEnabled and the EXCH provider (Get-OutlookProvider EXCH).",
     kRef};
 constexpr FindingInfo kNoAuthPackage{
-    "autodiscover.no_auth_package",
+    "autodiscover.settings.no_auth_package",
     Severity::kWarning,
     "EXPR without AuthPackage",
     "The EXPR block does not say which authentication Outlook should use at the RPC proxy (the "
@@ -187,7 +187,7 @@ constexpr FindingInfo kNoAuthPackage{
     "the EXPR provider (Set-OutlookProvider EXPR -Server $null).",
     kRef};
 constexpr FindingInfo kSslOff{
-    "autodiscover.ssl_off",
+    "autodiscover.settings.ssl_off",
     Severity::kWarning,
     "Outlook Anywhere published without SSL",
     "The EXPR block says SSL Off: Outlook would connect to the RPC proxy over plain HTTP, which "
