@@ -50,18 +50,35 @@ bool Field(std::string_view msg, size_t at, std::string_view& out) {
   return true;
 }
 
+// MD4 lives in OpenSSL 3's legacy provider. It is loaded into a library context of its own
+// (the default one keeps only modern algorithms) and released at exit.
+class LegacyMd4 {
+ public:
+  LegacyMd4()
+      : lib_(OSSL_LIB_CTX_new()),
+        legacy_(lib_ ? OSSL_PROVIDER_load(lib_, "legacy") : nullptr),
+        md_(legacy_ ? EVP_MD_fetch(lib_, "MD4", nullptr) : nullptr) {}
+  ~LegacyMd4() {
+    EVP_MD_free(md_);
+    if (legacy_) OSSL_PROVIDER_unload(legacy_);
+    OSSL_LIB_CTX_free(lib_);
+  }
+  LegacyMd4(const LegacyMd4&) = delete;
+  LegacyMd4& operator=(const LegacyMd4&) = delete;
+  const EVP_MD* md() const { return md_; }
+
+ private:
+  OSSL_LIB_CTX* lib_;
+  OSSL_PROVIDER* legacy_;
+  EVP_MD* md_;
+};
+
 std::string Md4(std::string_view data) {
-  // MD4 lives in OpenSSL 3's legacy provider; load it (and the default one) once.
-  static OSSL_PROVIDER* legacy = OSSL_PROVIDER_load(nullptr, "legacy");
-  static OSSL_PROVIDER* def = OSSL_PROVIDER_load(nullptr, "default");
-  (void)legacy;
-  (void)def;
-  EVP_MD* md = EVP_MD_fetch(nullptr, "MD4", nullptr);
-  if (md == nullptr) return "";
+  static const LegacyMd4 md4;
+  if (md4.md() == nullptr) return "";
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
-  EVP_Digest(data.data(), data.size(), out, &n, md, nullptr);
-  EVP_MD_free(md);
+  EVP_Digest(data.data(), data.size(), out, &n, md4.md(), nullptr);
   return std::string(reinterpret_cast<char*>(out), n);
 }
 
