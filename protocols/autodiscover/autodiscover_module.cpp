@@ -255,12 +255,6 @@ bool Offers(const std::vector<std::string>& schemes, const char* name) {
                      [&](const std::string& s) { return strcasecmp(s.c_str(), name) == 0; });
 }
 
-std::string Joined(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : " ") + x;
-  return s;
-}
-
 // The normalized RPC proxy authentication for the later steps: basic or ntlm (Negotiate is
 // tried as NTLM, as Outlook does outside the domain).
 std::string RpcAuth(const std::string& auth_package) {
@@ -422,7 +416,7 @@ class AutodiscoverStep : public Step {
       std::string method = "anonymous";
       if (ex.response->status == 401) {
         std::vector<std::string> schemes = ex.response->AuthSchemes();
-        c.facts["auth_schemes"] = Joined(schemes);
+        c.facts["auth_schemes"] = Join(schemes);
         if (ctx.password.empty()) {
           needs_password_ = url;
           Settle(result);
@@ -440,7 +434,7 @@ class AutodiscoverStep : public Step {
           again.ntlm_password = ctx.password;
         } else {
           c.findings.push_back(MakeFinding(kNoScheme, url + " offers no Basic or NTLM",
-                                           "WWW-Authenticate: " + Joined(schemes)));
+                                           "WWW-Authenticate: " + Join(schemes)));
           return {};
         }
         ex = ctx.transport.Perform(again);
@@ -451,7 +445,7 @@ class AutodiscoverStep : public Step {
         if (ex.response->status == 401) {
           c.findings.push_back(MakeFinding(
               kCredentialsRejected, url + " rejected the " + method + " credentials of " + user_,
-              "WWW-Authenticate: " + Joined(schemes)));
+              "WWW-Authenticate: " + Join(schemes)));
           result.findings.push_back(c.findings.back());
           return {};
         }

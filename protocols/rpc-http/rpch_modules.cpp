@@ -227,12 +227,6 @@ std::string ProxyUrl(const std::string& proxy, const std::string& server, int po
   return "https://" + proxy + "/rpc/rpcproxy.dll?" + server + ":" + std::to_string(port);
 }
 
-std::string Joined(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : " ") + x;
-  return s;
-}
-
 HttpRequest RpcRequest(StepContext& ctx, const std::string& url) {
   HttpRequest req = StepRequest(ctx, url);
   req.method = "RPC_IN_DATA";
@@ -292,7 +286,7 @@ class AuthStep : public Step {
     const HttpResponse& r = *ex.response;
     result.facts["status"] = std::to_string(r.status);
     std::vector<std::string> schemes = r.AuthSchemes();
-    result.facts["auth_schemes"] = Joined(schemes);
+    result.facts["auth_schemes"] = Join(schemes);
     if (r.status == 401) {
       if (schemes.empty()) {
         result.findings.push_back(MakeFinding(kNoneOffered, url + " answers 401 with no scheme"));
@@ -305,7 +299,7 @@ class AuthStep : public Step {
       if (!offered) {
         result.findings.push_back(
             MakeFinding(kMethodMissing,
-                        "the RPC proxy offers " + Joined(schemes) + ", not " + want +
+                        "the RPC proxy offers " + Join(schemes) + ", not " + want +
                             (package_.empty() ? "" : " (AuthPackage " + package_ + ")"),
                         url));
         return result;

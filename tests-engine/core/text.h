@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cxa {
 
@@ -15,5 +16,8 @@ std::string XmlEscape(std::string_view text);
 // The first `max` bytes of a server's answer with control characters as spaces: a one-line
 // excerpt for a finding's detail.
 std::string Excerpt(std::string_view body, size_t max = 160);
+
+// The parts with `separator` between them ("Negotiate NTLM Basic").
+std::string Join(const std::vector<std::string>& parts, std::string_view separator = " ");
 
 }  // namespace cxa
