@@ -163,19 +163,20 @@ StepResult StepCache::GetOrRun(const std::string& key, const std::function<StepR
   bool mine = false;
   {
     std::lock_guard lock(mu_);
-    auto it = results_.find(key);
-    if (it == results_.end()) {
+    Partition& part = partitions_[key.substr(0, key.find('\n'))];
+    auto it = part.results.find(key);
+    if (it == part.results.end()) {
       future = promise.get_future().share();
-      lru_.push_back(key);
-      results_.emplace(key, Entry{future, std::prev(lru_.end())});
-      while (lru_.size() > capacity_) {  // callers waiting on an evicted one keep their copy
-        results_.erase(lru_.front());
-        lru_.pop_front();
+      part.lru.push_back(key);
+      part.results.emplace(key, Entry{future, std::prev(part.lru.end())});
+      while (part.lru.size() > capacity_) {  // callers waiting on an evicted one keep their copy
+        part.results.erase(part.lru.front());
+        part.lru.pop_front();
       }
       mine = true;
     } else {
       future = it->second.result;
-      lru_.splice(lru_.end(), lru_, it->second.use);  // most recently used now
+      part.lru.splice(part.lru.end(), part.lru, it->second.use);  // most recently used now
     }
   }
   if (!mine) {

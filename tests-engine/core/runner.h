@@ -28,9 +28,10 @@ class RunObserver {
 
 // Results of shareable steps (ModuleDescriptor::shareable) by module, options and policy, shared
 // by the runs of a batch: the first run computes a result, concurrent and later runs with the
-// same key wait for it and reuse it. It keeps the `capacity` most recently used keys (memory stays
-// flat however long the target list: per-domain results fall out, per-host results that keep
-// being reused stay; a key seen again after falling out is computed again). Thread-safe.
+// same key wait for it and reuse it. It keeps the `capacity` most recently used keys of each
+// module (memory stays flat however long the target list: per-domain results fall out without
+// pushing out the per-host results other modules keep reusing; a key seen again after falling
+// out is computed again). Thread-safe.
 class StepCache {
  public:
   explicit StepCache(size_t capacity = 1024) : capacity_(capacity) {}
@@ -43,10 +44,15 @@ class StepCache {
   std::mutex mu_;
   struct Entry {
     std::shared_future<StepResult> result;
-    std::list<std::string>::iterator use;  // position in lru_
+    std::list<std::string>::iterator use;  // position in the partition's lru
   };
-  std::map<std::string, Entry> results_;
-  std::list<std::string> lru_;  // keys, least recently used first
+  // One LRU per module (the key's first line): per-domain results (realm discovery, one per
+  // target) must not push out per-host ones (an AD FS farm shared by thousands of domains).
+  struct Partition {
+    std::map<std::string, Entry> results;
+    std::list<std::string> lru;  // keys, least recently used first
+  };
+  std::map<std::string, Partition> partitions_;
   std::atomic<size_t> computed_{0}, reused_{0};
 };
 

@@ -163,3 +163,21 @@ TEST_CASE("the step cache keeps only its most recently used keys", "[unit][runne
   cache.GetOrRun("b", compute);  // computed again
   CHECK(runs == 4);
 }
+
+TEST_CASE("the step cache keeps its most recently used keys per module", "[unit][runner]") {
+  StepCache cache(2);
+  int runs = 0;
+  auto compute = [&] {
+    ++runs;
+    return StepResult{};
+  };
+  cache.GetOrRun("tls\nsts1", compute);
+  cache.GetOrRun("tls\nsts2", compute);
+  // Many per-domain keys of another module do not push the per-host ones out.
+  for (int i = 0; i < 10; ++i) cache.GetOrRun("o365-realm\nd" + std::to_string(i), compute);
+  CHECK(runs == 12);
+  cache.GetOrRun("tls\nsts1", compute);
+  cache.GetOrRun("tls\nsts2", compute);
+  CHECK(runs == 12);
+  CHECK(cache.reused() == 2);
+}
