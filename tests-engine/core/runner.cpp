@@ -163,7 +163,8 @@ StepResult StepCache::GetOrRun(const std::string& key, const std::function<StepR
   bool mine = false;
   {
     std::lock_guard lock(mu_);
-    Partition& part = partitions_[key.substr(0, key.find('\n'))];
+    size_t nl = key.find('\n');
+    Partition& part = partitions_[key.substr(0, nl == std::string::npos ? 0 : nl)];
     auto it = part.results.find(key);
     if (it == part.results.end()) {
       future = promise.get_future().share();
