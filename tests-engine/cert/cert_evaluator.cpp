@@ -192,7 +192,15 @@ CertReport CertEvaluator::Evaluate(const CertInput& input, const TrustPolicy& po
     return raw;
   };
   Evaluation ev{input, policy, *anchors, {}, {}, {}, {}, false, input.time};
-  for (const auto& der : input.chain) ev.sent.push_back(parse(der));
+  bool reuse = input.parsed.size() == input.chain.size();
+  for (size_t i = 0; i < input.chain.size(); ++i) {
+    if (reuse && input.parsed[i] != nullptr && X509_up_ref(input.parsed[i]) == 1) {
+      owned.emplace_back(input.parsed[i]);
+      ev.sent.push_back(input.parsed[i]);
+    } else {
+      ev.sent.push_back(parse(input.chain[i]));
+    }
+  }
   for (const auto& der : input.extra_intermediates) {
     if (X509* c = parse(der)) ev.extras.push_back(c);
   }

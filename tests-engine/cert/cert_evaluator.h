@@ -33,6 +33,9 @@ struct CertInput {
   // e.g. "AIA fetching is off (--no-aia)" or "the AIA URL did not answer". Empty = not attempted.
   std::string aia_note;
   int max_depth = 16;  // longest acceptable path (certificates below the anchor)
+  // Optional: `chain` already parsed (same order, borrowed for the call; the trust gate passes
+  // libssl's objects), which spares decoding every certificate a second time.
+  std::vector<X509*> parsed;
 };
 
 struct CertReport {

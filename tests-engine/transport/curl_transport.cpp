@@ -53,12 +53,13 @@ int VerifyChain(X509_STORE_CTX* ctx, void* arg) {
   STACK_OF(X509)* sent = X509_STORE_CTX_get0_untrusted(ctx);
   X509* leaf = X509_STORE_CTX_get0_cert(ctx);
   tls.chain.clear();
+  std::vector<X509*> parsed;
   if (sent != nullptr && sk_X509_num(sent) > 0) {
-    for (int i = 0; i < sk_X509_num(sent); ++i)
-      tls.chain.push_back(cert::ToDer(sk_X509_value(sent, i)));
+    for (int i = 0; i < sk_X509_num(sent); ++i) parsed.push_back(sk_X509_value(sent, i));
   } else if (leaf != nullptr) {
-    tls.chain.push_back(cert::ToDer(leaf));
+    parsed.push_back(leaf);
   }
+  for (X509* x : parsed) tls.chain.push_back(cert::ToDer(x));
   if (auto* ssl = static_cast<SSL*>(
           X509_STORE_CTX_get_ex_data(ctx, SSL_get_ex_data_X509_STORE_CTX_idx()))) {
     tls.version = SSL_get_version(ssl);
@@ -70,6 +71,7 @@ int VerifyChain(X509_STORE_CTX* ctx, void* arg) {
   in.chain = tls.chain;
   in.host = req.cert_name;
   in.time = req.verify_time;
+  in.parsed = parsed;
   tls.report = st->evaluator->Evaluate(in, *req.trust);
   if (req.trust->Enforcing() && tls.report->HasErrors()) {
     tls.rejected_by_policy = true;
