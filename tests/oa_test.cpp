@@ -131,6 +131,19 @@ TEST_CASE("outlook-anywhere: each RPC proxy fault yields its finding", "[e2e][lo
   }
 }
 
+TEST_CASE("outlook-anywhere: a bind the endpoint rejects is a warning with the reason",
+          "[e2e][loopback][oa]") {
+  ScenarioRun r = Oa("bindfail@oa.test");
+  CHECK(r.cmd.exit_code == 0);
+  for (const auto& e : kEndpoints) {
+    INFO(e);
+    CHECK(r.Step(e)["outcome"] == "warning");
+    CHECK(r.Ids(e) == Ids{"oa.rpc.bind_rejected"});
+    CHECK(r.Fact(e, "virtual_connection") == "open");
+    CHECK(r.Fact(e, "bind") == "provider rejection (abstract syntax not supported)");
+  }
+}
+
 TEST_CASE("outlook-anywhere: the mutual authentication name only in the SAN is a warning",
           "[e2e][loopback][oa]") {
   ScenarioRun r = Oa("alt@oa.test");
