@@ -384,23 +384,6 @@ class EchoStep : public Step {
 
 // ---- rpc-endpoint: the virtual connection and the bind ----
 
-// An HTTP response head read from a channel.
-struct Head {
-  int status = 0;
-  std::string reason;
-  Headers headers;
-  std::optional<size_t> content_length;
-  std::optional<std::string> Header(std::string_view name) const {
-    for (const auto& [k, v] : headers) {
-      if (strcasecmp(k.c_str(), std::string(name).c_str()) == 0) return v;
-    }
-    return std::nullopt;
-  }
-  std::string StatusLine() const {
-    return "HTTP " + std::to_string(status) + (reason.empty() ? "" : " " + reason);
-  }
-};
-
 // A byte stream with a read buffer: HTTP heads, fixed bodies and whole PDUs, each bounded.
 class Channel {
  public:
@@ -408,7 +391,8 @@ class Channel {
   Stream& stream() { return *s_; }
   Status Send(std::string_view bytes) { return s_->Send(bytes); }
 
-  Result<Head> ReadHead(int timeout_ms) {
+  // An HTTP response head (status line and headers; the body is left in the buffer).
+  Result<HttpResponse> ReadHead(int timeout_ms) {
     size_t end;
     while ((end = buf_.find("\r\n\r\n")) == std::string::npos) {
       if (buf_.size() > kMaxHead) return Fail("the response head exceeds 16 KiB");
@@ -416,7 +400,7 @@ class Channel {
     }
     std::string head = buf_.substr(0, end);
     buf_.erase(0, end + 4);
-    Head h;
+    HttpResponse h;
     size_t eol = head.find("\r\n");
     std::string line = head.substr(0, eol);
     if (line.rfind("HTTP/1.", 0) != 0 || line.size() < 12) {
@@ -437,13 +421,6 @@ class Channel {
       std::string v = l.substr(colon + 1);
       v.erase(0, v.find_first_not_of(" \t"));
       h.headers.emplace_back(l.substr(0, colon), v);
-    }
-    if (auto cl = h.Header("Content-Length")) {
-      try {
-        h.content_length = std::stoull(*cl);
-      } catch (...) {
-        return Fail("a malformed Content-Length '" + Excerpt(*cl, 30) + "'");
-      }
     }
     return h;
   }
@@ -713,7 +690,12 @@ class EndpointStep : public Step {
           kChannelRejected, "no answer to the NTLM negotiation of " + method, head.error()));
       return false;
     }
-    size_t body = head->content_length.value_or(0);
+    size_t body = 0;
+    try {
+      body = std::stoull(head->Header("Content-Length").value_or("0"));
+    } catch (...) {
+      body = SIZE_MAX;
+    }
     if (body > 64 * 1024) {
       result.findings.push_back(MakeFinding(kProtocolError, "an oversized NTLM challenge answer"));
       return false;
@@ -744,7 +726,7 @@ class EndpointStep : public Step {
     return Sent(ch.Send(HeadText(method, length, "NTLM " + cert::EncodeBase64(*type3))), result);
   }
 
-  StepResult& Refused(const Head& head, const std::string& channel, StepResult& result) {
+  StepResult& Refused(const HttpResponse& head, const std::string& channel, StepResult& result) {
     result.facts["virtual_connection"] = channel + " refused";
     std::string what = channel + " to " + url_ + " got " + head.StatusLine();
     if (auto code = rpch::RpcErrorCode(head.reason)) {
