@@ -229,3 +229,33 @@ TEST_CASE("the trust gate guards streams too", "[e2e][loopback][stream]") {
   CHECK(s->Connection().error->id == "tls.certificate.rejected");
   CHECK_FALSE(s->Send("credentials\n").ok());
 }
+
+TEST_CASE("requests share DNS answers: one lookup per name", "[e2e][loopback][transport]") {
+  auto policy = LabPolicy();
+  int port = FixtureServer::Get().Port("good");
+  cert::CertEvaluator evaluator;
+  TransportOptions opts;
+  opts.ip_version = 4;
+  CurlTransport t(opts, evaluator);
+  HttpRequest req;
+  // "localhost" is the one name a test may resolve without a network; the certificate is
+  // judged for the site's name.
+  req.url = "https://localhost:" + std::to_string(port) + "/owa/";
+  req.cert_name = "mail.contoso.test";
+  req.trust = &policy;
+  req.verify_time = std::time(nullptr);
+  req.timeouts = {5000, 5000, 5000, 15000};
+  for (int i = 0; i < 3; ++i) {
+    HttpExchange ex = t.Perform(req);
+    REQUIRE_FALSE(ex.error.has_value());
+    CHECK(ex.remote_address == "127.0.0.1");
+  }
+  CHECK(t.Stats().dns_lookups == 1);
+  CHECK(t.Stats().connections == 3);  // every request still has its own connection
+
+  // A request pinned to an address resolves nothing and leaves the shared answers alone.
+  req.connect_address = "127.0.0.1";
+  REQUIRE_FALSE(t.Perform(req).error.has_value());
+  CHECK(t.Stats().dns_lookups == 1);
+  CHECK(t.Stats().connections == 4);
+}

@@ -7,6 +7,8 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <memory>
@@ -265,7 +267,8 @@ TransportError Classify(CURLcode rc, const State& st, const char* errbuf, bool p
       if (msg.find("excessive message size") != std::string::npos) {
         return {Stage::kTls, "tls.handshake.failed",
                 "a TLS handshake message (usually the certificate list) is larger than the "
-                "100 KB OpenSSL accepts: " + msg};
+                "100 KB OpenSSL accepts: " +
+                    msg};
       }
       if (msg.find("unsupported protocol") != std::string::npos ||
           msg.find("protocol version") != std::string::npos) {
@@ -307,9 +310,44 @@ std::string CheckResolveEntry(const std::string& entry) {
   return "";
 }
 
+struct CurlTransport::Shared {
+  CURLSH* share = nullptr;
+  std::array<std::mutex, CURL_LOCK_DATA_LAST> locks;
+  std::atomic<uint64_t> dns_lookups{0}, connections{0};
+
+  static void Lock(CURL*, curl_lock_data data, curl_lock_access, void* self) {
+    static_cast<Shared*>(self)->locks.at(data).lock();
+  }
+  static void Unlock(CURL*, curl_lock_data data, void* self) {
+    static_cast<Shared*>(self)->locks.at(data).unlock();
+  }
+  static int OnResolverStart(void*, void*, void* self) {
+    ++static_cast<Shared*>(self)->dns_lookups;
+    return 0;
+  }
+};
+
 CurlTransport::CurlTransport(TransportOptions options, const cert::CertEvaluator& evaluator)
-    : options_(std::move(options)), evaluator_(evaluator) {
+    : options_(std::move(options)), evaluator_(evaluator), shared_(std::make_unique<Shared>()) {
   std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  shared_->share = curl_share_init();
+  if (shared_->share != nullptr) {
+    curl_share_setopt(shared_->share, CURLSHOPT_LOCKFUNC, Shared::Lock);
+    curl_share_setopt(shared_->share, CURLSHOPT_UNLOCKFUNC, Shared::Unlock);
+    curl_share_setopt(shared_->share, CURLSHOPT_USERDATA, shared_.get());
+    curl_share_setopt(shared_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  }
+}
+
+CurlTransport::~CurlTransport() {
+  if (shared_->share != nullptr) curl_share_cleanup(shared_->share);
+}
+
+TransportStats CurlTransport::Stats() const {
+  TransportStats s;
+  s.dns_lookups = shared_->dns_lookups.load();
+  s.connections = shared_->connections.load();
+  return s;
 }
 
 HttpExchange CurlTransport::Perform(const HttpRequest& request) {
@@ -482,6 +520,13 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
   for (const auto& r : options_.resolve)
     resolve.reset(curl_slist_append(resolve.release(), r.c_str()));
   if (resolve) curl_easy_setopt(c, CURLOPT_RESOLVE, resolve.get());
+  // The shared DNS cache, except for a request pinned to an address of its own: libcurl keeps
+  // --resolve pins in the cache, and this pin must not redirect other requests for the name.
+  if (request.connect_address.empty() && shared_->share != nullptr) {
+    curl_easy_setopt(c, CURLOPT_SHARE, shared_->share);
+  }
+  curl_easy_setopt(c, CURLOPT_RESOLVER_START_FUNCTION, Shared::OnResolverStart);
+  curl_easy_setopt(c, CURLOPT_RESOLVER_START_DATA, shared_.get());
   auto& connect_to = handle->connect_to;
   for (const auto& r : options_.connect_to) {
     connect_to.reset(curl_slist_append(connect_to.release(), r.c_str()));
@@ -531,6 +576,9 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
   }
 
   CURLcode rc = curl_easy_perform(c);
+  long opened = 0;
+  curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &opened);
+  shared_->connections += static_cast<uint64_t>(opened);
 
   char* ip = nullptr;
   if (curl_easy_getinfo(c, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != nullptr) {

@@ -3,7 +3,8 @@
 // Every request gets its own connection (no reuse, no TLS session resumption), so every
 // handshake is seen, evaluated and captured. SNI is always sent for names. --resolve entries
 // pin names to addresses; the URL's name still drives SNI, the Host header and the certificate
-// name check.
+// name check. DNS answers are shared by every request of the transport (all threads of a
+// batch): each name is resolved once while libcurl keeps its answer (60 s).
 #pragma once
 
 #include <memory>
@@ -29,15 +30,19 @@ std::string CheckResolveEntry(const std::string& entry);
 class CurlTransport : public HttpTransport {
  public:
   CurlTransport(TransportOptions options, const cert::CertEvaluator& evaluator);
+  ~CurlTransport() override;
   HttpExchange Perform(const HttpRequest& request) override;
   std::unique_ptr<Stream> OpenStream(const HttpRequest& request) override;
+  TransportStats Stats() const override;
 
   struct Handle;  // libcurl state that lives as long as the connection
+  struct Shared;  // what all requests share: the DNS cache and the counters
 
  private:
   HttpExchange Run(const HttpRequest& request, std::unique_ptr<Handle>* keep);
   TransportOptions options_;
   const cert::CertEvaluator& evaluator_;
+  std::unique_ptr<Shared> shared_;
 };
 
 }  // namespace cxa

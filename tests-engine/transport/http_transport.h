@@ -7,6 +7,7 @@
 // server. The exchange still carries the chain and the evaluator's report.
 #pragma once
 
+#include <cstdint>
 #include <ctime>
 #include <memory>
 #include <optional>
@@ -128,9 +129,16 @@ class Stream {
   virtual Result<std::string> Receive(size_t max, int timeout_ms) = 0;
 };
 
+// What a live transport did on the network so far (all zero for replays).
+struct TransportStats {
+  uint64_t dns_lookups = 0;  // name resolutions started (a cached answer is not one)
+  uint64_t connections = 0;  // TCP connections opened
+};
+
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
+  virtual TransportStats Stats() const { return {}; }
   virtual HttpExchange Perform(const HttpRequest& request) = 0;
   // Opens a stream to the request's URL (its scheme, host and port; method, headers and body
   // are ignored). Never null: a failed open is reported by Connection().error.

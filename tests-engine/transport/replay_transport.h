@@ -18,6 +18,7 @@ class RecordingTransport : public HttpTransport {
       : inner_(inner), redactor_(std::move(redactor)), transcript_(std::move(header)) {}
   HttpExchange Perform(const HttpRequest& request) override;
   std::unique_ptr<Stream> OpenStream(const HttpRequest& request) override;
+  TransportStats Stats() const override { return inner_.Stats(); }
   Status Save(const std::string& dir) const;
 
  private:

@@ -6,13 +6,12 @@
 //                                  the ceiling of the machine's TLS stack: N bare libssl client
 //                                  handshakes (SNI hI.D, one shared SSL_CTX, no verification, no
 //                                  HTTP) on T threads; handshakes/s and client CPU per handshake.
-#include <openssl/err.h>
-#include <openssl/x509_vfy.h>
-#include <openssl/x509v3.h>
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -139,8 +138,7 @@ bool Handshake(SSL_CTX* ctx, const sockaddr_in& to, const std::string& sni) {
   return ok;
 }
 
-int BenchHandshake(const std::string& connect, const std::string& domain, long count,
-                   int threads) {
+int BenchHandshake(const std::string& connect, const std::string& domain, long count, int threads) {
   auto colon = connect.rfind(':');
   sockaddr_in to{};
   to.sin_family = AF_INET;

@@ -344,6 +344,11 @@ int RunBatch(const BatchJob& job) {
     if (bad_lines > 0) *out << "; " << bad_lines << " bad lines skipped";
     *out << "\nchecks shared between targets (same host and options): " << cache.computed()
          << " run, " << cache.reused() << " reused\n";
+    TransportStats net = job.transport.Stats();
+    if (net.connections > 0 || net.dns_lookups > 0) {
+      *out << "network: " << net.connections << " connections, " << net.dns_lookups
+           << " DNS lookups (each name once while its answer is cached)\n";
+    }
   }
   if (!tmp_path.empty()) {
     out_file.close();
