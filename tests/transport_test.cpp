@@ -259,3 +259,68 @@ TEST_CASE("requests share DNS answers: one lookup per name", "[e2e][loopback][tr
   CHECK(t.Stats().dns_lookups == 1);
   CHECK(t.Stats().connections == 4);
 }
+
+TEST_CASE("TLS sessions resume per host and the trust gate judges them again",
+          "[e2e][loopback][transport]") {
+  auto& fs = FixtureServer::Get();
+  cert::CertEvaluator evaluator;
+  TransportOptions opts;
+  for (const char* site : {"good", "self-signed"}) {
+    opts.resolve.push_back(std::string(site) + ".session.test:" + std::to_string(fs.Port(site)) +
+                           ":127.0.0.1");
+  }
+  CurlTransport t(opts, evaluator);
+  auto get = [&](const std::string& site, const cert::TrustPolicy& policy) {
+    HttpRequest req;
+    req.url = "https://" + site + ".session.test:" + std::to_string(fs.Port(site)) + "/owa/";
+    req.cert_name = "mail.contoso.test";
+    req.trust = &policy;
+    req.verify_time = std::time(nullptr);
+    req.timeouts = {5000, 5000, 5000, 15000};
+    return t.Perform(req);
+  };
+  auto strict = LabPolicy();
+  HttpExchange first = get("good", strict);
+  REQUIRE_FALSE(first.error.has_value());
+  HttpExchange second = get("good", strict);  // resumed: the server sends no certificate
+  REQUIRE_FALSE(second.error.has_value());
+  CHECK(t.Stats().tls_full == 1);
+  CHECK(t.Stats().tls_resumed == 1);
+  CHECK(t.Stats().connections == 2);
+  REQUIRE(second.tls.has_value());
+  CHECK(second.tls->chain == first.tls->chain);  // the session's chain, judged again
+  REQUIRE(second.tls->report.has_value());
+  CHECK(second.tls->report->trusted);
+  CHECK(second.tls->sni == "good.session.test");
+  REQUIRE(second.response.has_value());
+  CHECK(second.response->status == 200);
+
+  // A session made under a relaxed policy is not a way around a strict one.
+  auto relaxed = LabPolicy(cert::TrustMode::kReportOnly);
+  REQUIRE_FALSE(get("self-signed", relaxed).error.has_value());
+  size_t before = fs.RequestLog().size();
+  HttpExchange strict_again = get("self-signed", strict);
+  CHECK(t.Stats().tls_resumed == 2);
+  REQUIRE(strict_again.error.has_value());
+  CHECK(strict_again.error->id == "tls.certificate.rejected");
+  CHECK(strict_again.error->stage == Stage::kCertificate);
+  CHECK(strict_again.reached == Stage::kConnect);
+  CHECK_FALSE(strict_again.response.has_value());
+  REQUIRE(strict_again.tls.has_value());
+  CHECK(strict_again.tls->rejected_by_policy);
+  CHECK(strict_again.tls->chain.size() == 1);
+  CHECK(fs.RequestLog().size() == before);  // the server received nothing
+
+  // Connect-only exchanges (streams, the tls step) are judged after the handshake too.
+  HttpRequest req;
+  req.url = "https://self-signed.session.test:" + std::to_string(fs.Port("self-signed")) + "/";
+  req.cert_name = "mail.contoso.test";
+  req.trust = &strict;
+  req.verify_time = std::time(nullptr);
+  auto stream = t.OpenStream(req);
+  REQUIRE(stream->Connection().error.has_value());
+  CHECK(stream->Connection().error->id == "tls.certificate.rejected");
+  CHECK_FALSE(stream->Send("GET / HTTP/1.1\r\n\r\n").ok());
+  CHECK(t.Stats().tls_resumed == 3);
+  CHECK(fs.RequestLog().size() == before);
+}

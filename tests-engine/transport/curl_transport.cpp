@@ -46,47 +46,90 @@ struct State {
   HttpResponse response;
   bool have_status = false;
   bool refused_old_protocol = false;  // a request with credentials met TLS < 1.2
+  bool judged = false;                // the trust gate judged this connection's chain
+  bool resumed = false;   // ... on a resumed TLS session (no certificate in the handshake)
+  bool unjudged = false;  // a resumed session without a chain to judge: refused
 };
 
-// The trust gate: runs the evaluator on the chain as sent, inside the handshake.
+// The trust gate's judgement of a chain the server sent (leaf first) on `ssl`: fills the
+// capture and returns false when the connection must not carry the request.
+bool Judge(State& st, SSL* ssl, const std::vector<X509*>& parsed) {
+  st.judged = true;
+  TlsCapture& tls = *st.exchange->tls;
+  tls.chain.clear();
+  for (X509* x : parsed) tls.chain.push_back(cert::ToDer(x));
+  if (ssl != nullptr) {
+    tls.version = SSL_get_version(ssl);
+    if (const SSL_CIPHER* c = SSL_get_current_cipher(ssl)) tls.cipher = SSL_CIPHER_get_name(c);
+    if (const char* sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) tls.sni = sni;
+  }
+  const HttpRequest& req = *st.request;
+  cert::CertInput in;
+  in.chain = tls.chain;
+  in.host = req.cert_name;
+  in.time = req.verify_time;
+  in.parsed = parsed;
+  tls.report = st.evaluator->Evaluate(in, *req.trust);
+  if (req.trust->Enforcing() && tls.report->HasErrors()) {
+    tls.rejected_by_policy = true;
+    return false;  // nothing is sent to this server
+  }
+  if ((req.carries_credentials || !req.ntlm_user.empty()) &&
+      (tls.version == "TLSv1" || tls.version == "TLSv1.1" || tls.version == "SSLv3")) {
+    st.refused_old_protocol = true;
+    return false;  // credentials never travel over an obsolete protocol
+  }
+  return true;
+}
+
+// The trust gate in a full handshake: judges the chain as sent; a rejection aborts the handshake.
 int VerifyChain(X509_STORE_CTX* ctx, void* arg) {
   auto* st = static_cast<State*>(arg);
-  TlsCapture& tls = *st->exchange->tls;
   STACK_OF(X509)* sent = X509_STORE_CTX_get0_untrusted(ctx);
   X509* leaf = X509_STORE_CTX_get0_cert(ctx);
-  tls.chain.clear();
   std::vector<X509*> parsed;
   if (sent != nullptr && sk_X509_num(sent) > 0) {
     for (int i = 0; i < sk_X509_num(sent); ++i) parsed.push_back(sk_X509_value(sent, i));
   } else if (leaf != nullptr) {
     parsed.push_back(leaf);
   }
-  for (X509* x : parsed) tls.chain.push_back(cert::ToDer(x));
-  if (auto* ssl = static_cast<SSL*>(
-          X509_STORE_CTX_get_ex_data(ctx, SSL_get_ex_data_X509_STORE_CTX_idx()))) {
-    tls.version = SSL_get_version(ssl);
-    if (const SSL_CIPHER* c = SSL_get_current_cipher(ssl)) tls.cipher = SSL_CIPHER_get_name(c);
-    if (const char* sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) tls.sni = sni;
-  }
-  const HttpRequest& req = *st->request;
-  cert::CertInput in;
-  in.chain = tls.chain;
-  in.host = req.cert_name;
-  in.time = req.verify_time;
-  in.parsed = parsed;
-  tls.report = st->evaluator->Evaluate(in, *req.trust);
-  if (req.trust->Enforcing() && tls.report->HasErrors()) {
-    tls.rejected_by_policy = true;
+  auto* ssl =
+      static_cast<SSL*>(X509_STORE_CTX_get_ex_data(ctx, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  if (!Judge(*st, ssl, parsed)) {
     X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
-    return 0;  // abort the handshake: nothing is sent to this server
-  }
-  if ((req.carries_credentials || !req.ntlm_user.empty()) &&
-      (tls.version == "TLSv1" || tls.version == "TLSv1.1" || tls.version == "SSLv3")) {
-    st->refused_old_protocol = true;
-    X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
-    return 0;  // credentials never travel over an obsolete protocol
+    return 0;  // abort the handshake
   }
   return 1;
+}
+
+// The trust gate on a resumed TLS session, where OpenSSL skips certificate verification: the
+// chain the server sent in the session's full handshake is judged again under this request's
+// policy, name and time before anything is sent. Returns true when the connection may be used;
+// also true when the handshake was a full one (VerifyChain judged it already).
+bool JudgeResumed(State& st) {
+  if (!st.https || st.judged) return true;
+  const curl_tlssessioninfo* info = nullptr;
+  if (curl_easy_getinfo(st.easy, CURLINFO_TLS_SSL_PTR, &info) != CURLE_OK || info == nullptr ||
+      info->backend != CURLSSLBACKEND_OPENSSL || info->internals == nullptr) {
+    st.unjudged = true;
+    return false;
+  }
+  auto* ssl = static_cast<SSL*>(info->internals);
+  STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl);  // client side: leaf first
+  std::vector<X509*> parsed;
+  for (int i = 0; chain != nullptr && i < sk_X509_num(chain); ++i) {
+    parsed.push_back(sk_X509_value(chain, i));
+  }
+  if (parsed.empty()) {
+    st.unjudged = true;  // no chain to judge: never use the connection
+    return false;
+  }
+  st.resumed = true;
+  return Judge(st, ssl, parsed);
+}
+
+int OnPrereq(void* arg, char*, char*, int, int) {
+  return JudgeResumed(*static_cast<State*>(arg)) ? CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT;
 }
 
 CURLcode OnSslContext(CURL*, void* ssl_ctx, void* arg) {
@@ -98,7 +141,6 @@ CURLcode OnSslContext(CURL*, void* ssl_ctx, void* arg) {
   // rather than reported as an anonymous failure. Certificate judgement is separate (level 2).
   SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
   SSL_CTX_set_security_level(ctx, 0);
-  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
   return CURLE_OK;
 }
 
@@ -183,6 +225,31 @@ int OnProgress(void* arg, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return 0;
 }
 
+// The trust gate's refusal of a connection (a full handshake aborted, or a resumed session whose
+// chain failed the policy), as a transport error.
+std::optional<TransportError> GateRefusal(const State& st) {
+  if (st.refused_old_protocol) {
+    return TransportError{
+        Stage::kTls, "tls.protocol.too_old",
+        "the server negotiated " + st.exchange->tls->version +
+            "; cxa sends credentials only over TLS 1.2 or later, so nothing was sent"};
+  }
+  if (st.exchange->tls && st.exchange->tls->rejected_by_policy) {
+    return TransportError{
+        Stage::kCertificate, "tls.certificate.rejected",
+        st.resumed ? "the resumed TLS session's certificate fails the trust policy; nothing was "
+                     "sent to the server"
+                   : "the TLS handshake was aborted because the certificate fails the trust "
+                     "policy; nothing was sent to the server"};
+  }
+  if (st.unjudged) {
+    return TransportError{Stage::kCertificate, "tls.certificate.rejected",
+                          "the server resumed a TLS session whose certificate chain is not "
+                          "known, so the trust gate could not judge it; nothing was sent"};
+  }
+  return std::nullopt;
+}
+
 TransportError Classify(CURLcode rc, const State& st, const char* errbuf, bool proxy) {
   std::string msg = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
   CURL* easy = st.easy;
@@ -217,6 +284,7 @@ TransportError Classify(CURLcode rc, const State& st, const char* errbuf, bool p
       if (!st.first_byte) return {Stage::kHttp, "http.response.timeout", msg};
       return {Stage::kHttp, "http.transfer.timeout", msg};
     case CURLE_ABORTED_BY_CALLBACK:
+      if (auto refused = GateRefusal(st)) return *refused;
       if (st.abort == State::Abort::kTlsTimeout) {
         return {Stage::kTls, "tls.handshake.timeout",
                 "TLS handshake not complete after " + std::to_string(st.request->timeouts.tls_ms) +
@@ -249,16 +317,7 @@ TransportError Classify(CURLcode rc, const State& st, const char* errbuf, bool p
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CIPHER:
     case CURLE_SSL_CERTPROBLEM:
-      if (st.refused_old_protocol) {
-        return {Stage::kTls, "tls.protocol.too_old",
-                "the server negotiated " + st.exchange->tls->version +
-                    "; cxa sends credentials only over TLS 1.2 or later, so nothing was sent"};
-      }
-      if (st.exchange->tls && st.exchange->tls->rejected_by_policy) {
-        return {Stage::kCertificate, "tls.certificate.rejected",
-                "the TLS handshake was aborted because the certificate fails the trust policy; "
-                "nothing was sent to the server"};
-      }
+      if (auto refused = GateRefusal(st)) return *refused;
       if (msg.find("wrong version number") != std::string::npos ||
           msg.find("packet length too long") != std::string::npos) {
         return {Stage::kTls, "tls.handshake.failed",
@@ -313,7 +372,7 @@ std::string CheckResolveEntry(const std::string& entry) {
 struct CurlTransport::Shared {
   CURLSH* share = nullptr;
   std::array<std::mutex, CURL_LOCK_DATA_LAST> locks;
-  std::atomic<uint64_t> dns_lookups{0}, connections{0};
+  std::atomic<uint64_t> dns_lookups{0}, connections{0}, tls_full{0}, tls_resumed{0};
 
   static void Lock(CURL*, curl_lock_data data, curl_lock_access, void* self) {
     static_cast<Shared*>(self)->locks.at(data).lock();
@@ -336,6 +395,7 @@ CurlTransport::CurlTransport(TransportOptions options, const cert::CertEvaluator
     curl_share_setopt(shared_->share, CURLSHOPT_UNLOCKFUNC, Shared::Unlock);
     curl_share_setopt(shared_->share, CURLSHOPT_USERDATA, shared_.get());
     curl_share_setopt(shared_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(shared_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
   }
 }
 
@@ -347,6 +407,8 @@ TransportStats CurlTransport::Stats() const {
   TransportStats s;
   s.dns_lookups = shared_->dns_lookups.load();
   s.connections = shared_->connections.load();
+  s.tls_full = shared_->tls_full.load();
+  s.tls_resumed = shared_->tls_resumed.load();
   return s;
 }
 
@@ -484,7 +546,11 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
   // A stream keeps its connection after the connect-only transfer; requests never reuse one.
   if (keep == nullptr) curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
   curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
-  curl_easy_setopt(c, CURLOPT_SSL_SESSIONID_CACHE, 0L);
+  // TLS sessions are resumed per host (the share keeps them for every thread); the trust gate
+  // judges a resumed session's chain again before the request (OnPrereq, JudgeResumed).
+  curl_easy_setopt(c, CURLOPT_SSL_SESSIONID_CACHE, 1L);
+  curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, OnPrereq);
+  curl_easy_setopt(c, CURLOPT_PREREQDATA, &st);
   curl_easy_setopt(c, CURLOPT_USERAGENT, options_.user_agent.c_str());
   curl_easy_setopt(c, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
@@ -576,9 +642,14 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
   }
 
   CURLcode rc = curl_easy_perform(c);
+  // A connect-only transfer sends nothing of its own: a resumed session is judged here, before
+  // the caller (a stream) can send anything.
+  std::optional<TransportError> refused;
+  if (rc == CURLE_OK && !JudgeResumed(st)) refused = GateRefusal(st);
   long opened = 0;
   curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &opened);
   shared_->connections += static_cast<uint64_t>(opened);
+  if (st.judged) ++(st.resumed ? shared_->tls_resumed : shared_->tls_full);
 
   char* ip = nullptr;
   if (curl_easy_getinfo(c, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != nullptr) {
@@ -587,7 +658,7 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
   long port = 0;
   curl_easy_getinfo(c, CURLINFO_PRIMARY_PORT, &port);
   ex.remote_port = static_cast<int>(port);
-  if (st.https && rc == CURLE_OK) {
+  if (st.https && rc == CURLE_OK && !refused) {
     const curl_tlssessioninfo* info = nullptr;
     if (curl_easy_getinfo(c, CURLINFO_TLS_SSL_PTR, &info) == CURLE_OK && info != nullptr &&
         info->backend == CURLSSLBACKEND_OPENSSL && info->internals != nullptr) {
@@ -610,7 +681,11 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
   ex.reached = !ex.remote_address.empty() ? Stage::kResolve : Stage::kNone;
   if (connected) ex.reached = Stage::kConnect;
   if (st.https && handshaken) ex.reached = Stage::kCertificate;
-  if (rc == CURLE_OK && !request.connect_only) {
+  // A connection the gate refused counts as connected only, however far its handshake went.
+  if (GateRefusal(st)) ex.reached = std::min(ex.reached, Stage::kConnect);
+  if (refused) {
+    ex.error = std::move(refused);
+  } else if (rc == CURLE_OK && !request.connect_only) {
     ex.reached = Stage::kHttp;
     ex.response = std::move(st.response);
   } else if (rc != CURLE_OK) {

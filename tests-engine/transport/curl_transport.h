@@ -1,7 +1,10 @@
 // CurlTransport: the live HttpTransport, on libcurl with the OpenSSL backend.
 //
-// Every request gets its own connection (no reuse, no TLS session resumption), so every
-// handshake is seen, evaluated and captured. SNI is always sent for names. --resolve entries
+// Every request gets its own connection (no connection reuse), so every connection is seen,
+// evaluated and captured. TLS sessions are resumed per host (shared by all threads of a
+// batch); a resumed session carries no certificate, so the trust gate judges the chain of the
+// session's full handshake again, under the new request's policy, name and time, before
+// anything is sent. SNI is always sent for names. --resolve entries
 // pin names to addresses; the URL's name still drives SNI, the Host header and the certificate
 // name check. DNS answers are shared by every request of the transport (all threads of a
 // batch): each name is resolved once while libcurl keeps its answer (60 s).
@@ -36,7 +39,7 @@ class CurlTransport : public HttpTransport {
   TransportStats Stats() const override;
 
   struct Handle;  // libcurl state that lives as long as the connection
-  struct Shared;  // what all requests share: the DNS cache and the counters
+  struct Shared;  // what all requests share: DNS answers, TLS sessions, counters
 
  private:
   HttpExchange Run(const HttpRequest& request, std::unique_ptr<Handle>* keep);
