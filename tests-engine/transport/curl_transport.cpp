@@ -134,9 +134,14 @@ int OnPrereq(void* arg, char*, char*, int, int) {
 
 CURLcode OnSslContext(CURL*, void* ssl_ctx, void* arg) {
   auto* ctx = static_cast<SSL_CTX*>(ssl_ctx);
-  static_cast<State*>(arg)->tls_started = std::chrono::steady_clock::now();
+  auto* st = static_cast<State*>(arg);
+  st->tls_started = std::chrono::steady_clock::now();
+  // A new connection (one transfer may open more than one, e.g. NTLM after a close): its
+  // handshake has not been judged yet, whatever an earlier connection of the transfer was.
+  st->judged = false;
+  st->resumed = false;
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
-  SSL_CTX_set_cert_verify_callback(ctx, VerifyChain, arg);
+  SSL_CTX_set_cert_verify_callback(ctx, VerifyChain, st);
   // Let old servers complete the handshake so that they are diagnosed (tls.protocol.too_old)
   // rather than reported as an anonymous failure. Certificate judgement is separate (level 2).
   SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
