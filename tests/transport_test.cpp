@@ -241,6 +241,7 @@ TEST_CASE("requests share DNS answers: one lookup per name", "[e2e][loopback][tr
   // "localhost" is the one name a test may resolve without a network; the certificate is
   // judged for the site's name.
   req.url = "https://localhost:" + std::to_string(port) + "/owa/";
+  req.connect_only = true;  // a new connection each time (requests would reuse the first)
   req.cert_name = "mail.contoso.test";
   req.trust = &policy;
   req.verify_time = std::time(nullptr);
@@ -251,7 +252,7 @@ TEST_CASE("requests share DNS answers: one lookup per name", "[e2e][loopback][tr
     CHECK(ex.remote_address == "127.0.0.1");
   }
   CHECK(t.Stats().dns_lookups == 1);
-  CHECK(t.Stats().connections == 3);  // every request still has its own connection
+  CHECK(t.Stats().connections == 3);
 
   // A request pinned to an address resolves nothing and leaves the shared answers alone.
   req.connect_address = "127.0.0.1";
@@ -260,8 +261,9 @@ TEST_CASE("requests share DNS answers: one lookup per name", "[e2e][loopback][tr
   CHECK(t.Stats().connections == 4);
 }
 
-TEST_CASE("TLS sessions resume per host and the trust gate judges them again",
-          "[e2e][loopback][transport]") {
+TEST_CASE(
+    "open connections and TLS sessions are reused per host and judged again by the trust gate",
+    "[e2e][loopback][transport]") {
   auto& fs = FixtureServer::Get();
   cert::CertEvaluator evaluator;
   TransportOptions opts;
@@ -270,37 +272,47 @@ TEST_CASE("TLS sessions resume per host and the trust gate judges them again",
                            ":127.0.0.1");
   }
   CurlTransport t(opts, evaluator);
-  auto get = [&](const std::string& site, const cert::TrustPolicy& policy) {
+  auto request = [&](const std::string& site, const cert::TrustPolicy& policy) {
     HttpRequest req;
     req.url = "https://" + site + ".session.test:" + std::to_string(fs.Port(site)) + "/owa/";
     req.cert_name = "mail.contoso.test";
     req.trust = &policy;
     req.verify_time = std::time(nullptr);
     req.timeouts = {5000, 5000, 5000, 15000};
-    return t.Perform(req);
+    return req;
   };
   auto strict = LabPolicy();
-  HttpExchange first = get("good", strict);
+  HttpExchange first = t.Perform(request("good", strict));
   REQUIRE_FALSE(first.error.has_value());
-  HttpExchange second = get("good", strict);  // resumed: the server sends no certificate
+  HttpExchange second = t.Perform(request("good", strict));  // on the open connection
   REQUIRE_FALSE(second.error.has_value());
+  CHECK(t.Stats().connections == 1);
+  CHECK(t.Stats().reused == 1);
   CHECK(t.Stats().tls_full == 1);
-  CHECK(t.Stats().tls_resumed == 1);
-  CHECK(t.Stats().connections == 2);
   REQUIRE(second.tls.has_value());
-  CHECK(second.tls->chain == first.tls->chain);  // the session's chain, judged again
+  CHECK(second.tls->chain == first.tls->chain);  // the connection's chain, judged again
   REQUIRE(second.tls->report.has_value());
   CHECK(second.tls->report->trusted);
   CHECK(second.tls->sni == "good.session.test");
   REQUIRE(second.response.has_value());
   CHECK(second.response->status == 200);
 
-  // A session made under a relaxed policy is not a way around a strict one.
+  // A connect-only exchange opens its own connection and resumes the host's TLS session: the
+  // server sends no certificate, the session's chain is judged again.
+  auto stream = t.OpenStream(request("good", strict));
+  REQUIRE_FALSE(stream->Connection().error.has_value());
+  CHECK(t.Stats().connections == 2);
+  CHECK(t.Stats().tls_resumed == 1);
+  REQUIRE(stream->Connection().tls.has_value());
+  CHECK(stream->Connection().tls->chain == first.tls->chain);
+  stream.reset();
+
+  // A connection or session made under a relaxed policy is not a way around a strict one.
   auto relaxed = LabPolicy(cert::TrustMode::kReportOnly);
-  REQUIRE_FALSE(get("self-signed", relaxed).error.has_value());
+  REQUIRE_FALSE(t.Perform(request("self-signed", relaxed)).error.has_value());
   size_t before = fs.RequestLog().size();
-  HttpExchange strict_again = get("self-signed", strict);
-  CHECK(t.Stats().tls_resumed == 2);
+  HttpExchange strict_again = t.Perform(request("self-signed", strict));
+  CHECK(t.Stats().reused == 2);
   REQUIRE(strict_again.error.has_value());
   CHECK(strict_again.error->id == "tls.certificate.rejected");
   CHECK(strict_again.error->stage == Stage::kCertificate);
@@ -309,18 +321,11 @@ TEST_CASE("TLS sessions resume per host and the trust gate judges them again",
   REQUIRE(strict_again.tls.has_value());
   CHECK(strict_again.tls->rejected_by_policy);
   CHECK(strict_again.tls->chain.size() == 1);
-  CHECK(fs.RequestLog().size() == before);  // the server received nothing
 
-  // Connect-only exchanges (streams, the tls step) are judged after the handshake too.
-  HttpRequest req;
-  req.url = "https://self-signed.session.test:" + std::to_string(fs.Port("self-signed")) + "/";
-  req.cert_name = "mail.contoso.test";
-  req.trust = &strict;
-  req.verify_time = std::time(nullptr);
-  auto stream = t.OpenStream(req);
-  REQUIRE(stream->Connection().error.has_value());
-  CHECK(stream->Connection().error->id == "tls.certificate.rejected");
-  CHECK_FALSE(stream->Send("GET / HTTP/1.1\r\n\r\n").ok());
-  CHECK(t.Stats().tls_resumed == 3);
-  CHECK(fs.RequestLog().size() == before);
+  auto strict_stream = t.OpenStream(request("self-signed", strict));
+  REQUIRE(strict_stream->Connection().error.has_value());
+  CHECK(strict_stream->Connection().error->id == "tls.certificate.rejected");
+  CHECK_FALSE(strict_stream->Send("GET / HTTP/1.1\r\n\r\n").ok());
+  CHECK(t.Stats().tls_resumed == 2);
+  CHECK(fs.RequestLog().size() == before);  // the server received nothing
 }

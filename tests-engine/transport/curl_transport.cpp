@@ -48,7 +48,8 @@ struct State {
   bool refused_old_protocol = false;  // a request with credentials met TLS < 1.2
   bool judged = false;                // the trust gate judged this connection's chain
   bool resumed = false;   // ... on a resumed TLS session (no certificate in the handshake)
-  bool unjudged = false;  // a resumed session without a chain to judge: refused
+  bool reused = false;    // ... on an open connection an earlier request made
+  bool unjudged = false;  // a resumed session or open connection without a chain: refused
 };
 
 // The trust gate's judgement of a chain the server sent (leaf first) on `ssl`: fills the
@@ -102,10 +103,11 @@ int VerifyChain(X509_STORE_CTX* ctx, void* arg) {
   return 1;
 }
 
-// The trust gate on a resumed TLS session, where OpenSSL skips certificate verification: the
-// chain the server sent in the session's full handshake is judged again under this request's
-// policy, name and time before anything is sent. Returns true when the connection may be used;
-// also true when the handshake was a full one (VerifyChain judged it already).
+// The trust gate where OpenSSL verifies nothing: a resumed TLS session (the server sends no
+// certificate) or an open connection an earlier request made. The chain the server sent in the
+// full handshake behind it is judged again under this request's policy, name and time before
+// anything is sent. Returns true when the connection may be used; also true when this
+// connection's own full handshake was judged already (VerifyChain).
 bool JudgeResumed(State& st) {
   if (!st.https || st.judged) return true;
   const curl_tlssessioninfo* info = nullptr;
@@ -124,7 +126,9 @@ bool JudgeResumed(State& st) {
     st.unjudged = true;  // no chain to judge: never use the connection
     return false;
   }
-  st.resumed = true;
+  // OnSslContext runs for every connection this transfer opens; none ran for a reused one.
+  st.reused = !st.tls_started.has_value();
+  st.resumed = !st.reused && SSL_session_reused(ssl) == 1;
   return Judge(st, ssl, parsed);
 }
 
@@ -242,15 +246,18 @@ std::optional<TransportError> GateRefusal(const State& st) {
   if (st.exchange->tls && st.exchange->tls->rejected_by_policy) {
     return TransportError{
         Stage::kCertificate, "tls.certificate.rejected",
-        st.resumed ? "the resumed TLS session's certificate fails the trust policy; nothing was "
-                     "sent to the server"
-                   : "the TLS handshake was aborted because the certificate fails the trust "
-                     "policy; nothing was sent to the server"};
+        st.resumed  ? "the resumed TLS session's certificate fails the trust policy; nothing "
+                      "was sent to the server"
+        : st.reused ? "the open connection's certificate fails this request's trust policy; "
+                      "nothing was sent to the server"
+                    : "the TLS handshake was aborted because the certificate fails the trust "
+                      "policy; nothing was sent to the server"};
   }
   if (st.unjudged) {
     return TransportError{Stage::kCertificate, "tls.certificate.rejected",
-                          "the server resumed a TLS session whose certificate chain is not "
-                          "known, so the trust gate could not judge it; nothing was sent"};
+                          "the connection's certificate chain is not known (a resumed TLS "
+                          "session or an open connection without one), so the trust gate "
+                          "could not judge it; nothing was sent"};
   }
   return std::nullopt;
 }
@@ -377,7 +384,7 @@ std::string CheckResolveEntry(const std::string& entry) {
 struct CurlTransport::Shared {
   CURLSH* share = nullptr;
   std::array<std::mutex, CURL_LOCK_DATA_LAST> locks;
-  std::atomic<uint64_t> dns_lookups{0}, connections{0}, tls_full{0}, tls_resumed{0};
+  std::atomic<uint64_t> dns_lookups{0}, connections{0}, reused{0}, tls_full{0}, tls_resumed{0};
 
   static void Lock(CURL*, curl_lock_data data, curl_lock_access, void* self) {
     static_cast<Shared*>(self)->locks.at(data).lock();
@@ -401,6 +408,7 @@ CurlTransport::CurlTransport(TransportOptions options, const cert::CertEvaluator
     curl_share_setopt(shared_->share, CURLSHOPT_USERDATA, shared_.get());
     curl_share_setopt(shared_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     curl_share_setopt(shared_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl_share_setopt(shared_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
   }
 }
 
@@ -414,6 +422,7 @@ TransportStats CurlTransport::Stats() const {
   s.connections = shared_->connections.load();
   s.tls_full = shared_->tls_full.load();
   s.tls_resumed = shared_->tls_resumed.load();
+  s.reused = shared_->reused.load();
   return s;
 }
 
@@ -548,9 +557,10 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  // A stream keeps its connection after the connect-only transfer; requests never reuse one.
-  if (keep == nullptr) curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
-  curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
+  // Requests reuse open connections to the same host (the trust gate judges a reused
+  // connection's chain again, OnPrereq); a stream and a connect-only check always open their own.
+  if (request.connect_only) curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
+  curl_easy_setopt(c, CURLOPT_MAXCONNECTS, 64L);  // idle connections kept (a batch's threads)
   // TLS sessions are resumed per host (the share keeps them for every thread); the trust gate
   // judges a resumed session's chain again before the request (OnPrereq, JudgeResumed).
   curl_easy_setopt(c, CURLOPT_SSL_SESSIONID_CACHE, 1L);
@@ -654,7 +664,11 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
   long opened = 0;
   curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &opened);
   shared_->connections += static_cast<uint64_t>(opened);
-  if (st.judged) ++(st.resumed ? shared_->tls_resumed : shared_->tls_full);
+  if (st.reused) {
+    ++shared_->reused;
+  } else if (st.judged) {
+    ++(st.resumed ? shared_->tls_resumed : shared_->tls_full);
+  }
 
   char* ip = nullptr;
   if (curl_easy_getinfo(c, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != nullptr) {
@@ -687,7 +701,7 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
   if (connected) ex.reached = Stage::kConnect;
   if (st.https && handshaken) ex.reached = Stage::kCertificate;
   // A connection the gate refused counts as connected only, however far its handshake went.
-  if (GateRefusal(st)) ex.reached = std::min(ex.reached, Stage::kConnect);
+  if (GateRefusal(st)) ex.reached = Stage::kConnect;
   if (refused) {
     ex.error = std::move(refused);
   } else if (rc == CURLE_OK && !request.connect_only) {

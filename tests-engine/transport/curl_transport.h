@@ -1,13 +1,13 @@
 // CurlTransport: the live HttpTransport, on libcurl with the OpenSSL backend.
 //
-// Every request gets its own connection (no connection reuse), so every connection is seen,
-// evaluated and captured. TLS sessions are resumed per host (shared by all threads of a
-// batch); a resumed session carries no certificate, so the trust gate judges the chain of the
-// session's full handshake again, under the new request's policy, name and time, before
-// anything is sent. SNI is always sent for names. --resolve entries
-// pin names to addresses; the URL's name still drives SNI, the Host header and the certificate
-// name check. DNS answers are shared by every request of the transport (all threads of a
-// batch): each name is resolved once while libcurl keeps its answer (60 s).
+// HTTP requests to the same host reuse open connections, and new connections resume the host's
+// TLS session (both shared by all threads of a batch); connect-only exchanges (the tls step,
+// streams) always open their own connection. Neither a reused connection nor a resumed session
+// shows a certificate, so the trust gate judges the chain of the full handshake behind it again,
+// under the new request's policy, name and time, before anything is sent; the exchange carries
+// that chain and its report. SNI is always sent for names. --resolve entries pin names to
+// addresses; the URL's name still drives SNI, the Host header and the certificate name check.
+// DNS answers are shared too: each name is resolved once while libcurl keeps its answer (60 s).
 #pragma once
 
 #include <memory>

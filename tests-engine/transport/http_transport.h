@@ -133,6 +133,7 @@ class Stream {
 struct TransportStats {
   uint64_t dns_lookups = 0;  // name resolutions started (a cached answer is not one)
   uint64_t connections = 0;  // TCP connections opened
+  uint64_t reused = 0;       // HTTP requests sent over a connection an earlier request opened
   uint64_t tls_full = 0;     // full TLS handshakes (the server sent its certificate chain)
   uint64_t tls_resumed = 0;  // TLS sessions resumed (the gate judged the session's chain again)
 };

@@ -346,7 +346,8 @@ int RunBatch(const BatchJob& job) {
          << " run, " << cache.reused() << " reused\n";
     TransportStats net = job.transport.Stats();
     if (net.connections > 0 || net.dns_lookups > 0) {
-      *out << "network: " << net.connections << " connections, " << net.tls_full
+      *out << "network: " << net.connections
+           << " connections (requests on open ones: " << net.reused << "), " << net.tls_full
            << " full TLS handshakes, " << net.tls_resumed << " resumed TLS sessions, "
            << net.dns_lookups << " DNS lookups\n";
     }

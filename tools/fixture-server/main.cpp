@@ -458,7 +458,7 @@ class Session : public std::enable_shared_from_this<Session> {
                         ? "<html><body>cxa fixture site " + site->name + "</body></html>\n"
                         : site->body;
     }
-    Send(res, false);
+    Send(res, request_.keep_alive());  // HTTP/1.1 keeps the connection unless asked not to
   }
 
   // Writes the answer; keeps the connection for the next request or closes it.
