@@ -1,10 +1,17 @@
 // Batch runs (`cxa run o365-sso --targets FILE`) end to end: 1,000 generated domains against a
 // generated realm directory and a few AD FS farms on the fixture server.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "loopback.h"
 
@@ -285,4 +292,66 @@ TEST_CASE("tls-endpoint --targets: host:port lines, '*' in --resolve aims every 
   CHECK(verdict_of["mail.contoso.test:" + self_signed] == "cert.chain.self_signed");
   CHECK(verdict_of["www.contoso.test:" + good] == "cert.name.mismatch");
   std::filesystem::remove(list);
+}
+
+TEST_CASE("a batch waits on hundreds of silent servers at once without a thread per target",
+          "[e2e][loopback][batch]") {
+  // A listener that never accepts: the kernel completes every TCP connection, nobody answers
+  // the TLS ClientHello, so each of the 300 checks waits for its TLS timeout.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(fd, 1024) == 0);
+  socklen_t len = sizeof addr;
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  std::string port = std::to_string(ntohs(addr.sin_port));
+  std::string dir = BinaryDir() + "/test-logs";
+  std::string list = dir + "/silent-targets-" + std::to_string(::getpid()) + ".txt";
+  std::string csv = dir + "/silent-" + std::to_string(::getpid()) + ".csv";
+  {
+    std::ofstream out(list);
+    for (int i = 0; i < 300; ++i) out << "h" << i << ".silent.test:" << port << "\n";
+  }
+  BackgroundProcess cxa;
+  auto start = std::chrono::steady_clock::now();
+  REQUIRE(cxa.Start({CxaBinary(), "run", "tls-endpoint", "--targets", list, "--resolve",
+                     "*:" + port + ":127.0.0.1", "--public-roots", LabRoots(), "--no-aia",
+                     "--timeout", "3", "--parallel", "300", "--format", "csv", "-o", csv}));
+  // Sample the process's thread count until it has finished (a zombie, not yet reaped).
+  int most_threads = 0;
+  for (;;) {
+    std::ifstream status("/proc/" + std::to_string(cxa.pid()) + "/status");
+    std::string line, state;
+    int threads = 0;
+    while (std::getline(status, line)) {
+      if (line.rfind("State:", 0) == 0) state = line;
+      if (line.rfind("Threads:", 0) == 0) threads = std::stoi(line.substr(8));
+    }
+    if (state.empty() || state.find('Z') != std::string::npos) break;
+    most_threads = std::max(most_threads, threads);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  cxa.Stop();
+  ::close(fd);
+  std::ifstream in(csv);
+  int timeouts = 0, rows = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("line,", 0) == 0) continue;
+    ++rows;
+    if (line.find("tls.handshake.timeout") != std::string::npos) ++timeouts;
+  }
+  CAPTURE(seconds, most_threads);
+  CHECK(rows == 300);
+  CHECK(timeouts == 300);
+  // All 300 waited together (one timeout, not 300 / N of them) ...
+  CHECK(seconds < 20);
+  // ... on a few event-loop threads (one per core, plus main), not one thread per target.
+  CHECK(most_threads > 0);
+  CHECK(most_threads <= static_cast<int>(std::thread::hardware_concurrency()) + 4);
+  std::filesystem::remove(list);
+  std::filesystem::remove(csv);
 }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <exception>
 
+#include "core/scheduler.h"
 #include "core/time_util.h"
 
 namespace cxa {
@@ -182,6 +183,10 @@ StepResult StepCache::GetOrRun(const std::string& key, const std::function<StepR
   }
   if (!mine) {
     ++reused_;
+    // In an event loop the computing run may be on this very thread: yield, never block.
+    if (Scheduler* s = Scheduler::Current()) {
+      while (future.wait_for(std::chrono::seconds(0)) != std::future_status::ready) s->Sleep(2);
+    }
     return future.get();  // rethrows what the computing run threw
   }
   ++computed_;

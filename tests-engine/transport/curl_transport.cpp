@@ -15,6 +15,7 @@
 #include <mutex>
 
 #include "transport/dns_srv.h"
+#include "transport/event_loop.h"
 
 namespace cxa {
 namespace {
@@ -489,6 +490,7 @@ class CurlStream : public Stream {
     curl_socket_t fd = CURL_SOCKET_BAD;
     curl_easy_getinfo(handle_->easy.get(), CURLINFO_ACTIVESOCKET, &fd);
     if (fd == CURL_SOCKET_BAD) return false;
+    if (EventLoop* loop = EventLoop::Current()) return loop->WaitFd(fd, events, timeout_ms);
     pollfd p{fd, events, 0};
     return poll(&p, 1, timeout_ms) > 0;
   }
@@ -656,7 +658,10 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
     }
   }
 
-  CURLcode rc = curl_easy_perform(c);
+  // Inside a batch's event loop the transfer joins the loop's multi handle and this run yields
+  // until it completes; a stream's connection (kept after the transfer) is opened directly.
+  EventLoop* loop = keep == nullptr ? EventLoop::Current() : nullptr;
+  CURLcode rc = loop != nullptr ? loop->Perform(c) : curl_easy_perform(c);
   // A connect-only transfer sends nothing of its own: a resumed session is judged here, before
   // the caller (a stream) can send anything.
   std::optional<TransportError> refused;

@@ -17,6 +17,7 @@
 
 #include "core/targets.h"
 #include "report/report.h"
+#include "transport/event_loop.h"
 
 namespace cxa::cli {
 namespace {
@@ -290,11 +291,21 @@ int RunBatch(const BatchJob& job) {
     }
   };
 
+  // --parallel runs on one event loop per core (transport/event_loop.h): each run is a fiber
+  // taking targets one after the other; network waits yield to the loop, no thread per run.
   int n = std::max(1, job.parallel);
-  std::vector<std::thread> pool;
-  pool.reserve(static_cast<size_t>(n));
-  for (int i = 0; i < n; ++i) pool.emplace_back(work);
-  for (auto& th : pool) th.join();
+  int loops = std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, n);
+  std::vector<std::thread> threads;
+  threads.reserve(static_cast<size_t>(loops));
+  for (int l = 0; l < loops; ++l) {
+    int runs = n / loops + (l < n % loops ? 1 : 0);
+    threads.emplace_back([&work, runs] {
+      EventLoop loop;
+      for (int r = 0; r < runs; ++r) loop.Spawn(work);
+      loop.Run();
+    });
+  }
+  for (auto& th : threads) th.join();
   progress.Finish();
 
   if (!fatal.empty()) {
@@ -346,6 +357,7 @@ int RunBatch(const BatchJob& job) {
          << " run, " << cache.reused() << " reused\n";
     TransportStats net = job.transport.Stats();
     if (net.connections > 0 || net.dns_lookups > 0) {
+      *out << "engine: " << loops << " event loops, " << n << " runs\n";
       *out << "network: " << net.connections
            << " connections (requests on open ones: " << net.reused << "), " << net.tls_full
            << " full TLS handshakes, " << net.tls_resumed << " resumed TLS sessions, "

@@ -121,7 +121,8 @@ int RunVerb(int argc, char** argv) {
       "the target column (e.g. user); bad lines are reported with their number and skipped. "
       "Formats: text (summary table), jsonl or csv (one record per target, streamed)")(
       "parallel", po::value(&parallel)->value_name("N")->default_value(16),
-      "with --targets: runs in flight at once (1-256)");
+      "with --targets: targets in flight at once (1-1024), on one event loop per core: a target "
+      "waiting for a slow server costs a small stack, not a thread");
   AddTrustOptions(d, common);
   AddNetworkOptions(d, common);
   AddOutputOptions(d, common,
@@ -142,7 +143,7 @@ int RunVerb(int argc, char** argv) {
           "--targets checks many users; a password belongs to one: run the sign-in check for "
           "that user without --targets"};
     }
-    if (parallel < 1 || parallel > 256) throw UsageError{"--parallel must be 1..256"};
+    if (parallel < 1 || parallel > 1024) throw UsageError{"--parallel must be 1..1024"};
   } else {
     CheckFormat(common.format, {"text", "json", "junit", "html"});
     if (!vm["parallel"].defaulted()) throw UsageError{"--parallel goes with --targets"};
