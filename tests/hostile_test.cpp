@@ -29,6 +29,7 @@ struct Case {
   const char* finding;  // its ID (also searched in the step's candidates)
   int exit_code;
   double max_seconds;
+  bool plain_untouched = false;  // nothing reached the server's plain HTTP port (https-to-http)
 };
 
 // The scenario arguments for a case against the hostile server on `port`.
@@ -88,10 +89,15 @@ TEST_CASE("hostile servers end with a finding, in bounded time and memory", "[e2
       {"many-headers", "owa", "frontend", "http.headers.too_large", 1, 5},
       {"http10", "owa", "frontend", "owa.auth.anonymous", 0, 5},
       {"redirect-chain", "owa", "frontend", "owa.http.redirect_loop", 1, 5},
+      {"redirect-loop", "owa", "frontend", "owa.http.redirect_loop", 1, 5},
+      // Signed in over HTTPS, then sent to plain HTTP: refused, the password never follows.
+      {"https-to-http", "outlook-anywhere", "autodiscover", "autodiscover.redirect.refused", 1, 10,
+       true},
       {"realm-bomb", "o365-sso", "realm", "realm.lookup.unavailable", 1, 5},
       {"xml-bomb", "o365-sso", "mex", "adfs.mex.malformed", 1, 5},
       {"xml-bomb", "o365-sso", "metadata", "adfs.metadata.malformed", 1, 5},
-      {"autodiscover-bomb", "outlook-anywhere", "autodiscover", "autodiscover.answer.malformed", 1, 10},
+      {"autodiscover-bomb", "outlook-anywhere", "autodiscover", "autodiscover.answer.malformed", 1,
+       10},
       {"rts-long-frag", "outlook-anywhere-manual", "store", "oa.rpc.protocol_error", 1, 20},
       {"rts-unknown-command", "outlook-anywhere-manual", "store", "oa.rpc.protocol_error", 1, 10},
       {"rts-bad-count", "outlook-anywhere-manual", "store", "oa.rpc.protocol_error", 1, 10},
@@ -99,6 +105,8 @@ TEST_CASE("hostile servers end with a finding, in bounded time and memory", "[e2
   INFO(c.mode << " / " << c.scenario);
   std::string work = BinaryDir() + "/test-logs/hostile-" + std::to_string(::getpid());
   std::filesystem::create_directories(work);
+  std::string plain_log = work + "/plain-requests.log";
+  std::filesystem::remove(plain_log);
   BackgroundProcess server;
   REQUIRE(server.Start({"/usr/bin/python3", SourceDir() + "/tests/hostile/hostile_server.py",
                         "--pki", LabPki(), "--work", work, c.mode}));
@@ -130,4 +138,5 @@ TEST_CASE("hostile servers end with a finding, in bounded time and memory", "[e2
   REQUIRE(at != std::string::npos);
   long peak_kb = std::stol(r.err.substr(at + 12));
   CHECK(peak_kb < kPeakLimitKb);
+  if (c.plain_untouched) CHECK_FALSE(std::filesystem::exists(plain_log));
 }

@@ -11,7 +11,9 @@ Modes without TLS: silent (accepts and never speaks), garbage (bytes that are no
 abort-handshake (a truncated ServerHello, then the connection closes).
 HTTP over TLS: slow-body (one byte per second), endless-body, long-header (a 1 MB header line),
 many-headers (10,000 headers), http10 (HTTP/1.0 without length, body until close),
-redirect-chain (50 same-host redirects), big-chain (200 certificates), many-sans (10,000 names),
+redirect-chain (50 same-host redirects), redirect-loop (/owa/ and /owa/loop redirect to each
+other), https-to-http (Autodiscover asks for Basic, then redirects the signed-in POST to plain
+HTTP on a second port, which writes whatever reaches it to WORK/plain-requests.log), big-chain (200 certificates), many-sans (10,000 names),
 xml-bomb (billion laughs, deep nesting and a huge attribute in the Autodiscover, MEX and
 metadata answers; a sane realm answer naming sts.contoso.test), realm-bomb (the same in the realm
 answer), autodiscover-bomb (as xml-bomb, presenting the certificate of autodiscover.contoso.test), rts-* (an RPC proxy sending broken RTS: rts-long-frag, rts-unknown-command,
@@ -141,6 +143,17 @@ def serve_http(mode, conn):
     elif mode == "redirect-chain":
         n = int(target.rsplit("/", 1)[-1]) if target.rsplit("/", 1)[-1].isdigit() else 0
         send_http(conn, "302 Found", [("Location", "/owa/%d" % (n + 1)), ("Content-Length", "0")])
+    elif mode == "redirect-loop":
+        to = "/owa/" if target.startswith("/owa/loop") else "/owa/loop"
+        send_http(conn, "302 Found", [("Location", to), ("Content-Length", "0")])
+    elif mode == "https-to-http":
+        if b"Authorization:" not in req:
+            send_http(conn, "401 Unauthorized", [("WWW-Authenticate", "Basic realm=\"x\""),
+                                                 ("Content-Length", "0")])
+        else:
+            send_http(conn, "302 Found", [
+                ("Location", "http://autodiscover.contoso.test:%d/autodiscover/autodiscover.xml"
+                 % PLAIN_PORT), ("Content-Length", "0")])
     elif mode in ("xml-bomb", "realm-bomb", "autodiscover-bomb"):
         if target.startswith("/getuserrealm.srf") and mode == "realm-bomb":
             body = realm_bomb()
@@ -208,6 +221,33 @@ def serve_rts(mode, conn, method, req):
     time.sleep(30)
 
 
+PLAIN_PORT = 0
+
+
+def plain_listener(work):
+    """https-to-http: a plain HTTP port that records every request that reaches it."""
+    global PLAIN_PORT
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(16)
+    PLAIN_PORT = srv.getsockname()[1]
+
+    def serve():
+        while True:
+            conn, _ = srv.accept()
+            try:
+                head = read_head(conn)
+                with open(os.path.join(work, "plain-requests.log"), "ab") as log:
+                    log.write(head + b"\n")
+                send_http(conn, "200 OK", [("Content-Length", "0")])
+            except OSError:
+                pass
+            finally:
+                conn.close()
+    threading.Thread(target=serve, daemon=True).start()
+
+
 def handle(mode, raw, ctx):
     try:
         if mode == "silent":
@@ -252,6 +292,8 @@ def main():
             case = os.path.join(a.pki, "sts-good")
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(os.path.join(case, "chain.pem"), os.path.join(case, "key.pem"))
+    if a.mode == "https-to-http":
+        plain_listener(a.work)
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     srv.bind(("127.0.0.1", 0))
