@@ -560,8 +560,12 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   // Requests reuse open connections to the same host (the trust gate judges a reused
-  // connection's chain again, OnPrereq); a stream and a connect-only check always open their own.
-  if (request.connect_only) curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
+  // connection's chain again, OnPrereq). A connect-only exchange always opens its own, and its
+  // connection never serves another request: a check's closes at once, a stream's with it.
+  if (request.connect_only) {
+    curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
+    if (keep == nullptr) curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+  }
   curl_easy_setopt(c, CURLOPT_MAXCONNECTS, 64L);  // idle connections kept (a batch's threads)
   // TLS sessions are resumed per host (the share keeps them for every thread); the trust gate
   // judges a resumed session's chain again before the request (OnPrereq, JudgeResumed).
