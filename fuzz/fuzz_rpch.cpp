@@ -1,4 +1,5 @@
-// RPC over HTTP v2 streams: PDU framing, RTS commands, bind answers and RPC proxy error lines.
+// RPC over HTTP v2 streams: PDU framing, RTS commands, bind answers, RPC proxy error lines and
+// the HTTP response heads of raw channels.
 #include <string>
 
 #include "protocols/rpc-http/rpch_codec.h"
@@ -8,6 +9,11 @@ namespace rpch = cxa::protocols::rpch;
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);
   (void)rpch::RpcErrorCode(in);
+  // The bytes as a channel's HTTP response head (what precedes the first blank line).
+  if (auto head = rpch::ParseResponseHead(in.substr(0, in.find("\r\n\r\n")))) {
+    (void)head->StatusLine();
+    (void)head->AuthSchemes();
+  }
   // The bytes as an OUT channel body: PDUs back to back, each decoded as the client does.
   for (std::string_view rest = in; !rest.empty();) {
     auto len = rpch::PduLength(rest);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "transport/http_transport.h"
 
 namespace cxa::protocols::rpch {
 
@@ -164,6 +165,10 @@ std::string DescribeBindAnswer(const BindAnswer& answer);
 // The code of an RPC proxy error status line: "RPC Error: 6ba" or "RPC Error: 6BA, EEInfo: ..."
 // -> 0x6ba (MS-RPCH 2.1.2.1.3). nullopt when `reason` is not one.
 std::optional<std::uint32_t> RpcErrorCode(std::string_view reason);
+
+// An HTTP/1.x response head as an RPC proxy sends it on a raw channel: the status line and the
+// header lines, without the blank line that ends the head (the body is not part of it).
+Result<HttpResponse> ParseResponseHead(std::string_view head);
 // What an RPC proxy error code means: "RPC server unavailable", "access denied", ... or "".
 std::string_view RpcErrorName(std::uint32_t code);
 

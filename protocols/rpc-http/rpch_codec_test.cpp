@@ -178,3 +178,28 @@ TEST_CASE("RPC proxy error reasons give their code", "[rpch]") {
   CHECK_FALSE(rpch::RpcErrorCode("RPC Error: 123456789").has_value());
   CHECK(rpch::RpcErrorName(0x6ba) == "RPC server unavailable");
 }
+
+TEST_CASE("a raw channel's HTTP response head parses, and junk is refused", "[rpch]") {
+  auto ok = rpch::ParseResponseHead(
+      "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: NTLM\r\nWWW-Authenticate:Basic "
+      "realm=\"x\"\r\nnot a header\r\nContent-Length: 0");
+  REQUIRE(ok);
+  CHECK(ok->status == 401);
+  CHECK(ok->http_version == "1.1");
+  CHECK(ok->reason == "Unauthorized");
+  CHECK(ok->headers.size() == 3);
+  CHECK(ok->AuthSchemes() == std::vector<std::string>{"NTLM", "Basic"});
+  CHECK(ok->Header("content-length") == std::optional<std::string>("0"));
+
+  auto bare = rpch::ParseResponseHead("HTTP/1.0 503 ");
+  REQUIRE(bare);
+  CHECK(bare->status == 503);
+  CHECK(bare->reason.empty());
+  CHECK(bare->headers.empty());
+
+  for (std::string_view junk : {"", "HTTP/1.1", "HTTP/1.1 2xx OK", "HTTP/2 200 OK", "ICY 200 OK",
+                                "HTTP/1.1  200 OK", "\r\nHTTP/1.1 200 OK"}) {
+    INFO(junk);
+    CHECK_FALSE(rpch::ParseResponseHead(junk));
+  }
+}

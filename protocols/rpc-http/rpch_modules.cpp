@@ -400,29 +400,7 @@ class Channel {
     }
     std::string head = buf_.substr(0, end);
     buf_.erase(0, end + 4);
-    HttpResponse h;
-    size_t eol = head.find("\r\n");
-    std::string line = head.substr(0, eol);
-    if (line.rfind("HTTP/1.", 0) != 0 || line.size() < 12) {
-      return Fail("not an HTTP status line: '" + Excerpt(line, 60) + "'");
-    }
-    try {
-      h.status = std::stoi(line.substr(9, 3));
-    } catch (...) {
-      return Fail("not an HTTP status line: '" + Excerpt(line, 60) + "'");
-    }
-    h.reason = line.size() > 13 ? line.substr(13) : "";
-    for (size_t at = eol == std::string::npos ? head.size() : eol + 2; at < head.size();) {
-      size_t next = head.find("\r\n", at);
-      std::string l = head.substr(at, next == std::string::npos ? std::string::npos : next - at);
-      at = next == std::string::npos ? head.size() : next + 2;
-      size_t colon = l.find(':');
-      if (colon == std::string::npos) continue;
-      std::string v = l.substr(colon + 1);
-      v.erase(0, v.find_first_not_of(" \t"));
-      h.headers.emplace_back(l.substr(0, colon), v);
-    }
-    return h;
+    return rpch::ParseResponseHead(head);
   }
 
   // Exactly n bytes (n bounded by the caller).
