@@ -53,15 +53,20 @@ std::vector<std::string_view> Tags(std::string_view html, std::string_view name)
 }
 
 bool IsMicrosoft365Host(std::string_view host) {
-  for (const char* h :
-       {"login.microsoftonline.com", "login.microsoftonline.us", "login.partner.microsoftonline.cn",
-        "login.windows.net", "outlook.office365.com", "outlook.office.com"}) {
-    if (strcasecmp(std::string(host).c_str(), h) == 0) return true;
+  for (std::string_view h : Microsoft365SignInHosts()) {
+    if (host.size() == h.size() && strncasecmp(host.data(), h.data(), h.size()) == 0) return true;
   }
   return false;
 }
 
 }  // namespace
+
+std::span<const std::string_view> Microsoft365SignInHosts() {
+  static constexpr std::string_view kHosts[] = {
+      "login.microsoftonline.com", "login.microsoftonline.us", "login.partner.microsoftonline.cn",
+      "login.windows.net",         "outlook.office365.com",    "outlook.office.com"};
+  return kHosts;
+}
 
 std::string_view FrontEndName(FrontEnd f) {
   switch (f) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,9 @@ enum class FrontEnd {
   kSameHostRedirect,  // a redirect within the same host (e.g. /owa -> /owa/): follow it
   kUnexpected,        // anything else
 };
+
+// The host names an OWA redirect to Microsoft 365 sign-in goes to (FrontEnd::kMicrosoft365).
+std::span<const std::string_view> Microsoft365SignInHosts();
 
 std::string_view FrontEndName(FrontEnd f);  // fba, basic, ntlm, negotiate, adfs, microsoft365,
                                             // reverse-proxy, anonymous, redirect, unexpected

@@ -47,9 +47,14 @@ TEST_CASE("OWA front ends are told apart from the anonymous answer", "[unit][owa
       kUrl, Answer(302, {{"Location", "https://sts.contoso.com/adfs/ls/?wa=wsignin1.0"}}));
   CHECK(adfs.front_end == FrontEnd::kAdfs);
   CHECK(adfs.idp_host == "sts.contoso.com");
-  CHECK(ClassifyOwaAnswer(kUrl,
-                          Answer(302, {{"Location", "https://login.microsoftonline.com/common/"}}))
-            .front_end == FrontEnd::kMicrosoft365);
+  // Microsoft 365 is recognised by the host the redirect names (a pure classification: the
+  // test connects nowhere).
+  for (std::string_view host : Microsoft365SignInHosts()) {
+    INFO(host);
+    std::string location = "https://" + std::string(host) + "/common/";
+    CHECK(ClassifyOwaAnswer(kUrl, Answer(302, {{"Location", location}})).front_end ==
+          FrontEnd::kMicrosoft365);
+  }
   CHECK(ClassifyOwaAnswer(kUrl, Answer(302, {{"Location", "/CookieAuth.dll?GetLogon?x"}}))
             .front_end == FrontEnd::kReverseProxy);
   CHECK(ClassifyOwaAnswer(kUrl, Answer(200, {}, "<form action=\"/CookieAuth.dll?Logon\">"))
