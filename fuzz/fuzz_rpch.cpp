@@ -13,6 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, size_t size) {
   if (auto head = rpch::ParseResponseHead(in.substr(0, in.find("\r\n\r\n")))) {
     (void)head->StatusLine();
     (void)head->AuthSchemes();
+    (void)rpch::ContentLength(*head);
   }
   // The bytes as an OUT channel body: PDUs back to back, each decoded as the client does.
   for (std::string_view rest = in; !rest.empty();) {

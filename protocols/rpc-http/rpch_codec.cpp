@@ -568,7 +568,18 @@ Result<HttpResponse> ParseResponseHead(std::string_view head) {
     v = lead == std::string_view::npos ? std::string_view() : v.substr(lead);
     h.headers.emplace_back(std::string(l.substr(0, colon)), std::string(v));
   }
+  if (auto cl = h.Header("Content-Length")) {
+    if (cl->empty() || cl->size() > 18 ||
+        cl->find_first_not_of("0123456789") != std::string::npos) {
+      return Fail("a malformed Content-Length '" + Excerpt(*cl, 30) + "'");
+    }
+  }
   return h;
+}
+
+std::size_t ContentLength(const HttpResponse& head) {
+  auto cl = head.Header("Content-Length");
+  return cl ? static_cast<std::size_t>(std::stoull(*cl)) : 0;  // digits only (ParseResponseHead)
 }
 
 }  // namespace cxa::protocols::rpch

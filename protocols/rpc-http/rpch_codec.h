@@ -167,8 +167,12 @@ std::string DescribeBindAnswer(const BindAnswer& answer);
 std::optional<std::uint32_t> RpcErrorCode(std::string_view reason);
 
 // An HTTP/1.x response head as an RPC proxy sends it on a raw channel: the status line and the
-// header lines, without the blank line that ends the head (the body is not part of it).
+// header lines, without the blank line that ends the head (the body is not part of it). A
+// Content-Length that is not a plain decimal number is an error, so a parsed head's length
+// converts safely (ContentLength).
 Result<HttpResponse> ParseResponseHead(std::string_view head);
+// The body length a parsed head announces (0 without Content-Length).
+std::size_t ContentLength(const HttpResponse& head);
 // What an RPC proxy error code means: "RPC server unavailable", "access denied", ... or "".
 std::string_view RpcErrorName(std::uint32_t code);
 

@@ -197,8 +197,16 @@ TEST_CASE("a raw channel's HTTP response head parses, and junk is refused", "[rp
   CHECK(bare->reason.empty());
   CHECK(bare->headers.empty());
 
-  for (std::string_view junk : {"", "HTTP/1.1", "HTTP/1.1 2xx OK", "HTTP/2 200 OK", "ICY 200 OK",
-                                "HTTP/1.1  200 OK", "\r\nHTTP/1.1 200 OK"}) {
+  auto sized = rpch::ParseResponseHead("HTTP/1.1 200 OK\r\nContent-Length: 76");
+  REQUIRE(sized);
+  CHECK(rpch::ContentLength(*sized) == 76);
+  CHECK(rpch::ContentLength(*bare) == 0);
+
+  for (std::string_view junk :
+       {"", "HTTP/1.1", "HTTP/1.1 2xx OK", "HTTP/2 200 OK", "ICY 200 OK", "HTTP/1.1  200 OK",
+        "\r\nHTTP/1.1 200 OK", "HTTP/1.1 200 OK\r\nContent-Length: -1",
+        "HTTP/1.1 200 OK\r\nContent-Length: 12abc", "HTTP/1.1 200 OK\r\nContent-Length:",
+        "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999"}) {
     INFO(junk);
     CHECK_FALSE(rpch::ParseResponseHead(junk));
   }

@@ -668,12 +668,7 @@ class EndpointStep : public Step {
           kChannelRejected, "no answer to the NTLM negotiation of " + method, head.error()));
       return false;
     }
-    size_t body = 0;
-    try {
-      body = std::stoull(head->Header("Content-Length").value_or("0"));
-    } catch (...) {
-      body = SIZE_MAX;
-    }
+    size_t body = rpch::ContentLength(*head);
     if (body > 64 * 1024) {
       result.findings.push_back(MakeFinding(kProtocolError, "an oversized NTLM challenge answer"));
       return false;
