@@ -26,6 +26,19 @@ cert::TrustPolicy LabPolicy(cert::TrustMode mode = cert::TrustMode::kStrictPubli
   return p;
 }
 
+// A request to a lab server under `policy`, judged now; the certificate name is the URL's host
+// unless `cert_name` is given.
+HttpRequest LabRequest(const std::string& url, const cert::TrustPolicy& policy,
+                       const std::string& cert_name = "") {
+  HttpRequest req;
+  req.url = url;
+  req.cert_name = cert_name;
+  req.trust = &policy;
+  req.verify_time = std::time(nullptr);
+  req.timeouts = {5000, 5000, 5000, 15000};
+  return req;
+}
+
 HttpExchange Get(const std::string& site, const std::string& host, const cert::TrustPolicy& policy,
                  Limits limits = {}) {
   int port = FixtureServer::Get().Port(site);
@@ -33,12 +46,8 @@ HttpExchange Get(const std::string& site, const std::string& host, const cert::T
   TransportOptions opts;
   opts.resolve = {host + ":" + std::to_string(port) + ":127.0.0.1"};
   CurlTransport t(opts, evaluator);
-  HttpRequest req;
-  req.url = "https://" + host + ":" + std::to_string(port) + "/owa/";
-  req.trust = &policy;
-  req.verify_time = std::time(nullptr);
+  HttpRequest req = LabRequest("https://" + host + ":" + std::to_string(port) + "/owa/", policy);
   req.limits = limits;
-  req.timeouts = {5000, 5000, 5000, 15000};
   return t.Perform(req);
 }
 
@@ -150,11 +159,8 @@ class ReversingServer {
 };
 
 HttpRequest StreamRequest(int port, const cert::TrustPolicy& policy) {
-  HttpRequest req;
-  req.url = "https://mail.contoso.test:" + std::to_string(port) + "/";
-  req.trust = &policy;
-  req.verify_time = std::time(nullptr);
-  req.timeouts = {5000, 5000, 5000, 5000};
+  HttpRequest req = LabRequest("https://mail.contoso.test:" + std::to_string(port) + "/", policy);
+  req.timeouts.total_ms = 5000;
   return req;
 }
 
@@ -237,15 +243,11 @@ TEST_CASE("requests share DNS answers: one lookup per name", "[e2e][loopback][tr
   TransportOptions opts;
   opts.ip_version = 4;
   CurlTransport t(opts, evaluator);
-  HttpRequest req;
   // "localhost" is the one name a test may resolve without a network; the certificate is
   // judged for the site's name.
-  req.url = "https://localhost:" + std::to_string(port) + "/owa/";
+  HttpRequest req = LabRequest("https://localhost:" + std::to_string(port) + "/owa/", policy,
+                               "mail.contoso.test");
   req.connect_only = true;  // a new connection each time (requests would reuse the first)
-  req.cert_name = "mail.contoso.test";
-  req.trust = &policy;
-  req.verify_time = std::time(nullptr);
-  req.timeouts = {5000, 5000, 5000, 15000};
   for (int i = 0; i < 3; ++i) {
     HttpExchange ex = t.Perform(req);
     REQUIRE_FALSE(ex.error.has_value());
@@ -273,13 +275,9 @@ TEST_CASE(
   }
   CurlTransport t(opts, evaluator);
   auto request = [&](const std::string& site, const cert::TrustPolicy& policy) {
-    HttpRequest req;
-    req.url = "https://" + site + ".session.test:" + std::to_string(fs.Port(site)) + "/owa/";
-    req.cert_name = "mail.contoso.test";
-    req.trust = &policy;
-    req.verify_time = std::time(nullptr);
-    req.timeouts = {5000, 5000, 5000, 15000};
-    return req;
+    return LabRequest(
+        "https://" + site + ".session.test:" + std::to_string(fs.Port(site)) + "/owa/", policy,
+        "mail.contoso.test");
   };
   auto strict = LabPolicy();
   HttpExchange first = t.Perform(request("good", strict));
