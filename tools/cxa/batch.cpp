@@ -355,9 +355,9 @@ int RunBatch(const BatchJob& job) {
     if (bad_lines > 0) *out << "; " << bad_lines << " bad lines skipped";
     *out << "\nchecks shared between targets (same host and options): " << cache.computed()
          << " run, " << cache.reused() << " reused\n";
+    *out << "engine: " << loops << " event loops, " << n << " runs\n";
     TransportStats net = job.transport.Stats();
     if (net.connections > 0 || net.dns_lookups > 0) {
-      *out << "engine: " << loops << " event loops, " << n << " runs\n";
       *out << "network: " << net.connections
            << " connections (requests on open ones: " << net.reused << "), " << net.tls_full
            << " full TLS handshakes, " << net.tls_resumed << " resumed TLS sessions, "
