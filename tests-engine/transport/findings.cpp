@@ -65,7 +65,9 @@ constexpr FindingInfo kInfos[] = {
      "RFC 8996"},
     {"tls.certificate.rejected", Severity::kInfo, "Connection stopped by the trust policy",
      "The certificate findings of this step break the step's trust policy, so cxa aborted the "
-     "TLS handshake: no request and no credential was sent to this server.",
+     "TLS handshake (or, on a resumed TLS session or an open connection an earlier step made, "
+     "judged the chain behind it again and did not use it): no request and no credential was "
+     "sent to this server.",
      "Fix the certificate findings reported with this step.", "cxa trust gate (DESIGN.md)"},
     {"http.response.timeout", Severity::kError, "No response in time",
      "The server accepted the request but did not start answering within the time limit.",
