@@ -150,16 +150,26 @@ TEST_CASE("owa: a self-signed certificate stops the run before any credential is
   }
   CHECK(fs.RequestLog().size() == before);  // the server saw nothing at all
 
-  // --ignore-trust: the run goes on, the trust failure is a warning and the report says why.
+  // --ignore-trust: the diagnosis goes on, the trust failure is a warning and the report says
+  // why; but it never relaxes where credentials go: the sign-in is withheld and the server
+  // receives no sign-in request.
   std::vector<std::string> relaxed = kSignIn;
   relaxed.push_back("--ignore-trust");
+  before = fs.RequestLog().size();
   OwaRun r = Owa("mail.contoso.test", "owa-self-signed", relaxed, {"CXA_PW=cxa-lab-S3cret"});
-  CHECK(r.cmd.exit_code == 0);
+  CHECK(r.cmd.exit_code == 1);
   CHECK(r.Step("tls")["outcome"] == "warning");
   CHECK(r.Step("tls")["findings"][0]["id"] == "cert.chain.self_signed");
   CHECK(r.Step("tls")["findings"][0]["severity"] == "warning");
   CHECK_THAT(r.Step("tls")["trust_policy"].get<std::string>(), Catch::Contains("report-only"));
-  CHECK(r.Ids("signin") == std::vector<std::string>{"owa.signin.ok"});
+  CHECK(r.Step("logon")["outcome"] == "passed");
+  CHECK(r.Step("signin")["outcome"] == "failed");
+  CHECK_THAT(r.Ids("signin"), Catch::VectorContains(std::string("credentials.withheld")));
+  std::string log = fs.RequestLog().substr(before);
+  INFO(log);
+  CHECK(log.find("auth.owa") == std::string::npos);
+  CHECK(log.find("credentials=none") != std::string::npos);  // the anonymous requests arrived
+  CHECK(log.find("credentials=form") == std::string::npos);
 }
 
 TEST_CASE("owa: redirect loops and slow servers end with a finding in bounded time",

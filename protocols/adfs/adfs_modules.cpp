@@ -423,11 +423,18 @@ class SigninStep : public Step {
           "the password was not sent"));
       return result;
     }
+    std::string why;
+    auto password = ctx.credentials.Release(ctx.password, url_, &why);
+    if (!password) {
+      result.findings.push_back(CredentialsWithheld(
+          url_, "the federation service named by realm discovery and its MEX document", why));
+      return result;
+    }
     WsTrustRequest rst;
     rst.endpoint = url_;
     rst.wstrust = wstrust_;
     rst.username = user_;
-    rst.password = ctx.password;
+    rst.password = *password;
     rst.message_id = MessageId(user_, url_, ctx.now);
     rst.created = FormatTime(ctx.now);
     rst.expires = FormatTime(ctx.now + 600);

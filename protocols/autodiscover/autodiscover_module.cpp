@@ -2,8 +2,10 @@
 // outside (protocols.md §1.2 A, MS-OXDISCO): POST to https://DOMAIN/autodiscover/autodiscover.xml,
 // then https://autodiscover.DOMAIN/..., then the HTTP redirect method on port 80, then the
 // _autodiscover._tcp SRV record; in-band redirectAddr / redirectUrl and HTTP redirects, at most
-// max_hops. Each candidate is a child step with its own connection findings. Credentials go only
-// to https URLs whose certificate the step's policy accepted (the transport's trust gate).
+// max_hops. Each candidate is a child step with its own connection findings. Credentials follow
+// the credential rule (transport/credentials.h): only to hosts within the user's domain, named by
+// the operator, or vouched for by an answer this step authenticated; a redirect, an SRV record or
+// a setting learned from an anonymous answer never extends that trust.
 #include "protocols/autodiscover/autodiscover_module.h"
 
 #include <strings.h>
@@ -80,6 +82,21 @@ constexpr FindingInfo kInsecureRedirect{
     "A redirect pointed to a URL Outlook does not follow with credentials: plain http, or a path "
     "that is not /autodiscover/autodiscover.xml. Nothing was sent there.",
     "Redirect only to https://<host>/autodiscover/autodiscover.xml.",
+    kRef};
+constexpr FindingInfo kOtherDomain{
+    "autodiscover.redirect.other_domain",
+    Severity::kWarning,
+    "Autodiscover points to a host outside the user's domain",
+    "An answer that was not authenticated (an HTTP redirect to an anonymous request, the port-80 "
+    "redirect method, the SRV record, an anonymous redirectAddr or redirectUrl) sends Outlook to "
+    "a host outside the user's domain. Outlook asks the user (\"Allow this website to configure "
+    "server settings?\") before it sends credentials there, because anyone who controls the "
+    "domain's web site, port 80 or DNS answers can forge such a redirect; cxa sends the request "
+    "there without credentials (credentials.withheld) unless the operator allows the host.",
+    "If the host is legitimately yours or your provider's, run again with "
+    "--allow-credentials-to HOST; better, publish autodiscover.<domain> with a certificate for "
+    "it, so that no redirect to another domain is needed. If you do not know the host, find out "
+    "who answers for your domain (the apex web site, port 80, the SRV record).",
     kRef};
 constexpr FindingInfo kTooManyHops{
     "autodiscover.redirect.limit",
@@ -195,17 +212,12 @@ constexpr FindingInfo kSslOff{
     "Publish Outlook Anywhere with SSL (Set-OutlookAnywhere -ExternalClientsRequireSsl $true).",
     kRef};
 
-constexpr FindingInfo kFindings[] = {kManual,        kCandidateFailed,
-                                     kNotFound,      kCredentialsRejected,
-                                     kNoScheme,      kInsecureRedirect,
-                                     kTooManyHops,   kHttpRedirectOther,
-                                     kSrvNone,       kMalformed,
-                                     kErrors[0],     kErrors[1],
-                                     kErrors[2],     kErrors[3],
-                                     kErrors[4],     kErrors[5],
-                                     kErrors[6],     kErrors[7],
-                                     kNoExpr,        kNoExch,
-                                     kNoAuthPackage, kSslOff};
+constexpr FindingInfo kFindings[] = {
+    kManual,           kCandidateFailed, kNotFound,    kCredentialsRejected, kNoScheme,
+    kInsecureRedirect, kOtherDomain,     kTooManyHops, kHttpRedirectOther,   kSrvNone,
+    kMalformed,        kErrors[0],       kErrors[1],   kErrors[2],           kErrors[3],
+    kErrors[4],        kErrors[5],       kErrors[6],   kErrors[7],           kNoExpr,
+    kNoExch,           kNoAuthPackage,   kSslOff};
 
 const FindingInfo& ErrorFinding(const std::string& code) {
   static const char* const kCodes[] = {"500", "501", "502", "600", "601", "602", "603"};
@@ -278,7 +290,9 @@ class AutodiscoverStep : public Step {
     StepResult result;
     result.facts["user"] = user_;
     if (!manual_proxy_.empty()) return Manual();
+    scope_ = ctx.credentials;
     std::string address = email_;
+    std::string how;  // how the current address was reached ("" for the operator's)
     std::set<std::string> addresses;
     while (true) {
       if (!addresses.insert(ToLower(address)).second || hops_ > max_hops_) {
@@ -288,9 +302,10 @@ class AutodiscoverStep : public Step {
             "address " + address));
         break;
       }
-      Outcome o = Discover(ctx, address, result);
+      Outcome o = Discover(ctx, address, how, result);
       if (o.kind == Outcome::kRestart) {
         address = o.address;
+        how = o.how;
         ++hops_;
         continue;
       }
@@ -310,6 +325,7 @@ class AutodiscoverStep : public Step {
   struct Outcome {
     enum Kind { kDone, kRestart, kNext } kind = kNext;
     std::string address;  // kRestart: the new address
+    std::string how;      // kRestart: how it was learned
   };
 
   StepResult Manual() {
@@ -332,7 +348,9 @@ class AutodiscoverStep : public Step {
   }
 
   // The candidates for one address, in Outlook's order; returns when one answered.
-  Outcome Discover(StepContext& ctx, const std::string& address, StepResult& result) {
+  // `how`: how the address was learned ("" for the operator's own).
+  Outcome Discover(StepContext& ctx, const std::string& address, const std::string& how,
+                   StepResult& result) {
     std::string domain = EmailDomain(address);
     if (domain.empty()) {
       result.findings.push_back(
@@ -342,7 +360,7 @@ class AutodiscoverStep : public Step {
     for (const std::string& url :
          {"https://" + domain + "/autodiscover/autodiscover.xml",
           "https://autodiscover." + domain + "/autodiscover/autodiscover.xml"}) {
-      Outcome o = TryUrl(ctx, url, address, result);
+      Outcome o = TryUrl(ctx, url, address, how, result);
       if (o.kind != Outcome::kNext || Finished(result)) return o;
     }
     Outcome o = HttpRedirectMethod(ctx, domain, address, result);
@@ -390,6 +408,21 @@ class AutodiscoverStep : public Step {
     }
   }
 
+  // The credential rule refused `url`: the candidate ends without credentials, saying how the
+  // URL was reached; a host outside the scope reached through an unauthenticated answer is also
+  // autodiscover.redirect.other_domain.
+  void Withhold(StepResult& c, const std::string& url, const std::string& address,
+                const std::string& how, const std::string& why) {
+    std::string host = UrlHostOf(url);
+    if (!how.empty() && !scope_.Covers(host)) {
+      c.findings.push_back(
+          MakeFinding(kOtherDomain, how + " leads to " + host + ", outside " + EmailDomain(email_),
+                      "if " + host + " is yours, --allow-credentials-to " + host));
+    }
+    c.findings.push_back(CredentialsWithheld(
+        url, how.empty() ? "an Autodiscover candidate of " + address : how, why));
+  }
+
   HttpRequest Post(StepContext& ctx, const std::string& url, const std::string& address) {
     HttpRequest req = StepRequest(ctx, url);
     req.method = "POST";
@@ -403,7 +436,9 @@ class AutodiscoverStep : public Step {
 
   // POSTs to one Autodiscover URL (and where it redirects): anonymous first, then with the
   // scheme the 401 offers.
-  Outcome TryUrl(StepContext& ctx, std::string url, const std::string& address,
+  // `how`: how this URL was learned ("" for the candidates of the operator's address); it names
+  // the source in a credentials.withheld finding.
+  Outcome TryUrl(StepContext& ctx, std::string url, const std::string& address, std::string how,
                  StepResult& result) {
     for (;;) {
       StepResult& c = Child(result, "Autodiscover POST " + url + " for " + address);
@@ -420,18 +455,24 @@ class AutodiscoverStep : public Step {
         if (ctx.password.empty()) {
           needs_password_ = url;
           Settle(result);
-          return {Outcome::kDone, ""};
+          return {Outcome::kDone, "", ""};
+        }
+        std::string why;
+        auto password = scope_.Release(ctx.password, url, &why);
+        if (!password) {
+          Withhold(c, url, address, how, why);
+          return {};
         }
         HttpRequest again = Post(ctx, url, address);
         again.carries_credentials = true;
         if (Offers(schemes, "Basic")) {
           method = "basic";
           again.headers.emplace_back("Authorization",
-                                     "Basic " + cert::EncodeBase64(user_ + ":" + ctx.password));
+                                     "Basic " + cert::EncodeBase64(user_ + ":" + *password));
         } else if (Offers(schemes, "NTLM")) {
           method = "ntlm";
           again.ntlm_user = user_;
-          again.ntlm_password = ctx.password;
+          again.ntlm_password = *password;
         } else {
           c.findings.push_back(MakeFinding(kNoScheme, url + " offers no Basic or NTLM",
                                            "WWW-Authenticate: " + Join(schemes)));
@@ -451,19 +492,25 @@ class AutodiscoverStep : public Step {
         }
       }
       const HttpResponse& r = *ex.response;
+      // An answer to credentials may extend the scope; an anonymous one never does.
+      const bool authenticated = method != "anonymous";
+      const std::string answer_of =
+          std::string(authenticated ? "the authenticated" : "the anonymous") + " answer of " + url;
       if (Redirect(r.status)) {
         std::string to = ResolveLocation(url, r.Header("Location").value_or(""));
-        c.facts["redirect"] = to;
-        if (!IsAutodiscoverHttpsUrl(to)) {
-          c.findings.push_back(
-              MakeFinding(kInsecureRedirect, url + " redirects to " + to, r.StatusLine()));
+        if (!CheckHeaderSafe(to).empty() || !IsAutodiscoverHttpsUrl(to)) {
+          c.findings.push_back(MakeFinding(
+              kInsecureRedirect, url + " redirects to " + Excerpt(to, 200), r.StatusLine()));
           return {};
         }
+        c.facts["redirect"] = to;
         if (++hops_ > max_hops_) {
           result.findings.push_back(MakeFinding(
               kTooManyHops, "more than " + std::to_string(max_hops_) + " Autodiscover redirects"));
           return {};
         }
+        if (authenticated) scope_.AllowHost(UrlHostOf(to), "an HTTP redirect in " + answer_of);
+        how = "an HTTP redirect in " + answer_of;
         url = to;
         continue;
       }
@@ -483,25 +530,42 @@ class AutodiscoverStep : public Step {
       c.stage = Stage::kProtocol;
       result.stage = Stage::kProtocol;
       switch (answer->kind) {
-        case PoxAnswer::kRedirectAddr:
+        case PoxAnswer::kRedirectAddr: {
+          if (std::string bad = CheckEmailAddress(answer->redirect); !bad.empty()) {
+            c.findings.push_back(MakeFinding(
+                kInsecureRedirect, url + " answers a redirectAddr that cxa refuses: " + bad,
+                "redirectAddr " + Excerpt(answer->redirect, 200)));
+            result.findings.push_back(c.findings.back());
+            return {Outcome::kDone, "", ""};
+          }
           c.facts["redirect_addr"] = answer->redirect;
           Settle(result);
-          return {Outcome::kRestart, answer->redirect};
-        case PoxAnswer::kRedirectUrl:
-          c.facts["redirect_url"] = answer->redirect;
-          if (!IsAutodiscoverHttpsUrl(answer->redirect)) {
-            c.findings.push_back(
-                MakeFinding(kInsecureRedirect, url + " answers redirectUrl " + answer->redirect));
-            result.findings.push_back(c.findings.back());
-            return {Outcome::kDone, ""};
+          if (authenticated) {
+            scope_.AllowDomain(EmailDomain(answer->redirect), "redirectAddr in " + answer_of);
           }
+          return {Outcome::kRestart, answer->redirect,
+                  "redirectAddr " + answer->redirect + " in " + answer_of};
+        }
+        case PoxAnswer::kRedirectUrl:
+          if (!CheckHeaderSafe(answer->redirect).empty() ||
+              !IsAutodiscoverHttpsUrl(answer->redirect)) {
+            c.findings.push_back(MakeFinding(
+                kInsecureRedirect, url + " answers redirectUrl " + Excerpt(answer->redirect, 200)));
+            result.findings.push_back(c.findings.back());
+            return {Outcome::kDone, "", ""};
+          }
+          c.facts["redirect_url"] = answer->redirect;
           if (++hops_ > max_hops_) {
             result.findings.push_back(
                 MakeFinding(kTooManyHops,
                             "more than " + std::to_string(max_hops_) + " Autodiscover redirects"));
-            return {Outcome::kDone, ""};
+            return {Outcome::kDone, "", ""};
           }
           Settle(result);
+          if (authenticated) {
+            scope_.AllowHost(UrlHostOf(answer->redirect), "redirectUrl in " + answer_of);
+          }
+          how = "redirectUrl in " + answer_of;
           url = answer->redirect;
           continue;
         case PoxAnswer::kError: {
@@ -513,13 +577,19 @@ class AutodiscoverStep : public Step {
                                                     (meaning.empty() ? "" : ": " + meaning),
                                                 answer->error_message));
           result.facts["url"] = url;
-          return {Outcome::kDone, ""};
+          return {Outcome::kDone, "", ""};
         }
         case PoxAnswer::kSettings:
           Settle(result);
           result.facts["auth_method"] = method;
           Settings(*answer, url, address, result);
-          return {Outcome::kDone, ""};
+          // The later steps may authenticate at the proxy an authenticated answer named; one an
+          // anonymous answer named gets credentials only if it is in scope anyway.
+          if (authenticated && result.facts.count("proxy")) {
+            result.credential_grants.emplace_back(result.facts["proxy"],
+                                                  "the RPC proxy named in " + answer_of);
+          }
+          return {Outcome::kDone, "", ""};
       }
     }
   }
@@ -584,9 +654,10 @@ class AutodiscoverStep : public Step {
     if (++hops_ > max_hops_) {
       result.findings.push_back(MakeFinding(
           kTooManyHops, "more than " + std::to_string(max_hops_) + " Autodiscover redirects"));
-      return {Outcome::kDone, ""};
+      return {Outcome::kDone, "", ""};
     }
-    return TryUrl(ctx, to, address, result);
+    return TryUrl(ctx, to, address, "the HTTP redirect method (port 80, not authenticated)",
+                  result);
   }
 
   Outcome SrvMethod(StepContext& ctx, const std::string& domain, const std::string& address,
@@ -617,7 +688,8 @@ class AutodiscoverStep : public Step {
     std::string target = usable.front().target;
     if (!target.empty() && target.back() == '.') target.pop_back();
     c.facts["srv_target"] = target;
-    return TryUrl(ctx, "https://" + target + "/autodiscover/autodiscover.xml", address, result);
+    return TryUrl(ctx, "https://" + target + "/autodiscover/autodiscover.xml", address,
+                  "the SRV record " + name + " (DNS answers are not authenticated)", result);
   }
 
   std::string email_, user_, manual_proxy_, manual_server_, manual_auth_, manual_cpn_;
@@ -625,11 +697,14 @@ class AutodiscoverStep : public Step {
   bool srv_;
   int hops_ = 0;
   std::string needs_password_;  // the URL that asked for credentials when there were none
+  CredentialScope scope_;       // the run's scope, extended by authenticated answers
 };
 
 Result<std::unique_ptr<Step>> Create(const OptionMap& o) {
-  if (EmailDomain(o.at("email")).empty()) {
-    return Fail("option 'email' must be an e-mail address, got '" + o.at("email") + "'");
+  if (std::string bad = CheckEmailAddress(o.at("email"));
+      !bad.empty() || EmailDomain(o.at("email")).empty()) {
+    return Fail("option 'email' must be an e-mail address, got '" + Excerpt(o.at("email"), 100) +
+                "'" + (bad.empty() ? "" : ": " + bad));
   }
   if (o.count("auth") && ToLower(o.at("auth")) != "basic" && ToLower(o.at("auth")) != "ntlm") {
     return Fail("option 'auth' must be basic or ntlm, got '" + o.at("auth") + "'");

@@ -137,6 +137,12 @@ class RealmStep : public Step {
     if (r.namespace_type == "Federated") {
       std::string host = UrlHost(r.auth_url);
       fact("sts_host", host);
+      // The federation service Microsoft names for the domain may receive the user's password
+      // (the WS-Trust sign-in); the runner accepts the grant only under enforced trust.
+      if (!host.empty()) {
+        result.credential_grants.emplace_back(
+            host, "the federation service realm discovery at " + UrlHost(endpoint_) + " named");
+      }
       fact("idp", IsAdfsUrl(r.auth_url) ? "adfs" : "third-party");
       if (expect_ == "managed") {
         result.findings.push_back(MakeFinding(kFederated, r.domain + " is federated to " + host));

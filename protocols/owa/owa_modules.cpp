@@ -395,6 +395,15 @@ class SigninStep : public Step {
   }
 
  private:
+  // The password for `url` under the credential rule, or nullopt with the finding in `result`.
+  std::optional<std::string> Password(StepContext& ctx, const std::string& url,
+                                      StepResult& result) const {
+    std::string why;
+    auto password = ctx.credentials.Release(ctx.password, url, &why);
+    if (!password) result.findings.push_back(CredentialsWithheld(url, "the OWA URL", why));
+    return password;
+  }
+
   // The password only goes to https URLs on the OWA host itself.
   bool SameOrigin(const std::string& url) const {
     auto u = SplitHttpUrl(url);
@@ -411,6 +420,8 @@ class SigninStep : public Step {
                       "the password was not sent"));
       return result;
     }
+    auto password = Password(ctx, action, result);
+    if (!password) return result;
     HttpRequest post = Request(ctx, action);
     post.method = "POST";
     post.carries_credentials = true;
@@ -418,7 +429,7 @@ class SigninStep : public Step {
     post.headers.emplace_back("Cookie", "PBack=0");
     post.body = "destination=" + UrlEncode(raw_url_) +
                 "&flags=4&forcedownlevel=0&username=" + UrlEncode(user_) +
-                "&password=" + UrlEncode(ctx.password) + "&passwordText=&isUtf8=1";
+                "&password=" + UrlEncode(*password) + "&passwordText=&isUtf8=1";
     HttpExchange ex = ctx.transport.Perform(post);
     if (!ReportConnectionFailure(ex, ctx.now, result)) {
       result.findings.push_back(MakeFinding(kSigninFailed, "the sign-in request failed", action));
@@ -469,16 +480,22 @@ class SigninStep : public Step {
   // Basic: the credentials in the Authorization header; NTLM: libcurl's handshake. Either way
   // 200 is signed in and 401 rejected.
   StepResult Basic(StepContext& ctx) {
+    StepResult withheld;
+    auto password = Password(ctx, raw_url_, withheld);
+    if (!password) return withheld;
     HttpRequest get = Request(ctx, raw_url_);
     get.headers.emplace_back("Authorization",
-                             "Basic " + cert::EncodeBase64(user_ + ":" + ctx.password));
+                             "Basic " + cert::EncodeBase64(user_ + ":" + *password));
     return HttpAuthentication(ctx, std::move(get), "basic");
   }
 
   StepResult Ntlm(StepContext& ctx) {
+    StepResult withheld;
+    auto password = Password(ctx, raw_url_, withheld);
+    if (!password) return withheld;
     HttpRequest get = Request(ctx, raw_url_);
     get.ntlm_user = user_;
-    get.ntlm_password = ctx.password;
+    get.ntlm_password = *password;
     return HttpAuthentication(ctx, std::move(get), "ntlm");
   }
 

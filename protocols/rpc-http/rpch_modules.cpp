@@ -339,14 +339,20 @@ class EchoStep : public Step {
     if (auto skip = SkipWithoutPassword(ctx)) return *skip;
     StepResult result;
     std::string url = ProxyUrl(proxy_, server_, 6001);
+    std::string why;
+    auto password = ctx.credentials.Release(ctx.password, url, &why);
+    if (!password) {
+      result.findings.push_back(CredentialsWithheld(url, "the RPC proxy Autodiscover named", why));
+      return result;
+    }
     HttpRequest req = RpcRequest(ctx, url);
     req.carries_credentials = true;
     if (auth_ == "basic") {
       req.headers.emplace_back("Authorization",
-                               "Basic " + cert::EncodeBase64(user_ + ":" + ctx.password));
+                               "Basic " + cert::EncodeBase64(user_ + ":" + *password));
     } else {
       req.ntlm_user = user_;
-      req.ntlm_password = ctx.password;
+      req.ntlm_password = *password;
     }
     HttpExchange ex = ctx.transport.Perform(req);
     if (!ReportConnectionFailure(ex, ctx.now, result)) return result;
@@ -488,6 +494,13 @@ class EndpointStep : public Step {
     path_ = url_.substr(url_.find("/rpc/"));
     wait_ms_ = ctx.timeouts.first_byte_ms;
     result.facts["virtual_connection"] = "not opened";
+    std::string why;
+    auto password = ctx.credentials.Release(ctx.password, url_, &why);
+    if (!password) {
+      result.findings.push_back(CredentialsWithheld(url_, "the RPC proxy Autodiscover named", why));
+      return result;
+    }
+    password_ = std::move(*password);
 
     auto in = Open(ctx, result);
     if (!in) return result;
@@ -498,8 +511,8 @@ class EndpointStep : public Step {
                  out_cookie = MakeCookie(ctx, "out"), group = MakeCookie(ctx, "group");
     // The IN channel's head, then the OUT channel's head and CONN/A1, then CONN/B1 on IN
     // (MS-RPCH 3.2.2.4.1.2); the proxy answers OUT only after A1.
-    if (!Authenticated(ctx, *in, "RPC_IN_DATA", 1073741824, result) ||
-        !Authenticated(ctx, *out, "RPC_OUT_DATA", 76, result)) {
+    if (!Authenticated(*in, "RPC_IN_DATA", 1073741824, result) ||
+        !Authenticated(*out, "RPC_OUT_DATA", 76, result)) {
       return result;
     }
     if (!Sent(out->Send(rpch::EncodeConnA1(connection, out_cookie, 262144)), result) ||
@@ -651,12 +664,11 @@ class EndpointStep : public Step {
 
   // Sends the channel's request head with credentials: Basic at once; NTLM after the
   // NEGOTIATE/CHALLENGE leg on the same connection (Content-Length 0).
-  bool Authenticated(StepContext& ctx, Channel& ch, const std::string& method, size_t length,
-                     StepResult& result) {
+  bool Authenticated(Channel& ch, const std::string& method, size_t length, StepResult& result) {
     if (auth_ == "basic") {
-      return Sent(ch.Send(HeadText(method, length,
-                                   "Basic " + cert::EncodeBase64(user_ + ":" + ctx.password))),
-                  result);
+      return Sent(
+          ch.Send(HeadText(method, length, "Basic " + cert::EncodeBase64(user_ + ":" + password_))),
+          result);
     }
     if (!Sent(ch.Send(HeadText(method, 0, "NTLM " + cert::EncodeBase64(ntlm::NegotiateMessage()))),
               result)) {
@@ -690,7 +702,7 @@ class EndpointStep : public Step {
     auto raw = cert::DecodeBase64(challenge);
     auto [domain, user] = ntlm::SplitUser(user_);
     auto type3 = raw ? ntlm::AuthenticateMessage(std::string(raw->begin(), raw->end()), user,
-                                                 domain, ctx.password)
+                                                 domain, password_)
                      : Result<std::string>(Fail("the NTLM challenge is not base64"));
     if (!type3) {
       result.findings.push_back(MakeFinding(kProtocolError, type3.error()));
@@ -747,6 +759,7 @@ class EndpointStep : public Step {
   const rpch::Interface& iface_;
   std::string auth_, user_;
   std::string url_, path_;
+  std::string password_;  // released by the credential rule for url_ (never reported)
   int wait_ms_ = 10000;
 };
 

@@ -17,6 +17,7 @@
 #include "core/result.h"
 #include "core/step_result.h"
 #include "transport/aia.h"
+#include "transport/credentials.h"
 #include "transport/http_transport.h"
 
 namespace cxa {
@@ -51,10 +52,15 @@ struct StepContext {
   std::time_t now;                 // verification time (pinned in replay and with --time)
   Timeouts timeouts;
   AiaSettings aia;  // completing incomplete chains via AIA (live runs)
-  // The operator's password (--password-env / --password-stdin), or empty. Modules send it only
-  // over connections the step's policy accepted, to the host it was given for; it never goes
-  // into facts, findings or logs.
-  const std::string& password;
+  // The operator's password (--password-env / --password-stdin), or empty. Its value is handed
+  // out only by `credentials.Release` (the credential rule, transport/credentials.h); it never
+  // goes into facts, findings or logs.
+  const Secret& password;
+  // Where the password may go in this run: the user's domain, the hosts the operator named,
+  // --allow-credentials-to, and the grants of earlier steps. A step that learns a host from an
+  // answer it authenticated copies the scope and extends its copy (and returns the grant in
+  // StepResult::credential_grants for the later steps).
+  const CredentialScope& credentials;
   // Recording or replaying (--record / --replay): the recording time as text. Values a step
   // would pick at random (RPC over HTTP cookies) derive from it instead, so that a replay sends
   // the recorded bytes. Empty in other runs: use real randomness.

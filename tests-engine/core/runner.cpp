@@ -19,7 +19,42 @@ constexpr FindingInfo kInternal[] = {
      "Check the inputs given with --input and the scenario file.", ""},
 };
 
+// The host a "host" input names: a host, host:port, [v6]:port or an http(s) URL.
+std::string HostOfInput(const std::string& value) {
+  if (value.find("://") != std::string::npos) return UrlHostOf(value);
+  if (!value.empty() && value.front() == '[') {
+    size_t close = value.find(']');
+    return close == std::string::npos ? "" : value.substr(1, close - 1);
+  }
+  size_t colon = value.find(':');
+  if (colon != std::string::npos && value.find(':', colon + 1) == std::string::npos) {
+    return value.substr(0, colon);
+  }
+  return value;
+}
+
 }  // namespace
+
+CredentialScope RunCredentialScope(const Scenario& sc,
+                                   const std::map<std::string, std::string>& inputs,
+                                   const std::vector<std::string>& allow) {
+  CredentialScope scope;
+  for (const InputDecl& in : sc.inputs) {
+    auto it = inputs.find(in.name);
+    if (in.credentials.empty() || it == inputs.end() || it->second.empty()) continue;
+    const std::string& v = it->second;
+    if (in.credentials == "domain") {
+      size_t at = v.rfind('@');
+      if (at != std::string::npos && CheckEmailAddress(v).empty()) {
+        scope.AllowDomain(v.substr(at + 1), "the domain of " + in.name + " " + v);
+      }
+    } else if (in.credentials == "host") {
+      scope.AllowHost(HostOfInput(v), "named by the operator (" + in.name + ")");
+    }
+  }
+  for (const auto& pattern : allow) scope.AllowPattern(pattern);
+  return scope;
+}
 
 std::span<const FindingInfo> RunnerFindings() { return kInternal; }
 
@@ -33,6 +68,8 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
   auto t0 = std::chrono::steady_clock::now();
   Facts facts;
   std::map<std::string, Outcome> outcomes;
+  const Secret password(settings.password);
+  CredentialScope credentials = RunCredentialScope(sc, inputs, settings.allow_credentials_to);
 
   for (const StepDecl& decl : sc.steps) {
     const ModuleDescriptor* mod = nullptr;
@@ -110,7 +147,8 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
                           settings.verify_time,
                           settings.timeouts,
                           aia,
-                          settings.password,
+                          password,
+                          credentials,
                           settings.seed};
           auto started = std::chrono::steady_clock::now();
           StepResult r;
@@ -145,6 +183,10 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
       result.skip_reason = "internal error: see the internal.* finding";
     }
     result.DeriveOutcome();
+    // A host vouched for by a step counts only when its answer came over enforced trust.
+    if (policy.Enforcing() && result.outcome != Outcome::kError) {
+      for (const auto& [host, why] : result.credential_grants) credentials.AllowHost(host, why);
+    }
     for (const auto& [k, v] : result.facts) facts[decl.id + "." + k] = v;
     outcomes[decl.id] = result.outcome;
     if (observer) observer->OnStepEnd(result);

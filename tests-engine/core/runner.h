@@ -64,10 +64,18 @@ struct RunSettings {
   // Replay: no wall-clock values in the report (start = verification time, no measured
   // durations), so the same transcript gives byte-identical reports.
   bool deterministic = false;
-  std::string password;        // never printed; see StepContext::password
+  std::string password;  // never printed; see StepContext::password
+  // --allow-credentials-to patterns (validated by CredentialScope::AllowPattern).
+  std::vector<std::string> allow_credentials_to;
   std::string seed;            // see StepContext::seed
   StepCache* cache = nullptr;  // batch runs: share the results of shareable steps
 };
+
+// The credential scope a run starts with: the domains and hosts of the scenario's inputs marked
+// credentials="domain" / "host", and the operator's --allow-credentials-to patterns.
+CredentialScope RunCredentialScope(const Scenario& sc,
+                                   const std::map<std::string, std::string>& inputs,
+                                   const std::vector<std::string>& allow);
 
 // internal.* findings the runner emits.
 std::span<const FindingInfo> RunnerFindings();

@@ -126,8 +126,8 @@ class Loader {
   }
 
   Result<InputDecl> ParseInput(const pugi::xml_node& n, const Scenario& sc) const {
-    if (auto e = Attrs(
-            n, {"name", "required", "default", "type", "secret", "doc", "target", "target-port"});
+    if (auto e = Attrs(n, {"name", "required", "default", "type", "secret", "doc", "target",
+                           "target-port", "credentials"});
         !e.empty()) {
       return Fail(e);
     }
@@ -167,6 +167,10 @@ class Loader {
     in.target_port = n.attribute("target-port").value();
     if (!in.target_port.empty() && !in.target) {
       return Fail(At(n) + "target-port goes with target=\"true\"");
+    }
+    in.credentials = n.attribute("credentials").value();
+    if (!in.credentials.empty() && in.credentials != "domain" && in.credentials != "host") {
+      return Fail(At(n) + "credentials must be domain or host, got '" + in.credentials + "'");
     }
     if (in.target) {
       for (const auto& other : sc.inputs) {

@@ -24,6 +24,10 @@ struct InputDecl {
   std::string doc;
   bool target = false;  // the input each line of `cxa run --targets FILE` fills
   std::string target_port;  // with target: the input a line's ":PORT" suffix fills
+  // credentials="domain": the value's domain (an e-mail address or UPN) and its subdomains may
+  // receive the operator's credentials; credentials="host": the host the value names (a host,
+  // host:port or URL) may. See transport/credentials.h.
+  std::string credentials;
 };
 
 // One column of the summary table of a batch run (--targets): a fact template, or the verdict

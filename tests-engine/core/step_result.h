@@ -41,6 +41,11 @@ struct StepResult {
   std::optional<CertificateSummary> certificate;
   std::vector<Timing> timings;
   std::vector<StepResult> children;
+  // Hosts this step vouches for as credential destinations of the later steps (host, why): e.g.
+  // the RPC proxy an authenticated Autodiscover answer named, the federation service Microsoft's
+  // realm discovery named. The runner applies them only when the step's policy was enforcing
+  // (transport/credentials.h). Never rendered.
+  std::vector<std::pair<std::string, std::string>> credential_grants;
 
   // Outcome from the findings (and the children): any error -> failed, any warning -> warning.
   // Leaves skipped/error outcomes alone.

@@ -51,6 +51,7 @@ struct State {
   bool resumed = false;   // ... on a resumed TLS session (no certificate in the handshake)
   bool reused = false;    // ... on an open connection an earlier request made
   bool unjudged = false;  // a resumed session or open connection without a chain: refused
+  std::string withheld;   // why the connection may not carry this request's credentials
 };
 
 // The trust gate's judgement of a chain the server sent (leaf first) on `ssl`: fills the
@@ -104,6 +105,16 @@ int VerifyChain(X509_STORE_CTX* ctx, void* arg) {
   return 1;
 }
 
+// The OpenSSL connection of a transfer, or nullptr.
+SSL* SslOf(CURL* easy) {
+  const curl_tlssessioninfo* info = nullptr;
+  if (curl_easy_getinfo(easy, CURLINFO_TLS_SSL_PTR, &info) != CURLE_OK || info == nullptr ||
+      info->backend != CURLSSLBACKEND_OPENSSL) {
+    return nullptr;
+  }
+  return static_cast<SSL*>(info->internals);
+}
+
 // The trust gate where OpenSSL verifies nothing: a resumed TLS session (the server sends no
 // certificate) or an open connection an earlier request made. The chain the server sent in the
 // full handshake behind it is judged again under this request's policy, name and time before
@@ -111,13 +122,11 @@ int VerifyChain(X509_STORE_CTX* ctx, void* arg) {
 // connection's own full handshake was judged already (VerifyChain).
 bool JudgeResumed(State& st) {
   if (!st.https || st.judged) return true;
-  const curl_tlssessioninfo* info = nullptr;
-  if (curl_easy_getinfo(st.easy, CURLINFO_TLS_SSL_PTR, &info) != CURLE_OK || info == nullptr ||
-      info->backend != CURLSSLBACKEND_OPENSSL || info->internals == nullptr) {
+  SSL* ssl = SslOf(st.easy);
+  if (ssl == nullptr) {
     st.unjudged = true;
     return false;
   }
-  auto* ssl = static_cast<SSL*>(info->internals);
   STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl);  // client side: leaf first
   std::vector<X509*> parsed;
   for (int i = 0; chain != nullptr && i < sk_X509_num(chain); ++i) {
@@ -133,8 +142,65 @@ bool JudgeResumed(State& st) {
   return Judge(st, ssl, parsed);
 }
 
+// The first rule of the credential rule (transport/credentials.h), on the connection about to
+// carry a request marked as carrying credentials: https, a chain that passes the anchors (even
+// under report-only, which relaxes the diagnosis only), and a key exchange and cipher of at
+// least OpenSSL security level 2 (112-bit key exchange, 128-bit cipher). The TLS version rule
+// (1.2 or later) is Judge's. Sets st.withheld and returns false when the request must not go.
+bool CredentialConnectionOk(State& st) {
+  const HttpRequest& req = *st.request;
+  if (!req.carries_credentials && req.ntlm_user.empty()) return true;
+  if (!st.https) {
+    st.withheld = "credentials never go over plain http";
+    return false;
+  }
+  const TlsCapture& tls = *st.exchange->tls;
+  if (!tls.report || !tls.report->trusted) {
+    std::string first;
+    if (tls.report) {
+      for (const auto& f : tls.report->findings) {
+        if (f.severity != Severity::kInfo && f.id.rfind("cert.", 0) == 0) {
+          first = f.id;
+          break;
+        }
+      }
+    }
+    st.withheld = "the server's certificate does not pass the trust anchors" +
+                  (first.empty() ? std::string() : " (" + first + ")") +
+                  "; --ignore-trust relaxes the diagnosis, never where credentials go";
+    return false;
+  }
+  SSL* ssl = SslOf(st.easy);
+  if (ssl == nullptr) return true;
+  if (const SSL_CIPHER* c = SSL_get_current_cipher(ssl); c != nullptr) {
+    int bits = SSL_CIPHER_get_bits(c, nullptr);
+    if (bits < 128) {
+      st.withheld = std::string("the cipher ") + SSL_CIPHER_get_name(c) + " has " +
+                    std::to_string(bits) + "-bit keys; credentials need at least 128";
+      return false;
+    }
+  }
+  EVP_PKEY* kx = nullptr;
+  if (SSL_get_peer_tmp_key(ssl, &kx) == 1 && kx != nullptr) {
+    int bits = EVP_PKEY_get_security_bits(kx);
+    int size = EVP_PKEY_get_bits(kx);
+    std::string type = EVP_PKEY_get0_type_name(kx) != nullptr ? EVP_PKEY_get0_type_name(kx) : "";
+    EVP_PKEY_free(kx);
+    if (bits < 112) {
+      st.withheld = "the key exchange (" + type + ", " + std::to_string(size) + " bits) gives " +
+                    std::to_string(bits) +
+                    "-bit security; credentials need at least 112 (OpenSSL security level 2)";
+      return false;
+    }
+  }
+  return true;
+}
+
+// Everything the gate checks before a request's first byte goes out.
+bool GateBeforeSending(State& st) { return JudgeResumed(st) && CredentialConnectionOk(st); }
+
 int OnPrereq(void* arg, char*, char*, int, int) {
-  return JudgeResumed(*static_cast<State*>(arg)) ? CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT;
+  return GateBeforeSending(*static_cast<State*>(arg)) ? CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT;
 }
 
 CURLcode OnSslContext(CURL*, void* ssl_ctx, void* arg) {
@@ -253,6 +319,10 @@ std::optional<TransportError> GateRefusal(const State& st) {
                       "nothing was sent to the server"
                     : "the TLS handshake was aborted because the certificate fails the trust "
                       "policy; nothing was sent to the server"};
+  }
+  if (!st.withheld.empty()) {
+    return TransportError{Stage::kCertificate, "credentials.withheld",
+                          st.withheld + "; nothing was sent to the server"};
   }
   if (st.unjudged) {
     return TransportError{Stage::kCertificate, "tls.certificate.rejected",
@@ -669,7 +739,7 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
   // A connect-only transfer sends nothing of its own: a resumed session is judged here, before
   // the caller (a stream) can send anything.
   std::optional<TransportError> refused;
-  if (rc == CURLE_OK && !JudgeResumed(st)) refused = GateRefusal(st);
+  if (rc == CURLE_OK && !GateBeforeSending(st)) refused = GateRefusal(st);
   long opened = 0;
   curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &opened);
   shared_->connections += static_cast<uint64_t>(opened);

@@ -69,6 +69,21 @@ constexpr FindingInfo kInfos[] = {
      "judged the chain behind it again and did not use it): no request and no credential was "
      "sent to this server.",
      "Fix the certificate findings reported with this step.", "cxa trust gate (DESIGN.md)"},
+    {"credentials.withheld", Severity::kError, "Credentials withheld",
+     "cxa did not send the credentials, so this part was not tested. A credential goes only "
+     "over https to a connection whose certificate passes the trust anchors (even with "
+     "--ignore-trust, which relaxes the diagnosis, never this rule), over TLS 1.2 or later with "
+     "a modern key exchange, and only to a host within the user's domain, named by the "
+     "operator, or named by an answer that was itself authenticated or came over strict public "
+     "TLS. Anything a server says without authentication (an HTTP redirect, the port-80 "
+     "redirect method, an SRV record, an anonymous Autodiscover answer) can be forged and never "
+     "extends that trust: this is what Outlook's \"Allow this website to configure server "
+     "settings?\" prompt protects.",
+     "If the host is yours (a hosting provider's Autodiscover, a federation service under "
+     "another domain), say so with --allow-credentials-to HOST or --allow-credentials-to "
+     "*.DOMAIN; otherwise find out who aims clients there. For a certificate or TLS refusal, "
+     "fix the certificate or the server's TLS configuration first.",
+     "README (Security); MS-OXDSCLI 3.1.5 (redirect confirmation)"},
     {"http.response.timeout", Severity::kError, "No response in time",
      "The server accepted the request but did not start answering within the time limit.",
      "Check the application pool / back end behind the web server, and any reverse proxy.",

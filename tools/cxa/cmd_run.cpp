@@ -92,7 +92,7 @@ int RunVerb(int argc, char** argv) {
   CommonOptions common;
   std::string scenario_arg, record_dir, replay_dir, password_env, cloud, realm_endpoint, targets;
   int parallel = 16;
-  std::vector<std::string> raw_inputs, redact;
+  std::vector<std::string> raw_inputs, redact, allow_credentials;
   bool password_stdin = false;
   po::options_description d("Options");
   d.add_options()("scenario", po::value(&scenario_arg)->value_name("SCENARIO"),
@@ -102,6 +102,11 @@ int RunVerb(int argc, char** argv) {
       "password-env", po::value(&password_env)->value_name("VAR"),
       "read the password from environment variable VAR (never pass it on the command line)")(
       "password-stdin", po::bool_switch(&password_stdin), "read the password from standard input")(
+      "allow-credentials-to",
+      po::value(&allow_credentials)->value_name("HOST|*.DOMAIN")->composing(),
+      "also send the password to HOST, or to DOMAIN and every name below it (repeatable; '*' "
+      "means anywhere). Without it, credentials go only to the user's domain, to hosts named "
+      "by --input, and to hosts an authenticated answer named (README, Security)")(
       "record", po::value(&record_dir)->value_name("DIR"),
       "record every exchange, secrets redacted, to DIR/transcript.xml")(
       "replay", po::value(&replay_dir)->value_name("DIR"),
@@ -150,6 +155,11 @@ int RunVerb(int argc, char** argv) {
   }
   if (!record_dir.empty() && !replay_dir.empty()) {
     throw UsageError{"--record and --replay exclude each other"};
+  }
+  for (const auto& pattern : allow_credentials) {
+    if (std::string e = CredentialScope().AllowPattern(pattern); !e.empty()) {
+      throw UsageError{"--allow-credentials-to: " + e};
+    }
   }
   std::string password = ReadPassword(password_env, password_stdin);
 
@@ -225,6 +235,7 @@ int RunVerb(int argc, char** argv) {
   settings.timeouts = BuildTimeouts(common);
   settings.aia = !common.no_aia;
   settings.password = password;
+  settings.allow_credentials_to = allow_credentials;
   Redactor redactor;
   redactor.AddSecret(password);
   for (const auto& r : redact) redactor.AddSecret(r);

@@ -210,15 +210,35 @@ bool AnswerFromRoutes(Site& site, const http::request<http::string_body>& req,
   return true;
 }
 
-// --request-log FILE: one line per request received, "<site> <method> <target> <body-bytes>",
-// so tests can prove what a server did (or did not) receive.
+// --request-log FILE: one line per request received,
+// "<site> <method> <target> <body-bytes> credentials=<kind>", so tests can prove what a server
+// did (or did not) receive. <kind> is what the request carried that could reveal a password:
+// basic (an Authorization: Basic header), ntlm (an NTLM AUTHENTICATE), form (a password field
+// in a form body), wstrust (a WS-Trust UsernameToken password), or none.
 FILE* g_request_log = nullptr;
+
+std::string CredentialKind(const http::request<http::string_body>& req) {
+  std::string auth(req[http::field::authorization]);
+  if (auth.rfind("Basic ", 0) == 0) return "basic";
+  if (auth.rfind("NTLM ", 0) == 0 || auth.rfind("Negotiate ", 0) == 0) {
+    auto raw = cxa::cert::DecodeBase64(auth.substr(auth.find(' ') + 1));
+    if (raw && cxa::ntlm::MessageType(std::string(raw->begin(), raw->end())) == 3) return "ntlm";
+  }
+  const std::string& body = req.body();
+  if (body.find("&password=") != std::string::npos || body.rfind("password=", 0) == 0) {
+    return "form";
+  }
+  if (body.find(":Password") != std::string::npos || body.find("<Password") != std::string::npos) {
+    return "wstrust";
+  }
+  return "none";
+}
 
 void LogRequest(const Site& site, const http::request<http::string_body>& req) {
   if (g_request_log == nullptr) return;
-  std::fprintf(g_request_log, "%s %s %s %zu\n", site.name.c_str(),
+  std::fprintf(g_request_log, "%s %s %s %zu credentials=%s\n", site.name.c_str(),
                std::string(req.method_string()).c_str(), std::string(req.target()).c_str(),
-               req.body().size());
+               req.body().size(), CredentialKind(req).c_str());
   std::fflush(g_request_log);
 }
 
