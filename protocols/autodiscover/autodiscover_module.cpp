@@ -4,8 +4,8 @@
 // _autodiscover._tcp SRV record; in-band redirectAddr / redirectUrl and HTTP redirects, at most
 // max_hops. Each candidate is a child step with its own connection findings. Credentials follow
 // the credential rule (transport/credentials.h): only to hosts within the user's domain, named by
-// the operator, or vouched for by an answer this step authenticated; a redirect, an SRV record or
-// a setting learned from an anonymous answer never extends that trust.
+// the operator; a redirect (HTTP, port 80, SRV, redirectAddr, redirectUrl) never extends that
+// trust, and only an authenticated settings answer vouches for the RPC proxy it names.
 #include "protocols/autodiscover/autodiscover_module.h"
 
 #include <strings.h>
@@ -87,9 +87,9 @@ constexpr FindingInfo kOtherDomain{
     "autodiscover.redirect.other_domain",
     Severity::kWarning,
     "Autodiscover points to a host outside the user's domain",
-    "An answer that was not authenticated (an HTTP redirect to an anonymous request, the port-80 "
-    "redirect method, the SRV record, an anonymous redirectAddr or redirectUrl) sends Outlook to "
-    "a host outside the user's domain. Outlook asks the user (\"Allow this website to configure "
+    "A redirect (an HTTP redirect, the port-80 redirect method, the SRV record, a redirectAddr "
+    "or redirectUrl) sends Outlook to a host outside the user's domain. Outlook asks the user "
+    "(\"Allow this website to configure "
     "server settings?\") before it sends credentials there, because anyone who controls the "
     "domain's web site, port 80 or DNS answers can forge such a redirect; cxa sends the request "
     "there without credentials (credentials.withheld) unless the operator allows the host.",
@@ -409,7 +409,7 @@ class AutodiscoverStep : public Step {
   }
 
   // The credential rule refused `url`: the candidate ends without credentials, saying how the
-  // URL was reached; a host outside the scope reached through an unauthenticated answer is also
+  // URL was reached; a host outside the scope reached through a redirect is also
   // autodiscover.redirect.other_domain.
   void Withhold(StepResult& c, const std::string& url, const std::string& address,
                 const std::string& how, const std::string& why) {
@@ -492,7 +492,10 @@ class AutodiscoverStep : public Step {
         }
       }
       const HttpResponse& r = *ex.response;
-      // An answer to credentials may extend the scope; an anonymous one never does.
+      // No redirect extends the credential scope, not even one in an authenticated answer (a
+      // server in the domain may be compromised or hosted by someone else): a redirect out of
+      // the domain needs the operator's --allow-credentials-to. Only the RPC proxy an
+      // authenticated settings answer names becomes a credential destination of later steps.
       const bool authenticated = method != "anonymous";
       const std::string answer_of =
           std::string(authenticated ? "the authenticated" : "the anonymous") + " answer of " + url;
@@ -509,7 +512,6 @@ class AutodiscoverStep : public Step {
               kTooManyHops, "more than " + std::to_string(max_hops_) + " Autodiscover redirects"));
           return {};
         }
-        if (authenticated) scope_.AllowHost(UrlHostOf(to), "an HTTP redirect in " + answer_of);
         how = "an HTTP redirect in " + answer_of;
         url = to;
         continue;
@@ -540,9 +542,6 @@ class AutodiscoverStep : public Step {
           }
           c.facts["redirect_addr"] = answer->redirect;
           Settle(result);
-          if (authenticated) {
-            scope_.AllowDomain(EmailDomain(answer->redirect), "redirectAddr in " + answer_of);
-          }
           return {Outcome::kRestart, answer->redirect,
                   "redirectAddr " + answer->redirect + " in " + answer_of};
         }
@@ -562,9 +561,6 @@ class AutodiscoverStep : public Step {
             return {Outcome::kDone, "", ""};
           }
           Settle(result);
-          if (authenticated) {
-            scope_.AllowHost(UrlHostOf(answer->redirect), "redirectUrl in " + answer_of);
-          }
           how = "redirectUrl in " + answer_of;
           url = answer->redirect;
           continue;
@@ -697,7 +693,7 @@ class AutodiscoverStep : public Step {
   bool srv_;
   int hops_ = 0;
   std::string needs_password_;  // the URL that asked for credentials when there were none
-  CredentialScope scope_;       // the run's scope, extended by authenticated answers
+  CredentialScope scope_;       // the run's scope (StepContext::credentials)
 };
 
 Result<std::unique_ptr<Step>> Create(const OptionMap& o) {

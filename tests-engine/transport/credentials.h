@@ -10,10 +10,10 @@
 //      or UPN's domain and its subdomains), named by the operator (an input, or
 //      --allow-credentials-to), or vouched for by an earlier answer that was itself
 //      authenticated or came over strict public TLS (the AD FS host that Microsoft's realm
-//      discovery names, the proxy an authenticated Autodiscover answer names).
-// Modules obtain the password only through CredentialScope::Release, which applies rule 2; an
-// answer that was not authenticated (an anonymous 30x, the port-80 redirect method, an SRV
-// record, an anonymous redirectAddr / redirectUrl / settings answer) never extends the scope.
+//      discovery names, the RPC proxy an authenticated Autodiscover settings answer names).
+// Modules obtain the password only through CredentialScope::Release, which applies rule 2. A
+// redirect (an HTTP 30x, the port-80 redirect method, an SRV record, a redirectAddr or
+// redirectUrl, authenticated or not) and an anonymous settings answer never extend the scope.
 #pragma once
 
 #include <optional>

@@ -1,0 +1,166 @@
+// The hostile world (fixtures/servers/hostile-world.xml): an attacker who owns a domain and holds
+// a publicly trusted certificate for it, and every way of pointing Autodiscover and the RPC proxy
+// steps at it. The attacker's request log proves that no credential reaches it unless the
+// operator allows the host (--allow-credentials-to), and that it does with the opt-in.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "loopback.h"
+
+using namespace cxa::testing;
+using nlohmann::json;
+
+namespace {
+
+using Ids = std::vector<std::string>;
+
+FixtureServer& World() { return FixtureServer::Get("hostile-world.xml"); }
+
+// outlook-anywhere for EMAIL with the lab account, every name aimed at the hostile world.
+ScenarioRun Oa(const std::string& email, std::vector<std::string> extra = {}) {
+  auto& fs = World();
+  auto port = [&](const char* site) { return std::to_string(fs.Port(site)); };
+  std::vector<std::string> args = {CxaBinary(),
+                                   "run",
+                                   "outlook-anywhere",
+                                   "--input",
+                                   "email=" + email,
+                                   "--input",
+                                   "user=LAB\\labuser",
+                                   "--password-env",
+                                   "CXA_PW",
+                                   "--public-roots",
+                                   LabRoots(),
+                                   "--format",
+                                   "json",
+                                   "--timeout",
+                                   "2",
+                                   "--connect-to",
+                                   ":443:127.0.0.1:" + port("world-default"),
+                                   "--connect-to",
+                                   "autodiscover.p80.test:80:127.0.0.1:" + port("p80-forged"),
+                                   "--connect-to",
+                                   ":80:127.0.0.1:" + port("world-http-none"),
+                                   "--srv-record",
+                                   "_autodiscover._tcp.srv.test=autodiscover.attacker.test:443"};
+  for (const char* d : {"v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "p80", "attacker"}) {
+    args.insert(args.end(), {"--srv-record", std::string("_autodiscover._tcp.") + d + ".test="});
+  }
+  args.insert(args.end(), extra.begin(), extra.end());
+  ScenarioRun r;
+  r.cmd = RunCommand(args, "", 90, {"CXA_PW=cxa-lab-S3cret"});
+  INFO(r.cmd.err);
+  REQUIRE(r.cmd.out.rfind("{", 0) == 0);
+  r.report = json::parse(r.cmd.out);
+  return r;
+}
+
+// Every finding ID of a step and its children.
+void Collect(const json& step, Ids& out) {
+  for (const auto& f : step["findings"]) out.push_back(f["id"]);
+  if (step.contains("children")) {
+    for (const auto& c : step["children"]) Collect(c, out);
+  }
+}
+Ids AllIds(const ScenarioRun& r) {
+  Ids v;
+  for (const auto& s : r.report["steps"]) Collect(s, v);
+  return v;
+}
+bool Has(const Ids& ids, const std::string& id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+// The lines of the attacker's sites in the request log since `before`.
+std::vector<std::string> AttackerLines(size_t before) {
+  std::string log = World().RequestLog().substr(before);
+  std::vector<std::string> lines;
+  size_t at = 0;
+  while (at < log.size()) {
+    size_t nl = log.find('\n', at);
+    std::string line = log.substr(at, nl - at);
+    at = nl == std::string::npos ? log.size() : nl + 1;
+    if (line.rfind("attacker-", 0) == 0) lines.push_back(line);
+  }
+  return lines;
+}
+bool AnyCredential(const std::vector<std::string>& lines) {
+  return std::any_of(lines.begin(), lines.end(), [](const std::string& l) {
+    return l.find("credentials=none") == std::string::npos;
+  });
+}
+
+}  // namespace
+
+TEST_CASE("hostile world: Autodiscover and the RPC proxy never hand credentials to another domain",
+          "[e2e][loopback][hostile-world]") {
+  struct Case {
+    const char* email;
+    const char* how;
+    const char* finding;  // a finding the run must show
+  };
+  auto c = GENERATE(values<Case>({
+      {"alice@v1.test", "an anonymous 302 from the domain's web site",
+       "autodiscover.redirect.other_domain"},
+      {"alice@v2.test", "an anonymous redirectAddr", "autodiscover.redirect.other_domain"},
+      {"alice@v3.test", "an anonymous redirectUrl", "autodiscover.redirect.other_domain"},
+      {"alice@v4.test", "an anonymous settings answer naming another proxy",
+       "credentials.withheld"},
+      {"alice@v8.test", "an authenticated redirectAddr", "autodiscover.redirect.other_domain"},
+      {"alice@v9.test", "an authenticated redirectUrl", "autodiscover.redirect.other_domain"},
+      {"alice@p80.test", "a forged answer on port 80", "autodiscover.redirect.other_domain"},
+      {"alice@srv.test", "an SRV record", "autodiscover.redirect.other_domain"},
+  }));
+  INFO(c.email << ": " << c.how);
+
+  size_t before = World().RequestLog().size();
+  ScenarioRun r = Oa(c.email);
+  auto lines = AttackerLines(before);
+  INFO(r.cmd.out);
+  CHECK(r.cmd.exit_code == 1);
+  Ids ids = AllIds(r);
+  CHECK(Has(ids, c.finding));
+  CHECK(Has(ids, "credentials.withheld"));
+  CHECK_FALSE(lines.empty());         // the attacker was asked (anonymously): it is reported
+  CHECK_FALSE(AnyCredential(lines));  // ... and received no credential
+
+  // The operator's opt-in: the same run sends the credentials there.
+  before = World().RequestLog().size();
+  ScenarioRun allowed = Oa(c.email, {"--allow-credentials-to", "*.attacker.test"});
+  lines = AttackerLines(before);
+  CHECK(AnyCredential(lines));
+  CHECK_FALSE(Has(AllIds(allowed), "credentials.withheld"));
+}
+
+TEST_CASE("hostile world: redirect addresses that are not addresses are refused, opt-in or not",
+          "[e2e][loopback][hostile-world]") {
+  struct Case {
+    const char* email;
+    const char* what;
+  };
+  auto c = GENERATE(values<Case>({
+      {"alice@v5.test", "a single-label domain"},
+      {"alice@v6.test", "CR LF and a header"},
+      {"alice@v7.test", "a public suffix"},
+  }));
+  INFO(c.email << ": " << c.what);
+  size_t before = World().RequestLog().size();
+  ScenarioRun r = Oa(c.email, {"--allow-credentials-to", "*"});
+  CHECK(r.cmd.exit_code == 1);
+  Ids ids = AllIds(r);
+  CHECK(Has(ids, "autodiscover.redirect.refused"));
+  CHECK(r.Step("autodiscover")["outcome"] == "failed");
+  // Nothing followed the redirect: no other request, and no control character in the report.
+  CHECK(AttackerLines(before).empty());
+  CHECK(r.cmd.out.find("X-Evil: 1\r") == std::string::npos);
+  CHECK(World().RequestLog().substr(before).find("X-Evil") == std::string::npos);
+}
+
+TEST_CASE("hostile world: --allow-credentials-to is validated before anything is sent",
+          "[e2e][loopback][hostile-world]") {
+  CommandResult r = RunCommand({CxaBinary(), "run", "outlook-anywhere", "--input",
+                                "email=alice@v1.test", "--allow-credentials-to", "*.com"},
+                               "", 30);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--allow-credentials-to"));
+}
