@@ -202,3 +202,19 @@ TEST_CASE("owa: a recorded sign-in holds no password and replays offline", "[e2e
   CHECK(json::parse(replay.out)["steps"][5]["findings"][0]["id"] == "owa.signin.ok");
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("owa: a server with only a 1024-bit DHE key exchange is diagnosed, the sign-in withheld",
+          "[e2e][loopback][owa][hostile-world]") {
+  auto& fs = FixtureServer::Get("owa.xml");
+  size_t before = fs.RequestLog().size();
+  OwaRun r = Owa("weakdh.contoso.test", "owa-weakdh", kSignIn, {"CXA_PW=cxa-lab-S3cret"});
+  CHECK(r.cmd.exit_code == 1);
+  CHECK(r.Step("tls")["outcome"] == "passed");  // the diagnosis handshake describes it
+  CHECK(r.Fact("frontend", "front_end") == "basic");
+  CHECK(r.Step("signin")["outcome"] == "failed");
+  CHECK_THAT(r.Ids("signin"), Catch::VectorContains(std::string("credentials.withheld")));
+  std::string log = fs.RequestLog().substr(before);
+  INFO(log);
+  CHECK(log.find("owa-weakdh GET /owa/") != std::string::npos);  // anonymous requests arrived
+  CHECK(log.find("credentials=basic") == std::string::npos);     // the password did not
+}

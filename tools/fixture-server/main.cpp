@@ -13,7 +13,10 @@
 #include <utility>  // before Boost.Asio: its awaitable.hpp needs std::exchange
 // clang-format on
 
+#include <openssl/core_names.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
@@ -103,6 +106,7 @@ struct Site {
   bool plain = false;  // plain HTTP: serves <files>/NAME.pem as DER at /NAME.cer (AIA)
   std::string files;
   std::string pki;
+  std::string tls;  // "" or "dhe1024": TLS 1.2 only, 1024-bit DHE key exchange only
   std::vector<std::string> hosts;
   std::string listener;
   int status = 200;
@@ -886,6 +890,7 @@ std::vector<std::unique_ptr<Site>> SitesFromConfig(const pugi::xml_document& doc
     auto s = std::make_unique<Site>();
     s->name = n.attribute("name").value();
     s->pki = n.attribute("pki").value();
+    s->tls = n.attribute("tls").value();
     std::istringstream hosts(n.attribute("host").value());
     for (std::string h; hosts >> h;) s->hosts.push_back(h);
     s->listener = n.attribute("listener").as_string(s->name.c_str());
@@ -1012,6 +1017,27 @@ std::vector<std::unique_ptr<Site>> SitesFromTranscript(const cxa::Transcript& t,
 }
 
 // The TLS context of a site: <pki>/<case>/chain.pem and key.pem. Returns an error or "".
+// tls="dhe1024": a server stuck in the past, TLS 1.2 with only finite-field DHE over the 1024-bit
+// group of RFC 5114 (an RSA certificate is needed). Returns an error or "".
+std::string WeakDhe(SSL_CTX* ctx) {
+  SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
+  if (SSL_CTX_set_cipher_list(ctx, "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384") != 1) {
+    return "tls=dhe1024: no DHE cipher suite";
+  }
+  EVP_PKEY_CTX* pctx = EVP_PKEY_CTX_new_from_name(nullptr, "DH", nullptr);
+  EVP_PKEY* params = nullptr;
+  char group[] = "dh_1024_160";
+  OSSL_PARAM p[] = {OSSL_PARAM_construct_utf8_string("group", group, 0), OSSL_PARAM_END};
+  bool ok = pctx != nullptr && EVP_PKEY_fromdata_init(pctx) == 1 &&
+            EVP_PKEY_fromdata(pctx, &params, EVP_PKEY_KEY_PARAMETERS, p) == 1;
+  EVP_PKEY_CTX_free(pctx);
+  if (!ok || SSL_CTX_set0_tmp_dh_pkey(ctx, params) != 1) {
+    EVP_PKEY_free(params);
+    return "tls=dhe1024: cannot set the 1024-bit DH group";
+  }
+  return "";  // the context owns params now
+}
+
 std::string LoadTls(Site& s, const std::string& pki) {
   s.ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
   s.ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
@@ -1027,6 +1053,8 @@ std::string LoadTls(Site& s, const std::string& pki) {
   s.ctx->use_private_key_file(dir + "/key.pem", ssl::context::pem, ec);
   if (ec) return dir + "/key.pem: " + ec.message();
   SSL_CTX_set_security_level(s.ctx->native_handle(), 0);  // serve weak test chains too
+  if (s.tls == "dhe1024") return WeakDhe(s.ctx->native_handle());
+  if (!s.tls.empty()) return "site " + s.name + ": unknown tls profile '" + s.tls + "'";
   return "";
 }
 
