@@ -140,3 +140,71 @@ TEST_CASE("hostile servers end with a finding, in bounded time and memory", "[e2
   CHECK(peak_kb < kPeakLimitKb);
   if (c.plain_untouched) CHECK_FALSE(std::filesystem::exists(plain_log));
 }
+
+TEST_CASE("bytes that are not UTF-8 and terminal escapes never break a report or a batch",
+          "[e2e][hostile]") {
+  std::string work = BinaryDir() + "/test-logs/hostile-utf8-" + std::to_string(::getpid());
+  std::filesystem::create_directories(work);
+  BackgroundProcess server;
+  REQUIRE(server.Start({"/usr/bin/python3", SourceDir() + "/tests/hostile/hostile_server.py",
+                        "--pki", LabPki(), "--work", work, "bad-utf8"}));
+  std::string line = server.WaitForLine("PORT ", 60);
+  REQUIRE(!line.empty());
+  int port = std::stoi(line.substr(5));
+  REQUIRE(!server.WaitForLine("READY", 10).empty());
+  std::vector<std::string> base = {CxaBinary(), "run",       "o365-sso", "--public-roots",
+                                   LabRoots(),  "--timeout", "2"};
+  auto extra = ScenarioArgs("o365-sso", port);
+  base.insert(base.end(), extra.begin(), extra.end());
+
+  // One run in every format: each renders, and none carries a raw escape.
+  for (const char* format : {"json", "text", "junit", "html"}) {
+    INFO(format);
+    std::vector<std::string> args = base;
+    args.insert(args.end(), {"--format", format, "--no-color"});
+    CommandResult r = RunCommand(args, "", 60);
+    INFO(r.err);
+    CHECK((r.exit_code == 0 || r.exit_code == 1));
+    CHECK(r.out.find('\x1b') == std::string::npos);
+    CHECK(r.out.find("\xc2\x9b") == std::string::npos);
+    CHECK(r.out.find('\x07') == std::string::npos);
+    if (std::string(format) == "json") {
+      json report = json::parse(r.out);  // throws on invalid UTF-8
+      CHECK(report["steps"][0]["facts"]["brand"].get<std::string>().find("\xEF\xBF\xBD") !=
+            std::string::npos);
+    }
+    if (std::string(format) == "junit") {
+      std::string path = work + "/report.xml";
+      std::ofstream(path) << r.out;
+      CHECK(RunCommand({"/usr/bin/xmllint", "--noout", path}, "", 30).exit_code == 0);
+    }
+  }
+
+  // A batch of 1,000 targets: every record arrives, each one valid JSON.
+  std::string targets = work + "/targets.txt";
+  {
+    std::ofstream t(targets);
+    for (int i = 0; i < 1000; ++i) t << "user" << i << "@contoso.test\n";
+  }
+  std::vector<std::string> args = base;
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--input" && args[i + 1].rfind("user=", 0) == 0) {
+      args.erase(args.begin() + static_cast<long>(i), args.begin() + static_cast<long>(i) + 2);
+      break;
+    }
+  }
+  args.insert(args.end(), {"--targets", targets, "--parallel", "32", "--format", "jsonl"});
+  CommandResult r = RunCommand(args, "", 300);
+  INFO(r.err.substr(0, 2000));
+  CHECK((r.exit_code == 0 || r.exit_code == 1));
+  size_t records = 0, at = 0;
+  while (at < r.out.size()) {
+    size_t nl = r.out.find('\n', at);
+    REQUIRE(nl != std::string::npos);
+    json record = json::parse(r.out.substr(at, nl - at));
+    CHECK(record["exit_code"] != 3);
+    ++records;
+    at = nl + 1;
+  }
+  CHECK(records == 1000);
+}

@@ -105,7 +105,7 @@ TEST_CASE("hostile world: Autodiscover and the RPC proxy never hand credentials 
       {"alice@v2.test", "an anonymous redirectAddr", "autodiscover.redirect.other_domain"},
       {"alice@v3.test", "an anonymous redirectUrl", "autodiscover.redirect.other_domain"},
       {"alice@v4.test", "an anonymous settings answer naming another proxy",
-       "credentials.withheld"},
+       "auth.credentials.withheld"},
       {"alice@v8.test", "an authenticated redirectAddr", "autodiscover.redirect.other_domain"},
       {"alice@v9.test", "an authenticated redirectUrl", "autodiscover.redirect.other_domain"},
       {"alice@p80.test", "a forged answer on port 80", "autodiscover.redirect.other_domain"},
@@ -120,7 +120,7 @@ TEST_CASE("hostile world: Autodiscover and the RPC proxy never hand credentials 
   CHECK(r.cmd.exit_code == 1);
   Ids ids = AllIds(r);
   CHECK(Has(ids, c.finding));
-  CHECK(Has(ids, "credentials.withheld"));
+  CHECK(Has(ids, "auth.credentials.withheld"));
   CHECK_FALSE(lines.empty());         // the attacker was asked (anonymously): it is reported
   CHECK_FALSE(AnyCredential(lines));  // ... and received no credential
 
@@ -129,7 +129,7 @@ TEST_CASE("hostile world: Autodiscover and the RPC proxy never hand credentials 
   ScenarioRun allowed = Oa(c.email, {"--allow-credentials-to", "*.attacker.test"});
   lines = AttackerLines(before);
   CHECK(AnyCredential(lines));
-  CHECK_FALSE(Has(AllIds(allowed), "credentials.withheld"));
+  CHECK_FALSE(Has(AllIds(allowed), "auth.credentials.withheld"));
 }
 
 TEST_CASE("hostile world: redirect addresses that are not addresses are refused, opt-in or not",

@@ -164,7 +164,7 @@ TEST_CASE("owa: a self-signed certificate stops the run before any credential is
   CHECK_THAT(r.Step("tls")["trust_policy"].get<std::string>(), Catch::Contains("report-only"));
   CHECK(r.Step("logon")["outcome"] == "passed");
   CHECK(r.Step("signin")["outcome"] == "failed");
-  CHECK_THAT(r.Ids("signin"), Catch::VectorContains(std::string("credentials.withheld")));
+  CHECK_THAT(r.Ids("signin"), Catch::VectorContains(std::string("auth.credentials.withheld")));
   std::string log = fs.RequestLog().substr(before);
   INFO(log);
   CHECK(log.find("auth.owa") == std::string::npos);
@@ -212,7 +212,7 @@ TEST_CASE("owa: a server with only a 1024-bit DHE key exchange is diagnosed, the
   CHECK(r.Step("tls")["outcome"] == "passed");  // the diagnosis handshake describes it
   CHECK(r.Fact("frontend", "front_end") == "basic");
   CHECK(r.Step("signin")["outcome"] == "failed");
-  CHECK_THAT(r.Ids("signin"), Catch::VectorContains(std::string("credentials.withheld")));
+  CHECK_THAT(r.Ids("signin"), Catch::VectorContains(std::string("auth.credentials.withheld")));
   std::string log = fs.RequestLog().substr(before);
   INFO(log);
   CHECK(log.find("owa-weakdh GET /owa/") != std::string::npos);  // anonymous requests arrived

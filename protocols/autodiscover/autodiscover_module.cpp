@@ -92,7 +92,7 @@ constexpr FindingInfo kOtherDomain{
     "(\"Allow this website to configure "
     "server settings?\") before it sends credentials there, because anyone who controls the "
     "domain's web site, port 80 or DNS answers can forge such a redirect; cxa sends the request "
-    "there without credentials (credentials.withheld) unless the operator allows the host.",
+    "there without credentials (auth.credentials.withheld) unless the operator allows the host.",
     "If the host is legitimately yours or your provider's, run again with "
     "--allow-credentials-to HOST; better, publish autodiscover.<domain> with a certificate for "
     "it, so that no redirect to another domain is needed. If you do not know the host, find out "
@@ -437,7 +437,7 @@ class AutodiscoverStep : public Step {
   // POSTs to one Autodiscover URL (and where it redirects): anonymous first, then with the
   // scheme the 401 offers.
   // `how`: how this URL was learned ("" for the candidates of the operator's address); it names
-  // the source in a credentials.withheld finding.
+  // the source in a auth.credentials.withheld finding.
   Outcome TryUrl(StepContext& ctx, std::string url, const std::string& address, std::string how,
                  StepResult& result) {
     for (;;) {

@@ -1,5 +1,7 @@
 #include "protocols/common/xml.h"
 
+#include "core/text.h"
+
 namespace cxa::protocols::xml {
 
 // The name of an element or attribute without its namespace prefix.
@@ -72,10 +74,58 @@ static bool TooDeep(pugi::xml_node root) {
   return walker.deep;
 }
 
+// A value with control characters other than tab, CR and LF (raw, or decoded from &#27;-style
+// references) written visibly, so that no server-chosen text can drive a terminal.
+static std::string Tamed(std::string_view v) {
+  std::string out;
+  size_t from = 0;
+  for (size_t i = 0; i <= v.size(); ++i) {
+    if (i < v.size() && (v[i] == '\t' || v[i] == '\r' || v[i] == '\n')) {
+      out += Printable(v.substr(from, i - from));
+      out += v[i];
+      from = i + 1;
+    } else if (i == v.size()) {
+      out += Printable(v.substr(from));
+    }
+  }
+  return out;
+}
+
+static bool NeedsTaming(const char* v) {
+  for (auto* p = reinterpret_cast<const unsigned char*>(v); *p != 0; ++p) {
+    if ((*p < 0x20 && *p != '\t' && *p != '\r' && *p != '\n') || *p == 0x7F ||
+        (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+static void TameControls(pugi::xml_node root) {
+  struct Walker : pugi::xml_tree_walker {
+    bool for_each(pugi::xml_node& n) override {
+      if ((n.type() == pugi::node_pcdata || n.type() == pugi::node_cdata) &&
+          NeedsTaming(n.value())) {
+        n.set_value(Tamed(n.value()).c_str());
+      }
+      for (pugi::xml_attribute a : n.attributes()) {
+        if (NeedsTaming(a.value())) a.set_value(Tamed(a.value()).c_str());
+      }
+      return true;
+    }
+  } walker;
+  root.traverse(walker);
+}
+
 // Loads a document and checks its root element's local name.
 Result<pugi::xml_node> Load(pugi::xml_document& doc, std::string_view body,
                             std::string_view root_name, std::string_view what) {
-  auto r = doc.load_buffer(body.data(), body.size(), pugi::parse_default);
+  // Invalid UTF-8 becomes U+FFFD before parsing, so no value read from the document can carry
+  // it into a report (UTF-16 documents, marked by their BOM, are converted by pugixml itself).
+  const bool utf16 = body.size() >= 2 && ((body[0] == '\xFF' && body[1] == '\xFE') ||
+                                          (body[0] == '\xFE' && body[1] == '\xFF'));
+  std::string text = utf16 ? std::string(body) : ValidUtf8(body);
+  auto r = doc.load_buffer(text.data(), text.size(), pugi::parse_default);
   if (!r) return Fail(std::string("not XML: ") + r.description());
   pugi::xml_node root = doc.document_element();
   if (!IsA(root, root_name)) {
@@ -84,6 +134,7 @@ Result<pugi::xml_node> Load(pugi::xml_document& doc, std::string_view body,
   if (TooDeep(doc)) {
     return Fail("elements nest deeper than " + std::to_string(kMaxDepth) + " levels");
   }
+  TameControls(doc);
   return root;
 }
 

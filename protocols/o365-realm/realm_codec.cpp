@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
+#include "core/text.h"
+
 namespace cxa::protocols {
 namespace {
 
@@ -18,8 +20,10 @@ std::string Lower(std::string s) {
 namespace {
 
 // The XML and the JSON forms carry the same names: one mapping for both.
+// Every value is a server's text: made valid UTF-8 with control characters shown (Printable).
 template <typename Get>
-Result<RealmInfo> Fill(Get&& get) {
+Result<RealmInfo> Fill(Get&& raw) {
+  auto get = [&](const char* name) { return Printable(raw(name)); };
   RealmInfo info;
   info.namespace_type = get("NameSpaceType");
   if (info.namespace_type.empty()) return Fail("no NameSpaceType in the answer");

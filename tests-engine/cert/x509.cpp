@@ -14,6 +14,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "core/text.h"
 #include "core/time_util.h"
 
 namespace cxa::cert {
@@ -103,7 +104,7 @@ std::string NameText(const X509_NAME* name) {
   X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
   char* data = nullptr;
   long len = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<size_t>(len));
+  return Printable(std::string_view(data, static_cast<size_t>(len)));
 }
 
 std::string CommonName(X509* cert) {
@@ -115,7 +116,8 @@ std::string CommonName(X509* cert) {
   unsigned char* utf8 = nullptr;
   int len = ASN1_STRING_to_UTF8(&utf8, s);
   if (len < 0) return "";
-  std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(len));
+  std::string out =
+      Printable(std::string_view(reinterpret_cast<char*>(utf8), static_cast<size_t>(len)));
   OPENSSL_free(utf8);
   return out;
 }
@@ -136,8 +138,9 @@ std::vector<std::string> DnsNames(X509* cert) {
   ForEachSan(cert, [&](GENERAL_NAME* gn) {
     if (gn->type != GEN_DNS) return;
     const ASN1_IA5STRING* s = gn->d.dNSName;
-    out.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
-                     static_cast<size_t>(ASN1_STRING_length(s)));
+    out.push_back(
+        Printable(std::string_view(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                                   static_cast<size_t>(ASN1_STRING_length(s)))));
   });
   return out;
 }
@@ -180,7 +183,7 @@ std::string AiaCaIssuers(X509* cert) {
                static_cast<size_t>(ASN1_STRING_length(s)));
   }
   AUTHORITY_INFO_ACCESS_free(aia);
-  return url;
+  return Printable(url);
 }
 
 bool IsSelfIssued(X509* cert) {

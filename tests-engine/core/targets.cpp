@@ -155,6 +155,10 @@ Result<std::optional<Target>> TargetReader::Next(std::optional<BadTargetLine>& b
       return std::optional<Target>();
     }
     if (line_ == 1 && raw.rfind("\xEF\xBB\xBF", 0) == 0) raw.erase(0, 3);  // UTF-8 BOM
+    if (std::string valid = ValidUtf8(raw); valid != raw) {
+      bad = BadTargetLine{line_, Shorten(valid), "not valid UTF-8"};
+      return std::optional<Target>();
+    }
     std::string text = Trim(raw);
     if (text.empty() || text[0] == '#') continue;
     if (!header_seen_) {

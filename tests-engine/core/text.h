@@ -17,6 +17,17 @@ std::string XmlEscape(std::string_view text);
 // excerpt for a finding's detail.
 std::string Excerpt(std::string_view body, size_t max = 160);
 
+// `text` as valid UTF-8: every byte that does not start a well-formed sequence (stray
+// continuation bytes, overlong forms, surrogates, code points past U+10FFFF, a sequence cut
+// short) becomes U+FFFD. Applied where bytes from servers and files enter, so that no renderer
+// or JSON writer ever meets invalid UTF-8.
+std::string ValidUtf8(std::string_view text);
+
+// ValidUtf8(text) with every control character but tab (C0, DEL, and C1 as UTF-8) written as
+// visible text ("\x1b"): for strings a server chose that reports show (certificate names,
+// header values), so that none can move the cursor, recolour or clear an operator's terminal.
+std::string Printable(std::string_view text);
+
 // The parts with `separator` between them ("Negotiate NTLM Basic").
 std::string Join(const std::vector<std::string>& parts, std::string_view separator = " ");
 

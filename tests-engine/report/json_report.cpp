@@ -93,6 +93,10 @@ json ToJson(const RunReport& r) {
           {"steps", steps}};
 }
 
-std::string RenderJson(const RunReport& r) { return ToJson(r).dump(2) + "\n"; }
+// Strings are valid UTF-8 where they enter (core/text.h ValidUtf8); `replace` makes sure a
+// missed one never throws here.
+std::string RenderJson(const RunReport& r) {
+  return ToJson(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
 
 }  // namespace cxa::report

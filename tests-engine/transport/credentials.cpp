@@ -181,7 +181,7 @@ Finding CredentialsWithheld(std::string_view where, std::string_view how, std::s
   std::string message = "credentials withheld from " + std::string(where);
   if (!how.empty()) message += ", reached through " + std::string(how);
   message += ": " + std::string(why);
-  Finding f = FindingFor({Stage::kHttp, "credentials.withheld", message});
+  Finding f = FindingFor({Stage::kHttp, "auth.credentials.withheld", message});
   if (why.find("outside the user's domain") != std::string_view::npos) {
     f.detail = "if you trust " + host +
                " with this password, run again with --allow-credentials-to " + host;

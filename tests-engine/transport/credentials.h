@@ -69,7 +69,7 @@ class CredentialScope {
   std::vector<Entry> entries_;
 };
 
-// The finding `credentials.withheld`: credentials were not sent to `where` (a URL or a host),
+// The finding `auth.credentials.withheld`: credentials were not sent to `where` (a URL or a host),
 // reached `how` ("an anonymous HTTP redirect from https://contoso.com/..."), because `why`.
 // It names the opt-in when the host was outside the scope.
 Finding CredentialsWithheld(std::string_view where, std::string_view how, std::string_view why);

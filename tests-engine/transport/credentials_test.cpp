@@ -68,12 +68,12 @@ TEST_CASE("credential scope: Release hands out the password only for https in sc
   CHECK_FALSE(scope.Release(secret, "not a url", &why));
 }
 
-TEST_CASE("credentials.withheld names the host and the opt-in", "[unit][credentials]") {
+TEST_CASE("auth.credentials.withheld names the host and the opt-in", "[unit][credentials]") {
   Finding f =
       CredentialsWithheld("https://autodiscover.attacker.test/autodiscover/autodiscover.xml",
                           "the SRV record _autodiscover._tcp.contoso.test",
                           "autodiscover.attacker.test is outside the user's domain");
-  CHECK(f.id == "credentials.withheld");
+  CHECK(f.id == "auth.credentials.withheld");
   CHECK(f.severity == Severity::kError);
   CHECK_THAT(f.detail, Catch::Contains("--allow-credentials-to autodiscover.attacker.test"));
 }

@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 
+#include "core/text.h"
 #include "transport/dns_srv.h"
 #include "transport/event_loop.h"
 
@@ -239,8 +240,8 @@ size_t OnHeader(char* data, size_t size, size_t n, void* arg) {
     st->headers_too_large = true;
     return 0;
   }
-  std::string line = Trim(std::string(data, len));
-  if (line.rfind("HTTP/", 0) == 0) {  // a new response (after 1xx ones)
+  std::string line = Printable(Trim(std::string(data, len)));  // a server's bytes
+  if (line.rfind("HTTP/", 0) == 0) {                           // a new response (after 1xx ones)
     st->response = HttpResponse{};
     st->have_status = true;
     size_t sp = line.find(' ');
@@ -321,7 +322,7 @@ std::optional<TransportError> GateRefusal(const State& st) {
                       "policy; nothing was sent to the server"};
   }
   if (!st.withheld.empty()) {
-    return TransportError{Stage::kCertificate, "credentials.withheld",
+    return TransportError{Stage::kCertificate, "auth.credentials.withheld",
                           st.withheld + "; nothing was sent to the server"};
   }
   if (st.unjudged) {

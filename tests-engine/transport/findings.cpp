@@ -69,7 +69,7 @@ constexpr FindingInfo kInfos[] = {
      "judged the chain behind it again and did not use it): no request and no credential was "
      "sent to this server.",
      "Fix the certificate findings reported with this step.", "cxa trust gate (DESIGN.md)"},
-    {"credentials.withheld", Severity::kError, "Credentials withheld",
+    {"auth.credentials.withheld", Severity::kError, "Credentials withheld",
      "cxa did not send the credentials, so this part was not tested. A credential goes only "
      "over https to a connection whose certificate passes the trust anchors (even with "
      "--ignore-trust, which relaxes the diagnosis, never this rule), over TLS 1.2 or later with "

@@ -17,7 +17,8 @@ HTTP on a second port, which writes whatever reaches it to WORK/plain-requests.l
 xml-bomb (billion laughs, deep nesting and a huge attribute in the Autodiscover, MEX and
 metadata answers; a sane realm answer naming sts.contoso.test), realm-bomb (the same in the realm
 answer), autodiscover-bomb (as xml-bomb, presenting the certificate of autodiscover.contoso.test), rts-* (an RPC proxy sending broken RTS: rts-long-frag, rts-unknown-command,
-rts-bad-count).
+rts-bad-count), bad-utf8 (invalid UTF-8 and terminal escapes in realm, MEX and metadata answers,
+headers and the certificate's subject, for sts.contoso.test).
 """
 import argparse
 import os
@@ -102,6 +103,32 @@ def many_sans(work, pki):
     return d
 
 
+def bad_names(work, pki):
+    """A leaf for sts.contoso.test whose subject holds ESC sequences and Latin-1 bytes."""
+    d = os.path.join(work, "bad-names")
+    if os.path.exists(os.path.join(d, "chain.pem")):
+        return d
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "ext.cnf"), "w") as f:
+        f.write("[l]\nsubjectAltName=DNS:sts.contoso.test\nextendedKeyUsage=serverAuth\n")
+    openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "key.pem", cwd=d)
+    subj = b"/CN=sts.contoso.test/O=Evil\x1b[2J\x1b]0;pwned\x07 Corp \xff\xfe/OU=\x9b31m"
+    subprocess.run([b"openssl", b"req", b"-new", b"-key", b"key.pem", b"-subj", subj, b"-out",
+                    b"l.csr"], cwd=d, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    openssl("x509", "-req", "-in", "l.csr", "-CA", os.path.join(pki, "ca", "public-inter.pem"),
+            "-CAkey", os.path.join(pki, "ca", "public-inter.key"), "-set_serial", "78",
+            "-days", "30", "-extfile", "ext.cnf", "-extensions", "l", "-out", "leaf.pem", cwd=d)
+    with open(os.path.join(d, "chain.pem"), "w") as out:
+        out.write(open(os.path.join(d, "leaf.pem")).read())
+        out.write(open(os.path.join(pki, "ca", "public-inter.pem")).read())
+    return d
+
+
+# Bytes that are not UTF-8, and terminal escapes, for the bad-utf8 mode.
+BAD = b"\xff\xfe\xc0\xaf\xed\xa0\x80 \x1b[2J\x1b]0;pwned\x07 \xc2\x9b31m"
+
+
 def read_head(conn, limit=65536):
     data = b""
     while b"\r\n\r\n" not in data and len(data) < limit:
@@ -112,9 +139,9 @@ def read_head(conn, limit=65536):
     return data
 
 
-def send_http(conn, status, headers, body=b""):
-    head = "HTTP/1.1 %s\r\n" % status + "".join("%s: %s\r\n" % h for h in headers) + "\r\n"
-    conn.sendall(head.encode() + body)
+def send_http(conn, status, headers, body=b"", raw_headers=b""):
+    head = "HTTP/1.1 %s\r\n" % status + "".join("%s: %s\r\n" % h for h in headers)
+    conn.sendall(head.encode() + raw_headers + b"\r\n" + body)
 
 
 def serve_http(mode, conn):
@@ -179,6 +206,24 @@ def serve_http(mode, conn):
             body = b"<html/>"
         send_http(conn, "200 OK", [("Content-Type", "text/xml"),
                                    ("Content-Length", str(len(body)))], body)
+    elif mode == "bad-utf8":
+        # Realm discovery, MEX and metadata answers and a Server header with invalid UTF-8 and
+        # terminal escapes; the certificate's subject holds escapes too (bad_names).
+        if target.startswith("/getuserrealm.srf"):
+            body = (b'<?xml version="1.0" encoding="utf-8"?><RealmInfo Success="true">'
+                    b"<NameSpaceType>Federated</NameSpaceType><DomainName>contoso.test"
+                    b"</DomainName><FederationBrandName>" + BAD + b"</FederationBrandName>"
+                    b"<AuthURL>https://sts.contoso.test/adfs/ls/?wa=wsignin1.0</AuthURL>"
+                    b"<MEXURL>https://sts.contoso.test/adfs/services/trust/mex</MEXURL>"
+                    b"</RealmInfo>")
+        elif "mex" in target:
+            body = b'<?xml version="1.0"?><definitions><x>' + BAD + b"</x></definitions>"
+        else:
+            body = (b'<?xml version="1.0"?><EntityDescriptor entityID="' + BAD + b'">' + BAD +
+                    b"</EntityDescriptor>")
+        send_http(conn, "200 OK", [("Content-Type", "text/xml"),
+                                   ("Content-Length", str(len(body)))], body,
+                  raw_headers=b"Server: " + BAD + b"\r\nX-Brand: " + BAD + b"\r\n")
     elif mode.startswith("rts-"):
         serve_rts(mode, conn, method, req)
     else:
@@ -290,6 +335,8 @@ def main():
             case = many_sans(a.work, a.pki)
         elif a.mode in ("xml-bomb", "realm-bomb"):
             case = os.path.join(a.pki, "sts-good")
+        elif a.mode == "bad-utf8":
+            case = bad_names(a.work, a.pki)
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(os.path.join(case, "chain.pem"), os.path.join(case, "key.pem"))
     if a.mode == "https-to-http":

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "core/targets.h"
+#include "core/text.h"
 #include "report/report.h"
 #include "transport/event_loop.h"
 
@@ -217,8 +218,10 @@ int RunBatch(const BatchJob& job) {
     return std::nullopt;
   };
 
-  auto work = [&] {
-    while (auto t = next_target()) {
+  // One target: its run, its record, its row. May throw (a bug of cxa): `work` then records the
+  // target as an internal error and goes on with the others.
+  auto process = [&](const auto& t) {
+    {
       std::map<std::string, std::string> inputs = job.inputs;
       inputs[target_input->name] = t->value;
       if (!target_input->target_port.empty() && t->value.find("://") == std::string::npos &&
@@ -274,7 +277,7 @@ int RunBatch(const BatchJob& job) {
         for (size_t i = 0; i < sc.columns.size(); ++i) cols[sc.columns[i].title] = row.columns[i];
         j["columns"] = cols;
         j["report"] = report::ToJson(report);
-        record = j.dump() + "\n";
+        record = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
       } else if (format == "csv") {
         record = std::to_string(t->line) + "," + CsvField(t->value) + "," +
                  std::string(OutcomeName(overall)) + "," + std::to_string(code);
@@ -288,6 +291,39 @@ int RunBatch(const BatchJob& job) {
         worst = std::max(worst, code == kExitInternal ? kExitInternal : code);
       }
       progress.Done(overall);
+    }
+  };
+  auto work = [&] {
+    while (auto t = next_target()) {
+      try {
+        process(t);
+      } catch (const std::exception& e) {
+        std::string why = ValidUtf8(std::string("internal error: ") + e.what());
+        std::string record;
+        if (format == "jsonl") {
+          nlohmann::json j = {{"line", t->line},
+                              {"target", t->value},
+                              {"outcome", OutcomeName(Outcome::kError)},
+                              {"exit_code", kExitInternal},
+                              {"error", why}};
+          record = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+        } else if (format == "csv") {
+          record = std::to_string(t->line) + "," + CsvField(t->value) + "," +
+                   std::string(OutcomeName(Outcome::kError)) + "," + std::to_string(kExitInternal);
+          for (size_t i = 0; i < sc.columns.size(); ++i) record += ",";
+          record += "," + CsvField(why) + "\n";
+        }
+        {
+          std::lock_guard lock(out_mu);
+          if (!record.empty()) *out << record << std::flush;
+          if (format == "text") {
+            rows.push_back(Row{t->line, t->value, Outcome::kError,
+                               std::vector<std::string>(sc.columns.size())});
+          }
+          worst = kExitInternal;
+        }
+        progress.Done(Outcome::kError);
+      }
     }
   };
 

@@ -102,7 +102,8 @@ int ListVerb(int argc, char** argv) {
   } else {
     throw UsageError{"list what? scenarios, modules or checks (got '" + what + "')"};
   }
-  if (format == "json") std::cout << j.dump(2) << "\n";
+  if (format == "json")
+    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   return kExitOk;
 }
 
