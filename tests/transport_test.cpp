@@ -130,6 +130,57 @@ TEST_CASE("plain HTTP works without a trust policy and HTTPS without one is refu
   CHECK(t.Perform(req).error->id == "internal.transport.failed");
 }
 
+TEST_CASE("untrusted URLs are never fetched from loopback or private addresses unless aimed",
+          "[e2e][loopback][transport][hostile-world]") {
+  cert::CertEvaluator evaluator;
+  auto& fs = FixtureServer::Get();
+  std::string port = std::to_string(fs.Port("aia"));
+  HttpRequest req;
+  req.public_only = true;  // as for a certificate's AIA URL
+  size_t before = fs.RequestLog().size();
+  CurlTransport t({}, evaluator);
+  for (const std::string& url :
+       {"http://127.0.0.1:" + port + "/public-inter.cer", "http://[::1]:" + port + "/x.cer",
+        "http://localhost:" + port + "/public-inter.cer"}) {
+    INFO(url);
+    req.url = url;
+    HttpExchange ex = t.Perform(req);
+    REQUIRE(ex.error.has_value());
+    CHECK(ex.error->id == "net.address.private");
+    CHECK_THAT(ex.error->message, Catch::Contains("loopback address"));
+  }
+  CHECK(fs.RequestLog().size() == before);  // nothing arrived
+
+  // Aimed by the operator (--connect-to / --resolve): fetched.
+  TransportOptions aimed;
+  aimed.connect_to = {"pki.cxa.test:80:127.0.0.1:" + port};
+  CurlTransport lab(aimed, evaluator);
+  req.url = "http://pki.cxa.test/public-inter.cer";
+  HttpExchange ok = lab.Perform(req);
+  REQUIRE(ok.response.has_value());
+  CHECK(ok.response->status == 200);
+}
+
+TEST_CASE("address kinds: what counts as public", "[unit][transport]") {
+  CHECK(NonPublicAddress("127.0.0.53") == "loopback");
+  CHECK(NonPublicAddress("169.254.169.254") == "link-local");
+  CHECK(NonPublicAddress("10.1.2.3") == "private");
+  CHECK(NonPublicAddress("172.31.0.1") == "private");
+  CHECK(NonPublicAddress("172.32.0.1").empty());
+  CHECK(NonPublicAddress("192.168.1.1") == "private");
+  CHECK(NonPublicAddress("100.64.0.1") == "shared (carrier-grade NAT)");
+  CHECK(NonPublicAddress("0.0.0.0") == "unspecified");
+  CHECK(NonPublicAddress("224.0.0.1") == "multicast or reserved");
+  CHECK(NonPublicAddress("203.0.113.7").empty());
+  CHECK(NonPublicAddress("::1") == "loopback");
+  CHECK(NonPublicAddress("::") == "unspecified");
+  CHECK(NonPublicAddress("fe80::1") == "link-local");
+  CHECK(NonPublicAddress("fd00::1") == "private (unique local)");
+  CHECK(NonPublicAddress("::ffff:127.0.0.1") == "loopback");
+  CHECK(NonPublicAddress("2001:db8::1").empty());
+  CHECK(NonPublicAddress("not an address") == "not an address");
+}
+
 namespace {
 
 // `openssl s_server -rev` answers each line reversed: a real TLS byte-stream peer.

@@ -48,6 +48,8 @@ AiaResult CompleteChainViaAia(HttpExchange& ex, HttpTransport& transport,
       req.timeouts = settings.timeouts;
       req.limits.max_body_bytes = settings.max_bytes;
       req.verify_time = ex.request.verify_time;
+      req.public_only = true;  // the URL comes from a certificate: never into private networks
+      req.record_certificates_only = true;
       HttpExchange got = transport.Perform(req);
       std::vector<cert::Der> certs;
       if (got.error) {

@@ -1,6 +1,8 @@
 #include "transport/curl_transport.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 #include <poll.h>
@@ -11,12 +13,14 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <memory>
 #include <mutex>
 
 #include "core/text.h"
 #include "transport/dns_srv.h"
 #include "transport/event_loop.h"
+#include "transport/url.h"
 
 namespace cxa {
 namespace {
@@ -49,11 +53,86 @@ struct State {
   bool have_status = false;
   bool refused_old_protocol = false;  // a request with credentials met TLS < 1.2
   bool judged = false;                // the trust gate judged this connection's chain
-  bool resumed = false;   // ... on a resumed TLS session (no certificate in the handshake)
-  bool reused = false;    // ... on an open connection an earlier request made
-  bool unjudged = false;  // a resumed session or open connection without a chain: refused
-  std::string withheld;   // why the connection may not carry this request's credentials
+  bool resumed = false;         // ... on a resumed TLS session (no certificate in the handshake)
+  bool reused = false;          // ... on an open connection an earlier request made
+  bool unjudged = false;        // a resumed session or open connection without a chain: refused
+  std::string withheld;         // why the connection may not carry this request's credentials
+  bool public_only = false;     // refuse non-public addresses (HttpRequest::public_only)
+  std::string private_refused;  // the address refused, "kind address"
 };
+
+// The operator aimed `url`'s host and port somewhere with --resolve or --connect-to (an entry
+// whose host is the URL's, empty or '*', and whose port is the URL's or empty).
+bool AimedByOperator(const TransportOptions& o, const std::string& url) {
+  auto u = SplitHttpUrl(url);
+  if (!u) return false;
+  auto matches = [&](const std::string& entry) {
+    size_t colon = entry.find(':');
+    if (colon == std::string::npos) return false;
+    std::string host = ToLower(entry.substr(0, colon));
+    size_t next = entry.find(':', colon + 1);
+    std::string port =
+        entry.substr(colon + 1, next == std::string::npos ? std::string::npos : next - colon - 1);
+    bool host_ok = host.empty() || host == "*" || host == u->host;
+    bool port_ok = port.empty() || port == std::to_string(u->port);
+    return host_ok && port_ok;
+  };
+  return std::any_of(o.resolve.begin(), o.resolve.end(), matches) ||
+         std::any_of(o.connect_to.begin(), o.connect_to.end(), matches);
+}
+
+// What kind of non-public address `sa` is ("loopback", "private", ...), or "" for a public one.
+std::string NonPublicKind(const sockaddr* sa) {
+  if (sa->sa_family == AF_INET) {
+    uint32_t a = ntohl(reinterpret_cast<const sockaddr_in*>(sa)->sin_addr.s_addr);
+    auto in = [&](uint32_t net, int bits) { return (a >> (32 - bits)) == (net >> (32 - bits)); };
+    if (in(0x7F000000, 8)) return "loopback";
+    if (in(0xA9FE0000, 16)) return "link-local";
+    if (in(0x0A000000, 8) || in(0xAC100000, 12) || in(0xC0A80000, 16)) return "private";
+    if (in(0x64400000, 10)) return "shared (carrier-grade NAT)";
+    if (in(0x00000000, 8)) return "unspecified";
+    if (in(0xE0000000, 4) || in(0xF0000000, 4)) return "multicast or reserved";
+    return "";
+  }
+  if (sa->sa_family == AF_INET6) {
+    const auto& a6 = reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr;
+    const unsigned char* b = a6.s6_addr;
+    if (IN6_IS_ADDR_V4MAPPED(&a6) || IN6_IS_ADDR_V4COMPAT(&a6)) {
+      sockaddr_in v4{};
+      v4.sin_family = AF_INET;
+      std::memcpy(&v4.sin_addr, b + 12, 4);
+      return NonPublicKind(reinterpret_cast<const sockaddr*>(&v4));
+    }
+    if (IN6_IS_ADDR_LOOPBACK(&a6)) return "loopback";
+    if (IN6_IS_ADDR_UNSPECIFIED(&a6)) return "unspecified";
+    if (IN6_IS_ADDR_LINKLOCAL(&a6)) return "link-local";
+    if ((b[0] & 0xFE) == 0xFC) return "private (unique local)";
+    if (b[0] == 0xFF) return "multicast";
+    return "";
+  }
+  return "not an internet";
+}
+
+// Opens the socket libcurl asks for, unless the request may reach public addresses only and
+// this one is not (a refusal ends the connection attempt with CURL_SOCKET_BAD).
+curl_socket_t OnOpenSocket(void* arg, curlsocktype, curl_sockaddr* address) {
+  auto* st = static_cast<State*>(arg);
+  if (st->public_only) {
+    std::string kind = NonPublicKind(&address->addr);
+    if (!kind.empty()) {
+      char text[INET6_ADDRSTRLEN] = "?";
+      const void* raw = address->addr.sa_family == AF_INET6
+                            ? static_cast<const void*>(
+                                  &reinterpret_cast<const sockaddr_in6*>(&address->addr)->sin6_addr)
+                            : static_cast<const void*>(
+                                  &reinterpret_cast<const sockaddr_in*>(&address->addr)->sin_addr);
+      inet_ntop(address->addr.sa_family, raw, text, sizeof text);
+      st->private_refused = kind + " address " + text;
+      return CURL_SOCKET_BAD;
+    }
+  }
+  return socket(address->family, address->socktype, address->protocol);
+}
 
 // The trust gate's judgement of a chain the server sent (leaf first) on `ssl`: fills the
 // capture and returns false when the connection must not carry the request.
@@ -321,6 +400,13 @@ std::optional<TransportError> GateRefusal(const State& st) {
                     : "the TLS handshake was aborted because the certificate fails the trust "
                       "policy; nothing was sent to the server"};
   }
+  if (!st.private_refused.empty()) {
+    return TransportError{Stage::kConnect, "net.address.private",
+                          "the URL leads to a " + st.private_refused +
+                              "; cxa does not follow URLs from certificates or unauthenticated "
+                              "answers into private networks (aim the name there with --resolve "
+                              "or --connect-to if you mean it); nothing was sent"};
+  }
   if (!st.withheld.empty()) {
     return TransportError{Stage::kCertificate, "auth.credentials.withheld",
                           st.withheld + "; nothing was sent to the server"};
@@ -335,6 +421,7 @@ std::optional<TransportError> GateRefusal(const State& st) {
 }
 
 TransportError Classify(CURLcode rc, const State& st, const char* errbuf, bool proxy) {
+  if (auto refused = GateRefusal(st)) return *refused;
   std::string msg = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
   CURL* easy = st.easy;
   bool resolved = Info(easy, CURLINFO_NAMELOOKUP_TIME_T) > 0;
@@ -436,6 +523,20 @@ TransportError Classify(CURLcode rc, const State& st, const char* errbuf, bool p
 }
 
 }  // namespace
+
+std::string NonPublicAddress(const std::string& ip) {
+  sockaddr_in v4{};
+  sockaddr_in6 v6{};
+  if (inet_pton(AF_INET, ip.c_str(), &v4.sin_addr) == 1) {
+    v4.sin_family = AF_INET;
+    return NonPublicKind(reinterpret_cast<const sockaddr*>(&v4));
+  }
+  if (inet_pton(AF_INET6, ip.c_str(), &v6.sin6_addr) == 1) {
+    v6.sin6_family = AF_INET6;
+    return NonPublicKind(reinterpret_cast<const sockaddr*>(&v6));
+  }
+  return "not an address";
+}
 
 std::string CheckResolveEntry(const std::string& entry) {
   // host:port:addr[,addr]  (addr may be [v6])
@@ -690,6 +791,10 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
     connect_to.reset(curl_slist_append(connect_to.release(), r.c_str()));
   }
   if (connect_to) curl_easy_setopt(c, CURLOPT_CONNECT_TO, connect_to.get());
+  st.public_only =
+      request.public_only && options_.proxy.empty() && !AimedByOperator(options_, request.url);
+  curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, OnOpenSocket);
+  curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &st);
   if (st.https) {
     // libcurl's own verification is off: the trust gate (OnSslContext) decides instead.
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);

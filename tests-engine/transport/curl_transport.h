@@ -27,6 +27,10 @@ struct TransportOptions {
   std::vector<std::string> srv;  // "NAME=TARGET:PORT" SRV answers given instead of DNS
 };
 
+// For an IP address in text form: "" when it is public, else its kind ("loopback", "private",
+// "link-local", ...): the addresses HttpRequest::public_only refuses.
+std::string NonPublicAddress(const std::string& ip);
+
 // Validates one --resolve entry; returns an error message or "".
 std::string CheckResolveEntry(const std::string& entry);
 

@@ -69,6 +69,16 @@ constexpr FindingInfo kInfos[] = {
      "judged the chain behind it again and did not use it): no request and no credential was "
      "sent to this server.",
      "Fix the certificate findings reported with this step.", "cxa trust gate (DESIGN.md)"},
+    {"net.address.private", Severity::kWarning, "URL points into a private network",
+     "A URL that nobody authenticated (a certificate's AIA address, an unauthenticated answer) "
+     "resolves to a loopback, link-local, private, shared or multicast address. cxa does not "
+     "follow such URLs: a hostile certificate or server could otherwise aim it at services "
+     "inside the operator's own network (a cloud metadata service at 169.254.169.254, an admin "
+     "page on localhost).",
+     "If the URL is meant to be fetched (a lab, an internal CA), aim its name at the address "
+     "yourself with --resolve NAME:PORT:ADDRESS or --connect-to; a public CA's AIA URL must "
+     "resolve to public addresses.",
+     "README (Security)"},
     {"auth.credentials.withheld", Severity::kError, "Credentials withheld",
      "cxa did not send the credentials, so this part was not tested. A credential goes only "
      "over https to a connection whose certificate passes the trust anchors (even with "

@@ -54,6 +54,14 @@ struct HttpRequest {
   // copied into the exchange or a recording. Implies carries_credentials.
   std::string ntlm_user;
   std::string ntlm_password;
+  // The URL came from data nobody authenticated (a certificate's AIA URL, an unauthenticated
+  // answer): it is fetched only from public addresses. Loopback, link-local (169.254/16, cloud
+  // metadata services), private (RFC 1918, ULA), shared (100.64/10), multicast and unspecified
+  // addresses are refused (net.address.private) unless the operator aimed the name there with
+  // --resolve or --connect-to, or a proxy fetches it.
+  bool public_only = false;
+  // Recordings keep the response body only when it holds certificates (AIA answers).
+  bool record_certificates_only = false;
   // For https: the policy of the trust gate (required), the name the certificate must cover
   // (default: the URL's host) and the verification time.
   const cert::TrustPolicy* trust = nullptr;

@@ -6,11 +6,17 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cert/x509.h"
+
 namespace cxa {
 
 HttpExchange RecordingTransport::Perform(const HttpRequest& request) {
   HttpExchange ex = inner_.Perform(request);
   HttpExchange kept = redactor_.Exchange(ex);
+  if (request.record_certificates_only && kept.response &&
+      cert::ParseIssuerResponse(kept.response->body).empty()) {
+    kept.response->body.clear();  // not a certificate: whatever it is stays out of recordings
+  }
   std::lock_guard<std::mutex> lock(mu_);
   transcript_.exchanges.push_back(std::move(kept));
   return ex;
