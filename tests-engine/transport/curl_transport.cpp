@@ -619,8 +619,14 @@ namespace {
 // A stream over a connection libcurl opened in connect-only mode.
 class CurlStream : public Stream {
  public:
+  // Every Send and Receive waits at most `io_timeout_ms`, and all of them together end
+  // `io_timeout_ms` after the stream opened: a peer that sends one byte at a time cannot keep
+  // the stream alive past that budget.
   CurlStream(std::unique_ptr<CurlTransport::Handle> handle, HttpExchange opened, int io_timeout_ms)
-      : handle_(std::move(handle)), opened_(std::move(opened)), io_timeout_ms_(io_timeout_ms) {}
+      : handle_(std::move(handle)),
+        opened_(std::move(opened)),
+        io_timeout_ms_(io_timeout_ms),
+        deadline_(std::chrono::steady_clock::now() + std::chrono::milliseconds(io_timeout_ms)) {}
 
   const HttpExchange& Connection() const override { return opened_; }
 
@@ -630,7 +636,9 @@ class CurlStream : public Stream {
       size_t n = 0;
       CURLcode rc = curl_easy_send(handle_->easy.get(), bytes.data(), bytes.size(), &n);
       if (rc == CURLE_AGAIN) {
-        if (!Wait(POLLOUT, io_timeout_ms_)) return Fail("send timed out");
+        int left = Left(io_timeout_ms_);
+        if (left <= 0) return Spent();
+        if (!Wait(POLLOUT, left)) return Fail("send timed out");
         continue;
       }
       if (rc != CURLE_OK) return Fail(std::string("send failed: ") + curl_easy_strerror(rc));
@@ -646,7 +654,10 @@ class CurlStream : public Stream {
       size_t n = 0;
       CURLcode rc = curl_easy_recv(handle_->easy.get(), buf.data(), buf.size(), &n);
       if (rc == CURLE_AGAIN) {
-        if (!Wait(POLLIN, timeout_ms)) {
+        int left = Left(timeout_ms);
+        if (left <= 0) return Spent();
+        if (!Wait(POLLIN, left)) {
+          if (left < timeout_ms) return Spent();
           return Fail("nothing received within " + std::to_string(timeout_ms) + " ms");
         }
         continue;
@@ -667,9 +678,22 @@ class CurlStream : public Stream {
     return poll(&p, 1, timeout_ms) > 0;
   }
 
+  // The wait allowed now: `want`, cut to what is left of the stream's budget.
+  int Left(int want) const {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    deadline_ - std::chrono::steady_clock::now())
+                    .count();
+    return static_cast<int>(std::min<long long>(want, std::max<long long>(left, 0)));
+  }
+  Error Spent() const {
+    return Fail("the stream's time budget (" + std::to_string(io_timeout_ms_) +
+                " ms in all) is spent");
+  }
+
   std::unique_ptr<CurlTransport::Handle> handle_;
   HttpExchange opened_;
   int io_timeout_ms_;
+  std::chrono::steady_clock::time_point deadline_;
 };
 
 }  // namespace

@@ -17,7 +17,7 @@ HTTP on a second port, which writes whatever reaches it to WORK/plain-requests.l
 xml-bomb (billion laughs, deep nesting and a huge attribute in the Autodiscover, MEX and
 metadata answers; a sane realm answer naming sts.contoso.test), realm-bomb (the same in the realm
 answer), autodiscover-bomb (as xml-bomb, presenting the certificate of autodiscover.contoso.test), rts-* (an RPC proxy sending broken RTS: rts-long-frag, rts-unknown-command,
-rts-bad-count), bad-utf8 (invalid UTF-8 and terminal escapes in realm, MEX and metadata answers,
+rts-bad-count, rts-dribble: Pings one byte at a time, forever), bad-utf8 (invalid UTF-8 and terminal escapes in realm, MEX and metadata answers,
 headers and the certificate's subject, for sts.contoso.test).
 """
 import argparse
@@ -253,6 +253,16 @@ def serve_rts(mode, conn, method, req):
         return
     conn.recv(76)  # CONN/A1
     a3 = rts(0, [(2).to_bytes(4, "little") + (120000).to_bytes(4, "little")])
+    if mode == "rts-dribble":
+        # Every byte arrives well within any read timeout, but the whole never ends: Pings, one
+        # byte every 0.2 s, for up to two minutes.
+        conn.sendall(b"HTTP/1.1 200 Success\r\nContent-Type: application/rpc\r\n"
+                     b"Content-Length: 1073741824\r\n\r\n")
+        ping = rts(0x01, [])
+        for i in range(600):
+            conn.sendall(ping[i % len(ping):i % len(ping) + 1])
+            time.sleep(0.2)
+        return
     if mode == "rts-long-frag":
         broken = bytearray(a3)
         broken[8:10] = (4000).to_bytes(2, "little")  # frag_length far past the bytes sent
