@@ -437,7 +437,7 @@ class AutodiscoverStep : public Step {
   // POSTs to one Autodiscover URL (and where it redirects): anonymous first, then with the
   // scheme the 401 offers.
   // `how`: how this URL was learned ("" for the candidates of the operator's address); it names
-  // the source in a auth.credentials.withheld finding.
+  // the source in an auth.credentials.withheld finding.
   Outcome TryUrl(StepContext& ctx, std::string url, const std::string& address, std::string how,
                  StepResult& result) {
     for (;;) {
