@@ -11,8 +11,8 @@
 #include "core/text.h"
 #include "core/time_util.h"
 #include "protocols/adfs/adfs_codec.h"
-#include "protocols/o365-realm/realm_codec.h"
 #include "transport/connection_report.h"
+#include "transport/url.h"
 
 namespace cxa::protocols {
 namespace {

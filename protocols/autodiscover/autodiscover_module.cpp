@@ -413,7 +413,7 @@ class AutodiscoverStep : public Step {
   // autodiscover.redirect.other_domain.
   void Withhold(StepResult& c, const std::string& url, const std::string& address,
                 const std::string& how, const std::string& why) {
-    std::string host = UrlHostOf(url);
+    std::string host = UrlHost(url);
     if (!how.empty() && !scope_.Covers(host)) {
       c.findings.push_back(
           MakeFinding(kOtherDomain, how + " leads to " + host + ", outside " + EmailDomain(email_),

@@ -98,44 +98,12 @@ std::string WithoutQueryParameter(std::string_view url, std::string_view name) {
   return out;
 }
 
-std::string UrlHost(std::string_view url) {
-  size_t scheme = url.find("://");
-  if (scheme == std::string_view::npos) return "";
-  std::string_view rest = url.substr(scheme + 3);
-  size_t end = rest.find_first_of("/?#");
-  std::string_view authority = rest.substr(0, end);
-  if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
-    authority = authority.substr(at + 1);
-  }
-  if (!authority.empty() && authority.front() == '[') {
-    size_t close = authority.find(']');
-    return close == std::string_view::npos ? ""
-                                           : Lower(std::string(authority.substr(1, close - 1)));
-  }
-  return Lower(std::string(authority.substr(0, authority.find(':'))));
-}
-
 bool IsAdfsUrl(std::string_view url) {
   size_t scheme = url.find("://");
   if (scheme == std::string_view::npos) return false;
   std::string rest = Lower(std::string(url.substr(scheme + 3)));
   size_t slash = rest.find('/');
   return slash != std::string::npos && rest.compare(slash, 9, "/adfs/ls/") == 0;
-}
-
-std::string UrlEncode(std::string_view value) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : value) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 }  // namespace cxa::protocols

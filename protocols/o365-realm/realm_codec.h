@@ -26,13 +26,9 @@ Result<RealmInfo> ParseRealmXml(std::string_view body);
 // The JSON form (default). Errors: not a JSON object, no NameSpaceType.
 Result<RealmInfo> ParseRealmJson(std::string_view body);
 
-// The host of an absolute http(s) URL, lower-case, or "" when it has none.
-std::string UrlHost(std::string_view url);
 // Whether a passive sign-in URL is an AD FS one (path /adfs/ls/), as opposed to another IdP.
 bool IsAdfsUrl(std::string_view url);
 // The URL without the query parameter `name` (e.g. the user name realm discovery echoes back).
 std::string WithoutQueryParameter(std::string_view url, std::string_view name);
-// application/x-www-form-urlencoded / query encoding of a value.
-std::string UrlEncode(std::string_view value);
 
 }  // namespace cxa::protocols

@@ -1,7 +1,9 @@
 #include "protocols/o365-realm/realm_codec.h"
+#include "transport/url.h"
 
 #include <catch2/catch.hpp>
 
+using namespace cxa;
 using namespace cxa::protocols;
 
 TEST_CASE("realm XML answers parse leniently", "[unit][realm]") {

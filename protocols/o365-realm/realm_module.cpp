@@ -12,6 +12,7 @@
 #include "core/text.h"
 #include "protocols/o365-realm/realm_codec.h"
 #include "transport/connection_report.h"
+#include "transport/url.h"
 
 namespace cxa::protocols {
 namespace {

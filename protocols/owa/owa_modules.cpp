@@ -8,9 +8,9 @@
 #include <algorithm>
 
 #include "cert/x509.h"
-#include "protocols/o365-realm/realm_codec.h"
 #include "protocols/owa/owa_codec.h"
 #include "transport/connection_report.h"
+#include "transport/url.h"
 
 namespace cxa::protocols {
 namespace {

@@ -5,6 +5,7 @@
 
 #include "core/scheduler.h"
 #include "core/time_util.h"
+#include "transport/url.h"
 
 namespace cxa {
 namespace {
@@ -21,7 +22,7 @@ constexpr FindingInfo kInternal[] = {
 
 // The host a "host" input names: a host, host:port, [v6]:port or an http(s) URL.
 std::string HostOfInput(const std::string& value) {
-  if (value.find("://") != std::string::npos) return UrlHostOf(value);
+  if (value.find("://") != std::string::npos) return UrlHost(value);
   if (!value.empty() && value.front() == '[') {
     size_t close = value.find(']');
     return close == std::string::npos ? "" : value.substr(1, close - 1);

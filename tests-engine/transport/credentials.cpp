@@ -176,7 +176,7 @@ std::vector<std::string> CredentialScope::Describe() const {
 }
 
 Finding CredentialsWithheld(std::string_view where, std::string_view how, std::string_view why) {
-  std::string host = UrlHostOf(where);
+  std::string host = UrlHost(where);
   if (host.empty()) host = std::string(where);
   std::string message = "credentials withheld from " + std::string(where);
   if (!how.empty()) message += ", reached through " + std::string(how);
@@ -187,11 +187,6 @@ Finding CredentialsWithheld(std::string_view where, std::string_view how, std::s
                " with this password, run again with --allow-credentials-to " + host;
   }
   return f;
-}
-
-std::string UrlHostOf(std::string_view url) {
-  auto parts = SplitHttpUrl(url);
-  return parts ? parts->host : "";
 }
 
 }  // namespace cxa

@@ -74,9 +74,6 @@ class CredentialScope {
 // It names the opt-in when the host was outside the scope.
 Finding CredentialsWithheld(std::string_view where, std::string_view how, std::string_view why);
 
-// The host of an https/http URL (lower case), or "" when it is not one.
-std::string UrlHostOf(std::string_view url);
-
 // True for a public suffix (com, co.uk, github.io ...) and for every single-label name: a
 // domain nobody can own a mailbox namespace under.
 bool IsPublicSuffix(std::string_view domain);

@@ -16,6 +16,12 @@ struct UrlParts {
 // nullopt for anything but http(s)://host[:port][/path] (no user information, a valid port).
 std::optional<UrlParts> SplitHttpUrl(std::string_view url);
 
+// The host of an absolute URL, lower-case, without brackets for IPv6, or "" when it has none.
+std::string UrlHost(std::string_view url);
+
+// application/x-www-form-urlencoded / query encoding of a value.
+std::string UrlEncode(std::string_view value);
+
 // An absolute URL for a Location value relative to `base` (absolute, //host/path, /path or path).
 std::string ResolveLocation(const std::string& base, std::string_view location);
 
