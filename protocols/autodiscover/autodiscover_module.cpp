@@ -290,7 +290,6 @@ class AutodiscoverStep : public Step {
     StepResult result;
     result.facts["user"] = user_;
     if (!manual_proxy_.empty()) return Manual();
-    scope_ = ctx.credentials;
     std::string address = email_;
     std::string how;  // how the current address was reached ("" for the operator's)
     std::set<std::string> addresses;
@@ -411,10 +410,10 @@ class AutodiscoverStep : public Step {
   // The credential rule refused `url`: the candidate ends without credentials, saying how the
   // URL was reached; a host outside the scope reached through a redirect is also
   // autodiscover.redirect.other_domain.
-  void Withhold(StepResult& c, const std::string& url, const std::string& address,
-                const std::string& how, const std::string& why) {
+  void Withhold(const StepContext& ctx, StepResult& c, const std::string& url,
+                const std::string& address, const std::string& how, const std::string& why) {
     std::string host = UrlHost(url);
-    if (!how.empty() && !scope_.Covers(host)) {
+    if (!how.empty() && !ctx.credentials.Covers(host)) {
       c.findings.push_back(
           MakeFinding(kOtherDomain, how + " leads to " + host + ", outside " + EmailDomain(email_),
                       "if " + host + " is yours, --allow-credentials-to " + host));
@@ -458,9 +457,9 @@ class AutodiscoverStep : public Step {
           return {Outcome::kDone, "", ""};
         }
         std::string why;
-        auto password = scope_.Release(ctx.password, url, &why);
+        auto password = ctx.credentials.Release(ctx.password, url, &why);
         if (!password) {
-          Withhold(c, url, address, how, why);
+          Withhold(ctx, c, url, address, how, why);
           return {};
         }
         HttpRequest again = Post(ctx, url, address);
@@ -693,7 +692,6 @@ class AutodiscoverStep : public Step {
   bool srv_;
   int hops_ = 0;
   std::string needs_password_;  // the URL that asked for credentials when there were none
-  CredentialScope scope_;       // the run's scope (StepContext::credentials)
 };
 
 Result<std::unique_ptr<Step>> Create(const OptionMap& o) {
