@@ -56,7 +56,8 @@ class FixtureServer {
     REQUIRE(ports_.count(site) == 1);
     return ports_.at(site);
   }
-  // What the server received so far: one line per request, "<site> <method> <target> <bytes>".
+  // What the server received so far: one line per request,
+  // "<site> <method> <target> <bytes> credentials=<kind>" (fixtures/FORMAT.md).
   std::string RequestLog() const {
     std::ifstream in(log_);
     return {std::istreambuf_iterator<char>(in), {}};
