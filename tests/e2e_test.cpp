@@ -260,6 +260,55 @@ TEST_CASE("bad scenario files and inputs exit 2 before any I/O", "[e2e]") {
             .cmd.exit_code == 2);
 }
 
+TEST_CASE("input files are bounded: devices, directories and oversized files are refused",
+          "[e2e]") {
+  // An endless device must be refused at once, not read until memory runs out.
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"run", "tls-endpoint", "--input", "host=x", "--ca-file", "/dev/zero"},
+           {"run", "tls-endpoint", "--input", "host=x", "--public-roots", "/dev/urandom"},
+           {"run", "/dev/zero"},
+           {"run", "tls-endpoint", "--replay", "/dev"},
+           {"run", "tls-endpoint", "--targets", "/dev/zero"},
+           {"cert", "--chain", "/dev/zero"},
+           {"cert", "--chain", "/"}}) {
+    Run r = Cxa(args);
+    CAPTURE(args, r.cmd.err);
+    CHECK(r.cmd.exit_code == 2);  // a run that read on would be killed (exit -1)
+    bool says_why = r.cmd.err.find("device") != std::string::npos ||
+                    r.cmd.err.find("directory") != std::string::npos ||
+                    r.cmd.err.find("Not a directory") != std::string::npos;
+    CHECK(says_why);
+  }
+  std::string big = BinaryDir() + "/test-logs/big-chain.pem";
+  std::filesystem::create_directories(BinaryDir() + "/test-logs");
+  std::ofstream{big}.close();
+  std::filesystem::resize_file(big, 17u * 1024 * 1024);  // sparse: no disk used
+  Run r = Cxa({"cert", "--chain", big});
+  CHECK(r.cmd.exit_code == 2);
+  CHECK_THAT(r.cmd.err, Catch::Contains("larger than 16 MiB"));
+  std::filesystem::remove(big);
+}
+
+TEST_CASE("output files (-o) are never written through a symlink planted at their name", "[e2e]") {
+  std::string dir = BinaryDir() + "/test-logs/planted-" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/victim") << "precious";
+  std::filesystem::create_symlink(dir + "/victim", dir + "/report.json");
+  std::string run = FixturesDir() + "/runs/tls-endpoint/good";
+  CommandResult r =
+      RunCommand({CxaBinary(), "run", "tls-endpoint", "--replay", run, "--public-roots",
+                  run + "/public-roots.pem", "--format", "json", "-o", dir + "/report.json"});
+  CHECK(r.exit_code == 0);
+  CHECK(ReadText(dir + "/victim") == "precious");
+  CHECK_FALSE(std::filesystem::is_symlink(dir + "/report.json"));
+  CHECK(json::parse(ReadText(dir + "/report.json"))["exit_code"] == 0);
+  // Only the report is left: no temporary file.
+  CHECK(std::distance(std::filesystem::directory_iterator(dir),
+                      std::filesystem::directory_iterator()) == 2);
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("cxa cert evaluates files offline with exit 0/1/2", "[e2e]") {
   std::string f = FixturesDir();
   std::vector<std::string> common = {"--public-roots", f + "/pki/ca/public-roots.pem",

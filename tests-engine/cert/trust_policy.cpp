@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/input_file.h"
+
 namespace cxa::cert {
 
 namespace {
@@ -42,12 +44,9 @@ Result<std::shared_ptr<const TrustStore>> TrustStore::FromPemText(std::string_vi
 
 Result<std::shared_ptr<const TrustStore>> TrustStore::FromPemFile(const std::string& path,
                                                                   std::string description) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail("cannot read " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (ss.str().size() > 64u * 1024 * 1024) return Fail(path + ": file too large for a CA bundle");
-  auto r = FromPemText(ss.str(), description);
+  auto text = ReadInputFile(path, kMaxCertificateFile);
+  if (!text) return Fail(text.error());
+  auto r = FromPemText(*text, description);
   if (!r) return Fail(path + ": " + r.error().substr(description.size() + 2));
   return r;
 }

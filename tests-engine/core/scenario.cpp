@@ -7,6 +7,8 @@
 #include <set>
 #include <sstream>
 
+#include "core/input_file.h"
+
 namespace cxa {
 namespace {
 
@@ -330,11 +332,9 @@ Result<Scenario> LoadScenarioText(std::string_view text, const std::string& path
 }
 
 Result<Scenario> LoadScenarioFile(const std::string& path, ModuleTable modules) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(path + ": cannot read the scenario file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return LoadScenarioText(ss.str(), path, modules);
+  auto text = ReadInputFile(path, kMaxScenarioFile);
+  if (!text) return Fail(text.error() + " (the scenario file)");
+  return LoadScenarioText(*text, path, modules);
 }
 
 Result<std::map<std::string, std::string>> ResolveInputs(

@@ -22,7 +22,7 @@ struct InputDecl {
   OptionType type = OptionType::kString;
   bool secret = false;  // redacted in reports
   std::string doc;
-  bool target = false;  // the input each line of `cxa run --targets FILE` fills
+  bool target = false;      // the input each line of `cxa run --targets FILE` fills
   std::string target_port;  // with target: the input a line's ":PORT" suffix fills
   // credentials="domain": the value's domain (an e-mail address or UPN) and its subdomains may
   // receive the operator's credentials; credentials="host": the host the value names (a host,

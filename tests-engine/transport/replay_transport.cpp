@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "cert/x509.h"
+#include "core/output_file.h"
 
 namespace cxa {
 
@@ -31,21 +32,8 @@ Status RecordingTransport::Save(const std::string& dir) const {
     std::lock_guard<std::mutex> lock(mu_);
     xml = TranscriptToXml(transcript_);
   }
-  std::string path = dir + "/transcript.xml";
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << xml;
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      return Fail("--record: cannot write " + path);
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return Fail("--record: cannot write " + path);
-  }
+  if (auto s = WriteOutputFile(dir + "/transcript.xml", xml); !s)
+    return Fail("--record: " + s.error());
   return Ok{};
 }
 

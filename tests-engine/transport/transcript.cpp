@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cert/x509.h"
+#include "core/input_file.h"
 #include "core/time_util.h"
 
 namespace cxa {
@@ -416,11 +417,9 @@ Result<Transcript> ParseTranscript(std::string_view xml, const std::string& path
 }
 
 Result<Transcript> LoadTranscript(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(path + ": cannot read the transcript");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ParseTranscript(ss.str(), path);
+  auto text = ReadInputFile(path, kMaxTranscriptFile);
+  if (!text) return Fail(text.error() + " (the transcript)");
+  return ParseTranscript(*text, path);
 }
 
 }  // namespace cxa

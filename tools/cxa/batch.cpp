@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -15,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/output_file.h"
 #include "core/targets.h"
 #include "core/text.h"
 #include "report/report.h"
@@ -147,25 +149,31 @@ int RunBatch(const BatchJob& job) {
   std::ifstream file;
   std::istream* in = &std::cin;
   if (job.targets_path != "-") {
+    std::error_code ec;
+    auto kind = std::filesystem::status(job.targets_path, ec).type();
+    if (kind == std::filesystem::file_type::directory) {
+      throw UsageError{"--targets: " + job.targets_path + " is a directory"};
+    }
+    if (kind == std::filesystem::file_type::character ||
+        kind == std::filesystem::file_type::block) {
+      throw UsageError{"--targets: " + job.targets_path +
+                       " is a device, not a file (use --targets - for standard input)"};
+    }
     file.open(job.targets_path, std::ios::binary);
     if (!file) throw UsageError{"--targets: cannot read " + job.targets_path};
     in = &file;
   }
   TargetReader reader(*in, target_input->name);
 
-  // Output: stdout, or a temporary file renamed over -o FILE at the end (never half-written).
-  std::ofstream out_file;
-  std::string tmp_path;
+  // Output: stdout, or -o FILE written through an OutputFile (never half-written, committed at
+  // the end; dropped unwritten when the batch stops with an error).
+  std::unique_ptr<OutputFile> out_file;
   std::ostream* out = &std::cout;
-  if (!job.common.output.empty() && IsSpecialFile(job.common.output)) {
-    out_file.open(job.common.output, std::ios::binary);  // a device or a pipe: in place
-    if (!out_file) throw UsageError{"cannot write " + job.common.output};
-    out = &out_file;
-  } else if (!job.common.output.empty()) {
-    tmp_path = job.common.output + ".cxa-tmp-" + std::to_string(::getpid());
-    out_file.open(tmp_path, std::ios::binary | std::ios::trunc);
-    if (!out_file) throw UsageError{"cannot write " + job.common.output};
-    out = &out_file;
+  if (!job.common.output.empty()) {
+    auto f = OutputFile::Open(job.common.output);
+    if (!f) throw UsageError{f.error()};
+    out_file = std::move(*f);
+    out = &out_file->stream();
   }
   const std::string& format = job.common.format;
   if (format == "csv") {
@@ -344,12 +352,8 @@ int RunBatch(const BatchJob& job) {
   for (auto& th : threads) th.join();
   progress.Finish();
 
-  if (!fatal.empty()) {
-    if (!tmp_path.empty()) std::remove(tmp_path.c_str());
-    throw UsageError{fatal};
-  }
+  if (!fatal.empty()) throw UsageError{fatal};
   if (targets == 0) {
-    if (!tmp_path.empty()) std::remove(tmp_path.c_str());
     throw UsageError{"--targets: " + job.targets_path + " holds no usable target" +
                      (bad_lines ? " (" + std::to_string(bad_lines) + " bad lines)" : "")};
   }
@@ -400,12 +404,8 @@ int RunBatch(const BatchJob& job) {
            << net.dns_lookups << " DNS lookups\n";
     }
   }
-  if (!tmp_path.empty()) {
-    out_file.close();
-    if (!out_file || std::rename(tmp_path.c_str(), job.common.output.c_str()) != 0) {
-      std::remove(tmp_path.c_str());
-      throw UsageError{"cannot write " + job.common.output};
-    }
+  if (out_file) {
+    if (auto s = out_file->Commit(); !s) throw UsageError{s.error()};
   }
   return worst;
 }

@@ -7,6 +7,7 @@
 
 #include "cert/cert_evaluator.h"
 #include "cli.h"
+#include "core/input_file.h"
 #include "core/time_util.h"
 #include "transport/aia.h"
 #include "transport/connection_report.h"
@@ -30,13 +31,9 @@ const char* kFooter =
     "\nExit status: 0 trusted without errors, 1 error findings, 2 bad input.\n";
 
 std::string ReadFile(const std::string& path, const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError{std::string(what) + ": cannot read " + path};
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (ss.str().size() > 16u * 1024 * 1024)
-    throw UsageError{std::string(what) + ": " + path + " is too large"};
-  return ss.str();
+  auto text = ReadInputFile(path, kMaxCertificateFile);
+  if (!text) throw UsageError{std::string(what) + ": " + text.error()};
+  return std::move(*text);
 }
 
 std::vector<cert::Der> ReadChain(const std::string& path, const char* what) {
