@@ -355,3 +355,34 @@ TEST_CASE("a batch waits on hundreds of silent servers at once without a thread 
   std::filesystem::remove(list);
   std::filesystem::remove(csv);
 }
+
+TEST_CASE("a batch under a low open-file limit lowers --parallel and never blames the servers",
+          "[e2e][loopback][batch]") {
+  auto& fs = FixtureServer::Get("tls.xml");
+  std::string good = std::to_string(fs.Port("good"));
+  std::string list = BinaryDir() + "/test-logs/fd-targets-" + std::to_string(::getpid()) + ".txt";
+  {
+    std::ofstream out(list);
+    for (int i = 0; i < 120; ++i) out << "mail.contoso.test:" << good << "\n";
+  }
+  // `ulimit -n 64` sets the hard limit too: cxa cannot raise it and must fit within 64.
+  CommandResult r = RunCommand({"/bin/bash", "-c", "ulimit -n 64 && exec \"$@\"", "cxa",
+                                CxaBinary(), "run", "tls-endpoint", "--targets", list, "--resolve",
+                                "*:" + good + ":127.0.0.1", "--public-roots", LabRoots(),
+                                "--no-aia", "--parallel", "1024", "--format", "jsonl"});
+  CAPTURE(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.err, Catch::Contains("--parallel 1024 lowered to"));
+  CHECK_THAT(r.err, Catch::Contains("open-file limit (ulimit -n) is 64"));
+  std::istringstream lines(r.out);
+  int passed = 0, records = 0;
+  for (std::string line; std::getline(lines, line);) {
+    json j = json::parse(line);
+    ++records;
+    if (j["outcome"] == "passed") ++passed;
+    CHECK(line.find("net.connect.refused") == std::string::npos);
+  }
+  CHECK(records == 120);
+  CHECK(passed == 120);
+  std::filesystem::remove(list);
+}

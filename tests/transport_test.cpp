@@ -1,5 +1,7 @@
 // CurlTransport against loopback servers: HTTP exchanges, limits, plain HTTP, the trust gate.
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -377,4 +379,38 @@ TEST_CASE(
   CHECK_FALSE(strict_stream->Send("GET / HTTP/1.1\r\n\r\n").ok());
   CHECK(t.Stats().tls_resumed == 2);
   CHECK(fs.RequestLog().size() == before);  // the server received nothing
+}
+
+TEST_CASE("running out of descriptors is cxa's fault, never the server's",
+          "[e2e][loopback][transport]") {
+  auto policy = LabPolicy();
+  int port = FixtureServer::Get().Port("good");
+  cert::CertEvaluator evaluator;
+  TransportOptions opts;
+  opts.resolve = {"mail.contoso.test:" + std::to_string(port) + ":127.0.0.1"};
+  CurlTransport t(opts, evaluator);
+  HttpRequest req =
+      LabRequest("https://mail.contoso.test:" + std::to_string(port) + "/owa/", policy);
+  // Lower the soft limit to what is open now, so that no new descriptor can be opened; restore
+  // it before any assertion.
+  rlimit saved{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+  int highest = 0;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+    highest = std::max(highest, std::stoi(e.path().filename().string()));
+  }
+  std::vector<int> filler;
+  rlimit low = saved;
+  low.rlim_cur = static_cast<rlim_t>(highest + 1);
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &low) == 0);
+  for (int fd; (fd = ::open("/dev/null", O_RDONLY)) >= 0;) filler.push_back(fd);
+  HttpExchange ex = t.Perform(req);
+  for (int fd : filler) ::close(fd);
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &saved) == 0);
+  REQUIRE(ex.error.has_value());
+  CHECK(ex.error->id == "local.resource.exhausted");
+  CHECK_THAT(ex.error->message, Catch::Contains("EMFILE"));
+  // With descriptors back, the same transport reaches the server.
+  HttpExchange again = t.Perform(req);
+  CHECK_FALSE(again.error.has_value());
 }

@@ -20,6 +20,7 @@
 #include "core/text.h"
 #include "transport/dns_srv.h"
 #include "transport/event_loop.h"
+#include "transport/local_fault.h"
 #include "transport/url.h"
 
 namespace cxa {
@@ -59,6 +60,7 @@ struct State {
   std::string withheld;         // why the connection may not carry this request's credentials
   bool public_only = false;     // refuse non-public addresses (HttpRequest::public_only)
   std::string private_refused;  // the address refused, "kind address"
+  int local_errno = 0;          // socket() failed for a lack of local resources (local_fault.h)
 };
 
 // The operator aimed `url`'s host and port somewhere with --resolve or --connect-to (an entry
@@ -131,7 +133,9 @@ curl_socket_t OnOpenSocket(void* arg, curlsocktype, curl_sockaddr* address) {
       return CURL_SOCKET_BAD;
     }
   }
-  return socket(address->family, address->socktype, address->protocol);
+  curl_socket_t s = socket(address->family, address->socktype, address->protocol);
+  if (s == CURL_SOCKET_BAD && IsLocalShortage(errno)) st->local_errno = errno;
+  return s;
 }
 
 // The trust gate's judgement of a chain the server sent (leaf first) on `ssl`: fills the
@@ -420,8 +424,32 @@ std::optional<TransportError> GateRefusal(const State& st) {
   return std::nullopt;
 }
 
+// A failure of this machine rather than of the network or the server: a socket that could not
+// be opened, a connect() without a local port, or (for failures that carry no errno, such as a
+// DNS lookup that could not start) no descriptor left right now.
+std::optional<TransportError> LocalFault(CURLcode rc, const State& st) {
+  long os_errno = 0;
+  curl_easy_getinfo(st.easy, CURLINFO_OS_ERRNO, &os_errno);
+  int err = st.local_errno;
+  if (err == 0 && IsLocalShortage(static_cast<int>(os_errno))) err = static_cast<int>(os_errno);
+  if (err == 0 && (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_CONNECT ||
+                   rc == CURLE_OUT_OF_MEMORY || rc == CURLE_FAILED_INIT)) {
+    err = DescriptorShortage();
+  }
+  if (err == 0) return std::nullopt;
+  return TransportError{Stage::kConnect, "local.resource.exhausted",
+                        DescribeLocalShortage(err) + "; nothing was learned about the server"};
+}
+
+TransportError ProxyAuthRequired() {
+  return {Stage::kConnect, "net.proxy.auth_required",
+          "the proxy given with --proxy answered 407 Proxy Authentication Required: it lets "
+          "nobody through without credentials; nothing reached the server"};
+}
+
 TransportError Classify(CURLcode rc, const State& st, const char* errbuf, bool proxy) {
   if (auto refused = GateRefusal(st)) return *refused;
+  if (auto local = LocalFault(rc, st)) return *local;
   std::string msg = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
   CURL* easy = st.easy;
   bool resolved = Info(easy, CURLINFO_NAMELOOKUP_TIME_T) > 0;
@@ -432,6 +460,16 @@ TransportError Classify(CURLcode rc, const State& st, const char* errbuf, bool p
           ? st.request->url
           : st.exchange->remote_address + ":" + std::to_string(st.exchange->remote_port);
   auto in_tls = [&] { return st.https && connected && !handshaken; };
+  if (proxy) {
+    long tunnel = 0;  // the proxy's answer to CONNECT (0: none, or no tunnel was asked for)
+    curl_easy_getinfo(easy, CURLINFO_HTTP_CONNECTCODE, &tunnel);
+    if (tunnel == 407) return ProxyAuthRequired();
+    if (tunnel >= 300) {
+      return {Stage::kConnect, "net.proxy.failed",
+              "the proxy refused the tunnel to " + st.request->url + ": HTTP " +
+                  std::to_string(tunnel)};
+    }
+  }
   switch (rc) {
     case CURLE_COULDNT_RESOLVE_HOST:
       return {Stage::kResolve, "net.dns.no_such_host", "the name does not resolve: " + msg};
@@ -762,7 +800,8 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
     curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
     if (keep == nullptr) curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
   }
-  curl_easy_setopt(c, CURLOPT_MAXCONNECTS, 64L);  // idle connections kept (a batch's threads)
+  // Idle connections kept for reuse (a batch's threads share them).
+  curl_easy_setopt(c, CURLOPT_MAXCONNECTS, options_.max_idle_connections);
   // TLS sessions are resumed per host (the share keeps them for every thread); the trust gate
   // judges a resumed session's chain again before the request (OnPrereq, JudgeResumed).
   curl_easy_setopt(c, CURLOPT_SSL_SESSIONID_CACHE, 1L);
@@ -913,6 +952,10 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
   if (GateRefusal(st)) ex.reached = Stage::kConnect;
   if (refused) {
     ex.error = std::move(refused);
+  } else if (rc == CURLE_OK && !request.connect_only && !options_.proxy.empty() &&
+             st.response.status == 407) {
+    ex.error = ProxyAuthRequired();  // plain HTTP through the proxy: its own refusal
+    ex.reached = Stage::kConnect;
   } else if (rc == CURLE_OK && !request.connect_only) {
     ex.reached = Stage::kHttp;
     ex.response = std::move(st.response);

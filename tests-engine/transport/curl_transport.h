@@ -24,7 +24,8 @@ struct TransportOptions {
   std::vector<std::string> connect_to;  // "host:port:host2:port2" (curl --connect-to syntax)
   int ip_version = 0;                   // 0 any, 4, 6
   std::string user_agent = "cxa/0.1 (connectivity analyzer)";
-  std::vector<std::string> srv;  // "NAME=TARGET:PORT" SRV answers given instead of DNS
+  std::vector<std::string> srv;    // "NAME=TARGET:PORT" SRV answers given instead of DNS
+  long max_idle_connections = 64;  // open connections kept for reuse (each holds a descriptor)
 };
 
 // For an IP address in text form: "" when it is public, else its kind ("loopback", "private",

@@ -41,9 +41,19 @@ constexpr FindingInfo kInfos[] = {
      "The connection failed before reaching the host (no route, host unreachable).",
      "Check the address and the routing towards it.", "RFC 9293"},
     {"net.proxy.failed", Severity::kError, "Proxy failure",
-     "The HTTP proxy given with --proxy could not be used (unreachable, refused the tunnel, or "
-     "demanded authentication).",
-     "Check the proxy URL, or run without --proxy.", "RFC 9110 §9.3.6"},
+     "The HTTP proxy given with --proxy could not be used (unreachable, or it refused the "
+     "tunnel to the server).",
+     "Check the proxy URL and whether the proxy allows connections to this host and port, or "
+     "run without --proxy.",
+     "RFC 9110 §9.3.6"},
+    {"net.proxy.auth_required", Severity::kError, "Proxy demands authentication",
+     "The HTTP proxy given with --proxy answered 407 Proxy Authentication Required: it lets no "
+     "request through without the proxy's own credentials, so the server behind it was not "
+     "reached. This is the proxy's answer, not the server's.",
+     "Run from a machine or network that may use the proxy without signing in, or through a "
+     "proxy that allows this machine (an exception for its address). Do not put a proxy "
+     "password into the --proxy URL: it would show in the process list and the shell history.",
+     "RFC 9110 §15.5.8 (407 Proxy Authentication Required)"},
     {"tls.handshake.failed", Severity::kError, "TLS handshake failed",
      "The server accepted the TCP connection but the TLS handshake failed: it speaks no TLS on "
      "this port, offers no cipher in common, or closed the connection.",
@@ -116,6 +126,14 @@ constexpr FindingInfo kInfos[] = {
      "The server closed the connection (or reset it) without sending a response.",
      "Check the web server's logs and any reverse proxy or firewall that may drop the request.",
      "RFC 9112 §9.6"},
+    {"local.resource.exhausted", Severity::kError, "cxa ran out of a local resource",
+     "The machine running cxa had no file descriptor, local port or memory left for this "
+     "connection, so the server was not tested. This is not a fault of the server or the "
+     "network.",
+     "Run fewer targets at once (--parallel), raise the open-file limit (ulimit -n; "
+     "LimitNOFILE= for a systemd service), or close what holds descriptors and ports on this "
+     "machine; then run again.",
+     "getrlimit(2); socket(2); connect(2)"},
     {"internal.replay.mismatch", Severity::kError, "Replay does not match the transcript",
      "During --replay the run sent a request that the transcript does not hold at this point "
      "(another URL, method, header or body), or asked for more exchanges than were recorded. The "

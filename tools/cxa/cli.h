@@ -59,11 +59,20 @@ Timeouts BuildTimeouts(const CommonOptions& o);
 void CheckFormat(const std::string& format, std::initializer_list<const char*> allowed);
 // Renders the report as asked and writes it to stdout or, atomically, to -o FILE.
 void Emit(const RunReport& report, const CommonOptions& o);
-// Whether `path` exists and is not a regular file (a device such as /dev/null, a pipe).
-bool IsSpecialFile(const std::string& path);
-// Writes `text` to `path` through a temporary file and a rename (never half-written); devices
-// and pipes are written in place.
+// Writes `text` to `path` through an OutputFile (core/output_file.h: never half-written, never
+// through a prepared name); devices and pipes are written in place. Throws a UsageError.
 void WriteFileAtomically(const std::string& path, const std::string& text);
+
+// The open-file limit (RLIMIT_NOFILE) after raising the soft limit to the hard one; main()
+// calls it at start-up, later calls return the same value.
+size_t RaiseOpenFileLimit();
+// What a number of open files allows: runs in parallel (each may hold a few connections and a
+// DNS lookup at once) and idle connections kept for reuse.
+struct FileBudget {
+  int max_parallel;
+  long idle_connections;
+};
+FileBudget FileBudgetFor(size_t open_files);
 
 // Parses argv for one verb; prints help and returns false when --help was asked.
 bool Parse(int argc, char** argv, const po::options_description& visible,

@@ -1,3 +1,4 @@
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <iostream>
 
 #include "cli.h"
+#include "core/output_file.h"
 #include "core/time_util.h"
 #include "report/report.h"
 #include "transport/dns_srv.h"
@@ -112,6 +114,7 @@ std::time_t VerificationTime(const CommonOptions& o) {
 
 TransportOptions BuildTransportOptions(const CommonOptions& o) {
   TransportOptions t;
+  t.max_idle_connections = FileBudgetFor(RaiseOpenFileLimit()).idle_connections;
   for (const auto& r : o.resolve) {
     if (auto e = CheckResolveEntry(r); !e.empty()) throw UsageError{"--resolve: " + e};
   }
@@ -139,6 +142,19 @@ TransportOptions BuildTransportOptions(const CommonOptions& o) {
   }
   t.srv = o.srv;
   t.proxy = o.proxy;
+  if (!o.proxy.empty()) {
+    // The authority part: between "scheme://" and the first '/'; userinfo ends at the last '@'.
+    size_t start = o.proxy.find("://");
+    start = start == std::string::npos ? 0 : start + 3;
+    std::string authority = o.proxy.substr(start, o.proxy.find('/', start) - start);
+    size_t at = authority.rfind('@');
+    if (at != std::string::npos && authority.substr(0, at).find(':') != std::string::npos) {
+      throw UsageError{
+          "--proxy: a password does not belong on the command line (it shows in the process "
+          "list and the shell history), and cxa takes no proxy password yet; run where the "
+          "proxy lets this machine through without one"};
+    }
+  }
   if (o.ipv4 && o.ipv6) throw UsageError{"-4 and -6 exclude each other"};
   t.ip_version = o.ipv4 ? 4 : o.ipv6 ? 6 : 0;
   return t;
@@ -151,35 +167,36 @@ Timeouts BuildTimeouts(const CommonOptions& o) {
   return Timeouts{ms, ms, ms, 3 * ms};
 }
 
-bool IsSpecialFile(const std::string& path) {
-  std::error_code ec;
-  auto st = std::filesystem::status(path, ec);
-  return !ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st);
+void WriteFileAtomically(const std::string& path, const std::string& text) {
+  if (auto s = WriteOutputFile(path, text); !s) throw UsageError{s.error()};
 }
 
-void WriteFileAtomically(const std::string& path, const std::string& text) {
-  if (IsSpecialFile(path)) {  // /dev/null, /dev/stdout, a pipe: write in place, never rename over
-    std::ofstream out(path, std::ios::binary);
-    out << text;
-    out.flush();
-    if (!out) throw UsageError{"cannot write " + path};
-    return;
-  }
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw UsageError{"cannot write " + path};
-    out << text;
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw UsageError{"cannot write " + path};
+size_t RaiseOpenFileLimit() {
+  static const size_t limit = [] {
+    rlimit rl{};
+    if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return size_t{1024};
+    // An unlimited hard limit is taken as 1 Mi (what Linux allows by default, fs.nr_open).
+    rlim_t want = rl.rlim_max == RLIM_INFINITY ? rlim_t{1} << 20 : rl.rlim_max;
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+      rlimit raised = rl;
+      raised.rlim_cur = want;
+      if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
     }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw UsageError{"cannot write " + path};
-  }
+    return rl.rlim_cur == RLIM_INFINITY ? size_t{1} << 20 : static_cast<size_t>(rl.rlim_cur);
+  }();
+  return limit;
+}
+
+FileBudget FileBudgetFor(size_t open_files) {
+  // Kept aside: standard streams, input and output files, event loops, libcurl's own.
+  constexpr size_t kReserve = 16;
+  // A run holds at most two connections at once (the RPC over HTTP channels) and a DNS lookup
+  // in flight (a socket pair): five descriptors.
+  constexpr size_t kPerRun = 5;
+  size_t usable = open_files > kReserve ? open_files - kReserve : 0;
+  size_t idle = std::min<size_t>(64, usable / 4);
+  size_t runs = (usable - idle) / kPerRun;
+  return FileBudget{static_cast<int>(std::clamp<size_t>(runs, 1, 1024)), static_cast<long>(idle)};
 }
 
 void CheckFormat(const std::string& format, std::initializer_list<const char*> allowed) {

@@ -149,6 +149,13 @@ int RunVerb(int argc, char** argv) {
           "that user without --targets"};
     }
     if (parallel < 1 || parallel > 1024) throw UsageError{"--parallel must be 1..1024"};
+    size_t open_files = RaiseOpenFileLimit();
+    if (int most = FileBudgetFor(open_files).max_parallel; parallel > most) {
+      std::cerr << "cxa run: --parallel " << parallel << " lowered to " << most
+                << ": the open-file limit (ulimit -n) is " << open_files
+                << "; raise it to run more targets at once\n";
+      parallel = most;
+    }
   } else {
     CheckFormat(common.format, {"text", "json", "junit", "html"});
     if (!vm["parallel"].defaulted()) throw UsageError{"--parallel goes with --targets"};

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
     std::cout << kHelp;
     return argc < 2 ? kExitUsage : kExitOk;
   }
+  RaiseOpenFileLimit();  // a batch's connections need descriptors: use what the system allows
   std::string verb = argv[1];
   if (verb == "--version" || verb == "version") {
     std::cout << "cxa " << Version() << " (" << curl_version() << ")\n";
