@@ -54,7 +54,10 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-// A recorded answer (transcript replay): served once, in order, to the same method and target.
+// An answer to a method and target. Recorded routes (transcript replay) are served once each,
+// in order, so that a request asked twice gets its second recorded answer; configured routes
+// (<route> in a server configuration) always answer by their order alone: the first that
+// matches wins, however often it was used, so results never depend on what ran before.
 struct Route {
   std::string method;
   std::string target;
@@ -65,6 +68,7 @@ struct Route {
   std::string reason;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  bool recorded = false;  // from a transcript: prefer routes not yet used
   bool used = false;
 };
 
@@ -177,7 +181,7 @@ bool AnswerFromRoutes(Site& site, const http::request<http::string_body>& req,
   };
   Route* route = nullptr;
   for (auto& r : site.routes) {
-    if (!r.used && matches(r)) {
+    if (!(r.recorded && r.used) && matches(r)) {
       route = &r;
       break;
     }
@@ -1011,6 +1015,7 @@ std::vector<std::unique_ptr<Site>> SitesFromTranscript(const cxa::Transcript& t,
     route.reason = ex.response->reason;
     route.headers = ex.response->headers;
     route.body = ex.response->body;
+    route.recorded = true;
     site->routes.push_back(std::move(route));
   }
   return sites;
