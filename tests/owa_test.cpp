@@ -218,3 +218,27 @@ TEST_CASE("owa: a server with only a 1024-bit DHE key exchange is diagnosed, the
   CHECK(log.find("owa-weakdh GET /owa/") != std::string::npos);  // anonymous requests arrived
   CHECK(log.find("credentials=basic") == std::string::npos);     // the password did not
 }
+
+TEST_CASE("owa: a server that echoes the password puts it into no report, in any format",
+          "[e2e][loopback][owa]") {
+  const std::string password = "cxa-lab-S3cret";
+  for (const char* format : {"json", "text", "junit", "html"}) {
+    INFO(format);
+    auto& fs = FixtureServer::Get("owa.xml");
+    CommandResult r = RunCommand(
+        {CxaBinary(), "run", "owa", "--input", "url=echo.contoso.test", "--input", "user=labuser",
+         "--password-env", "CXA_PW", "--public-roots", LabRoots(), "--format", format,
+         "--connect-to", "echo.contoso.test:443:127.0.0.1:" + std::to_string(fs.Port("owa-echo")),
+         "--connect-to",
+         "echo.contoso.test:80:127.0.0.1:" + std::to_string(fs.Port("http-redirect"))},
+        "", 60, {"CXA_PW=" + password});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find(password) == std::string::npos);
+    CHECK(r.err.find(password) == std::string::npos);
+    // The echo was there to redact: the sign-in's status line carried it.
+    CHECK_THAT(r.out, Catch::Contains("[redacted]"));
+  }
+  // The sign-in did happen: the password reached the server (so the echo was real).
+  CHECK_THAT(FixtureServer::Get("owa.xml").RequestLog(),
+             Catch::Contains("owa-echo POST /owa/auth.owa"));
+}

@@ -110,11 +110,30 @@ void Redactor::AddSecret(std::string value) {
             [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
 }
 
+namespace {
+
+// Characters that make up one word with a secret next to them: letters, digits, the joiners of
+// host names and addresses, and every byte of a non-ASCII character.
+bool WordByte(char c) {
+  auto u = static_cast<unsigned char>(c);
+  return std::isalnum(u) != 0 || u >= 0x80 || c == '.' || c == '-' || c == '_' || c == '@';
+}
+
+}  // namespace
+
 std::string Redactor::Text(std::string text) const {
+  // A secret inside a longer word ("contoso" in mail.contoso.com) takes the whole word with it:
+  // marking only the secret's part would tell the reader which part of the word it is.
+  const size_t marker = std::char_traits<char>::length(kMarker);
   for (const auto& s : secrets_) {
     for (size_t pos = 0; (pos = text.find(s, pos)) != std::string::npos;) {
-      text.replace(pos, s.size(), kMarker);
-      pos += std::char_traits<char>::length(kMarker);
+      size_t begin = pos, end = pos + s.size();
+      while (begin > 0 && WordByte(text[begin - 1]) && WordByte(text[pos])) --begin;
+      while (end < text.size() && WordByte(text[end]) && WordByte(text[pos + s.size() - 1])) {
+        ++end;
+      }
+      text.replace(begin, end - begin, kMarker);
+      pos = begin + marker;
     }
   }
   static const std::regex form_password("(^|&)((?:password|passwd|pwd|passwordText|pass)=)[^&]*",

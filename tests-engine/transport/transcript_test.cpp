@@ -65,6 +65,23 @@ TEST_CASE("redaction removes credentials, cookies, blobs and secrets, stably",
   CHECK(r.Text("a " + kPassword + " b " + kPassword) == "a [redacted] b [redacted]");
 }
 
+TEST_CASE("a secret inside another word takes the whole word: its position is never shown",
+          "[unit][transcript]") {
+  Redactor r;
+  r.AddSecret("contoso");
+  // Marking only the secret's part ("mail.[redacted].com") would reveal the password.
+  CHECK(r.Text("mail.contoso.com") == "[redacted]");
+  CHECK(r.Text("https://mail.contoso.com/owa/ for alice@contoso.com") ==
+        "https://[redacted]/owa/ for [redacted]");
+  CHECK(r.Text("wrong password 'contoso' (attempt 3)") ==
+        "wrong password '[redacted]' (attempt 3)");
+  CHECK(r.Text("pwd=contoso&x=1").find("contoso") == std::string::npos);
+  CHECK(r.Text("Mail.Contoso.com") == "Mail.Contoso.com");  // a different string
+  Redactor p;
+  p.AddSecret("!pw");  // begins with a separator: the word before it stays
+  CHECK(p.Text("user!pw done") == "user[redacted] done");
+}
+
 TEST_CASE("a transcript survives the round trip through XML", "[unit][transcript]") {
   Transcript t;
   t.scenario = "owa";

@@ -247,6 +247,7 @@ int RunBatch(const BatchJob& job) {
         if (k == target_input->target_port) v = inputs[k];  // the line's :PORT
       }
       report.inputs.emplace_back(target_input->name, inputs[target_input->name]);
+      if (job.redact) report::Redact(report, job.redact);
       Outcome overall = Overall(report);
       int code = report.ExitCode();
 

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "core/runner.h"
 #include "core/scenario.h"
+#include "report/redact.h"
 
 namespace cxa::cli {
 
@@ -25,6 +26,7 @@ struct BatchJob {
   bool progress = true;  // a progress bar on a terminal (stderr)
   const CommonOptions& common;
   std::string tool_version;
+  report::TextFilter redact;  // applied to every report (report/redact.h); may be empty
 };
 
 // Returns the exit code: 0 no target failed, 1 some failed, 3 an internal error in some run.

@@ -12,6 +12,7 @@
 #include "core/scenario.h"
 #include "core/time_util.h"
 #include "protocols/registry.h"
+#include "report/redact.h"
 #include "transport/replay_transport.h"
 
 namespace cxa::cli {
@@ -283,12 +284,19 @@ int RunVerb(int argc, char** argv) {
 
   if (batch) {
     inputs->erase(target_input->name);
-    BatchJob job{&*scenario, protocols::AllModules(),
-                 *transport, evaluator,
-                 settings,   *inputs,
-                 shown,      targets,
-                 parallel,   true,
-                 common,     Version()};
+    BatchJob job{&*scenario,
+                 protocols::AllModules(),
+                 *transport,
+                 evaluator,
+                 settings,
+                 *inputs,
+                 shown,
+                 targets,
+                 parallel,
+                 true,
+                 common,
+                 Version(),
+                 [&redactor](std::string s) { return redactor.Text(std::move(s)); }};
     return RunBatch(job);
   }
   Runner runner(protocols::AllModules(), *transport, evaluator);
@@ -298,6 +306,8 @@ int RunVerb(int argc, char** argv) {
   report.tool_version = Version();
   report.mode = transcript ? "replay" : "live";
   report.inputs = shown;
+  // What a server echoed (the password in a page, a header, an error) never reaches a report.
+  report::Redact(report, [&redactor](std::string s) { return redactor.Text(std::move(s)); });
   if (recorder) {
     if (auto saved = recorder->Save(record_dir); !saved) throw UsageError{saved.error()};
   }
