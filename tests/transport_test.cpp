@@ -414,3 +414,35 @@ TEST_CASE("running out of descriptors is cxa's fault, never the server's",
   HttpExchange again = t.Perform(req);
   CHECK_FALSE(again.error.has_value());
 }
+
+TEST_CASE("control characters in a URL, a header or a user name stop the request unsent",
+          "[e2e][loopback][transport]") {
+  auto policy = LabPolicy();
+  auto& fs = FixtureServer::Get();
+  int port = fs.Port("good");
+  cert::CertEvaluator evaluator;
+  TransportOptions opts;
+  opts.resolve = {"mail.contoso.test:" + std::to_string(port) + ":127.0.0.1"};
+  CurlTransport t(opts, evaluator);
+  const std::string base = "https://mail.contoso.test:" + std::to_string(port);
+  size_t before = fs.RequestLog().size();
+  auto unsafe = [&](HttpRequest req) {
+    HttpExchange ex = t.Perform(req);
+    REQUIRE(ex.error.has_value());
+    CHECK(ex.error->id == "http.request.unsafe");
+    CHECK(ex.request.url.find('\n') == std::string::npos);  // the record holds no raw control
+  };
+  HttpRequest anchor = LabRequest(base + "/owa/", policy);
+  anchor.headers = {{"X-AnchorMailbox", "alice@contoso.test\r\nX-Evil: 1"}};
+  unsafe(anchor);
+  unsafe(LabRequest(base + "/owa/\r\nX-Evil: 1", policy));
+  HttpRequest name = LabRequest(base + "/owa/", policy);
+  name.headers = {{"X-Evil: 1\r\nX-Anchor", "x"}};
+  unsafe(name);
+  HttpRequest ntlm = LabRequest(base + "/owa/", policy);
+  ntlm.ntlm_user = "alice\nX-Evil: 1";
+  unsafe(ntlm);
+  CHECK(fs.RequestLog().size() == before);  // nothing reached the server
+  // A clean request on the same transport goes through.
+  CHECK_FALSE(t.Perform(LabRequest(base + "/owa/", policy)).error.has_value());
+}

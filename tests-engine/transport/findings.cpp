@@ -104,6 +104,15 @@ constexpr FindingInfo kInfos[] = {
      "*.DOMAIN; otherwise find out who aims clients there. For a certificate or TLS refusal, "
      "fix the certificate or the server's TLS configuration first.",
      "README (Security); MS-OXDSCLI 3.1.5 (redirect confirmation)"},
+    {"http.request.unsafe", Severity::kError, "Request refused: a value holds control characters",
+     "A value that would have gone into cxa's request (a URL, a header, a user name) holds a "
+     "control character such as CR or LF. Such values come from answers (a redirect, an "
+     "Autodiscover setting): a hostile server uses them to write headers of its own into the "
+     "request. cxa sent nothing.",
+     "Find out which server handed out the value (the step's facts and the previous steps show "
+     "where the URL or address came from); a correctly configured Exchange or AD FS never "
+     "does.",
+     "RFC 9112 §2.2 (CR and LF end a header line); CWE-113"},
     {"http.response.timeout", Severity::kError, "No response in time",
      "The server accepted the request but did not start answering within the time limit.",
      "Check the application pool / back end behind the web server, and any reverse proxy.",
