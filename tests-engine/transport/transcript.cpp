@@ -290,7 +290,10 @@ namespace {
 
 class Reader {
  public:
-  Reader(std::string_view text, std::string path) : text_(text), path_(std::move(path)) {}
+  // With `in_place`, the text is parsed inside its own buffer (pugi's in-situ mode changes it):
+  // no second copy of a large transcript.
+  Reader(std::string_view text, std::string path, char* in_place = nullptr)
+      : text_(text), path_(std::move(path)), in_place_(in_place) {}
 
   std::string At(const pugi::xml_node& n) const {
     ptrdiff_t off = std::max<ptrdiff_t>(n.offset_debug(), 0);
@@ -315,8 +318,9 @@ class Reader {
 
   Result<Transcript> Read() const {
     pugi::xml_document doc;
-    auto pr = doc.load_buffer(text_.data(), text_.size(),
-                              pugi::parse_default | pugi::parse_ws_pcdata_single);
+    const unsigned options = pugi::parse_default | pugi::parse_ws_pcdata_single;
+    auto pr = in_place_ != nullptr ? doc.load_buffer_inplace(in_place_, text_.size(), options)
+                                   : doc.load_buffer(text_.data(), text_.size(), options);
     if (!pr) {
       size_t end = std::min(static_cast<size_t>(std::max<ptrdiff_t>(pr.offset, 0)), text_.size());
       return Fail(path_ + ":" +
@@ -356,7 +360,7 @@ class Reader {
       }
       auto body = Body(rq);
       if (!body) return Fail(body.error());
-      ex.request.body = *body;
+      ex.request.body = std::move(*body);
       if (pugi::xml_node c = n.child("connection")) {
         ex.remote_address = c.attribute("address").value();
         ex.remote_port = c.attribute("port").as_int(0);
@@ -387,7 +391,7 @@ class Reader {
         }
         auto b = Body(rs);
         if (!b) return Fail(b.error());
-        r.body = *b;
+        r.body = std::move(*b);
         ex.response = std::move(r);
       }
       if (pugi::xml_node er = n.child("error")) {
@@ -426,6 +430,7 @@ class Reader {
  private:
   std::string_view text_;
   std::string path_;
+  char* in_place_ = nullptr;
 };
 
 }  // namespace
@@ -438,7 +443,7 @@ Result<Transcript> ParseTranscript(std::string_view xml, const std::string& path
 Result<Transcript> LoadTranscript(const std::string& path) {
   auto text = ReadInputFile(path, kMaxTranscriptFile);
   if (!text) return Fail(text.error() + " (the transcript)");
-  return ParseTranscript(*text, path);
+  return Reader(*text, path, text->data()).Read();
 }
 
 }  // namespace cxa

@@ -265,7 +265,8 @@ int RunVerb(int argc, char** argv) {
     if (common.time.empty()) settings.verify_time = transcript->recorded_at;
     settings.seed = FormatTime(transcript->recorded_at);
     settings.deterministic = true;
-    replayer = std::make_unique<ReplayTransport>(*transcript, redactor, evaluator);
+    // Moved, not copied: a large transcript is held once.
+    replayer = std::make_unique<ReplayTransport>(std::move(*transcript), redactor, evaluator);
     transport = replayer.get();
   } else {
     live = std::make_unique<CurlTransport>(BuildTransportOptions(common), evaluator);
