@@ -43,7 +43,8 @@ ScenarioRun Oa(const std::string& email, std::vector<std::string> extra = {}) {
                                    ":80:127.0.0.1:" + port("world-http-none"),
                                    "--srv-record",
                                    "_autodiscover._tcp.srv.test=autodiscover.attacker.test:443"};
-  for (const char* d : {"v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "p80", "attacker"}) {
+  for (const char* d :
+       {"v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "p80", "attacker"}) {
     args.insert(args.end(), {"--srv-record", std::string("_autodiscover._tcp.") + d + ".test="});
   }
   args.insert(args.end(), extra.begin(), extra.end());
@@ -163,4 +164,16 @@ TEST_CASE("hostile world: --allow-credentials-to is validated before anything is
                                "", 30);
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("--allow-credentials-to"));
+}
+
+TEST_CASE("hostile world: a redirect into the operator's own network is not followed",
+          "[e2e][loopback][hostile-world]") {
+  // v10.test's anonymous answer names https://127.0.0.1:1/...: a port no --connect-to covers,
+  // so nobody aimed it there and cxa must not connect (the address kinds refused are unit-tested
+  // in transport_test: link-local metadata services, RFC 1918, ULA, ...).
+  ScenarioRun r = Oa("alice@v10.test", {"--allow-credentials-to", "*"});
+  INFO(r.cmd.out);
+  Ids ids = AllIds(r);
+  CHECK(Has(ids, "net.address.private"));
+  CHECK_FALSE(Has(ids, "net.connect.refused"));  // no connection was even tried
 }

@@ -441,7 +441,12 @@ class AutodiscoverStep : public Step {
                  StepResult& result) {
     for (;;) {
       StepResult& c = Child(result, "Autodiscover POST " + url + " for " + address);
-      HttpExchange ex = ctx.transport.Perform(Post(ctx, url, address));
+      // A URL an answer named (a redirect, SRV) is fetched only from public addresses, unless
+      // the operator aimed its name (transport: net.address.private).
+      const bool learned = !how.empty();
+      HttpRequest first = Post(ctx, url, address);
+      first.public_only = learned;
+      HttpExchange ex = ctx.transport.Perform(first);
       if (!ReportConnection(ex, ctx.now, c)) {
         c.findings.push_back(MakeFinding(kCandidateFailed, url + " did not answer"));
         return {};
@@ -464,6 +469,7 @@ class AutodiscoverStep : public Step {
         }
         HttpRequest again = Post(ctx, url, address);
         again.carries_credentials = true;
+        again.public_only = learned;
         if (Offers(schemes, "Basic")) {
           method = "basic";
           again.headers.emplace_back("Authorization",
