@@ -177,3 +177,50 @@ TEST_CASE("hostile world: a redirect into the operator's own network is not foll
   CHECK(Has(ids, "net.address.private"));
   CHECK_FALSE(Has(ids, "net.connect.refused"));  // no connection was even tried
 }
+
+TEST_CASE("hostile world: an OWA logon form that posts to another domain gets no password",
+          "[e2e][loopback][hostile-world]") {
+  auto& fs = World();
+  auto owa = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {CxaBinary(),
+                                     "run",
+                                     "owa",
+                                     "--input",
+                                     "url=owa.contoso.test",
+                                     "--input",
+                                     "user=alice@contoso.test",
+                                     "--password-env",
+                                     "CXA_PW",
+                                     "--public-roots",
+                                     LabRoots(),
+                                     "--format",
+                                     "json",
+                                     "--timeout",
+                                     "2",
+                                     "--connect-to",
+                                     ":443:127.0.0.1:" + std::to_string(fs.Port("world-default")),
+                                     "--connect-to",
+                                     ":80:127.0.0.1:" + std::to_string(fs.Port("world-http-none"))};
+    args.insert(args.end(), extra.begin(), extra.end());
+    ScenarioRun r;
+    r.cmd = RunCommand(args, "", 60, {"CXA_PW=cxa-lab-S3cret"});
+    INFO(r.cmd.err);
+    REQUIRE(r.cmd.out.rfind("{", 0) == 0);
+    r.report = json::parse(r.cmd.out);
+    return r;
+  };
+  size_t before = fs.RequestLog().size();
+  ScenarioRun r = owa({});
+  INFO(r.cmd.out);
+  CHECK(r.cmd.exit_code == 1);
+  CHECK(r.Fact("logon", "form_action") == "https://attacker.test/owa/auth.owa");
+  CHECK(r.Ids("signin") == Ids{"auth.credentials.withheld"});
+  CHECK(AttackerLines(before).empty());  // not even asked
+
+  before = fs.RequestLog().size();
+  ScenarioRun allowed = owa({"--allow-credentials-to", "attacker.test"});
+  auto lines = AttackerLines(before);
+  REQUIRE(lines.size() == 1);
+  CHECK_THAT(lines[0], Catch::StartsWith("attacker-autodiscover POST /owa/auth.owa"));
+  CHECK(AnyCredential(lines));
+}

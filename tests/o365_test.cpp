@@ -24,7 +24,8 @@ std::vector<std::string> StsRoutes(FixtureServer& fs) {
   route("sts.fabrikam.test", "sts-self-signed");
   route("sts.northwind.test", "sts-missing-intermediate");
   route("sts.adatum.test", "sts-expired");
-  for (const char* h : {"expiring", "lapsed", "rollover", "down", "nouser", "garbled"}) {
+  for (const char* h :
+       {"expiring", "lapsed", "rollover", "down", "nouser", "garbled", "mexevil", "harvest"}) {
     route(std::string(h) + ".bulk.test", "sts-bulk");
   }
   return args;
@@ -216,4 +217,31 @@ TEST_CASE("a third-party IdP skips the AD FS checks with the reason", "[e2e][loo
   CHECK(r.Step("mex")["outcome"] == "skipped");
   CHECK_THAT(r.Step("mex")["reason"].get<std::string>(),
              Catch::Contains("realm.idp is 'third-party'"));
+}
+
+TEST_CASE("a MEX document that names a sign-in endpoint on another host gets no password",
+          "[e2e][loopback][o365]") {
+  // Realm discovery named mexevil.bulk.test (a credential destination); its MEX names
+  // harvest.bulk.test, which nobody vouched for: the WS-Trust password is withheld there.
+  auto& fs = FixtureServer::Get("o365.xml");
+  auto wstrust_sent = [&](size_t from) {
+    return fs.RequestLog().substr(from).find("credentials=wstrust") != std::string::npos;
+  };
+  size_t before = fs.RequestLog().size();
+  SsoRun r =
+      Sso("alice@mexevil.test", {"--password-env", "CXA_TEST_PW"}, {"CXA_TEST_PW=cxa-lab-S3cret"});
+  INFO(r.cmd.out);
+  CHECK(r.cmd.exit_code == 1);
+  CHECK_THAT(r.Step("mex")["facts"]["usernamemixed_url"].get<std::string>(),
+             Catch::StartsWith("https://harvest.bulk.test/"));
+  CHECK(r.Ids("signin") == std::vector<std::string>{"auth.credentials.withheld"});
+  CHECK_FALSE(wstrust_sent(before));
+
+  before = fs.RequestLog().size();
+  SsoRun allowed =
+      Sso("alice@mexevil.test",
+          {"--password-env", "CXA_TEST_PW", "--allow-credentials-to", "harvest.bulk.test"},
+          {"CXA_TEST_PW=cxa-lab-S3cret"});
+  CHECK(allowed.Ids("signin") == std::vector<std::string>{"adfs.signin.ok"});
+  CHECK(wstrust_sent(before));
 }

@@ -129,9 +129,9 @@ constexpr FindingInfo kSigninRefused{
     "adfs.signin.refused",
     Severity::kError,
     "Password not sent",
-    "cxa did not send the password because the sign-in endpoint is not an https URL on the "
-    "federation service host that was checked: credentials only go to the host whose "
-    "certificate the strict policy accepted.",
+    "cxa did not send the password because the sign-in endpoint the MEX document advertises is "
+    "not an https URL. (An https endpoint on another host than the federation service is "
+    "judged by the credential rule instead: auth.credentials.withheld.)",
     "Check the endpoints the MEX document advertises; they should all be https URLs on the "
     "federation service name.",
     "DESIGN.md §8"};
@@ -415,19 +415,24 @@ class SigninStep : public Step {
           "skipped: signing in needs a user principal name, not the domain '" + user_ + "'";
       return result;
     }
-    std::string url_host = UrlHost(url_);
     bool https = url_.size() > 8 && strncasecmp(url_.c_str(), "https://", 8) == 0;
-    if (!https || strcasecmp(url_host.c_str(), host_.c_str()) != 0) {
-      result.findings.push_back(MakeFinding(
-          kSigninRefused, "the sign-in endpoint " + url_ + " is not an https URL on " + host_,
-          "the password was not sent"));
+    if (!https) {
+      result.findings.push_back(MakeFinding(kSigninRefused,
+                                            "the sign-in endpoint " + url_ + " is not an https URL",
+                                            "the password was not sent"));
       return result;
     }
+    // An endpoint on another host than the federation service (a MEX document someone changed)
+    // gets the password only where the credential rule allows it.
+    const bool elsewhere = strcasecmp(UrlHost(url_).c_str(), host_.c_str()) != 0;
     std::string why;
     auto password = ctx.credentials.Release(ctx.password, url_, &why);
     if (!password) {
       result.findings.push_back(CredentialsWithheld(
-          url_, "the federation service named by realm discovery and its MEX document", why));
+          url_,
+          elsewhere ? "the MEX document of " + host_ + ", which names another host"
+                    : "the federation service named by realm discovery",
+          why));
       return result;
     }
     WsTrustRequest rst;

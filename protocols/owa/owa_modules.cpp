@@ -395,32 +395,29 @@ class SigninStep : public Step {
   }
 
  private:
-  // The password for `url` under the credential rule, or nullopt with the finding in `result`.
-  std::optional<std::string> Password(StepContext& ctx, const std::string& url,
-                                      StepResult& result) const {
+  // The password for `url` under the credential rule (the OWA host, the user's domain, what the
+  // operator allowed), or nullopt with the finding in `result`; `how`: where the URL came from.
+  std::optional<std::string> Password(StepContext& ctx, const std::string& url, StepResult& result,
+                                      std::string_view how = "the OWA URL") const {
     std::string why;
     auto password = ctx.credentials.Release(ctx.password, url, &why);
-    if (!password) result.findings.push_back(CredentialsWithheld(url, "the OWA URL", why));
+    if (!password) result.findings.push_back(CredentialsWithheld(url, how, why));
     return password;
-  }
-
-  // The password only goes to https URLs on the OWA host itself.
-  bool SameOrigin(const std::string& url) const {
-    auto u = SplitHttpUrl(url);
-    return u && u->scheme == "https" && u->host == url_.host && u->port == url_.port;
   }
 
   StepResult Forms(StepContext& ctx) {
     StepResult result;
     result.facts["method"] = "fba";
     std::string action = ResolveLocation(raw_url_, form_action_);
-    if (!SameOrigin(action)) {
+    if (auto to = SplitHttpUrl(action); !to || to->scheme != "https") {
       result.findings.push_back(
-          MakeFinding(kSigninFailed, "the logon form posts to " + action + ", not to " + url_.host,
+          MakeFinding(kSigninFailed, "the logon form posts to " + action + ", not over https",
                       "the password was not sent"));
       return result;
     }
-    auto password = Password(ctx, action, result);
+    // A form that posts to another host (a page someone changed, a portal elsewhere) gets the
+    // password only where the credential rule allows it.
+    auto password = Password(ctx, action, result, "the action of the logon page's form");
     if (!password) return result;
     HttpRequest post = Request(ctx, action);
     post.method = "POST";
