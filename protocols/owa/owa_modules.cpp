@@ -369,10 +369,8 @@ constexpr FactSpec kSigninFacts[] = {
 
 class SigninStep : public Step {
  public:
-  SigninStep(UrlParts url, std::string raw_url, std::string front_end, std::string user,
-             std::string form_action)
-      : url_(std::move(url)),
-        raw_url_(std::move(raw_url)),
+  SigninStep(std::string raw_url, std::string front_end, std::string user, std::string form_action)
+      : raw_url_(std::move(raw_url)),
         front_end_(std::move(front_end)),
         user_(std::move(user)),
         form_action_(std::move(form_action)) {}
@@ -521,15 +519,13 @@ class SigninStep : public Step {
     return result;
   }
 
-  UrlParts url_;
   std::string raw_url_, front_end_, user_, form_action_;
 };
 
 Result<std::unique_ptr<Step>> CreateSignin(const OptionMap& o) {
-  auto u = HttpsUrlOption(o, "url");
-  if (!u) return Fail(u.error());
+  if (auto u = HttpsUrlOption(o, "url"); !u) return Fail(u.error());  // validated, not kept
   return std::unique_ptr<Step>(std::make_unique<SigninStep>(
-      *u, NormalizeOwaUrl(o.at("url")), o.at("front_end"), o.count("user") ? o.at("user") : "",
+      NormalizeOwaUrl(o.at("url")), o.at("front_end"), o.count("user") ? o.at("user") : "",
       o.count("form_action") ? o.at("form_action") : "/owa/auth.owa"));
 }
 
