@@ -88,6 +88,9 @@ TEST_CASE("hostile servers end with a finding, in bounded time and memory", "[e2
       {"long-header", "owa", "frontend", "http.headers.too_large", 1, 5},
       {"many-headers", "owa", "frontend", "http.headers.too_large", 1, 5},
       {"http10", "owa", "frontend", "owa.auth.anonymous", 0, 5},
+      {"not-http", "owa", "frontend", "http.response.malformed", 1, 5},
+      {"bad-status", "owa", "frontend", "http.response.malformed", 1, 5},
+      {"http-unknown-version", "owa", "frontend", "http.response.malformed", 1, 5},
       {"redirect-chain", "owa", "frontend", "owa.http.redirect_loop", 1, 5},
       {"redirect-loop", "owa", "frontend", "owa.http.redirect_loop", 1, 5},
       // Signed in over HTTPS, then sent to plain HTTP: refused, the password never follows.

@@ -549,6 +549,14 @@ TransportError Classify(CURLcode rc, const State& st, const char* errbuf, bool p
     case CURLE_SEND_ERROR:
       if (in_tls()) return {Stage::kTls, "tls.handshake.failed", msg};
       return {Stage::kHttp, "http.response.empty", msg};
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      // An answer that is not HTTP (another service's banner, binary bytes, an unknown HTTP
+      // version): libcurl calls it HTTP/0.9 or an unsupported version. The server's fault.
+      if (!connected) {
+        return {Stage::kConnect, "internal.transport.failed",
+                std::string(curl_easy_strerror(rc)) + ": " + msg};
+      }
+      return {Stage::kHttp, "http.response.malformed", "the answer is not HTTP: " + msg};
     case CURLE_WEIRD_SERVER_REPLY:
     case CURLE_PARTIAL_FILE:
     case CURLE_HTTP2:

@@ -164,6 +164,12 @@ def serve_http(mode, conn):
     elif mode == "many-headers":
         conn.sendall(b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(10000))
                      + b"Content-Length: 0\r\n\r\n")
+    elif mode == "not-http":  # another service on the port (an SSH banner), then bytes
+        conn.sendall(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n" + bytes(range(256)) * 4)
+    elif mode == "bad-status":  # looks like HTTP, is not
+        conn.sendall(b"HTTP/1.1 2x0 Fine\r\nContent-Length: 0\r\n\r\n")
+    elif mode == "http-unknown-version":
+        conn.sendall(b"HTTP/7.5 200 OK\r\nContent-Length: 0\r\n\r\n")
     elif mode == "http10":
         conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n"
                      b"<html><body>an old server</body></html>")
