@@ -68,6 +68,23 @@ Ids AllIds(const ScenarioRun& r) {
   for (const auto& s : r.report["steps"]) Collect(s, v);
   return v;
 }
+// Whether any string in the parsed report holds a control character other than a newline (the
+// JSON text escapes them, so the raw output cannot tell).
+bool HasControlCharacter(const json& j) {
+  if (j.is_string()) {
+    const std::string& s = j.get_ref<const std::string&>();
+    return std::any_of(s.begin(), s.end(), [](char c) {
+      auto u = static_cast<unsigned char>(c);
+      return (u < 0x20 && c != '\n') || u == 0x7f;
+    });
+  }
+  if (j.is_structured()) {
+    for (const auto& v : j) {
+      if (HasControlCharacter(v)) return true;
+    }
+  }
+  return false;
+}
 bool Has(const Ids& ids, const std::string& id) {
   return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
@@ -153,7 +170,7 @@ TEST_CASE("hostile world: redirect addresses that are not addresses are refused,
   CHECK(r.Step("autodiscover")["outcome"] == "failed");
   // Nothing followed the redirect: no other request, and no control character in the report.
   CHECK(AttackerLines(before).empty());
-  CHECK(r.cmd.out.find("X-Evil: 1\r") == std::string::npos);
+  CHECK_FALSE(HasControlCharacter(r.report));
   CHECK(World().RequestLog().substr(before).find("X-Evil") == std::string::npos);
 }
 
