@@ -3,6 +3,7 @@
 // 127.0.0.1 / ::1. The lab PKI (dated around today) is made by the ctest fixture `lab_pki`.
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -289,23 +290,35 @@ TEST_CASE("input files are bounded: devices, directories and oversized files are
   std::filesystem::remove(big);
 }
 
-TEST_CASE("output files (-o) are never written through a symlink planted at their name", "[e2e]") {
+TEST_CASE("output (-o) through symlinks: one's own is written through, one planted in /tmp refused",
+          "[e2e]") {
   std::string dir = BinaryDir() + "/test-logs/planted-" + std::to_string(::getpid());
   std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir + "/victim") << "precious";
-  std::filesystem::create_symlink(dir + "/victim", dir + "/report.json");
+  std::filesystem::create_directories(dir + "/shared");
   std::string run = FixturesDir() + "/runs/tls-endpoint/good";
-  CommandResult r =
-      RunCommand({CxaBinary(), "run", "tls-endpoint", "--replay", run, "--public-roots",
-                  run + "/public-roots.pem", "--format", "json", "-o", dir + "/report.json"});
-  CHECK(r.exit_code == 0);
-  CHECK(ReadText(dir + "/victim") == "precious");
-  CHECK_FALSE(std::filesystem::is_symlink(dir + "/report.json"));
-  CHECK(json::parse(ReadText(dir + "/report.json"))["exit_code"] == 0);
-  // Only the report is left: no temporary file.
-  CHECK(std::distance(std::filesystem::directory_iterator(dir),
-                      std::filesystem::directory_iterator()) == 2);
+  auto cxa = [&](const std::string& out) {
+    return RunCommand({CxaBinary(), "run", "tls-endpoint", "--replay", run, "--public-roots",
+                       run + "/public-roots.pem", "--format", "json", "-o", out});
+  };
+  std::ofstream(dir + "/published.json") << "old";
+  std::filesystem::create_symlink(dir + "/published.json", dir + "/report.json");
+  CHECK(cxa(dir + "/report.json").exit_code == 0);
+  CHECK(std::filesystem::is_symlink(dir + "/report.json"));
+  CHECK(json::parse(ReadText(dir + "/published.json"))["exit_code"] == 0);
+  if (::geteuid() == 0) {  // another user's symlink in a sticky shared directory
+    ::chmod((dir + "/shared").c_str(), 01777);
+    std::ofstream(dir + "/victim") << "precious";
+    std::filesystem::create_symlink(dir + "/victim", dir + "/shared/report.json");
+    REQUIRE(::lchown((dir + "/shared/report.json").c_str(), 65534, 65534) == 0);
+    CommandResult r = cxa(dir + "/shared/report.json");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("another user"));
+    CHECK(ReadText(dir + "/victim") == "precious");
+  }
+  // No temporary file is left anywhere.
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    CHECK(e.path().filename().string().find(".cxa-") == std::string::npos);
+  }
   std::filesystem::remove_all(dir);
 }
 

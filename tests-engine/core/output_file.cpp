@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <streambuf>
@@ -67,31 +68,65 @@ class OutputFile::Buffer : public std::streambuf {
   std::vector<char> data_;
 };
 
+namespace {
+
+// The kernel's protected_symlinks rule, applied whatever the system's setting: a symlink in a
+// sticky world-writable directory (such as /tmp) is followed only when its owner is the user
+// or the directory's owner. Returns why not ("" when it may be followed).
+std::string PlantedSymlink(const std::string& path, const struct stat& link) {
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  struct stat d {};
+  if (::stat(dir.c_str(), &d) != 0) return "";
+  bool shared = (d.st_mode & S_ISVTX) != 0 && (d.st_mode & S_IWOTH) != 0;
+  if (!shared || link.st_uid == ::geteuid() || link.st_uid == d.st_uid) return "";
+  return "it is a symlink another user owns in a shared directory (sticky and world-writable, "
+         "like /tmp); cxa does not write through it";
+}
+
+}  // namespace
+
 Result<std::unique_ptr<OutputFile>> OutputFile::Open(const std::string& path) {
   if (path.empty()) return Fail("no output file name");
   std::unique_ptr<OutputFile> f(new OutputFile);
   f->path_ = path;
+  f->target_ = path;
+  struct stat link {};
+  if (::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+    // The operator's own symlink is written through: the file it names is replaced.
+    if (std::string why = PlantedSymlink(path, link); !why.empty()) {
+      return Fail("cannot write " + path + ": " + why);
+    }
+    char* real = ::realpath(path.c_str(), nullptr);
+    if (real == nullptr) {
+      return Fail("cannot write " + path + ": it is a symlink to a missing file (" + Why(errno) +
+                  ")");
+    }
+    f->target_ = real;
+    std::free(real);
+  }
+  const std::string& target = f->target_;
   struct stat st {};
-  bool exists = ::stat(path.c_str(), &st) == 0;
+  bool exists = ::stat(target.c_str(), &st) == 0;
   if (exists && S_ISDIR(st.st_mode)) return Fail("cannot write " + path + ": it is a directory");
   if (exists && S_ISBLK(st.st_mode)) return Fail("cannot write " + path + ": it is a disk");
   if (exists && !S_ISREG(st.st_mode)) {
     // A device or a pipe: write in place (no O_CREAT: it exists, and must stay what it is).
-    f->fd_ = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    f->fd_ = ::open(target.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
     if (f->fd_ < 0) return Fail("cannot write " + path + ": " + Why(errno));
   } else {
-    size_t slash = path.rfind('/');
-    std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
-    std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+    size_t slash = target.rfind('/');
+    std::string dir = slash == std::string::npos ? "" : target.substr(0, slash + 1);
+    std::string base = slash == std::string::npos ? target : target.substr(slash + 1);
     std::string pattern = dir + "." + base + ".cxa-XXXXXX";
     std::vector<char> name(pattern.begin(), pattern.end());
     name.push_back('\0');
     f->fd_ = ::mkostemp(name.data(), O_CLOEXEC);
     if (f->fd_ < 0) return Fail("cannot write " + path + ": " + Why(errno));
     f->tmp_ = name.data();
-    // The mode of the file being replaced (not of a symlink's target), else a new file's.
+    // The mode of the file being replaced, else a new file's.
     struct stat old {};
-    bool replaces = ::lstat(path.c_str(), &old) == 0 && S_ISREG(old.st_mode);
+    bool replaces = ::lstat(target.c_str(), &old) == 0 && S_ISREG(old.st_mode);
     ::fchmod(f->fd_, replaces ? (old.st_mode & 0777) : (0666 & ~Umask()));
   }
   f->buf_ = std::make_unique<Buffer>(f->fd_);
@@ -114,7 +149,7 @@ Status OutputFile::Commit() {
   // loss, and fsync can stall for long on a busy disk.
   if (::close(fd_) != 0 && ok) ok = false, err = errno;
   fd_ = -1;
-  if (ok && !tmp_.empty() && ::rename(tmp_.c_str(), path_.c_str()) != 0) ok = false, err = errno;
+  if (ok && !tmp_.empty() && ::rename(tmp_.c_str(), target_.c_str()) != 0) ok = false, err = errno;
   if (!ok) return Fail("cannot write " + path_ + ": " + Why(err));
   committed_ = true;
   return Ok{};

@@ -2,9 +2,11 @@
 // content or the whole new one, never a part, and nothing is ever written through a name an
 // attacker could have prepared:
 //   - a regular file (or a name that does not exist yet) is written to a fresh temporary file
-//     created exclusively (mkstemp: O_CREAT|O_EXCL, random name, in the same directory, so a
-//     pre-created file or symlink is never opened) and renamed over the name on Commit(); a
-//     symlink at the name itself is replaced, not followed;
+//     created exclusively (mkstemp: O_CREAT|O_EXCL, random name, in the file's directory, so a
+//     pre-created file or symlink is never opened) and renamed over the file on Commit();
+//   - a symlink at the name is written through (the file it names is replaced and keeps its
+//     mode), unless it is one another user planted in a shared sticky directory such as /tmp
+//     (the kernel's protected_symlinks rule): that is refused;
 //   - a character device or a pipe (/dev/null, /dev/stdout, a FIFO) is written in place; a
 //     block device (a disk) is refused;
 //   - without Commit() (an error, an exception) the temporary file is removed.
@@ -36,7 +38,9 @@ class OutputFile {
  private:
   class Buffer;
   OutputFile() = default;
-  std::string path_, tmp_;  // tmp_ empty: written in place
+  std::string path_;    // as the operator named it (for messages)
+  std::string target_;  // the file written: path_, or the file a symlink at path_ names
+  std::string tmp_;     // empty: written in place
   int fd_ = -1;
   std::unique_ptr<Buffer> buf_;
   std::unique_ptr<std::ostream> out_;

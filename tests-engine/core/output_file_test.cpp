@@ -60,7 +60,10 @@ TEST_CASE("OutputFile replaces the file only on Commit and leaves nothing behind
   fs::remove_all(dir);
 }
 
-TEST_CASE("OutputFile never writes through a prepared symlink", "[unit][files]") {
+TEST_CASE(
+    "OutputFile never opens a prepared temporary name; the user's own symlink is written "
+    "through",
+    "[unit][files]") {
   std::string dir = TempDir();
   std::string victim = dir + "/victim";
   std::ofstream(victim) << "precious";
@@ -76,11 +79,39 @@ TEST_CASE("OutputFile never writes through a prepared symlink", "[unit][files]")
   CHECK(Slurp(path) == "report");
   CHECK(Slurp(victim) == "precious");
 
-  std::string link = dir + "/link.json";
-  fs::create_symlink(victim, link);
+  // A symlink the user made (report.html -> /srv/www/report.html) is written through: the file
+  // it names is replaced and keeps its mode, the link stays.
+  std::string published = dir + "/published.html";
+  std::ofstream(published) << "old";
+  REQUIRE(::chmod(published.c_str(), 0640) == 0);
+  std::string link = dir + "/link.html";
+  fs::create_symlink(published, link);
   REQUIRE(WriteOutputFile(link, "report").ok());
-  CHECK_FALSE(fs::is_symlink(link));  // the link was replaced by the file, not written through
-  CHECK(Slurp(link) == "report");
+  CHECK(fs::is_symlink(link));
+  CHECK(Slurp(published) == "report");
+  struct stat st {};
+  REQUIRE(::stat(published.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0640);
+  fs::create_symlink(dir + "/gone/x", dir + "/dangling");
+  CHECK_FALSE(OutputFile::Open(dir + "/dangling").ok());  // nothing to write through to
+  fs::remove_all(dir);
+}
+
+TEST_CASE("OutputFile refuses a symlink another user planted in a shared sticky directory",
+          "[unit][files]") {
+  if (::geteuid() != 0) return;  // planting as another user needs root (CI runs as root)
+  std::string dir = TempDir();
+  std::string shared = dir + "/tmp";
+  fs::create_directory(shared);
+  REQUIRE(::chmod(shared.c_str(), 01777) == 0);  // like /tmp
+  std::string victim = dir + "/victim";
+  std::ofstream(victim) << "precious";
+  std::string planted = shared + "/report.json";
+  fs::create_symlink(victim, planted);
+  REQUIRE(::lchown(planted.c_str(), 65534, 65534) == 0);  // nobody's
+  auto f = OutputFile::Open(planted);
+  REQUIRE_FALSE(f.ok());
+  CHECK_THAT(f.error(), Catch::Contains("another user"));
   CHECK(Slurp(victim) == "precious");
   fs::remove_all(dir);
 }
