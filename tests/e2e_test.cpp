@@ -81,7 +81,7 @@ bool Has(const std::vector<std::string>& v, const std::string& id) {
 TEST_CASE("tls-endpoint passes against a correct chain", "[e2e][loopback]") {
   Run r = TlsEndpoint("good", "mail.contoso.test");
   REQUIRE(r.cmd.exit_code == 0);
-  CHECK(r.report["schema_version"] == 1);
+  CHECK(r.report["schema_version"] == 2);
   CHECK(r.step()["outcome"] == "passed");
   CHECK(r.step()["stage"] == "certificate");
   CHECK(r.Ids().empty());

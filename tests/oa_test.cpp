@@ -210,10 +210,26 @@ TEST_CASE("outlook-anywhere: credentials", "[e2e][loopback][oa]") {
     CHECK(r.cmd.exit_code == 1);
     CHECK(Problems(r, "autodiscover") == Ids{"autodiscover.auth.rejected"});
   }
-  SECTION("without a password Autodiscover stops at the 401 and says what to give") {
+  SECTION("without a password Autodiscover stops at the 401: the run is incomplete, not passed") {
     ScenarioRun r = Oa("labuser@oa.test", "");
+    CHECK(r.cmd.exit_code == 4);
+    CHECK(r.report["outcome"] == "incomplete");
+    CHECK(r.report["exit_code"] == 4);
+    CHECK(r.report["not_tested"]["step"] == "autodiscover");
     CHECK(r.Step("autodiscover")["outcome"] == "skipped");
+    CHECK(r.Step("autodiscover")["not_run"] == true);
+    CHECK(r.Step("proxy")["not_run"] == true);  // never looked at: not passed
     CHECK(r.Step("autodiscover")["children"][1]["facts"]["auth_schemes"] == "Negotiate NTLM Basic");
+  }
+  SECTION("manual settings without a password test the proxy; the sign-in steps are optional") {
+    ScenarioRun r =
+        Oa("labuser@oa.test", "", {"--input", "rpc_proxy=mail.oa.test", "--input", "auth=basic"});
+    CHECK(r.cmd.exit_code == 0);
+    CHECK(r.report["outcome"] == "passed");
+    CHECK(r.Step("proxy")["outcome"] == "passed");
+    CHECK(r.Step("echo")["outcome"] == "skipped");
+    CHECK(r.Step("echo")["optional"] == true);
+    CHECK(r.report["not_tested"].is_null());
   }
   SECTION("manual settings skip Autodiscover; the wrong password fails at the echo") {
     ScenarioRun r = Oa("labuser@oa.test", "wrong",
@@ -267,4 +283,53 @@ TEST_CASE("outlook-anywhere: describe documents every input and step", "[e2e][oa
         "rpc-auth", "rpc-echo", "rpc-endpoint", "oa-mutual-auth", "strict-public"}) {
     CHECK_THAT(d.out, Catch::Contains(s));
   }
+}
+
+TEST_CASE("outlook-anywhere: an incomplete run is incomplete in every format, never green",
+          "[e2e][loopback][oa]") {
+  auto& fs = FixtureServer::Get("oa.xml");
+  auto run = [&](const std::string& format, const std::string& out) {
+    return RunCommand({CxaBinary(),
+                       "run",
+                       "outlook-anywhere",
+                       "--input",
+                       "email=labuser@oa.test",
+                       "--public-roots",
+                       LabRoots(),
+                       "--timeout",
+                       "2",
+                       "--format",
+                       format,
+                       "--no-color",
+                       "--connect-to",
+                       ":443:127.0.0.1:" + std::to_string(fs.Port("oa-apex")),
+                       "--connect-to",
+                       ":80:127.0.0.1:" + std::to_string(fs.Port("oa-http-none")),
+                       "--srv-record",
+                       "_autodiscover._tcp.oa.test=",
+                       "-o",
+                       out});
+  };
+  std::string dir = BinaryDir() + "/test-logs";
+  std::filesystem::create_directories(dir);
+  std::string base = dir + "/incomplete-" + std::to_string(::getpid());
+
+  CHECK(run("text", base + ".txt").exit_code == 4);
+  std::string text = ReadText(base + ".txt");
+  // The first line says what was not tested and how to test it.
+  CHECK(text.rfind("INCOMPLETE: not tested: Autodiscover for labuser@oa.test", 0) == 0);
+  CHECK_THAT(text.substr(0, text.find('\n')), Catch::Contains("--password-stdin"));
+  CHECK_THAT(text, Catch::Contains("\nINCOMPLETE: 8 steps"));
+
+  CHECK(run("junit", base + ".xml").exit_code == 4);
+  std::string junit = ReadText(base + ".xml");
+  CHECK(RunCommand({"/usr/bin/xmllint", "--noout", "--schema", SourceDir() + "/docs/junit.xsd",
+                    base + ".xml"})
+            .exit_code == 0);
+  CHECK_THAT(junit, Catch::Contains("type=\"cxa.not_tested\""));
+  CHECK_THAT(junit, !Catch::Contains("failures=\"0\""));  // CI counts it as failed
+
+  CHECK(run("html", base + ".html").exit_code == 4);
+  CHECK_THAT(ReadText(base + ".html"), Catch::Contains("class=\"verdict incomplete\""));
+  for (const char* ext : {".txt", ".xml", ".html"}) std::filesystem::remove(base + ext);
 }

@@ -97,13 +97,17 @@ Result<std::unique_ptr<OutputFile>> OutputFile::Open(const std::string& path) {
     if (std::string why = PlantedSymlink(path, link); !why.empty()) {
       return Fail("cannot write " + path + ": " + why);
     }
-    char* real = ::realpath(path.c_str(), nullptr);
-    if (real == nullptr) {
+    struct stat named {};
+    if (::stat(path.c_str(), &named) != 0) {
       return Fail("cannot write " + path + ": it is a symlink to a missing file (" + Why(errno) +
                   ")");
     }
-    f->target_ = real;
-    std::free(real);
+    if (S_ISREG(named.st_mode)) {  // a device or a pipe behind it is written in place below
+      char* real = ::realpath(path.c_str(), nullptr);
+      if (real == nullptr) return Fail("cannot write " + path + ": " + Why(errno));
+      f->target_ = real;
+      std::free(real);
+    }
   }
   const std::string& target = f->target_;
   struct stat st {};

@@ -2,14 +2,54 @@
 
 namespace cxa {
 
+std::string_view RunVerdictName(RunVerdict v) {
+  switch (v) {
+    case RunVerdict::kError:
+      return "error";
+    case RunVerdict::kFailed:
+      return "failed";
+    case RunVerdict::kIncomplete:
+      return "incomplete";
+    case RunVerdict::kWarning:
+      return "warning";
+    case RunVerdict::kPassed:
+      return "passed";
+  }
+  return "error";
+}
+
+const StepResult* RunReport::FirstNotRun() const {
+  for (const auto& s : steps) {
+    if (s.outcome == Outcome::kSkipped && s.not_run && !s.optional) return &s;
+  }
+  return nullptr;
+}
+
+RunVerdict RunReport::Verdict() const {
+  for (const auto& s : steps) {
+    if (s.outcome == Outcome::kError) return RunVerdict::kError;
+  }
+  for (const auto& s : steps) {
+    if (s.HasErrors()) return RunVerdict::kFailed;
+  }
+  if (FirstNotRun() != nullptr) return RunVerdict::kIncomplete;
+  for (const auto& s : steps) {
+    if (s.outcome == Outcome::kWarning) return RunVerdict::kWarning;
+  }
+  return RunVerdict::kPassed;
+}
+
 int RunReport::ExitCode() const {
-  for (const auto& s : steps) {
-    if (s.outcome == Outcome::kError) return 3;
+  switch (Verdict()) {
+    case RunVerdict::kError:
+      return 3;
+    case RunVerdict::kFailed:
+      return 1;
+    case RunVerdict::kIncomplete:
+      return 4;
+    default:
+      return 0;
   }
-  for (const auto& s : steps) {
-    if (s.HasErrors()) return 1;
-  }
-  return 0;
 }
 
 }  // namespace cxa

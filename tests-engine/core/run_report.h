@@ -10,7 +10,14 @@
 
 namespace cxa {
 
-inline constexpr int kReportSchemaVersion = 1;
+// 2: run outcome "incomplete" with exit code 4; steps carry not_run and optional.
+inline constexpr int kReportSchemaVersion = 2;
+
+// The verdict of a whole run, worst first: error (cxa's own failure, exit 3), failed (error
+// findings, exit 1), incomplete (no error found, but a step that is not optional was not run,
+// exit 4), warning and passed (exit 0).
+enum class RunVerdict { kError, kFailed, kIncomplete, kWarning, kPassed };
+std::string_view RunVerdictName(RunVerdict v);  // error | failed | incomplete | warning | passed
 
 struct RunReport {
   std::string tool_version;
@@ -22,9 +29,12 @@ struct RunReport {
   double duration_ms = 0;
   std::vector<StepResult> steps;
 
-  // 0 = no error findings, 1 = error findings, 3 = a step hit an internal error
-  // (exit codes of DESIGN.md §3).
+  RunVerdict Verdict() const;
+  // 0 passed (or with warnings), 1 error findings, 3 a step hit an internal error, 4 incomplete
+  // (exit codes of DESIGN.md §3 and README).
   int ExitCode() const;
+  // The first step that makes the run incomplete (skipped, not run, not optional), or nullptr.
+  const StepResult* FirstNotRun() const;
 };
 
 }  // namespace cxa

@@ -69,6 +69,7 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
   auto t0 = std::chrono::steady_clock::now();
   Facts facts;
   std::map<std::string, Outcome> outcomes;
+  std::map<std::string, bool> not_run;  // per step id: skipped although it should have run
   const Secret password(settings.password);
   CredentialScope credentials = RunCredentialScope(sc, inputs, settings.allow_credentials_to);
 
@@ -89,10 +90,15 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
     cert::TrustPolicy policy = cert::ResolveStepPolicy(settings.operator_policy, decl.strict_trust);
     result.trust_policy = policy.Describe();
 
+    result.optional = decl.optional;
+    // Not run (the run is incomplete) or not applicable: a step skipped because a step it needs
+    // did not apply does not apply either; one whose needed step failed or was not run was not
+    // run. A missing fact means an earlier step found nothing of the kind: not applicable.
     for (const auto& need : decl.needs) {
       Outcome o = outcomes[need];
       if (o != Outcome::kPassed && o != Outcome::kWarning) {
         result.outcome = Outcome::kSkipped;
+        result.not_run |= o != Outcome::kSkipped || not_run[need];
         result.skip_reason = "skipped: needs step '" + need + "', which " +
                              (o == Outcome::kSkipped ? "was skipped" : "did not pass");
       }
@@ -168,6 +174,9 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
           r.module = result.module;
           r.title = result.title;
           r.trust_policy = result.trust_policy;
+          r.optional = result.optional;
+          // A module skips itself for what it lacks (a password, a user): not run.
+          r.not_run = r.outcome == Outcome::kSkipped;
           if (!settings.deterministic) {
             r.timings.push_back({"step", std::chrono::duration<double, std::milli>(
                                              std::chrono::steady_clock::now() - started)
@@ -190,6 +199,7 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
     }
     for (const auto& [k, v] : result.facts) facts[decl.id + "." + k] = v;
     outcomes[decl.id] = result.outcome;
+    not_run[decl.id] = result.not_run;
     if (observer) observer->OnStepEnd(result);
     report.steps.push_back(std::move(result));
   }

@@ -217,7 +217,8 @@ class Loader {
 
   Result<StepDecl> ParseStep(const pugi::xml_node& n, const Scenario& sc,
                              std::map<std::string, std::set<std::string>>& facts_of) const {
-    if (auto e = Attrs(n, {"id", "module", "title", "trust", "needs", "if"}); !e.empty()) {
+    if (auto e = Attrs(n, {"id", "module", "title", "trust", "needs", "if", "optional"});
+        !e.empty()) {
       return Fail(e);
     }
     StepDecl st;
@@ -245,6 +246,11 @@ class Loader {
       return Fail(At(n) + "trust must be 'operator' or 'strict-public', got '" + trust + "'");
     }
     st.strict_trust = trust == "strict-public";
+    std::string optional = n.attribute("optional").as_string("false");
+    if (optional != "true" && optional != "false") {
+      return Fail(At(n) + "optional must be 'true' or 'false', got '" + optional + "'");
+    }
+    st.optional = optional == "true";
     std::istringstream needs(n.attribute("needs").value());
     for (std::string id; needs >> id;) {
       if (!facts_of.count(id))

@@ -47,6 +47,9 @@ struct StepDecl {
   std::vector<std::string> needs;  // step ids that must have passed (or warned)
   // if="STEP.FACT=VALUE": the step runs only when that fact has that value (else skipped).
   std::string if_fact, if_value;
+  // optional="true": the run is complete without this step (a sign-in that needs a password the
+  // operator may not give). Any other step that was not run makes the run incomplete.
+  bool optional = false;
   int line = 0;
 };
 

@@ -35,6 +35,7 @@ h1{font-size:1.5em;margin:0 0 .2em}
 .verdict{padding:.6em 1em;border-radius:4px;font-weight:600;margin:1em 0}
 .verdict.passed{background:#e6f4ea;color:#0d652d}.verdict.warning{background:#fef7e0;color:#8a5300}
 .verdict.failed{background:#fce8e6;color:#a50e0e}
+.verdict.incomplete{background:#fef7e0;color:#8a5300}.not-tested{font-weight:400;margin-top:.3em}
 details{border-left:3px solid #ccc;margin:.4em 0 .4em .2em;padding-left:.8em}
 details.passed{border-color:#34a853}details.warning{border-color:#f9ab00}
 details.failed,details.error{border-color:#d93025}details.skipped{border-color:#9aa0a6}
@@ -115,9 +116,8 @@ void Step(std::ostream& out, const StepResult& s) {
 
 std::string RenderHtml(const RunReport& r) {
   int code = r.ExitCode();
-  bool warning = false;
-  for (const auto& s : r.steps) warning |= s.outcome == Outcome::kWarning;
-  std::string verdict = code != 0 ? "failed" : warning ? "warning" : "passed";
+  std::string verdict(RunVerdictName(r.Verdict()));
+  if (verdict == "error") verdict = "failed";
   std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
       << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
@@ -130,10 +130,16 @@ std::string RenderHtml(const RunReport& r) {
       << Esc(r.tool_version);
   for (const auto& [k, v] : r.inputs) out << " · " << Esc(k) << " = " << Esc(v);
   out << "</div>\n<div class=\"verdict " << verdict << "\" id=\"verdict\">"
-      << (verdict == "failed"    ? "Connectivity test failed"
-          : verdict == "warning" ? "Connectivity test passed with warnings"
-                                 : "Connectivity test passed")
-      << " (exit " << code << ")</div>\n<div class=\"tree\" id=\"steps\">\n";
+      << (verdict == "failed"       ? "Connectivity test failed"
+          : verdict == "incomplete" ? "Connectivity test incomplete"
+          : verdict == "warning"    ? "Connectivity test passed with warnings"
+                                    : "Connectivity test passed")
+      << " (exit " << code << ")";
+  if (const StepResult* missing = r.FirstNotRun(); missing != nullptr && code == 4) {
+    out << "<div class=\"not-tested\">Not tested: " << Esc(missing->title) << " — "
+        << Esc(missing->skip_reason) << "</div>";
+  }
+  out << "</div>\n<div class=\"tree\" id=\"steps\">\n";
   for (const auto& s : r.steps) Step(out, s);
   out << "</div>\n</body></html>\n";
   return out.str();

@@ -50,6 +50,8 @@ json ToJson(const StepResult& s) {
             {"stage", StageName(s.stage)},
             {"trust_policy", s.trust_policy}};
   if (!s.skip_reason.empty()) j["reason"] = s.skip_reason;
+  j["not_run"] = s.outcome == Outcome::kSkipped && s.not_run;
+  j["optional"] = s.optional;
   j["facts"] = json::object();
   for (const auto& [k, v] : s.facts) j["facts"][k] = v;
   j["findings"] = json::array();
@@ -62,17 +64,27 @@ json ToJson(const StepResult& s) {
   return j;
 }
 
+namespace {
+
+// What an incomplete run did not test: the first required step that was not run, and why
+// (null when the run is complete).
+json NotTested(const RunReport& r) {
+  const StepResult* s = r.FirstNotRun();
+  if (s == nullptr) return nullptr;
+  return {{"step", s->step_id}, {"title", s->title}, {"reason", s->skip_reason}};
+}
+
+}  // namespace
+
 json ToJson(const RunReport& r) {
   std::map<std::string, int> counts;
   for (auto o : {Outcome::kPassed, Outcome::kWarning, Outcome::kFailed, Outcome::kSkipped,
                  Outcome::kError}) {
     counts[std::string(OutcomeName(o))] = 0;
   }
-  bool any_warning = false;
   json steps = json::array();
   for (const auto& s : r.steps) {
     counts[std::string(OutcomeName(s.outcome))]++;
-    any_warning |= s.outcome == Outcome::kWarning;
     steps.push_back(ToJson(s));
   }
   int exit_code = r.ExitCode();
@@ -85,10 +97,9 @@ json ToJson(const RunReport& r) {
           {"inputs", inputs},
           {"started_at", r.started_at},
           {"duration_ms", r.duration_ms},
-          {"outcome", exit_code != 0 ? "failed"
-                      : any_warning  ? "warning"
-                                     : "passed"},
+          {"outcome", RunVerdictName(r.Verdict())},
           {"exit_code", exit_code},
+          {"not_tested", NotTested(r)},
           {"summary", counts},
           {"steps", steps}};
 }

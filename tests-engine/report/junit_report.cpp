@@ -1,7 +1,8 @@
 // JUnit XML in the layout CI servers read (the Apache Ant schema that Jenkins and GitLab accept;
 // docs/junit.xsd): one testsuite per scenario run, one testcase per step. A failed step carries a
 // <failure> whose type is its first error finding's ID and whose text lists every finding; an
-// internal error is an <error>; a skipped step is <skipped>.
+// internal error is an <error>; a required step that was not run (an incomplete run) is a
+// <failure> of type cxa.not_tested; an optional or not applicable step is <skipped>.
 #include <pugixml.hpp>
 #include <sstream>
 
@@ -46,11 +47,16 @@ std::string RenderJunit(const RunReport& r) {
   decl.append_attribute("encoding") = "UTF-8";
   pugi::xml_node suites = doc.append_child("testsuites");
   pugi::xml_node suite = suites.append_child("testsuite");
+  // A required step that was not run fails its test case: a CI server must not count an
+  // incomplete run as green. Optional and not-applicable steps are <skipped>.
+  auto untested = [](const StepResult& s) {
+    return s.outcome == Outcome::kSkipped && s.not_run && !s.optional;
+  };
   int failures = 0, errors = 0, skipped = 0;
   for (const auto& s : r.steps) {
-    failures += s.outcome == Outcome::kFailed;
+    failures += s.outcome == Outcome::kFailed || untested(s);
     errors += s.outcome == Outcome::kError;
-    skipped += s.outcome == Outcome::kSkipped;
+    skipped += s.outcome == Outcome::kSkipped && !untested(s);
   }
   suite.append_attribute("name") = r.scenario.c_str();
   suite.append_attribute("package") = ("cxa." + r.scenario).c_str();
@@ -95,6 +101,11 @@ std::string RenderJunit(const RunReport& r) {
               .c_str();
       f.append_attribute("type") = (first_error.empty() ? "cxa.step" : first_error).c_str();
       f.append_child(pugi::node_pcdata).set_value(lines.c_str());
+    } else if (untested(s)) {
+      pugi::xml_node f = tc.append_child("failure");
+      f.append_attribute("message") = ("not tested: " + s.skip_reason).c_str();
+      f.append_attribute("type") = "cxa.not_tested";
+      f.append_child(pugi::node_pcdata).set_value(s.skip_reason.c_str());
     } else if (s.outcome == Outcome::kSkipped) {
       tc.append_child("skipped").append_attribute("message") = s.skip_reason.c_str();
     }

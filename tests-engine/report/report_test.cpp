@@ -34,7 +34,7 @@ RunReport Sample() {
 
 TEST_CASE("the JSON report carries the versioned schema fields", "[unit][report]") {
   nlohmann::json j = report::ToJson(Sample());
-  CHECK(j["schema_version"] == 1);
+  CHECK(j["schema_version"] == 2);
   CHECK(j["scenario"]["name"] == "tls-endpoint");
   CHECK(j["exit_code"] == 1);
   CHECK(j["outcome"] == "failed");

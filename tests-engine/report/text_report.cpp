@@ -115,6 +115,11 @@ void RenderStep(std::ostream& out, const StepResult& s, int depth, const TextOpt
 std::string RenderText(const RunReport& r, const TextOptions& opt) {
   Palette p{opt.color};
   std::ostringstream out;
+  // An incomplete run says first what it did not test and why (the reason says how to test it).
+  if (const StepResult* missing = r.FirstNotRun(); missing != nullptr && r.ExitCode() == 4) {
+    out << p.yellow() << "INCOMPLETE" << p.reset() << ": not tested: " << missing->title << " — "
+        << missing->skip_reason << "\n\n";
+  }
   out << p.bold() << r.scenario_title << p.reset() << "  " << p.dim() << "(" << r.scenario << ", "
       << r.mode << ", " << r.started_at << ")" << p.reset() << "\n";
   if (!r.inputs.empty()) {
@@ -130,7 +135,8 @@ std::string RenderText(const RunReport& r, const TextOptions& opt) {
     out << "\n";
   }
   int code = r.ExitCode();
-  out << (code == 0 ? p.green() : p.red()) << (code == 0 ? "PASSED" : "FAILED") << p.reset() << ": "
+  const char* verdict = code == 0 ? "PASSED" : code == 4 ? "INCOMPLETE" : "FAILED";
+  out << (code == 0 ? p.green() : code == 4 ? p.yellow() : p.red()) << verdict << p.reset() << ": "
       << r.steps.size() << " step" << (r.steps.size() == 1 ? "" : "s") << " — " << counts[0]
       << " passed, " << counts[1] << " warning, " << counts[2] << " failed, " << counts[3]
       << " skipped";

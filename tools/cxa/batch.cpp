@@ -34,15 +34,10 @@ std::string CsvField(const std::string& s) {
   return out + "\"";
 }
 
-// The overall outcome of one run: error (internal), failed, warning or passed.
-Outcome Overall(const RunReport& r) {
-  Outcome o = Outcome::kPassed;
-  for (const auto& s : r.steps) {
-    if (s.outcome == Outcome::kError) return Outcome::kError;
-    if (s.outcome == Outcome::kFailed) o = Outcome::kFailed;
-    if (s.outcome == Outcome::kWarning && o == Outcome::kPassed) o = Outcome::kWarning;
-  }
-  return o;
+// The worse of two exit statuses: internal error (3), findings (1), incomplete (4), ok (0).
+int WorseExit(int a, int b) {
+  auto rank = [](int code) { return code == 3 ? 3 : code == 1 ? 2 : code == 4 ? 1 : 0; };
+  return rank(a) >= rank(b) ? a : b;
 }
 
 // A step's verdict for a summary column: the first error finding's ID, else the first warning's,
@@ -59,7 +54,7 @@ std::string Verdict(const StepResult& s) {
 struct Row {
   int line = 0;
   std::string target;
-  Outcome outcome = Outcome::kPassed;
+  RunVerdict outcome = RunVerdict::kPassed;
   std::vector<std::string> columns;
 };
 
@@ -68,7 +63,7 @@ class Progress {
   Progress(bool enabled, std::string scenario)
       : enabled_(enabled), scenario_(std::move(scenario)) {}
 
-  void Done(Outcome o) {
+  void Done(RunVerdict o) {
     std::lock_guard lock(mu_);
     ++done_;
     ++counts_[static_cast<int>(o)];
@@ -96,7 +91,7 @@ class Progress {
     std::cerr << "\r\033[K" << std::flush;
   }
   bool enabled() const { return enabled_; }
-  int count(Outcome o) const { return counts_[static_cast<int>(o)]; }
+  int count(RunVerdict o) const { return counts_[static_cast<int>(o)]; }
 
  private:
   void Draw(Clock::time_point now) {
@@ -108,8 +103,10 @@ class Progress {
     std::ostringstream bar;
     bar << "\r\033[K" << scenario_ << " [" << std::string(static_cast<size_t>(filled), '#')
         << std::string(static_cast<size_t>(width - filled), '-') << "] " << done_ << "/" << total
-        << (total_known_ ? "" : "+") << "  ✔ " << count(Outcome::kPassed) << "  ⚠ "
-        << count(Outcome::kWarning) << "  ✖ " << count(Outcome::kFailed) + count(Outcome::kError)
+        << (total_known_ ? "" : "+") << "  ✔ " << count(RunVerdict::kPassed) << "  ⚠ "
+        << count(RunVerdict::kWarning) << "  ✖ "
+        << count(RunVerdict::kFailed) + count(RunVerdict::kError) << "  ○ "
+        << count(RunVerdict::kIncomplete)
         << "  " << std::fixed << std::setprecision(1) << rate << "/s";
     if (total_known_ && rate > 0 && total > done_) {
       int eta = static_cast<int>((total - done_) / rate);
@@ -248,7 +245,7 @@ int RunBatch(const BatchJob& job) {
       }
       report.inputs.emplace_back(target_input->name, inputs[target_input->name]);
       if (job.redact) report::Redact(report, job.redact);
-      Outcome overall = Overall(report);
+      RunVerdict overall = report.Verdict();
       int code = report.ExitCode();
 
       Facts facts;
@@ -280,7 +277,7 @@ int RunBatch(const BatchJob& job) {
       if (format == "jsonl") {
         nlohmann::json j = {{"line", t->line},
                             {"target", t->value},
-                            {"outcome", OutcomeName(overall)},
+                            {"outcome", RunVerdictName(overall)},
                             {"exit_code", code}};
         nlohmann::json cols = nlohmann::json::object();
         for (size_t i = 0; i < sc.columns.size(); ++i) cols[sc.columns[i].title] = row.columns[i];
@@ -289,7 +286,7 @@ int RunBatch(const BatchJob& job) {
         record = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
       } else if (format == "csv") {
         record = std::to_string(t->line) + "," + CsvField(t->value) + "," +
-                 std::string(OutcomeName(overall)) + "," + std::to_string(code);
+                 std::string(RunVerdictName(overall)) + "," + std::to_string(code);
         for (const auto& c : row.columns) record += "," + CsvField(c);
         record += "," + CsvField(ids) + "\n";
       }
@@ -297,7 +294,7 @@ int RunBatch(const BatchJob& job) {
         std::lock_guard lock(out_mu);
         if (!record.empty()) *out << record << std::flush;
         if (format == "text") rows.push_back(std::move(row));
-        worst = std::max(worst, code == kExitInternal ? kExitInternal : code);
+        worst = WorseExit(worst, code);
       }
       progress.Done(overall);
     }
@@ -312,13 +309,14 @@ int RunBatch(const BatchJob& job) {
         if (format == "jsonl") {
           nlohmann::json j = {{"line", t->line},
                               {"target", t->value},
-                              {"outcome", OutcomeName(Outcome::kError)},
+                              {"outcome", RunVerdictName(RunVerdict::kError)},
                               {"exit_code", kExitInternal},
                               {"error", why}};
           record = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
         } else if (format == "csv") {
           record = std::to_string(t->line) + "," + CsvField(t->value) + "," +
-                   std::string(OutcomeName(Outcome::kError)) + "," + std::to_string(kExitInternal);
+                   std::string(RunVerdictName(RunVerdict::kError)) + "," +
+                   std::to_string(kExitInternal);
           for (size_t i = 0; i < sc.columns.size(); ++i) record += ",";
           record += "," + CsvField(why) + "\n";
         }
@@ -326,12 +324,12 @@ int RunBatch(const BatchJob& job) {
           std::lock_guard lock(out_mu);
           if (!record.empty()) *out << record << std::flush;
           if (format == "text") {
-            rows.push_back(Row{t->line, t->value, Outcome::kError,
+            rows.push_back(Row{t->line, t->value, RunVerdict::kError,
                                std::vector<std::string>(sc.columns.size())});
           }
           worst = kExitInternal;
         }
-        progress.Done(Outcome::kError);
+        progress.Done(RunVerdict::kError);
       }
     }
   };
@@ -368,7 +366,7 @@ int RunBatch(const BatchJob& job) {
     auto cells = [&](const Row& r) {
       std::vector<std::string> v = {r.target};
       v.insert(v.end(), r.columns.begin(), r.columns.end());
-      v.emplace_back(OutcomeName(r.outcome));
+      v.emplace_back(RunVerdictName(r.outcome));
       for (auto& c : v) c = fit(c.empty() ? "-" : c);
       return v;
     };
@@ -390,9 +388,11 @@ int RunBatch(const BatchJob& job) {
     print(titles);
     for (const auto& r : rows) print(cells(r));
     *out << "\n"
-         << targets << " targets: " << progress.count(Outcome::kPassed) << " passed, "
-         << progress.count(Outcome::kWarning) << " warning, " << progress.count(Outcome::kFailed)
-         << " failed, " << progress.count(Outcome::kError) << " error";
+         << targets << " targets: " << progress.count(RunVerdict::kPassed) << " passed, "
+         << progress.count(RunVerdict::kWarning) << " warning, "
+         << progress.count(RunVerdict::kFailed) << " failed, "
+         << progress.count(RunVerdict::kIncomplete) << " incomplete (not tested), "
+         << progress.count(RunVerdict::kError) << " error";
     if (bad_lines > 0) *out << "; " << bad_lines << " bad lines skipped";
     *out << "\nchecks shared between targets (same host and options): " << cache.computed()
          << " run, " << cache.reused() << " reused\n";

@@ -29,7 +29,8 @@ struct BatchJob {
   report::TextFilter redact;  // applied to every report (report/redact.h); may be empty
 };
 
-// Returns the exit code: 0 no target failed, 1 some failed, 3 an internal error in some run.
+// Returns the exit code: 0 every target passed, 1 some failed, 3 an internal error in some run,
+// 4 none failed but some were not tested (incomplete); the worst wins (3, then 1, then 4).
 // Throws UsageError for an unreadable or unusable target list (exit 2).
 int RunBatch(const BatchJob& job);
 

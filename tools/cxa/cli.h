@@ -20,6 +20,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFindings = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitInternal = 3;
+inline constexpr int kExitIncomplete = 4;  // nothing failed, but a required step was not run
 
 // Thrown for usage and input errors: printed as "cxa VERB: message", exit 2.
 struct UsageError {

@@ -50,7 +50,9 @@ const char* kFooter =
     "  cxa run o365-sso --input user=alice@contoso.com --password-env CXA_PASSWORD\n"
     "  cxa run o365-sso --targets domains.txt --parallel 32 --format csv -o federation.csv\n"
     "\nExit status: 0 no error findings, 1 error findings, 2 usage/scenario/input error (nothing\n"
-    "was sent), 3 internal error. With --targets: 1 when any target failed.\n";
+    "was sent), 3 internal error, 4 incomplete: nothing failed, but a step the scenario needs\n"
+    "was not run (a password or input missing; the report's first line says what and how).\n"
+    "With --targets: the worst over all targets (3, then 1, then 4).\n";
 
 }  // namespace
 

@@ -23,7 +23,7 @@ const char* kHelp =
     "  --version           print the version\n"
     "\n"
     "Exit status: 0 no error findings, 1 error findings, 2 usage or input error, 3 internal "
-    "error.\n";
+    "error,\n4 incomplete (nothing failed, but not everything was tested).\n";
 
 }  // namespace
 
