@@ -314,8 +314,9 @@ class AutodiscoverStep : public Step {
       // Without a password the search stops at the first URL that asks for credentials.
       result.outcome = cxa::Outcome::kSkipped;
       result.skip_reason = "skipped: " + needs_password_ +
-                           " asks for credentials; give the password with --password-stdin or "
-                           "--password-env (or manual settings with rpc_proxy=HOST)";
+                           " asks for credentials: give the password (--password-stdin or "
+                           "--password-env VAR), or test the RPC proxy without Autodiscover "
+                           "with --input rpc_proxy=HOST";
     }
     return result;
   }

@@ -25,6 +25,14 @@ const StepResult* RunReport::FirstNotRun() const {
   return nullptr;
 }
 
+std::string RunReport::NotRunReason() const {
+  const StepResult* s = FirstNotRun();
+  if (s == nullptr) return "";
+  std::string_view why = s->skip_reason;
+  if (why.rfind("skipped: ", 0) == 0) why.remove_prefix(9);
+  return std::string(why);
+}
+
 RunVerdict RunReport::Verdict() const {
   for (const auto& s : steps) {
     if (s.outcome == Outcome::kError) return RunVerdict::kError;

@@ -35,6 +35,8 @@ struct RunReport {
   int ExitCode() const;
   // The first step that makes the run incomplete (skipped, not run, not optional), or nullptr.
   const StepResult* FirstNotRun() const;
+  // Why that step was not run, without the "skipped: " prefix ("" when complete).
+  std::string NotRunReason() const;
 };
 
 }  // namespace cxa

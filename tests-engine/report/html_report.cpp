@@ -137,7 +137,7 @@ std::string RenderHtml(const RunReport& r) {
       << " (exit " << code << ")";
   if (const StepResult* missing = r.FirstNotRun(); missing != nullptr && code == 4) {
     out << "<div class=\"not-tested\">Not tested: " << Esc(missing->title) << " — "
-        << Esc(missing->skip_reason) << "</div>";
+        << Esc(r.NotRunReason()) << "</div>";
   }
   out << "</div>\n<div class=\"tree\" id=\"steps\">\n";
   for (const auto& s : r.steps) Step(out, s);

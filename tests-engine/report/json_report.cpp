@@ -71,7 +71,7 @@ namespace {
 json NotTested(const RunReport& r) {
   const StepResult* s = r.FirstNotRun();
   if (s == nullptr) return nullptr;
-  return {{"step", s->step_id}, {"title", s->title}, {"reason", s->skip_reason}};
+  return {{"step", s->step_id}, {"title", s->title}, {"reason", r.NotRunReason()}};
 }
 
 }  // namespace

@@ -118,7 +118,7 @@ std::string RenderText(const RunReport& r, const TextOptions& opt) {
   // An incomplete run says first what it did not test and why (the reason says how to test it).
   if (const StepResult* missing = r.FirstNotRun(); missing != nullptr && r.ExitCode() == 4) {
     out << p.yellow() << "INCOMPLETE" << p.reset() << ": not tested: " << missing->title << " — "
-        << missing->skip_reason << "\n\n";
+        << r.NotRunReason() << "\n\n";
   }
   out << p.bold() << r.scenario_title << p.reset() << "  " << p.dim() << "(" << r.scenario << ", "
       << r.mode << ", " << r.started_at << ")" << p.reset() << "\n";

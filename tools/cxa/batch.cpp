@@ -106,8 +106,8 @@ class Progress {
         << (total_known_ ? "" : "+") << "  ✔ " << count(RunVerdict::kPassed) << "  ⚠ "
         << count(RunVerdict::kWarning) << "  ✖ "
         << count(RunVerdict::kFailed) + count(RunVerdict::kError) << "  ○ "
-        << count(RunVerdict::kIncomplete)
-        << "  " << std::fixed << std::setprecision(1) << rate << "/s";
+        << count(RunVerdict::kIncomplete) << "  " << std::fixed << std::setprecision(1) << rate
+        << "/s";
     if (total_known_ && rate > 0 && total > done_) {
       int eta = static_cast<int>((total - done_) / rate);
       bar << "  ETA " << eta / 60 << ":" << std::setw(2) << std::setfill('0') << eta % 60;

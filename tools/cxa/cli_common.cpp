@@ -234,7 +234,20 @@ bool Parse(int argc, char** argv, const po::options_description& visible,
   po::options_description all;
   all.add(visible);
   all.add_options()("help,h", "show this help");
-  po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+  // Refused with the safe ways named, never taken: a password on the command line shows in the
+  // process list and the shell history.
+  all.add_options()("password", po::value<std::string>()->implicit_value(""), "");
+  // Exact option names only: a script must not change meaning when an option is added.
+  const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+  po::store(
+      po::command_line_parser(argc, argv).options(all).positional(positional).style(style).run(),
+      vm);
+  if (vm.count("password")) {
+    throw UsageError{
+        "cxa takes no password on the command line (it would show in the process list and the "
+        "shell history): use --password-stdin (asked for without echo on a terminal, or piped "
+        "in) or --password-env VAR"};
+  }
   if (vm.count("help")) {
     std::cout << usage << "\n\n" << visible << footer;
     return false;

@@ -1,4 +1,5 @@
 // cxa run SCENARIO: validate everything, then run the steps against live servers.
+#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -72,6 +73,39 @@ std::string ResolveScenarioPath(const std::string& arg) {
 
 namespace {
 
+// A password belongs to a user: the scenario must sign in somewhere (an input marked
+// credentials="domain") and that input must be given. Throws a UsageError otherwise.
+void CheckPasswordHasUser(const Scenario& sc, const std::map<std::string, std::string>& inputs) {
+  const InputDecl* user = nullptr;
+  for (const auto& in : sc.inputs) {
+    if (in.credentials != "domain") continue;
+    if (!inputs.at(in.name).empty()) return;
+    if (user == nullptr) user = &in;
+  }
+  if (user == nullptr) {
+    throw UsageError{"scenario '" + sc.name + "' signs in nowhere: it takes no password"};
+  }
+  throw UsageError{"a password belongs to a user: give --input " + user->name +
+                   "=USER (the account it signs in as)"};
+}
+
+// Reads a line from the terminal with echo off (as ssh and sudo do), prompting on stderr.
+std::string ReadFromTerminal() {
+  termios saved{};
+  bool tty = ::tcgetattr(STDIN_FILENO, &saved) == 0;
+  if (tty) {
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    quiet.c_lflag |= ECHONL;
+    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  }
+  std::cerr << "Password: " << std::flush;
+  std::string line;
+  std::getline(std::cin, line);
+  if (tty) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+  return line;
+}
+
 std::string ReadPassword(const std::string& env, bool from_stdin) {
   if (!env.empty() && from_stdin) {
     throw UsageError{"--password-env and --password-stdin exclude each other"};
@@ -81,6 +115,8 @@ std::string ReadPassword(const std::string& env, bool from_stdin) {
     const char* v = std::getenv(env.c_str());
     if (v == nullptr || *v == '\0') throw UsageError{"--password-env: " + env + " is not set"};
     password = v;
+  } else if (from_stdin && ::isatty(STDIN_FILENO)) {
+    password = ReadFromTerminal();
   } else if (from_stdin) {
     std::getline(std::cin, password);
     if (!password.empty() && password.back() == '\r') password.pop_back();
@@ -104,7 +140,8 @@ int RunVerb(int argc, char** argv) {
       "scenario input (repeatable); `cxa describe SCENARIO` lists them")(
       "password-env", po::value(&password_env)->value_name("VAR"),
       "read the password from environment variable VAR (never pass it on the command line)")(
-      "password-stdin", po::bool_switch(&password_stdin), "read the password from standard input")(
+      "password-stdin", po::bool_switch(&password_stdin),
+      "read the password from standard input (asked for without echo on a terminal)")(
       "allow-credentials-to",
       po::value(&allow_credentials)->value_name("HOST|*.DOMAIN")->composing(),
       "also send the password to HOST, or to DOMAIN and every name below it (repeatable; '*' "
@@ -171,8 +208,6 @@ int RunVerb(int argc, char** argv) {
       throw UsageError{"--allow-credentials-to: " + e};
     }
   }
-  std::string password = ReadPassword(password_env, password_stdin);
-
   auto scenario = LoadScenarioFile(ResolveScenarioPath(scenario_arg), protocols::AllModules());
   if (!scenario) throw UsageError{scenario.error()};
   std::optional<Transcript> transcript;
@@ -184,9 +219,6 @@ int RunVerb(int argc, char** argv) {
                        "', not of '" + scenario->name + "'"};
     }
     transcript = std::move(*t);
-    if (password.empty() && transcript->credentials) {
-      password = "cxa-replay-placeholder";  // the recorded requests carry "[redacted]" anyway
-    }
   }
 
   std::vector<std::pair<std::string, std::string>> given;
@@ -238,6 +270,12 @@ int RunVerb(int argc, char** argv) {
   }
   auto inputs = ResolveInputs(*scenario, given);
   if (!inputs) throw UsageError{inputs.error()};
+  // The password last: every other input error shows before anyone is asked to type it.
+  std::string password = ReadPassword(password_env, password_stdin);
+  if (!password.empty()) CheckPasswordHasUser(*scenario, *inputs);
+  if (password.empty() && transcript && transcript->credentials) {
+    password = "cxa-replay-placeholder";  // the recorded requests carry "[redacted]" anyway
+  }
 
   RunSettings settings;
   settings.operator_policy = BuildPolicy(common, std::nullopt);
