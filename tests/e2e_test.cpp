@@ -544,3 +544,41 @@ TEST_CASE("options are matched exactly, never guessed from a prefix", "[e2e]") {
   CHECK(r.cmd.exit_code == 2);
   CHECK_THAT(r.cmd.err, Catch::Contains("--timeo"));
 }
+
+TEST_CASE("the target as the argument after the scenario, with its port, and bad inputs exit 2",
+          "[e2e][loopback]") {
+  int port = FixtureServer::Get().Port("good");
+  std::string p = std::to_string(port);
+  auto run = [&](const std::vector<std::string>& target_args) {
+    std::vector<std::string> args = {"run", "tls-endpoint"};
+    args.insert(args.end(), target_args.begin(), target_args.end());
+    args.insert(args.end(), {"--resolve", "mail.contoso.test:" + p + ":127.0.0.1", "--public-roots",
+                             LabRoots(), "--no-aia", "--format", "json"});
+    return Cxa(args);
+  };
+  for (const std::vector<std::string>& form :
+       std::vector<std::vector<std::string>>{{"mail.contoso.test:" + p},
+                                             {"https://mail.contoso.test:" + p + "/owa/"},
+                                             {"--input", "host=mail.contoso.test:" + p},
+                                             {"mail.contoso.test", "--input", "port=" + p}}) {
+    INFO(form[0]);
+    Run r = run(form);
+    CHECK(r.cmd.exit_code == 0);
+    CHECK(r.step()["facts"]["port"] == p);
+    CHECK(r.report["inputs"]["host"] == "mail.contoso.test");
+  }
+  // Input errors: exit 2 and one line on stderr, before anything is sent.
+  for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
+           {"mail.contoso.test:99999"},
+           {"mail.contoso.test", "--input", "port=0"},
+           {"http://mail.contoso.test/owa"},
+           {"mail contoso.test"},
+           {"mail.contoso.test:" + p, "--input", "port=444"},
+           {"mail.contoso.test", "--input", "host=other.contoso.test"}}) {
+    INFO(bad[0]);
+    Run r = run(bad);
+    CHECK(r.cmd.exit_code == 2);
+    CHECK(r.cmd.out.empty());
+    CHECK(std::count(r.cmd.err.begin(), r.cmd.err.end(), '\n') == 1);
+  }
+}

@@ -118,7 +118,7 @@ TEST_CASE("the cloud and realm endpoint flags are checked before any I/O", "[e2e
             .exit_code == 2);
 }
 
-TEST_CASE("a healthy AD FS: MEX, metadata and token-signing pass; sign-in waits for a password",
+TEST_CASE("a healthy AD FS: MEX, metadata and token-signing pass, sign-in waits for a password",
           "[e2e][loopback][o365]") {
   SsoRun r = Sso("alice@contoso.test");
   CHECK(r.cmd.exit_code == 0);
@@ -134,7 +134,7 @@ TEST_CASE("a healthy AD FS: MEX, metadata and token-signing pass; sign-in waits 
   CHECK_THAT(r.Step("signin")["reason"].get<std::string>(), Catch::Contains("no password"));
 }
 
-TEST_CASE("sign-in with the lab password succeeds; a wrong one is rejected; neither is shown",
+TEST_CASE("sign-in with the lab password succeeds, a wrong one is rejected, neither is shown",
           "[e2e][loopback][o365]") {
   SsoRun ok =
       Sso("alice@contoso.test", {"--password-env", "CXA_TEST_PW"}, {"CXA_TEST_PW=cxa-lab-S3cret"});

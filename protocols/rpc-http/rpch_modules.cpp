@@ -461,7 +461,7 @@ class Channel {
 constexpr OptionSpec kEndpointOptions[] = {
     {"proxy", OptionType::kString, true, "", "the RPC proxy host (EXPR/Server)"},
     {"server", OptionType::kString, true, "", "the RPC target behind the proxy (EXCH/Server)"},
-    {"port", OptionType::kInt, true, "", "the endpoint's port: 6001, 6002 or 6004"},
+    {"port", OptionType::kPort, true, "", "the endpoint's port: 6001, 6002 or 6004"},
     {"interface", OptionType::kString, true, "",
      "the interface to bind: emsmdb (store), rfr (referral) or nspi (address book)"},
     {"auth", OptionType::kString, false, "ntlm", "basic or ntlm: what Outlook uses at the proxy"},

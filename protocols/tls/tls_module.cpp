@@ -17,7 +17,7 @@ namespace {
 
 constexpr OptionSpec kOptions[] = {
     {"host", OptionType::kString, false, "", "host name or IP address to connect to"},
-    {"port", OptionType::kInt, false, "443", "TCP port"},
+    {"port", OptionType::kPort, false, "443", "TCP port"},
     {"name", OptionType::kString, false, "", "name the certificate must cover (default: host)"},
     {"url", OptionType::kString, false, "",
      "instead of host and port: an https URL (or a bare host name) whose host and port to check"},

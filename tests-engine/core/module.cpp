@@ -12,6 +12,8 @@ std::string_view OptionTypeName(OptionType t) {
       return "int";
     case OptionType::kBool:
       return "bool";
+    case OptionType::kPort:
+      return "port";
   }
   return "string";
 }
@@ -31,6 +33,14 @@ std::string CheckOptionValue(OptionType type, std::string_view value) {
     case OptionType::kBool:
       if (value == "true" || value == "false") return "";
       return "expected true or false, got '" + std::string(value) + "'";
+    case OptionType::kPort: {
+      int v = 0;
+      auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+      if (ec != std::errc() || p != value.data() + value.size() || v < 1 || v > 65535) {
+        return "expected a TCP port (1-65535), got '" + std::string(value) + "'";
+      }
+      return "";
+    }
   }
   return "";
 }

@@ -22,7 +22,7 @@
 
 namespace cxa {
 
-enum class OptionType { kString, kInt, kBool };
+enum class OptionType { kString, kInt, kBool, kPort };  // kPort: a TCP port, 1..65535
 std::string_view OptionTypeName(OptionType t);
 // Checks a literal value against a type; returns an error message or "".
 std::string CheckOptionValue(OptionType type, std::string_view value);

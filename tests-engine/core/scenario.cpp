@@ -79,9 +79,9 @@ class Loader {
     if (sc.steps.empty()) return Fail(At(root) + "the scenario has no <step>");
     if (const InputDecl* t = sc.TargetInput(); t && !t->target_port.empty()) {
       const InputDecl* p = sc.FindInput(t->target_port);
-      if (p == nullptr || p->type != OptionType::kInt) {
+      if (p == nullptr || (p->type != OptionType::kInt && p->type != OptionType::kPort)) {
         return Fail(At(root) + "target-port names '" + t->target_port +
-                    "', which is not an int input");
+                    "', which is not a port input");
       }
     }
     return sc;
@@ -150,8 +150,10 @@ class Loader {
       in.type = OptionType::kInt;
     } else if (type == "bool") {
       in.type = OptionType::kBool;
+    } else if (type == "port") {
+      in.type = OptionType::kPort;
     } else {
-      return Fail(At(n) + "unknown input type '" + type + "' (string, int or bool)");
+      return Fail(At(n) + "unknown input type '" + type + "' (string, int, port or bool)");
     }
     in.default_value = n.attribute("default").value();
     if (in.required && n.attribute("default")) {

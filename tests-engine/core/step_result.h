@@ -34,12 +34,12 @@ struct StepResult {
   std::string title;
   Outcome outcome = Outcome::kPassed;
   Stage stage = Stage::kNone;
-  std::string skip_reason;   // set when outcome is skipped or error
+  std::string skip_reason;  // set when outcome is skipped or error
   // For a skipped step: true when it should have run but could not (a missing input, password
   // or fact, or a needed step that did not pass); false when it does not apply by design (its
   // if= condition is false, or a step it needs did not apply).
   bool not_run = false;
-  bool optional = false;  // the scenario marks it optional: not running it is not incomplete
+  bool optional = false;     // the scenario marks it optional: not running it is not incomplete
   std::string trust_policy;  // effective policy of this step, for the report
   std::vector<Finding> findings;
   Facts facts;  // names without the step prefix

@@ -1,8 +1,10 @@
 #include "core/targets.h"
 
+#include <arpa/inet.h>
 #include <strings.h>
 
 #include <algorithm>
+#include <cctype>
 #include <vector>
 
 #include "core/text.h"
@@ -111,6 +113,83 @@ std::string CheckTargetValue(std::string_view v) {
   }
   if (!IsHostName(host)) return "not a user principal name, domain or host name";
   return "";
+}
+
+HostPort SplitHostPort(std::string_view value) {
+  if (value.find("://") != std::string_view::npos || value.find('@') != std::string_view::npos) {
+    return {std::string(value), ""};
+  }
+  if (!value.empty() && value.front() == '[') {
+    size_t close = value.find(']');
+    if (close == std::string_view::npos) return {std::string(value), ""};
+    std::string host(value.substr(1, close - 1));
+    std::string_view rest = value.substr(close + 1);
+    if (rest.empty()) return {host, ""};
+    if (rest.front() == ':') return {host, std::string(rest.substr(1))};
+    return {std::string(value), ""};
+  }
+  size_t colon = value.find(':');
+  if (colon == std::string_view::npos || value.find(':', colon + 1) != std::string_view::npos) {
+    return {std::string(value), ""};  // no port, or a bare IPv6 literal
+  }
+  return {std::string(value.substr(0, colon)), std::string(value.substr(colon + 1))};
+}
+
+namespace {
+
+bool IsIpLiteral(const std::string& s) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
+}
+
+// A DNS name: labels of letters, digits, '-' and '_' (1-63 bytes, no leading or trailing '-'),
+// at most 253 bytes, an optional final dot.
+bool IsDnsName(std::string_view s) {
+  if (!s.empty() && s.back() == '.') s.remove_suffix(1);
+  if (s.empty() || s.size() > 253) return false;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t dot = s.find('.', start);
+    std::string_view label = s.substr(start, dot == std::string_view::npos ? dot : dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+      return false;
+    }
+    for (char c : label) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+    }
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<HostPort> ParseHostTarget(std::string_view value) {
+  HostPort hp;
+  if (size_t scheme = value.find("://"); scheme != std::string_view::npos) {
+    std::string s(value.substr(0, scheme));
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (s != "https") {
+      return Fail("'" + std::string(value) +
+                  "' is a URL, and a host is expected here: give the host name (with :PORT if "
+                  "not 443), or its https:// URL");
+    }
+    std::string_view rest = value.substr(scheme + 3);
+    std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+    if (authority.find('@') != std::string_view::npos) {
+      return Fail("'" + std::string(value) + "' carries a user name; give the host name");
+    }
+    hp = SplitHostPort(authority);
+    if (hp.port.empty()) hp.port = "443";
+  } else {
+    hp = SplitHostPort(value);
+  }
+  if (hp.host.empty()) return Fail("a host name is expected, got '" + std::string(value) + "'");
+  if (!IsDnsName(hp.host) && !IsIpLiteral(hp.host)) {
+    return Fail("'" + hp.host + "' is not a host name or an IP address");
+  }
+  return hp;
 }
 
 std::optional<std::vector<std::string>> SplitCsvLine(std::string_view line) {

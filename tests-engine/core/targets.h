@@ -52,4 +52,18 @@ std::string CheckTargetValue(std::string_view value);
 // are unbalanced.
 std::optional<std::vector<std::string>> SplitCsvLine(std::string_view line);
 
+// A target written as HOST:PORT or [IPv6]:PORT, taken apart: {host, port}; port is "" when the
+// value carries none (a bare name, a bare IPv6 literal such as ::1, a URL or an address with
+// '@' are left whole). The brackets of [IPv6] are removed.
+struct HostPort {
+  std::string host, port;
+};
+HostPort SplitHostPort(std::string_view value);
+
+// A host as operators type it where a host is expected: HOST, HOST:PORT, [IPv6]:PORT, or an
+// https:// URL (its host, and its port or 443). The host must be a DNS name or an IP literal;
+// the port, when present, is returned unchecked (the port input's type checks it). The error
+// says what was expected.
+Result<HostPort> ParseHostTarget(std::string_view value);
+
 }  // namespace cxa

@@ -100,3 +100,42 @@ TEST_CASE("target values", "[unit][targets]") {
   CHECK_FALSE(CheckTargetValue("x@y.com:443").empty());
   CHECK_FALSE(CheckTargetValue("contoso..com").empty());
 }
+
+TEST_CASE("SplitHostPort takes HOST:PORT and [IPv6]:PORT apart and leaves the rest whole",
+          "[unit][targets]") {
+  auto check = [](std::string_view in, const std::string& host, const std::string& port) {
+    HostPort hp = SplitHostPort(in);
+    CHECK(hp.host == host);
+    CHECK(hp.port == port);
+  };
+  check("mail.contoso.com", "mail.contoso.com", "");
+  check("mail.contoso.com:8443", "mail.contoso.com", "8443");
+  check("[2001:db8::1]:443", "2001:db8::1", "443");
+  check("[::1]", "::1", "");
+  check("::1", "::1", "");
+  check("2001:db8::1", "2001:db8::1", "");
+  check("https://mail.contoso.com:8443/owa", "https://mail.contoso.com:8443/owa", "");
+  check("alice@contoso.com", "alice@contoso.com", "");
+  check("mail.contoso.com:", "mail.contoso.com", "");
+}
+
+TEST_CASE("ParseHostTarget accepts hosts as typed and refuses what is not a host",
+          "[unit][targets]") {
+  auto ok = [](std::string_view in, const std::string& host, const std::string& port) {
+    auto r = ParseHostTarget(in);
+    REQUIRE(r.ok());
+    CHECK(r->host == host);
+    CHECK(r->port == port);
+  };
+  ok("mail.contoso.com", "mail.contoso.com", "");
+  ok("mail.contoso.com:443", "mail.contoso.com", "443");
+  ok("[::1]:443", "::1", "443");
+  ok("192.0.2.7", "192.0.2.7", "");
+  ok("https://mail.contoso.com/owa", "mail.contoso.com", "443");
+  ok("https://sts.contoso.com:8443/adfs/ls/", "sts.contoso.com", "8443");
+  for (std::string_view bad : {"", "http://mail.contoso.com/owa", "mail contoso.com",
+                               "-mail.contoso.com", "a..b", "https://u:p@mail.contoso.com/"}) {
+    INFO(bad);
+    CHECK_FALSE(ParseHostTarget(bad).ok());
+  }
+}

@@ -229,12 +229,10 @@ int RunBatch(const BatchJob& job) {
     {
       std::map<std::string, std::string> inputs = job.inputs;
       inputs[target_input->name] = t->value;
-      if (!target_input->target_port.empty() && t->value.find("://") == std::string::npos &&
-          t->value.find('@') == std::string::npos) {
-        if (size_t colon = t->value.rfind(':'); colon != std::string::npos) {  // host:port
-          inputs[target_input->name] = t->value.substr(0, colon);
-          inputs[target_input->target_port] = t->value.substr(colon + 1);
-        }
+      if (!target_input->target_port.empty()) {  // host:port, [IPv6]:port
+        HostPort hp = SplitHostPort(t->value);
+        inputs[target_input->name] = hp.host;
+        if (!hp.port.empty()) inputs[target_input->target_port] = hp.port;
       }
       RunReport report = runner.Run(sc, inputs, settings, nullptr);
       report.tool_version = job.tool_version;

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "core/runner.h"
 #include "core/scenario.h"
+#include "core/targets.h"
 #include "core/time_util.h"
 #include "protocols/registry.h"
 #include "report/redact.h"
@@ -35,14 +36,16 @@ class TerminalProgress : public RunObserver {
 };
 
 const char* kUsage =
-    "Usage: cxa run SCENARIO [--input NAME=VALUE ...] [options]\n"
+    "Usage: cxa run SCENARIO [TARGET] [--input NAME=VALUE ...] [options]\n"
     "\n"
     "Runs a named scenario (see `cxa list scenarios`) or a scenario file (a path ending in .xml)\n"
     "and prints what each step found. Everything is validated before the first packet is sent.";
 
 const char* kFooter =
     "\nExamples:\n"
-    "  cxa run tls-endpoint --input host=mail.contoso.com\n"
+    "  cxa run tls-endpoint mail.contoso.com\n"
+    "  cxa run o365-sso alice@contoso.com\n"
+    "  cxa run owa mail.contoso.com --input user=alice@contoso.com --password-stdin\n"
     "  cxa run tls-endpoint --input host=sts.contoso.com --resolve "
     "sts.contoso.com:443:203.0.113.7\n"
     "  cxa run tls-endpoint --input host=mail.contoso.com --format json -o report.json\n"
@@ -129,6 +132,7 @@ std::string ReadPassword(const std::string& env, bool from_stdin) {
 
 int RunVerb(int argc, char** argv) {
   CommonOptions common;
+  std::string positional_target;
   std::string scenario_arg, record_dir, replay_dir, password_env, cloud, realm_endpoint, targets;
   int parallel = 16;
   std::vector<std::string> raw_inputs, redact, allow_credentials;
@@ -136,6 +140,9 @@ int RunVerb(int argc, char** argv) {
   po::options_description d("Options");
   d.add_options()("scenario", po::value(&scenario_arg)->value_name("SCENARIO"),
                   "scenario name or file")(
+      "target", po::value(&positional_target)->value_name("TARGET"),
+      "the scenario's target input, also as the argument after SCENARIO: `cxa run tls-endpoint "
+      "mail.contoso.com:8443` is --input host=mail.contoso.com --input port=8443")(
       "input,i", po::value(&raw_inputs)->value_name("NAME=VALUE")->composing(),
       "scenario input (repeatable); `cxa describe SCENARIO` lists them")(
       "password-env", po::value(&password_env)->value_name("VAR"),
@@ -174,6 +181,7 @@ int RunVerb(int argc, char** argv) {
                    "report format: text, json, junit or html; with --targets: text, jsonl or csv");
   po::positional_options_description pos;
   pos.add("scenario", 1);
+  pos.add("target", 1);
   po::variables_map vm;
   if (!Parse(argc, argv, d, pos, vm, kUsage, kFooter)) return kExitOk;
   if (scenario_arg.empty()) throw UsageError{"which scenario? (cxa list scenarios)"};
@@ -256,6 +264,40 @@ int RunVerb(int argc, char** argv) {
     }
   }
   const InputDecl* target_input = scenario->TargetInput();
+  if (!positional_target.empty()) {  // cxa run SCENARIO TARGET
+    if (target_input == nullptr) {
+      throw UsageError{"scenario '" + scenario->name + "' takes no target ('" + positional_target +
+                       "'): give its inputs with --input NAME=VALUE"};
+    }
+    if (batch) throw UsageError{"a target and --targets exclude each other"};
+    for (const auto& g : given) {
+      if (g.first == target_input->name) {
+        throw UsageError{"the target '" + positional_target + "' and --input " + g.first +
+                         " exclude each other"};
+      }
+    }
+    given.emplace_back(target_input->name, positional_target);
+  }
+  if (target_input != nullptr && !target_input->target_port.empty()) {
+    // A host input with a port input: HOST:PORT, [IPv6]:PORT or an https URL is taken apart.
+    std::vector<std::pair<std::string, std::string>> ports;
+    for (auto& [name, value] : given) {
+      if (name != target_input->name) continue;
+      auto hp = ParseHostTarget(value);
+      if (!hp) throw UsageError{"--input " + name + ": " + hp.error()};
+      value = hp->host;
+      if (!hp->port.empty()) ports.emplace_back(target_input->target_port, hp->port);
+    }
+    for (const auto& p : ports) {
+      for (const auto& g : given) {
+        if (g.first == p.first && g.second != p.second) {
+          throw UsageError{"the port in the target (" + p.second + ") and --input " + p.first +
+                           "=" + g.second + " disagree"};
+        }
+      }
+      given.push_back(p);
+    }
+  }
   if (batch) {
     if (target_input == nullptr) {
       throw UsageError{"scenario '" + scenario->name + "' takes no --targets"};
