@@ -333,3 +333,42 @@ TEST_CASE("outlook-anywhere: an incomplete run is incomplete in every format, ne
   CHECK_THAT(ReadText(base + ".html"), Catch::Contains("class=\"verdict incomplete\""));
   for (const char* ext : {".txt", ".xml", ".html"}) std::filesystem::remove(base + ext);
 }
+
+TEST_CASE("outlook-anywhere --targets: refused without manual settings, counted honestly with them",
+          "[e2e][loopback][oa][batch]") {
+  auto& fs = FixtureServer::Get("oa.xml");
+  std::string list = BinaryDir() + "/test-logs/mailboxes-" + std::to_string(::getpid()) + ".txt";
+  std::filesystem::create_directories(BinaryDir() + "/test-logs");
+  std::ofstream(list) << "labuser@oa.test\nbasic@oa.test\n";
+  std::vector<std::string> args = {CxaBinary(),
+                                   "run",
+                                   "outlook-anywhere",
+                                   "--targets",
+                                   list,
+                                   "--format",
+                                   "jsonl",
+                                   "--timeout",
+                                   "2",
+                                   "--public-roots",
+                                   LabRoots(),
+                                   "--connect-to",
+                                   ":443:127.0.0.1:" + std::to_string(fs.Port("oa-apex"))};
+  CommandResult refused = RunCommand(args);
+  CHECK(refused.exit_code == 2);  // Autodiscover needs each user's password: nothing to test
+  CHECK(refused.out.empty());
+  CHECK_THAT(refused.err, Catch::Contains("rpc_proxy"));
+
+  args.insert(args.end(), {"--input", "rpc_proxy=mail.oa.test", "--input", "auth=basic"});
+  CommandResult r = RunCommand(args);
+  INFO(r.err);
+  CHECK(r.exit_code == 0);  // the proxy was tested; the password steps are optional
+  std::istringstream lines(r.out);
+  int records = 0;
+  for (std::string line; std::getline(lines, line); ++records) {
+    json j = json::parse(line);
+    CHECK(j["outcome"] == "passed");
+    CHECK(j["columns"]["certificate"] == "passed");
+  }
+  CHECK(records == 2);
+  std::filesystem::remove(list);
+}

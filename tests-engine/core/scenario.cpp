@@ -31,7 +31,7 @@ class Loader {
     }
     Scenario sc;
     sc.path = path_;
-    if (auto e = Attrs(root, {"name", "title"}); !e.empty()) return Fail(e);
+    if (auto e = Attrs(root, {"name", "title", "batch-needs"}); !e.empty()) return Fail(e);
     sc.name = root.attribute("name").value();
     sc.title = root.attribute("title").value();
     if (sc.name.empty()) return Fail(At(root) + "<scenario> needs a name attribute");
@@ -77,6 +77,12 @@ class Loader {
       }
     }
     if (sc.steps.empty()) return Fail(At(root) + "the scenario has no <step>");
+    if (pugi::xml_attribute needs = root.attribute("batch-needs")) {
+      sc.batch_needs = needs.value();
+      if (sc.FindInput(sc.batch_needs) == nullptr) {
+        return Fail(At(root) + "batch-needs names '" + sc.batch_needs + "', which is no input");
+      }
+    }
     if (const InputDecl* t = sc.TargetInput(); t && !t->target_port.empty()) {
       const InputDecl* p = sc.FindInput(t->target_port);
       if (p == nullptr || (p->type != OptionType::kInt && p->type != OptionType::kPort)) {

@@ -61,6 +61,9 @@ struct Scenario {
   std::vector<InputDecl> inputs;
   std::vector<StepDecl> steps;
   std::vector<SummaryColumn> columns;
+  // batch-needs="INPUT": without this input a batch (--targets) tests nothing, because what
+  // would replace it needs each user's password, which a batch does not take.
+  std::string batch_needs;
 
   const InputDecl* FindInput(std::string_view name) const;
   const InputDecl* TargetInput() const;  // the input --targets fills, or nullptr

@@ -312,6 +312,13 @@ int RunVerb(int argc, char** argv) {
   }
   auto inputs = ResolveInputs(*scenario, given);
   if (!inputs) throw UsageError{inputs.error()};
+  if (batch && !scenario->batch_needs.empty() && inputs->at(scenario->batch_needs).empty()) {
+    throw UsageError{"--targets: '" + scenario->name +
+                     "' would test nothing in a batch without --input " + scenario->batch_needs +
+                     "=... (what it replaces needs each user's "
+                     "password, which a batch does not take): give it, or run one user at a time "
+                     "with the password"};
+  }
   // The password last: every other input error shows before anyone is asked to type it.
   std::string password = ReadPassword(password_env, password_stdin);
   if (!password.empty()) CheckPasswordHasUser(*scenario, *inputs);
