@@ -582,3 +582,33 @@ TEST_CASE("the target as the argument after the scenario, with its port, and bad
     CHECK(std::count(r.cmd.err.begin(), r.cmd.err.end(), '\n') == 1);
   }
 }
+
+TEST_CASE("output: -o is checked before the run, - is standard output, write errors are not exit 0",
+          "[e2e]") {
+  std::string run = FixturesDir() + "/runs/tls-endpoint/good";
+  auto cxa = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {
+        "run",      "tls-endpoint", "--replay", run, "--public-roots", run + "/public-roots.pem",
+        "--format", "json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Cxa(args);
+  };
+  Run missing_dir = cxa({"-o", "/nonexistent-dir/report.json"});
+  CHECK(missing_dir.cmd.exit_code == 2);
+  CHECK_THAT(missing_dir.cmd.err, Catch::Contains("No such file or directory"));
+  CHECK(cxa({"-o", "/"}).cmd.exit_code == 2);
+  Run dash = cxa({"-o", "-"});
+  CHECK(dash.cmd.exit_code == 0);
+  CHECK(dash.report["exit_code"] == 0);
+  // A full disk on standard output: a message and exit 2, never exit 0 with the report lost.
+  CommandResult full =
+      RunCommand({"/bin/sh", "-c", "\"$@\" > /dev/full", "sh", CxaBinary(), "run", "tls-endpoint",
+                  "--replay", run, "--public-roots", run + "/public-roots.pem"});
+  CHECK(full.exit_code == 2);
+  CHECK_THAT(full.err, Catch::Contains("standard output"));
+  // --chain - reads standard input.
+  CommandResult chain = RunCommand({CxaBinary(), "cert", "--chain", "-", "--host",
+                                    "mail.contoso.test", "--public-roots", LabRoots(), "--no-aia"},
+                                   ReadText(LabPki() + "/good/chain.pem"));
+  CHECK(chain.exit_code == 0);
+}

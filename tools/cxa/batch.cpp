@@ -405,6 +405,8 @@ int RunBatch(const BatchJob& job) {
   }
   if (out_file) {
     if (auto s = out_file->Commit(); !s) throw UsageError{s.error()};
+  } else if (!(*out << std::flush)) {
+    throw UsageError{"cannot write the records to standard output"};
   }
   return worst;
 }

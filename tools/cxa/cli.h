@@ -58,7 +58,11 @@ Timeouts BuildTimeouts(const CommonOptions& o);
 
 // Throws a UsageError unless `format` is one of `allowed`.
 void CheckFormat(const std::string& format, std::initializer_list<const char*> allowed);
-// Renders the report as asked and writes it to stdout or, atomically, to -o FILE.
+// Checks -o before anything is sent: "-" means standard output; FILE must be creatable in its
+// directory (the reason otherwise: no such directory, permission denied, a directory).
+void CheckOutput(CommonOptions& o);
+// Renders the report as asked and writes it to stdout or, atomically, to -o FILE; a report that
+// cannot be written is a UsageError (exit 2) with the reason, never a silent exit 0.
 void Emit(const RunReport& report, const CommonOptions& o);
 // Writes `text` to `path` through an OutputFile (core/output_file.h: never half-written, never
 // through a prepared name); devices and pipes are written in place. Throws a UsageError.

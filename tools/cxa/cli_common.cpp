@@ -2,7 +2,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -63,9 +65,10 @@ void AddNetworkOptions(po::options_description& d, CommonOptions& o) {
 
 void AddOutputOptions(po::options_description& d, CommonOptions& o, const char* formats) {
   d.add_options()("format", po::value(&o.format)->value_name("FMT")->default_value("text"),
-                  formats)("output,o", po::value(&o.output)->value_name("FILE"),
-                           "write the report to FILE (atomically) instead of standard output")(
-      "no-color", po::bool_switch(&o.no_color), "no colours even on a terminal");
+                  formats)(
+      "output,o", po::value(&o.output)->value_name("FILE"),
+      "write the report to FILE (atomically; checked before anything is sent; - is standard "
+      "output)")("no-color", po::bool_switch(&o.no_color), "no colours even on a terminal");
 }
 
 cert::TrustPolicy BuildPolicy(const CommonOptions& o, std::optional<cert::TrustMode> forced) {
@@ -208,6 +211,16 @@ void CheckFormat(const std::string& format, std::initializer_list<const char*> a
   throw UsageError{"--format must be one of: " + list};
 }
 
+void CheckOutput(CommonOptions& o) {
+  if (o.output == "-") {
+    o.output.clear();  // standard output
+    return;
+  }
+  if (o.output.empty()) return;
+  // Creating (and dropping) the temporary file proves the directory exists and is writable.
+  if (auto f = OutputFile::Open(o.output); !f) throw UsageError{"-o: " + f.error()};
+}
+
 void Emit(const RunReport& report, const CommonOptions& o) {
   std::string text;
   bool tty = o.output.empty() && ::isatty(STDOUT_FILENO) && !o.no_color &&
@@ -223,6 +236,10 @@ void Emit(const RunReport& report, const CommonOptions& o) {
   }
   if (o.output.empty()) {
     std::cout << text << std::flush;
+    if (!std::cout) {
+      throw UsageError{"cannot write the report to standard output (" +
+                       std::string(std::strerror(errno)) + ")"};
+    }
   } else {
     WriteFileAtomically(o.output, text);
   }

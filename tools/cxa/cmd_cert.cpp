@@ -30,8 +30,9 @@ const char* kFooter =
     "  cxa cert --connect sts.contoso.com --resolve sts.contoso.com:443:203.0.113.7\n"
     "\nExit status: 0 trusted without errors, 1 error findings, 2 bad input.\n";
 
+// "-" is standard input (a pipe or a file; read within the same bound).
 std::string ReadFile(const std::string& path, const char* what) {
-  auto text = ReadInputFile(path, kMaxCertificateFile);
+  auto text = ReadInputFile(path == "-" ? "/dev/stdin" : path, kMaxCertificateFile);
   if (!text) throw UsageError{std::string(what) + ": " + text.error()};
   return std::move(*text);
 }
@@ -55,7 +56,7 @@ int CertVerb(int argc, char** argv) {
   std::vector<std::string> untrusted;
   po::options_description d("Options");
   d.add_options()("chain", po::value(&chain_file)->value_name("FILE"),
-                  "the chain as the server sends it")(
+                  "the chain as the server sends it (- for standard input)")(
       "connect", po::value(&connect)->value_name("HOST[:PORT]"),
       "grab the chain from a live server (port 443 by default)")(
       "servername", po::value(&servername)->value_name("NAME"),
@@ -77,6 +78,7 @@ int CertVerb(int argc, char** argv) {
   if (!host.empty() && !ip.empty()) throw UsageError{"give --host or --ip, not both"};
   if (!ip.empty() && !IsIp(ip)) throw UsageError{"--ip: '" + ip + "' is not an IP address"};
   CheckFormat(common.format, {"text", "json", "junit", "html"});
+  CheckOutput(common);
   std::optional<cert::TrustMode> forced;
   if (!policy_name.empty()) {
     forced = cert::ParseTrustMode(policy_name);

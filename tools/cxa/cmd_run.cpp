@@ -188,6 +188,7 @@ int RunVerb(int argc, char** argv) {
   const bool batch = !targets.empty();
   if (batch) {
     CheckFormat(common.format, {"text", "jsonl", "csv"});
+    CheckOutput(common);
     if (!record_dir.empty() || !replay_dir.empty()) {
       throw UsageError{"--targets runs live only (no --record or --replay)"};
     }
@@ -206,6 +207,7 @@ int RunVerb(int argc, char** argv) {
     }
   } else {
     CheckFormat(common.format, {"text", "json", "junit", "html"});
+    CheckOutput(common);
     if (!vm["parallel"].defaulted()) throw UsageError{"--parallel goes with --targets"};
   }
   if (!record_dir.empty() && !replay_dir.empty()) {
