@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <csignal>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -385,4 +386,56 @@ TEST_CASE("a batch under a low open-file limit lowers --parallel and never blame
   CHECK(records == 120);
   CHECK(passed == 120);
   std::filesystem::remove(list);
+}
+
+TEST_CASE("an interrupted batch says how far it got and leaves no file, whole or partial",
+          "[e2e][loopback][batch]") {
+  // Silent servers keep every run busy until its timeout, so the signal arrives mid-batch.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(fd, 64) == 0);
+  socklen_t len = sizeof addr;
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  std::string port = std::to_string(ntohs(addr.sin_port));
+  std::string dir = BinaryDir() + "/test-logs/interrupted-" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream out(dir + "/targets.txt");
+    for (int i = 0; i < 40; ++i) out << "h" << i << ".silent.test:" << port << "\n";
+  }
+  CommandResult r = RunCommand({"/bin/sh",
+                                "-c",
+                                "\"$@\" & pid=$!; sleep 1; kill -TERM $pid; wait $pid",
+                                "sh",
+                                CxaBinary(),
+                                "run",
+                                "tls-endpoint",
+                                "--targets",
+                                dir + "/targets.txt",
+                                "--resolve",
+                                "*:" + port + ":127.0.0.1",
+                                "--public-roots",
+                                LabRoots(),
+                                "--no-aia",
+                                "--timeout",
+                                "2",
+                                "--parallel",
+                                "4",
+                                "--format",
+                                "csv",
+                                "-o",
+                                dir + "/out.csv"});
+  ::close(fd);
+  CHECK(r.exit_code == 128 + SIGTERM);
+  CHECK_THAT(r.err, Catch::Contains("interrupted (SIGTERM)"));
+  CHECK_THAT(r.err, Catch::Contains("was not written"));
+  // Only the target list is left: no report, no temporary file.
+  CHECK(std::distance(std::filesystem::directory_iterator(dir),
+                      std::filesystem::directory_iterator()) == 1);
+  std::filesystem::remove_all(dir);
 }

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -33,6 +34,37 @@ std::string CsvField(const std::string& s) {
   for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
 }
+
+// The signal that interrupted the batch (SIGINT, SIGTERM), 0 while none did. Set by the
+// handler (async-signal-safe); read when a run asks for its next target.
+volatile std::sig_atomic_t g_interrupted = 0;
+
+void OnInterrupt(int sig) { g_interrupted = sig; }
+
+// While a batch runs, SIGINT and SIGTERM stop it between targets (the runs in flight finish
+// within their time limits); a second signal acts as usual (SA_RESETHAND). Restored after.
+class InterruptGuard {
+ public:
+  InterruptGuard() {
+    g_interrupted = 0;
+    struct sigaction sa {};
+    sa.sa_handler = OnInterrupt;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGINT, &sa, &old_int_);
+    ::sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~InterruptGuard() {
+    ::sigaction(SIGINT, &old_int_, nullptr);
+    ::sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+ private:
+  struct sigaction old_int_ {
+  }, old_term_{};
+};
 
 // The worse of two exit statuses: internal error (3), findings (1), incomplete (4), ok (0).
 int WorseExit(int a, int b) {
@@ -194,9 +226,11 @@ int RunBatch(const BatchJob& job) {
   std::string fatal;
   bool input_done = false;
 
+  InterruptGuard interrupt_guard;
+  int done = 0;  // targets whose record was written (under out_mu)
   auto next_target = [&]() -> std::optional<Target> {
     std::lock_guard lock(read_mu);
-    while (!input_done) {
+    while (!input_done && g_interrupted == 0) {
       std::optional<BadTargetLine> bad;
       auto r = reader.Next(bad);
       if (!r) {
@@ -293,6 +327,7 @@ int RunBatch(const BatchJob& job) {
         if (!record.empty()) *out << record << std::flush;
         if (format == "text") rows.push_back(std::move(row));
         worst = WorseExit(worst, code);
+        ++done;
       }
       progress.Done(overall);
     }
@@ -326,6 +361,7 @@ int RunBatch(const BatchJob& job) {
                                std::vector<std::string>(sc.columns.size())});
           }
           worst = kExitInternal;
+          ++done;
         }
         progress.Done(RunVerdict::kError);
       }
@@ -348,6 +384,14 @@ int RunBatch(const BatchJob& job) {
   }
   for (auto& th : threads) th.join();
   progress.Finish();
+  if (int sig = g_interrupted; sig != 0) {
+    // The output file is dropped unwritten (OutputFile removes its temporary file).
+    std::cerr << "cxa run: interrupted (" << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ") after "
+              << done << " of the targets read so far (" << targets << ")"
+              << (job.common.output.empty() ? "" : "; " + job.common.output + " was not written")
+              << "\n";
+    return 128 + sig;
+  }
 
   if (!fatal.empty()) throw UsageError{fatal};
   if (targets == 0) {
