@@ -21,6 +21,20 @@ using nlohmann::json;
 
 namespace {
 
+// A loopback listener that never accepts (its descriptor, to close, and its port).
+std::pair<int, std::string> SilentListener(int backlog) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(fd, backlog) == 0);
+  socklen_t len = sizeof addr;
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  return {fd, std::to_string(ntohs(addr.sin_port))};
+}
+
 constexpr int kDomains = 1000;
 constexpr int kHealthyHosts = 20;
 
@@ -297,18 +311,9 @@ TEST_CASE("tls-endpoint --targets: host:port lines, '*' in --resolve aims every 
 
 TEST_CASE("a batch waits on hundreds of silent servers at once without a thread per target",
           "[e2e][loopback][batch]") {
-  // A listener that never accepts: the kernel completes every TCP connection, nobody answers
-  // the TLS ClientHello, so each of the 300 checks waits for its TLS timeout.
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  REQUIRE(::listen(fd, 1024) == 0);
-  socklen_t len = sizeof addr;
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-  std::string port = std::to_string(ntohs(addr.sin_port));
+  // The kernel completes every TCP connection, nobody answers the TLS ClientHello, so each of
+  // the 300 checks waits for its TLS timeout.
+  auto [fd, port] = SilentListener(1024);
   std::string dir = BinaryDir() + "/test-logs";
   std::string list = dir + "/silent-targets-" + std::to_string(::getpid()) + ".txt";
   std::string csv = dir + "/silent-" + std::to_string(::getpid()) + ".csv";
@@ -391,16 +396,7 @@ TEST_CASE("a batch under a low open-file limit lowers --parallel and never blame
 TEST_CASE("an interrupted batch says how far it got and leaves no file, whole or partial",
           "[e2e][loopback][batch]") {
   // Silent servers keep every run busy until its timeout, so the signal arrives mid-batch.
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  REQUIRE(::listen(fd, 64) == 0);
-  socklen_t len = sizeof addr;
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-  std::string port = std::to_string(ntohs(addr.sin_port));
+  auto [fd, port] = SilentListener(64);
   std::string dir = BinaryDir() + "/test-logs/interrupted-" + std::to_string(::getpid());
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);

@@ -142,27 +142,6 @@ bool IsIpLiteral(const std::string& s) {
   return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
 }
 
-// A DNS name: labels of letters, digits, '-' and '_' (1-63 bytes, no leading or trailing '-'),
-// at most 253 bytes, an optional final dot.
-bool IsDnsName(std::string_view s) {
-  if (!s.empty() && s.back() == '.') s.remove_suffix(1);
-  if (s.empty() || s.size() > 253) return false;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t dot = s.find('.', start);
-    std::string_view label = s.substr(start, dot == std::string_view::npos ? dot : dot - start);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
-      return false;
-    }
-    for (char c : label) {
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
-    }
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
-  }
-  return true;
-}
-
 }  // namespace
 
 Result<HostPort> ParseHostTarget(std::string_view value) {
@@ -186,7 +165,7 @@ Result<HostPort> ParseHostTarget(std::string_view value) {
     hp = SplitHostPort(value);
   }
   if (hp.host.empty()) return Fail("a host name is expected, got '" + std::string(value) + "'");
-  if (!IsDnsName(hp.host) && !IsIpLiteral(hp.host)) {
+  if (!IsHostName(hp.host) && !IsIpLiteral(hp.host)) {
     return Fail("'" + hp.host + "' is not a host name or an IP address");
   }
   return hp;
