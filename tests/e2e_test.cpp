@@ -539,10 +539,17 @@ TEST_CASE(
   CHECK(nowhere.exit_code == 2);
 }
 
-TEST_CASE("options are matched exactly, never guessed from a prefix", "[e2e]") {
+TEST_CASE("options are matched exactly, and typos get a suggestion", "[e2e]") {
   Run r = Cxa({"run", "tls-endpoint", "--input", "host=x", "--timeo", "5"});
   CHECK(r.cmd.exit_code == 2);
   CHECK_THAT(r.cmd.err, Catch::Contains("--timeo"));
+  Run typo = Cxa({"run", "tls-endpoint", "--input", "host=x", "--ignore-trus"});
+  CHECK(typo.cmd.exit_code == 2);
+  CHECK_THAT(typo.cmd.err, Catch::Contains("did you mean '--ignore-trust'"));
+  CHECK_THAT(Cxa({"run", "tls-endpont", "x"}).cmd.err,
+             Catch::Contains("did you mean 'tls-endpoint'"));
+  CHECK_THAT(Cxa({"explain", "cert.chain.self_signd"}).cmd.err,
+             Catch::Contains("did you mean 'cert.chain.self_signed'"));
 }
 
 TEST_CASE("the target as the argument after the scenario, with its port, and bad inputs exit 2",

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/input_file.h"
+#include "core/text.h"
 
 namespace cxa {
 namespace {
@@ -242,10 +243,10 @@ class Loader {
       if (m->name == st.module) mod = m;
     }
     if (mod == nullptr) {
-      std::string list;
-      for (const ModuleDescriptor* m : modules_)
-        list += (list.empty() ? "" : ", ") + std::string(m->name);
-      return Fail(At(n) + "unknown module '" + st.module + "' (known: " + list + ")");
+      std::vector<std::string> names;
+      for (const ModuleDescriptor* m : modules_) names.emplace_back(m->name);
+      return Fail(At(n) + "unknown module '" + st.module + "'" + DidYouMean(st.module, names) +
+                  " (known: " + Join(names, ", ") + ")");
     }
     st.title = n.attribute("title").as_string(std::string(mod->summary).c_str());
     if (auto e = CheckRefs(st.title, n, sc, facts_of); !e.empty()) return Fail(e);

@@ -31,4 +31,10 @@ std::string Printable(std::string_view text);
 // The parts with `separator` between them ("Negotiate NTLM Basic").
 std::string Join(const std::vector<std::string>& parts, std::string_view separator = " ");
 
+// The candidate closest to `word` by edit distance when it is close enough to be a typo (at
+// most a third of the word's length, at least 2), else "": for "did you mean ...?" messages.
+std::string Closest(std::string_view word, const std::vector<std::string>& candidates);
+// " (did you mean 'X'?)" for Closest(word, candidates), or "".
+std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);
+
 }  // namespace cxa

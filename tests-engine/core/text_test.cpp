@@ -28,3 +28,12 @@ TEST_CASE("Printable shows control characters instead of sending them", "[unit][
   CHECK(Printable("\xC3\xA9t\xC3\xA9") == "\xC3\xA9t\xC3\xA9");
   CHECK(Printable("\x7f\xFF") == "\\x7f\xEF\xBF\xBD");
 }
+
+TEST_CASE("Closest suggests a near name and nothing for a far one", "[unit][text]") {
+  std::vector<std::string> names = {"tls-endpoint", "o365-sso", "owa", "outlook-anywhere"};
+  CHECK(Closest("tls-endpont", names) == "tls-endpoint");
+  CHECK(Closest("outlook-anywere", names) == "outlook-anywhere");
+  CHECK(Closest("smtp", names) == "");
+  CHECK(DidYouMean("ow", names) == " (did you mean 'owa'?)");
+  CHECK(DidYouMean("zzzzzzzz", names).empty());
+}

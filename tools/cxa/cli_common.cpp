@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "core/output_file.h"
+#include "core/text.h"
 #include "core/time_util.h"
 #include "report/report.h"
 #include "transport/dns_srv.h"
@@ -256,9 +257,18 @@ bool Parse(int argc, char** argv, const po::options_description& visible,
   all.add_options()("password", po::value<std::string>()->implicit_value(""), "");
   // Exact option names only: a script must not change meaning when an option is added.
   const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
-  po::store(
-      po::command_line_parser(argc, argv).options(all).positional(positional).style(style).run(),
-      vm);
+  try {
+    po::store(
+        po::command_line_parser(argc, argv).options(all).positional(positional).style(style).run(),
+        vm);
+  } catch (const po::unknown_option& e) {
+    std::vector<std::string> names;
+    for (const auto& o : all.options()) {
+      if (!o->long_name().empty()) names.push_back("--" + o->long_name());
+    }
+    std::string name = e.get_option_name();
+    throw UsageError{"unknown option '" + name + "'" + DidYouMean(name, names) + " (see --help)"};
+  }
   if (vm.count("password")) {
     throw UsageError{
         "cxa takes no password on the command line (it would show in the process list and the "

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "core/scenario.h"
+#include "core/text.h"
 #include "protocols/registry.h"
 #include "report/report.h"
 
@@ -186,7 +187,12 @@ int ExplainVerb(int argc, char** argv) {
   }
   if (id.empty()) throw UsageError{"which finding? (cxa list checks)"};
   const FindingInfo* f = protocols::FullCatalogue().Find(id);
-  if (f == nullptr) throw UsageError{"no finding '" + id + "' (cxa list checks lists them)"};
+  if (f == nullptr) {
+    std::vector<std::string> ids;
+    for (const FindingInfo* i : protocols::FullCatalogue().all()) ids.emplace_back(i->id);
+    throw UsageError{"no finding '" + id + "'" + DidYouMean(id, ids) +
+                     " (cxa list checks lists them)"};
+  }
   std::cout << report::RenderExplanation(*f);
   return kExitOk;
 }

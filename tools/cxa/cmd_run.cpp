@@ -12,6 +12,7 @@
 #include "core/runner.h"
 #include "core/scenario.h"
 #include "core/targets.h"
+#include "core/text.h"
 #include "core/time_util.h"
 #include "protocols/registry.h"
 #include "report/redact.h"
@@ -64,12 +65,14 @@ std::string ResolveScenarioPath(const std::string& arg) {
   if (arg.find('/') != std::string::npos || arg.ends_with(".xml")) return arg;
   std::string path = ScenarioDir() + "/" + arg + ".xml";
   if (!std::filesystem::exists(path)) {
-    std::string known;
+    std::vector<std::string> known;
     std::error_code ec;
     for (const auto& e : std::filesystem::directory_iterator(ScenarioDir(), ec)) {
-      if (e.path().extension() == ".xml") known += " " + e.path().stem().string();
+      if (e.path().extension() == ".xml") known.push_back(e.path().stem().string());
     }
-    throw UsageError{"no scenario named '" + arg + "' (known:" + known + ")"};
+    std::sort(known.begin(), known.end());
+    throw UsageError{"no scenario named '" + arg + "'" + DidYouMean(arg, known) +
+                     " (known: " + Join(known, ", ") + ")"};
   }
   return path;
 }
