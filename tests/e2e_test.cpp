@@ -619,3 +619,30 @@ TEST_CASE("output: -o is checked before the run, - is standard output, write err
                                    ReadText(LabPki() + "/good/chain.pem"));
   CHECK(chain.exit_code == 0);
 }
+
+TEST_CASE("a copied binary carries its scenarios, and a user's directory adds or overrides them",
+          "[e2e]") {
+  std::string home = BinaryDir() + "/test-logs/home-" + std::to_string(::getpid());
+  std::filesystem::remove_all(home);
+  std::filesystem::create_directories(home + "/bin");
+  std::filesystem::copy_file(CxaBinary(), home + "/bin/cxa");
+  std::vector<std::string> env = {"HOME=" + home, "XDG_CONFIG_HOME=", "CXA_SCENARIO_DIR="};
+  CommandResult list =
+      RunCommand({home + "/bin/cxa", "list", "scenarios", "--format", "json"}, "", 30, env, home);
+  REQUIRE(list.exit_code == 0);
+  json j = json::parse(list.out);
+  std::vector<std::string> names;
+  for (const auto& s : j) names.push_back(s["name"]);
+  CHECK(names == std::vector<std::string>{"o365-sso", "outlook-anywhere", "owa", "tls-endpoint"});
+  CHECK(j[3]["source"] == "built-in:tls-endpoint.xml");
+
+  std::filesystem::create_directories(home + "/.config/cxa/scenarios");
+  std::string own = ReadText(SourceDir() + "/scenarios/tls-endpoint.xml");
+  own.replace(own.find("TLS endpoint and certificate"), 28, "Our TLS check");
+  std::ofstream(home + "/.config/cxa/scenarios/tls-endpoint.xml") << own;
+  CommandResult overridden =
+      RunCommand({home + "/bin/cxa", "describe", "tls-endpoint"}, "", 30, env, home);
+  CHECK(overridden.exit_code == 0);
+  CHECK_THAT(overridden.out, Catch::StartsWith("tls-endpoint — Our TLS check"));
+  std::filesystem::remove_all(home);
+}

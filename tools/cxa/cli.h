@@ -84,7 +84,6 @@ bool Parse(int argc, char** argv, const po::options_description& visible,
            const po::positional_options_description& positional, po::variables_map& vm,
            const std::string& usage, const std::string& footer);
 
-std::string ScenarioDir();
 std::string Version();
 
 int RunVerb(int argc, char** argv);

@@ -20,11 +20,6 @@ namespace cxa::cli {
 
 std::string Version() { return CXA_VERSION; }
 
-std::string ScenarioDir() {
-  if (const char* env = std::getenv("CXA_SCENARIO_DIR")) return env;
-  return CXA_SCENARIO_DIR;
-}
-
 void AddTrustOptions(po::options_description& d, CommonOptions& o) {
   d.add_options()(
       "public-roots", po::value(&o.public_roots)->value_name("FILE"),

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "builtin_scenarios.h"
 #include "cli.h"
 #include "core/scenario.h"
 #include "core/text.h"
@@ -12,23 +13,17 @@
 
 namespace cxa::cli {
 
-std::string ResolveScenarioPath(const std::string& arg);
+Scenario LoadScenarioArg(const std::string& arg);
 
 namespace {
 
-std::vector<Scenario> BundledScenarios() {
-  std::vector<std::string> paths;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(ScenarioDir(), ec)) {
-    if (e.path().extension() == ".xml") paths.push_back(e.path().string());
-  }
-  std::sort(paths.begin(), paths.end());
+// Every scenario cxa knows (builtin_scenarios.h search order); none at all is an error.
+std::vector<Scenario> KnownScenarios() {
   std::vector<Scenario> out;
-  for (const auto& p : paths) {
-    auto s = LoadScenarioFile(p, protocols::AllModules());
-    if (!s) throw UsageError{"bundled scenario is invalid: " + s.error()};
-    out.push_back(std::move(*s));
-  }
+  for (const auto& src : AllScenarios()) out.push_back(LoadScenarioArg(src.name));
+  if (out.empty())
+    throw UsageError{"no scenario found (searched: " + Join(ScenarioSearchPath(), ", ") +
+                     ", built-in)"};
   return out;
 }
 
@@ -50,9 +45,10 @@ int ListVerb(int argc, char** argv) {
   if (format != "text" && format != "json") throw UsageError{"--format must be text or json"};
   nlohmann::json j = nlohmann::json::array();
   if (what == "scenarios") {
-    for (const auto& s : BundledScenarios()) {
+    for (const auto& s : KnownScenarios()) {
       if (format == "json") {
-        j.push_back({{"name", s.name}, {"title", s.title}, {"summary", s.summary}});
+        j.push_back(
+            {{"name", s.name}, {"title", s.title}, {"summary", s.summary}, {"source", s.path}});
       } else {
         std::cout << s.name << "\t" << s.title << "\n";
       }
@@ -121,8 +117,7 @@ int DescribeVerb(int argc, char** argv) {
     return kExitOk;
   }
   if (name.empty()) throw UsageError{"which scenario? (cxa list scenarios)"};
-  auto s = LoadScenarioFile(ResolveScenarioPath(name), protocols::AllModules());
-  if (!s) throw UsageError{s.error()};
+  std::optional<Scenario> s = LoadScenarioArg(name);
   std::cout << s->name << " — " << s->title << "\n";
   if (!s->summary.empty()) std::cout << "\n" << s->summary << "\n";
   std::cout << "\nInputs (--input NAME=VALUE):\n";

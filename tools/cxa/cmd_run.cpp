@@ -8,6 +8,7 @@
 #include <map>
 
 #include "batch.h"
+#include "builtin_scenarios.h"
 #include "cli.h"
 #include "core/runner.h"
 #include "core/scenario.h"
@@ -61,20 +62,24 @@ const char* kFooter =
 
 }  // namespace
 
-std::string ResolveScenarioPath(const std::string& arg) {
-  if (arg.find('/') != std::string::npos || arg.ends_with(".xml")) return arg;
-  std::string path = ScenarioDir() + "/" + arg + ".xml";
-  if (!std::filesystem::exists(path)) {
+Scenario LoadScenarioArg(const std::string& arg) {
+  if (arg.find('/') != std::string::npos || arg.ends_with(".xml")) {
+    auto s = LoadScenarioFile(arg, protocols::AllModules());
+    if (!s) throw UsageError{s.error()};
+    return std::move(*s);
+  }
+  auto found = FindScenario(arg);
+  if (!found) {
     std::vector<std::string> known;
-    std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(ScenarioDir(), ec)) {
-      if (e.path().extension() == ".xml") known.push_back(e.path().stem().string());
-    }
-    std::sort(known.begin(), known.end());
+    for (const auto& s : AllScenarios()) known.push_back(s.name);
     throw UsageError{"no scenario named '" + arg + "'" + DidYouMean(arg, known) +
                      " (known: " + Join(known, ", ") + ")"};
   }
-  return path;
+  auto s = found->text.empty()
+               ? LoadScenarioFile(found->path, protocols::AllModules())
+               : LoadScenarioText(found->text, found->path, protocols::AllModules());
+  if (!s) throw UsageError{s.error()};
+  return std::move(*s);
 }
 
 namespace {
@@ -221,8 +226,7 @@ int RunVerb(int argc, char** argv) {
       throw UsageError{"--allow-credentials-to: " + e};
     }
   }
-  auto scenario = LoadScenarioFile(ResolveScenarioPath(scenario_arg), protocols::AllModules());
-  if (!scenario) throw UsageError{scenario.error()};
+  std::optional<Scenario> scenario = LoadScenarioArg(scenario_arg);
   std::optional<Transcript> transcript;
   if (!replay_dir.empty()) {
     auto t = LoadTranscript(replay_dir + "/transcript.xml");
