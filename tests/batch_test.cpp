@@ -263,10 +263,11 @@ TEST_CASE("batch usage errors are refused before any I/O", "[e2e][o365][batch]")
   CHECK_THAT(r0.err, Catch::Contains("takes no --targets"));
   CHECK(run({"o365-sso", "--targets", "/nonexistent/list.txt"}).exit_code == 2);
   std::string csv = BinaryDir() + "/test-logs/no-user-column.csv";
-  std::ofstream(csv) << "name,mail\nAlice,alice@contoso.test\n";
+  std::ofstream(csv) << "name,office\nAlice,alice@contoso.test\n";  // no column says what
   CommandResult r = run({"o365-sso", "--targets", csv});
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains("no 'user' column"));
+  CHECK_THAT(r.err, Catch::Contains("names no target column"));
+  CHECK(run({"o365-sso", "--targets", csv, "--targets-column", "email"}).exit_code == 2);
   std::string bad = BinaryDir() + "/test-logs/only-bad.txt";
   std::ofstream(bad) << "# nothing usable\nnot a domain\n";
   CHECK(run({"o365-sso", "--targets", bad}).exit_code == 2);

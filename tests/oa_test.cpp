@@ -370,5 +370,20 @@ TEST_CASE("outlook-anywhere --targets: refused without manual settings, counted 
     CHECK(j["columns"]["certificate"] == "passed");
   }
   CHECK(records == 2);
+
+  // Or each line carries its own proxy: a CSV column named after the input.
+  std::ofstream(list) << "DisplayName,email,rpc_proxy,auth\n"
+                      << "Lab User,labuser@oa.test,mail.oa.test,basic\n";
+  CommandResult csv =
+      RunCommand({CxaBinary(), "run", "outlook-anywhere", "--targets", list, "--format", "jsonl",
+                  "--timeout", "2", "--public-roots", LabRoots(), "--connect-to",
+                  ":443:127.0.0.1:" + std::to_string(fs.Port("oa-apex"))});
+  INFO(csv.err);
+  CHECK(csv.exit_code == 0);
+  CHECK_THAT(csv.err, Catch::Contains("columns ignored (not inputs of outlook-anywhere): "
+                                      "DisplayName"));
+  json j = json::parse(csv.out.substr(0, csv.out.find('\n')));
+  CHECK(j["report"]["inputs"]["rpc_proxy"] == "mail.oa.test");
+  CHECK(j["columns"]["certificate"] == "passed");
   std::filesystem::remove(list);
 }

@@ -202,6 +202,56 @@ std::optional<std::vector<std::string>> SplitCsvLine(std::string_view line) {
   return out;
 }
 
+const std::vector<std::string>& UsualTargetColumnNames() {
+  static const std::vector<std::string> names = {
+      "user",   "upn",  "userprincipalname", "email", "mail",  "emailaddress", "primarysmtpaddress",
+      "domain", "host", "hostname",          "url",   "target"};
+  return names;
+}
+
+// Finds the target column (the --targets-column name; else the target input's name; else the
+// first usual name), the columns named after other inputs, and the ones that are neither.
+Status TargetReader::ReadHeader(const std::string& text) {
+  auto cols = SplitCsvLine(text);
+  if (!cols) return Fail("line " + std::to_string(line_) + ": unbalanced quotes in the header");
+  std::vector<std::string> lower;
+  for (const auto& c : *cols) lower.push_back(ToLower(c));
+  auto find = [&](const std::string& name) {
+    auto it = std::find(lower.begin(), lower.end(), ToLower(name));
+    return it == lower.end() ? -1 : static_cast<int>(it - lower.begin());
+  };
+  if (!columns_.named.empty()) {
+    csv_index_ = find(columns_.named);
+    if (csv_index_ < 0) {
+      return Fail("line " + std::to_string(line_) + ": the CSV header has no '" + columns_.named +
+                  "' column (--targets-column; the header is " + Shorten(text) + ")");
+    }
+  } else {
+    csv_index_ = find(columns_.target);
+    for (const auto& usual : UsualTargetColumnNames()) {
+      if (csv_index_ < 0) csv_index_ = find(usual);
+    }
+    if (csv_index_ < 0) {
+      return Fail("line " + std::to_string(line_) + ": the CSV header names no target column ('" +
+                  columns_.target + "', or one of user, upn, email, mail, domain, host ...; " +
+                  "or name it with --targets-column): " + Shorten(text));
+    }
+  }
+  target_column_ = (*cols)[static_cast<size_t>(csv_index_)];
+  for (size_t i = 0; i < cols->size(); ++i) {
+    if (static_cast<int>(i) == csv_index_) continue;
+    auto input = std::find_if(columns_.inputs.begin(), columns_.inputs.end(),
+                              [&](const std::string& n) { return ToLower(n) == lower[i]; });
+    if (input != columns_.inputs.end()) {
+      input_cells_.emplace_back(i, *input);
+    } else if (!(*cols)[i].empty()) {
+      ignored_.push_back((*cols)[i]);
+    }
+  }
+  csv_columns_ = cols->size();
+  return Ok{};
+}
+
 Result<std::optional<Target>> TargetReader::Next(std::optional<BadTargetLine>& bad) {
   bad.reset();
   std::string raw;
@@ -221,18 +271,13 @@ Result<std::optional<Target>> TargetReader::Next(std::optional<BadTargetLine>& b
     if (text.empty() || text[0] == '#') continue;
     if (!header_seen_) {
       header_seen_ = true;
-      if (text.find(',') != std::string::npos) {  // a CSV header
-        auto cols = SplitCsvLine(text);
-        if (!cols)
-          return Fail("line " + std::to_string(line_) + ": unbalanced quotes in the header");
-        for (size_t i = 0; i < cols->size(); ++i) {
-          if (ToLower((*cols)[i]) == ToLower(column_)) csv_index_ = static_cast<int>(i);
-        }
-        if (csv_index_ < 0) {
-          return Fail("line " + std::to_string(line_) + ": the CSV header has no '" + column_ +
-                      "' column (" + Shorten(text) + ")");
-        }
-        csv_columns_ = cols->size();
+      // A CSV header: a comma, or (one column) a known column name rather than a target.
+      auto lower = ToLower(text);
+      bool named = !columns_.named.empty() || lower == ToLower(columns_.target) ||
+                   std::find(UsualTargetColumnNames().begin(), UsualTargetColumnNames().end(),
+                             lower) != UsualTargetColumnNames().end();
+      if (text.find(',') != std::string::npos || named) {
+        if (auto s = ReadHeader(text); !s) return Fail(s.error());
         continue;
       }
     }
@@ -250,12 +295,22 @@ Result<std::optional<Target>> TargetReader::Next(std::optional<BadTargetLine>& b
         return std::optional<Target>();
       }
       value = (*cols)[static_cast<size_t>(csv_index_)];
+      Target t{line_, value, {}};
+      for (const auto& [index, input] : input_cells_) {
+        if (index < cols->size() && !(*cols)[index].empty())
+          t.inputs.emplace_back(input, (*cols)[index]);
+      }
+      if (auto why = CheckTargetValue(value); !why.empty()) {
+        bad = BadTargetLine{line_, Shorten(text), why};
+        return std::optional<Target>();
+      }
+      return std::optional<Target>(std::move(t));
     }
     if (auto why = CheckTargetValue(value); !why.empty()) {
       bad = BadTargetLine{line_, Shorten(text), why};
       return std::optional<Target>();
     }
-    return std::optional<Target>(Target{line_, value});
+    return std::optional<Target>(Target{line_, value, {}});
   }
   return std::optional<Target>();
 }

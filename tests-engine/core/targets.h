@@ -17,7 +17,21 @@ namespace cxa {
 struct Target {
   int line = 0;
   std::string value;
+  // Cells of columns named after other inputs of the scenario (e.g. port, rpc_proxy): that
+  // target's own values of those inputs. Empty cells are left out.
+  std::vector<std::pair<std::string, std::string>> inputs;
 };
+
+// Which CSV columns a target file's header may name.
+struct TargetColumns {
+  std::string target;               // the scenario's target input (e.g. "user")
+  std::string named;                // --targets-column NAME: exactly this one ("" = look)
+  std::vector<std::string> inputs;  // the scenario's other inputs, which a column may fill
+};
+
+// The header names that hold the targets when the file names no column after the target input
+// itself (as exports have them): user, upn, userprincipalname, email, mail, ...
+const std::vector<std::string>& UsualTargetColumnNames();
 
 struct BadTargetLine {
   int line = 0;
@@ -27,17 +41,26 @@ struct BadTargetLine {
 
 class TargetReader {
  public:
-  // `column`: the CSV column that holds the targets (the scenario's target input, e.g. "user").
-  TargetReader(std::istream& in, std::string column) : in_(in), column_(std::move(column)) {}
+  TargetReader(std::istream& in, TargetColumns columns) : in_(in), columns_(std::move(columns)) {}
 
   // The next good target, or nullopt at the end. Bad lines are returned through `bad` one at a
   // time: when Next() sets `bad`, call it again for the following target. A CSV header without
   // the target column is an error for the whole file.
   Result<std::optional<Target>> Next(std::optional<BadTargetLine>& bad);
 
+  // After the header: the CSV columns that are neither the target nor an input (reported once).
+  const std::vector<std::string>& ignored_columns() const { return ignored_; }
+  // The CSV column the targets come from ("" for a plain list).
+  const std::string& target_column() const { return target_column_; }
+
  private:
+  Status ReadHeader(const std::string& text);
+
   std::istream& in_;
-  std::string column_;
+  TargetColumns columns_;
+  std::vector<std::pair<size_t, std::string>> input_cells_;  // column index -> input name
+  std::vector<std::string> ignored_;
+  std::string target_column_;
   int line_ = 0;
   bool header_seen_ = false;
   int csv_index_ = -1;  // >= 0: CSV, the target's column

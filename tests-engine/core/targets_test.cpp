@@ -14,9 +14,10 @@ struct Read {
   std::string error;
 };
 
-Read ReadAll(const std::string& text, const std::string& column = "user") {
+Read ReadAll(const std::string& text, const std::string& column = "user",
+             const std::string& named = "", const std::vector<std::string>& inputs = {}) {
   std::istringstream in(text);
-  TargetReader reader(in, column);
+  TargetReader reader(in, TargetColumns{column, named, inputs});
   Read r;
   for (;;) {
     std::optional<BadTargetLine> bad;
@@ -138,4 +139,32 @@ TEST_CASE("ParseHostTarget accepts hosts as typed and refuses what is not a host
     INFO(bad);
     CHECK_FALSE(ParseHostTarget(bad).ok());
   }
+}
+
+TEST_CASE("target files as exports have them: usual column names, input columns, CRLF and a BOM",
+          "[unit][targets]") {
+  // An Exchange export: the target column is found by its usual name; a column named after an
+  // input fills it per target; CRLF line ends and a BOM are fine.
+  Read r = ReadAll(
+      "\xEF\xBB\xBF"
+      "DisplayName,PrimarySmtpAddress,rpc_proxy\r\n"
+      "Alice,alice@contoso.com,mail.contoso.com\r\nBob,bob@contoso.com,\r\n",
+      "email", "", {"rpc_proxy", "user"});
+  REQUIRE(r.error.empty());
+  REQUIRE(r.good.size() == 2);
+  CHECK(r.good[0].value == "alice@contoso.com");
+  CHECK(r.good[0].inputs ==
+        std::vector<std::pair<std::string, std::string>>{{"rpc_proxy", "mail.contoso.com"}});
+  CHECK(r.good[1].inputs.empty());  // an empty cell leaves the input as it is
+
+  Read named = ReadAll("name,address\nAlice,alice@contoso.com\n", "user", "address");
+  REQUIRE(named.good.size() == 1);
+  CHECK(named.good[0].value == "alice@contoso.com");
+  CHECK_THAT(ReadAll("name,address\nA,a@b.c\n", "user", "mail").error,
+             Catch::Contains("--targets-column"));
+  CHECK_THAT(ReadAll("name,address\nA,a@b.c\n").error, Catch::Contains("names no target column"));
+  // A one-column file whose first line is a column name is a header, not a target.
+  Read one = ReadAll("upn\nalice@contoso.com\n");
+  REQUIRE(one.good.size() == 1);
+  CHECK(one.good[0].value == "alice@contoso.com");
 }

@@ -4,6 +4,7 @@
 // short row per target for the closing summary table.
 #include "batch.h"
 
+#include <strings.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -158,9 +159,9 @@ class Progress {
 
 // How many good targets a file holds, read by the same reader as the run (one pass, constant
 // memory): the progress bar's total and ETA.
-int CountTargets(const std::string& path, const std::string& column) {
+int CountTargets(const std::string& path, const TargetColumns& columns) {
   std::ifstream in(path, std::ios::binary);
-  TargetReader reader(in, column);
+  TargetReader reader(in, columns);
   int n = 0;
   for (;;) {
     std::optional<BadTargetLine> bad;
@@ -171,6 +172,23 @@ int CountTargets(const std::string& path, const std::string& column) {
 }
 
 }  // namespace
+
+bool TargetsHaveColumn(const std::string& path, const std::string& name) {
+  if (path == "-") return false;
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    auto cols = SplitCsvLine(line);
+    if (!cols) return false;
+    return std::any_of(cols->begin(), cols->end(), [&](const std::string& c) {
+      return strcasecmp(c.c_str(), name.c_str()) == 0;
+    });
+  }
+  return false;
+}
 
 int RunBatch(const BatchJob& job) {
   const Scenario& sc = *job.scenario;
@@ -192,7 +210,12 @@ int RunBatch(const BatchJob& job) {
     if (!file) throw UsageError{"--targets: cannot read " + job.targets_path};
     in = &file;
   }
-  TargetReader reader(*in, target_input->name);
+  TargetColumns columns{target_input->name, job.targets_column, {}};
+  for (const auto& decl : sc.inputs) {
+    if (&decl != target_input) columns.inputs.push_back(decl.name);
+  }
+  TargetReader reader(*in, columns);
+  bool columns_reported = false;
 
   // Output: stdout, or -o FILE written through an OutputFile (never half-written, committed at
   // the end; dropped unwritten when the batch stops with an error).
@@ -217,7 +240,7 @@ int RunBatch(const BatchJob& job) {
   Runner runner(job.modules, job.transport, job.evaluator);
   Progress progress(::isatty(STDERR_FILENO) && job.progress, sc.name);
   if (progress.enabled() && in == &file) {
-    progress.Expect(CountTargets(job.targets_path, target_input->name));
+    progress.Expect(CountTargets(job.targets_path, columns));
   }
 
   std::mutex read_mu, out_mu;
@@ -237,6 +260,22 @@ int RunBatch(const BatchJob& job) {
         fatal = job.targets_path + ": " + r.error();
         input_done = true;
         break;
+      }
+      if (!columns_reported && !reader.ignored_columns().empty()) {
+        columns_reported = true;
+        std::lock_guard olock(out_mu);
+        std::cerr << (progress.enabled() ? "\r\033[K" : "") << "cxa run: " << job.targets_path
+                  << ": columns ignored (not inputs of " << sc.name
+                  << "): " << Join(reader.ignored_columns(), ", ") << "\n";
+      }
+      if (!bad && r->has_value()) {
+        // A column's value must be a valid value of its input, else the line is a bad one.
+        for (const auto& [name, value] : (*r)->inputs) {
+          const InputDecl* decl = sc.FindInput(name);
+          if (std::string e = CheckOptionValue(decl->type, value); !e.empty()) {
+            bad = BadTargetLine{(*r)->line, (*r)->value, "column " + name + ": " + e};
+          }
+        }
       }
       if (bad) {
         ++bad_lines;
@@ -268,12 +307,21 @@ int RunBatch(const BatchJob& job) {
         inputs[target_input->name] = hp.host;
         if (!hp.port.empty()) inputs[target_input->target_port] = hp.port;
       }
+      for (const auto& [name, value] : t->inputs) inputs[name] = value;  // the line's own columns
       RunReport report = runner.Run(sc, inputs, settings, nullptr);
       report.tool_version = job.tool_version;
       report.mode = "live";
       report.inputs = job.shown_inputs;
       for (auto& [k, v] : report.inputs) {
-        if (k == target_input->target_port) v = inputs[k];  // the line's :PORT
+        bool own = k == target_input->target_port ||
+                   std::any_of(t->inputs.begin(), t->inputs.end(),
+                               [&](const auto& c) { return c.first == k; });
+        if (own && !sc.FindInput(k)->secret) v = inputs[k];  // the line's :PORT or column
+      }
+      for (const auto& [k, v] : t->inputs) {
+        bool listed = std::any_of(report.inputs.begin(), report.inputs.end(),
+                                  [&](const auto& i) { return i.first == k; });
+        if (!listed) report.inputs.emplace_back(k, sc.FindInput(k)->secret ? "[redacted]" : v);
       }
       report.inputs.emplace_back(target_input->name, inputs[target_input->name]);
       if (job.redact) report::Redact(report, job.redact);

@@ -21,7 +21,8 @@ struct BatchJob {
   RunSettings settings;
   std::map<std::string, std::string> inputs;  // everything but the target input
   std::vector<std::pair<std::string, std::string>> shown_inputs;
-  std::string targets_path;  // "-" = standard input
+  std::string targets_path;    // "-" = standard input
+  std::string targets_column;  // --targets-column NAME, "" = find it by the usual names
   int parallel = 16;
   bool progress = true;  // a progress bar on a terminal (stderr)
   const CommonOptions& common;
@@ -33,5 +34,8 @@ struct BatchJob {
 // 4 none failed but some were not tested (incomplete); the worst wins (3, then 1, then 4).
 // Throws UsageError for an unreadable or unusable target list (exit 2).
 int RunBatch(const BatchJob& job);
+
+// Whether the target file's header (its first line that is not a comment) names `name`.
+bool TargetsHaveColumn(const std::string& path, const std::string& name);
 
 }  // namespace cxa::cli

@@ -140,7 +140,7 @@ std::string ReadPassword(const std::string& env, bool from_stdin) {
 
 int RunVerb(int argc, char** argv) {
   CommonOptions common;
-  std::string positional_target;
+  std::string positional_target, targets_column;
   std::string scenario_arg, record_dir, replay_dir, password_env, cloud, realm_endpoint, targets;
   int parallel = 16;
   std::vector<std::string> raw_inputs, redact, allow_credentials;
@@ -178,8 +178,12 @@ int RunVerb(int argc, char** argv) {
       "targets", po::value(&targets)->value_name("FILE"),
       "run once per line of FILE ('-' = standard input): one target per line (for o365-sso a "
       "UPN or a bare domain), '#' comments and blank lines ignored, or CSV with a header naming "
-      "the target column (e.g. user); bad lines are reported with their number and skipped. "
+      "the target column (the target input's name, or user, upn, email, mail, domain, host ...); "
+      "a column named after another input (port, rpc_proxy ...) is that target's value of it; "
+      "bad lines are reported with their number and skipped. "
       "Formats: text (summary table), jsonl or csv (one record per target, streamed)")(
+      "targets-column", po::value(&targets_column)->value_name("NAME"),
+      "with a CSV --targets file: the column that holds the targets")(
       "parallel", po::value(&parallel)->value_name("N")->default_value(16),
       "with --targets: targets in flight at once (1-1024), on one event loop per core: a target "
       "waiting for a slow server costs a small stack, not a thread");
@@ -217,6 +221,7 @@ int RunVerb(int argc, char** argv) {
     CheckFormat(common.format, {"text", "json", "junit", "html"});
     CheckOutput(common);
     if (!vm["parallel"].defaulted()) throw UsageError{"--parallel goes with --targets"};
+    if (!targets_column.empty()) throw UsageError{"--targets-column goes with --targets"};
   }
   if (!record_dir.empty() && !replay_dir.empty()) {
     throw UsageError{"--record and --replay exclude each other"};
@@ -321,7 +326,8 @@ int RunVerb(int argc, char** argv) {
   }
   auto inputs = ResolveInputs(*scenario, given);
   if (!inputs) throw UsageError{inputs.error()};
-  if (batch && !scenario->batch_needs.empty() && inputs->at(scenario->batch_needs).empty()) {
+  if (batch && !scenario->batch_needs.empty() && inputs->at(scenario->batch_needs).empty() &&
+      !TargetsHaveColumn(targets, scenario->batch_needs)) {
     throw UsageError{"--targets: '" + scenario->name +
                      "' would test nothing in a batch without --input " + scenario->batch_needs +
                      "=... (what it replaces needs each user's "
@@ -383,19 +389,14 @@ int RunVerb(int argc, char** argv) {
 
   if (batch) {
     inputs->erase(target_input->name);
-    BatchJob job{&*scenario,
-                 protocols::AllModules(),
-                 *transport,
-                 evaluator,
-                 settings,
-                 *inputs,
-                 shown,
-                 targets,
-                 parallel,
-                 true,
-                 common,
-                 Version(),
-                 [&redactor](std::string s) { return redactor.Text(std::move(s)); }};
+    BatchJob job{
+        &*scenario,     protocols::AllModules(),
+        *transport,     evaluator,
+        settings,       *inputs,
+        shown,          targets,
+        targets_column, parallel,
+        true,           common,
+        Version(),      [&redactor](std::string s) { return redactor.Text(std::move(s)); }};
     return RunBatch(job);
   }
   Runner runner(protocols::AllModules(), *transport, evaluator);
