@@ -57,6 +57,12 @@ TEST_CASE("scenario errors name the file and the line", "[unit][scenario]") {
        "test.xml:3:", "has no option 'hots'"},
       {"<scenario name=\"s\">\n<step id=\"a\" module=\"tls\">\n<option name=\"host\" "
        "value=\"x\"/>\n<option name=\"port\" value=\"abc\"/></step></scenario>",
+       "test.xml:4:", "expected a TCP port (1-65535)"},
+      {"<scenario name=\"s\">\n<step id=\"a\" module=\"tls\">\n<option name=\"host\" "
+       "value=\"x\"/>\n<option name=\"port\" value=\"99999\"/></step></scenario>",
+       "test.xml:4:", "expected a TCP port (1-65535)"},
+      {"<scenario name=\"s\">\n<step id=\"a\" module=\"autodiscover\">\n<option name=\"email\" "
+       "value=\"a@b.c\"/>\n<option name=\"max_hops\" value=\"x\"/></step></scenario>",
        "test.xml:4:", "expected a whole number"},
       {"<scenario name=\"s\">\n<step id=\"a\" module=\"adfs-mex\"/>\n</scenario>",
        "test.xml:2:", "lacks the required option 'host'"},
