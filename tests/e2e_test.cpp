@@ -259,6 +259,17 @@ TEST_CASE("bad scenario files and inputs exit 2 before any I/O", "[e2e]") {
   CHECK(Cxa({"run", "tls-endpoint", "--input", "host=x", "--bogus-flag"}).cmd.exit_code == 2);
   CHECK(Cxa({"run", "tls-endpoint", "--input", "host=x", "--public-roots", "/nonexistent"})
             .cmd.exit_code == 2);
+  // Values are checked by their kind, with one line on stderr and no report.
+  for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
+           {"run", "outlook-anywhere", "--input", "email=notanemail"},
+           {"run", "tls-endpoint", "x.test", "--resolve", "a:443:999.1.1.1"},
+           {"run", "tls-endpoint", "--input", "host="},
+           {"run", "tls-endpoint", "--input", "host=[::1]:443", "--input", "port=99999"}}) {
+    Run r = Cxa(bad);
+    CAPTURE(bad, r.cmd.err);
+    CHECK(r.cmd.exit_code == 2);
+    CHECK(r.cmd.out.empty());
+  }
 }
 
 TEST_CASE("input files are bounded: devices, directories and oversized files are refused",

@@ -14,6 +14,8 @@ std::string_view OptionTypeName(OptionType t) {
       return "bool";
     case OptionType::kPort:
       return "port";
+    case OptionType::kEmail:
+      return "email";
   }
   return "string";
 }
@@ -33,6 +35,15 @@ std::string CheckOptionValue(OptionType type, std::string_view value) {
     case OptionType::kBool:
       if (value == "true" || value == "false") return "";
       return "expected true or false, got '" + std::string(value) + "'";
+    case OptionType::kEmail: {
+      size_t at = value.rfind('@');
+      bool ok = at != std::string_view::npos && at > 0 && at + 1 < value.size() &&
+                value.find('@') == at && value.find_first_of(" \t\r\n<>,;\"") == value.npos &&
+                value.substr(at + 1).find('.') != std::string_view::npos && value.back() != '.';
+      if (!ok)
+        return "expected an e-mail address (user@contoso.com), got '" + std::string(value) + "'";
+      return "";
+    }
     case OptionType::kPort: {
       int v = 0;
       auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);

@@ -22,7 +22,8 @@
 
 namespace cxa {
 
-enum class OptionType { kString, kInt, kBool, kPort };  // kPort: a TCP port, 1..65535
+// kPort: a TCP port, 1..65535; kEmail: an e-mail address (local@domain.name).
+enum class OptionType { kString, kInt, kBool, kPort, kEmail };
 std::string_view OptionTypeName(OptionType t);
 // Checks a literal value against a type; returns an error message or "".
 std::string CheckOptionValue(OptionType type, std::string_view value);

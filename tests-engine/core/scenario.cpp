@@ -159,8 +159,10 @@ class Loader {
       in.type = OptionType::kBool;
     } else if (type == "port") {
       in.type = OptionType::kPort;
+    } else if (type == "email") {
+      in.type = OptionType::kEmail;
     } else {
-      return Fail(At(n) + "unknown input type '" + type + "' (string, int, port or bool)");
+      return Fail(At(n) + "unknown input type '" + type + "' (string, int, port, email or bool)");
     }
     in.default_value = n.attribute("default").value();
     if (in.required && n.attribute("default")) {

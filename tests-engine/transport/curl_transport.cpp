@@ -598,6 +598,20 @@ std::string CheckResolveEntry(const std::string& entry) {
     return "bad port '" + port + "' in '" + entry + "'";
   }
   if (b + 1 >= entry.size()) return "missing address in '" + entry + "'";
+  std::string list = entry.substr(b + 1);
+  for (size_t at = 0; at <= list.size();) {
+    size_t comma = list.find(',', at);
+    std::string addr = list.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    if (addr.size() > 2 && addr.front() == '[' && addr.back() == ']') {
+      addr = addr.substr(1, addr.size() - 2);
+    }
+    unsigned char buf[16];
+    if (inet_pton(AF_INET, addr.c_str(), buf) != 1 && inet_pton(AF_INET6, addr.c_str(), buf) != 1) {
+      return "'" + addr + "' in '" + entry + "' is not an IP address";
+    }
+    if (comma == std::string::npos) break;
+    at = comma + 1;
+  }
   return "";
 }
 

@@ -269,7 +269,13 @@ int RunBatch(const BatchJob& job) {
                   << "): " << Join(reader.ignored_columns(), ", ") << "\n";
       }
       if (!bad && r->has_value()) {
-        // A column's value must be a valid value of its input, else the line is a bad one.
+        // The target and a column's value must be valid values of their inputs, else the line
+        // is a bad one (e.g. a bare domain where an e-mail address is needed).
+        std::string target_value = SplitHostPort((*r)->value).host;
+        if (target_input->target_port.empty()) target_value = (*r)->value;
+        if (std::string e = CheckOptionValue(target_input->type, target_value); !e.empty()) {
+          bad = BadTargetLine{(*r)->line, (*r)->value, e};
+        }
         for (const auto& [name, value] : (*r)->inputs) {
           const InputDecl* decl = sc.FindInput(name);
           if (std::string e = CheckOptionValue(decl->type, value); !e.empty()) {

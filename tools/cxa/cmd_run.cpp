@@ -126,12 +126,14 @@ std::string ReadPassword(const std::string& env, bool from_stdin) {
     const char* v = std::getenv(env.c_str());
     if (v == nullptr || *v == '\0') throw UsageError{"--password-env: " + env + " is not set"};
     password = v;
-  } else if (from_stdin && ::isatty(STDIN_FILENO)) {
-    password = ReadFromTerminal();
   } else if (from_stdin) {
-    std::getline(std::cin, password);
+    if (::isatty(STDIN_FILENO)) {
+      password = ReadFromTerminal();
+    } else {
+      std::getline(std::cin, password);
+    }
     if (!password.empty() && password.back() == '\r') password.pop_back();
-    if (password.empty()) throw UsageError{"--password-stdin: no password on standard input"};
+    if (password.empty()) throw UsageError{"--password-stdin: no password given"};
   }
   return password;
 }
@@ -322,7 +324,10 @@ int RunVerb(int argc, char** argv) {
                          targets + " is a " + g.first + ")"};
       }
     }
-    given.emplace_back(target_input->name, "placeholder.invalid");  // filled per line
+    // Filled per line; a value of the input's kind, so that checking the others passes.
+    given.emplace_back(target_input->name, target_input->type == OptionType::kEmail
+                                               ? "target@placeholder.invalid"
+                                               : "placeholder.invalid");
   }
   auto inputs = ResolveInputs(*scenario, given);
   if (!inputs) throw UsageError{inputs.error()};
