@@ -391,6 +391,12 @@ TEST_CASE("catalogue verbs: list, describe, explain, --version", "[e2e]") {
   CHECK(Cxa({"explain", "cert.chain.nope"}).cmd.exit_code == 2);
   CHECK_THAT(Cxa({"--version"}).cmd.out, Catch::StartsWith("cxa "));
   CHECK(Cxa({"run", "--help"}).cmd.exit_code == 0);
+  // cxa run SCENARIO --help: the options and that scenario's inputs.
+  Run help = Cxa({"run", "tls-endpoint", "--help"});
+  CHECK(help.cmd.exit_code == 0);
+  CHECK_THAT(help.cmd.out, Catch::Contains("--targets-column") &&
+                               Catch::Contains("Inputs of tls-endpoint") &&
+                               Catch::Contains("port (port, default 443)"));
 }
 
 TEST_CASE("the report goes whole into the -o file", "[e2e][loopback]") {

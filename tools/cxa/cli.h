@@ -4,12 +4,14 @@
 #include <boost/program_options.hpp>
 #include <ctime>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "cert/trust_policy.h"
 #include "core/result.h"
 #include "core/run_report.h"
+#include "core/scenario.h"
 #include "transport/curl_transport.h"
 
 namespace cxa::cli {
@@ -85,6 +87,12 @@ bool Parse(int argc, char** argv, const po::options_description& visible,
            const std::string& usage, const std::string& footer);
 
 std::string Version();
+
+// A scenario by name (builtin_scenarios.h search order) or a path ending in .xml; throws a
+// UsageError with the reason (and a suggestion for a mistyped name).
+Scenario LoadScenarioArg(const std::string& arg);
+// The scenario's inputs with their types, defaults and docs (describe, run SCENARIO --help).
+void PrintScenarioInputs(const Scenario& s, std::ostream& out);
 
 int RunVerb(int argc, char** argv);
 int CertVerb(int argc, char** argv);

@@ -13,8 +13,6 @@
 
 namespace cxa::cli {
 
-Scenario LoadScenarioArg(const std::string& arg);
-
 namespace {
 
 // Every scenario cxa knows (builtin_scenarios.h search order); none at all is an error.
@@ -28,6 +26,18 @@ std::vector<Scenario> KnownScenarios() {
 }
 
 }  // namespace
+
+void PrintScenarioInputs(const Scenario& s, std::ostream& out) {
+  out << "\nInputs of " << s.name << " (--input NAME=VALUE):\n";
+  for (const auto& in : s.inputs) {
+    out << "  " << in.name << " (" << OptionTypeName(in.type) << (in.required ? ", required" : "")
+        << (in.default_value.empty() ? "" : ", default " + in.default_value)
+        << (in.target ? "; the TARGET after the scenario, one per line with --targets FILE" : "")
+        << (in.target && !in.target_port.empty() ? ", HOST:PORT fills " + in.target_port : "")
+        << ")\n";
+    if (!in.doc.empty()) out << "      " << in.doc << "\n";
+  }
+}
 
 int ListVerb(int argc, char** argv) {
   std::string what = "scenarios", format = "text";
@@ -120,14 +130,7 @@ int DescribeVerb(int argc, char** argv) {
   std::optional<Scenario> s = LoadScenarioArg(name);
   std::cout << s->name << " — " << s->title << "\n";
   if (!s->summary.empty()) std::cout << "\n" << s->summary << "\n";
-  std::cout << "\nInputs (--input NAME=VALUE):\n";
-  for (const auto& in : s->inputs) {
-    std::cout << "  " << in.name << " (" << OptionTypeName(in.type)
-              << (in.required ? ", required" : "")
-              << (in.default_value.empty() ? "" : ", default " + in.default_value)
-              << (in.target ? "; one per line with --targets FILE" : "") << ")\n";
-    if (!in.doc.empty()) std::cout << "      " << in.doc << "\n";
-  }
+  PrintScenarioInputs(*s, std::cout);
   std::cout << "\nSteps:\n";
   int n = 1;
   for (const auto& st : s->steps) {

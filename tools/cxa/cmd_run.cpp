@@ -197,7 +197,13 @@ int RunVerb(int argc, char** argv) {
   pos.add("scenario", 1);
   pos.add("target", 1);
   po::variables_map vm;
-  if (!Parse(argc, argv, d, pos, vm, kUsage, kFooter)) return kExitOk;
+  if (!Parse(argc, argv, d, pos, vm, kUsage, kFooter)) {
+    // `cxa run SCENARIO --help`: that scenario's inputs too.
+    if (vm.count("scenario")) {
+      PrintScenarioInputs(LoadScenarioArg(vm["scenario"].as<std::string>()), std::cout);
+    }
+    return kExitOk;
+  }
   if (scenario_arg.empty()) throw UsageError{"which scenario? (cxa list scenarios)"};
   const bool batch = !targets.empty();
   if (batch) {
