@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -100,12 +101,27 @@ void CheckPasswordHasUser(const Scenario& sc, const std::map<std::string, std::s
                    "=USER (the account it signs in as)"};
 }
 
-// Reads a line from the terminal with echo off (as ssh and sudo do), prompting on stderr.
+// The terminal settings to put back if the prompt is interrupted (Ctrl-C, SIGTERM).
+termios g_saved_terminal{};
+
+void RestoreTerminalAndDie(int sig) {
+  ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_saved_terminal);  // async-signal-safe
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+
+// Reads a line from the terminal with echo off (as ssh and sudo do), prompting on stderr; the
+// echo comes back however the prompt ends.
 std::string ReadFromTerminal() {
-  termios saved{};
-  bool tty = ::tcgetattr(STDIN_FILENO, &saved) == 0;
+  bool tty = ::tcgetattr(STDIN_FILENO, &g_saved_terminal) == 0;
+  struct sigaction restore {
+  }, old_int{}, old_term{};
   if (tty) {
-    termios quiet = saved;
+    restore.sa_handler = RestoreTerminalAndDie;
+    sigemptyset(&restore.sa_mask);
+    ::sigaction(SIGINT, &restore, &old_int);
+    ::sigaction(SIGTERM, &restore, &old_term);
+    termios quiet = g_saved_terminal;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     quiet.c_lflag |= ECHONL;
     ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
@@ -113,7 +129,11 @@ std::string ReadFromTerminal() {
   std::cerr << "Password: " << std::flush;
   std::string line;
   std::getline(std::cin, line);
-  if (tty) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+  if (tty) {
+    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_saved_terminal);
+    ::sigaction(SIGINT, &old_int, nullptr);
+    ::sigaction(SIGTERM, &old_term, nullptr);
+  }
   return line;
 }
 
