@@ -50,6 +50,12 @@ class TargetReader {
 
   // After the header: the CSV columns that are neither the target nor an input (reported once).
   const std::vector<std::string>& ignored_columns() const { return ignored_; }
+  // After the header: the inputs that columns fill.
+  std::vector<std::string> filled_inputs() const {
+    std::vector<std::string> v;
+    for (const auto& [index, input] : input_cells_) v.push_back(input);
+    return v;
+  }
   // The CSV column the targets come from ("" for a plain list).
   const std::string& target_column() const { return target_column_; }
 

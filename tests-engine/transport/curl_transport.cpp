@@ -22,6 +22,7 @@
 #include "transport/dns_srv.h"
 #include "transport/event_loop.h"
 #include "transport/local_fault.h"
+#include "transport/request_check.h"
 #include "transport/url.h"
 
 namespace cxa {
@@ -765,26 +766,6 @@ std::unique_ptr<Stream> CurlTransport::OpenStream(const HttpRequest& request) {
   std::unique_ptr<Handle> handle;
   HttpExchange ex = Run(req, &handle);
   return std::make_unique<CurlStream>(std::move(handle), std::move(ex), req.timeouts.total_ms);
-}
-
-// Why the request cannot be sent as it is ("" when it can): a control character (CR, LF, ...)
-// in the URL, the method, a header or the NTLM user would let whoever supplied that value (a
-// server, through a redirect or a setting) write lines of its own into cxa's request.
-std::string UnsafeRequestPart(const HttpRequest& r) {
-  auto check = [](const std::string& what, std::string_view text) {
-    std::string bad = CheckHeaderSafe(text);
-    return bad.empty() ? bad : what + " holds " + bad;
-  };
-  if (auto bad = check("the URL", r.url); !bad.empty()) return bad;
-  if (r.url.find(' ') != std::string::npos) return "the URL holds a space";
-  if (auto bad = check("the method", r.method); !bad.empty()) return bad;
-  for (const auto& [name, value] : r.headers) {
-    if (name.empty() || name.find_first_of(" :\t") != std::string::npos) {
-      return "a header name is not a single token";
-    }
-    if (auto bad = check("the header " + name, name + value); !bad.empty()) return bad;
-  }
-  return check("the NTLM user name", r.ntlm_user);
 }
 
 HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Handle>* keep) {

@@ -4,7 +4,6 @@
 // short row per target for the closing summary table.
 #include "batch.h"
 
-#include <strings.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -173,21 +172,15 @@ int CountTargets(const std::string& path, const TargetColumns& columns) {
 
 }  // namespace
 
-bool TargetsHaveColumn(const std::string& path, const std::string& name) {
-  if (path == "-") return false;
+bool TargetsHaveColumn(const std::string& path, const std::string& target,
+                       const std::string& name) {
+  if (path == "-") return false;  // standard input cannot be read twice
   std::ifstream in(path, std::ios::binary);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-    if (line.empty() || line[0] == '#') continue;
-    auto cols = SplitCsvLine(line);
-    if (!cols) return false;
-    return std::any_of(cols->begin(), cols->end(), [&](const std::string& c) {
-      return strcasecmp(c.c_str(), name.c_str()) == 0;
-    });
-  }
-  return false;
+  TargetReader reader(in, TargetColumns{target, "", {name}});
+  std::optional<BadTargetLine> bad;
+  if (!reader.Next(bad)) return false;  // no usable header: the run will say why
+  auto filled = reader.filled_inputs();
+  return std::find(filled.begin(), filled.end(), name) != filled.end();
 }
 
 int RunBatch(const BatchJob& job) {

@@ -35,7 +35,8 @@ struct BatchJob {
 // Throws UsageError for an unreadable or unusable target list (exit 2).
 int RunBatch(const BatchJob& job);
 
-// Whether the target file's header (its first line that is not a comment) names `name`.
-bool TargetsHaveColumn(const std::string& path, const std::string& name);
+// Whether the target file's CSV header (read by the run's own TargetReader) has a column that
+// fills the input `name` for each target; `target` is the scenario's target input.
+bool TargetsHaveColumn(const std::string& path, const std::string& target, const std::string& name);
 
 }  // namespace cxa::cli

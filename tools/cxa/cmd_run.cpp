@@ -358,7 +358,7 @@ int RunVerb(int argc, char** argv) {
   auto inputs = ResolveInputs(*scenario, given);
   if (!inputs) throw UsageError{inputs.error()};
   if (batch && !scenario->batch_needs.empty() && inputs->at(scenario->batch_needs).empty() &&
-      !TargetsHaveColumn(targets, scenario->batch_needs)) {
+      !TargetsHaveColumn(targets, target_input->name, scenario->batch_needs)) {
     throw UsageError{"--targets: '" + scenario->name +
                      "' would test nothing in a batch without --input " + scenario->batch_needs +
                      "=... (what it replaces needs each user's "
