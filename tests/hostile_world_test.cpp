@@ -48,12 +48,7 @@ ScenarioRun Oa(const std::string& email, std::vector<std::string> extra = {}) {
     args.insert(args.end(), {"--srv-record", std::string("_autodiscover._tcp.") + d + ".test="});
   }
   args.insert(args.end(), extra.begin(), extra.end());
-  ScenarioRun r;
-  r.cmd = RunCommand(args, "", 90, {"CXA_PW=cxa-lab-S3cret"});
-  INFO(r.cmd.err);
-  REQUIRE(r.cmd.out.rfind("{", 0) == 0);
-  r.report = json::parse(r.cmd.out);
-  return r;
+  return RunScenario(args, {"CXA_PW=cxa-lab-S3cret"}, "", 90);
 }
 
 // Every finding ID of a step and its children.
@@ -219,12 +214,7 @@ TEST_CASE("hostile world: an OWA logon form that posts to another domain gets no
                                      "--connect-to",
                                      ":80:127.0.0.1:" + std::to_string(fs.Port("world-http-none"))};
     args.insert(args.end(), extra.begin(), extra.end());
-    ScenarioRun r;
-    r.cmd = RunCommand(args, "", 60, {"CXA_PW=cxa-lab-S3cret"});
-    INFO(r.cmd.err);
-    REQUIRE(r.cmd.out.rfind("{", 0) == 0);
-    r.report = json::parse(r.cmd.out);
-    return r;
+    return RunScenario(args, {"CXA_PW=cxa-lab-S3cret"}, "", 60);
   };
   size_t before = fs.RequestLog().size();
   ScenarioRun r = owa({});

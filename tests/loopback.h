@@ -39,6 +39,19 @@ struct ScenarioRun {
   }
 };
 
+// Runs `argv` (a `cxa run ... --format json` command) with `env` and `input` on stdin, and
+// parses its report; fails the test when no JSON report came out (stderr is shown).
+inline ScenarioRun RunScenario(const std::vector<std::string>& argv,
+                               const std::vector<std::string>& env = {},
+                               const std::string& input = "", int timeout_s = 90) {
+  ScenarioRun r;
+  r.cmd = RunCommand(argv, input, timeout_s, env);
+  INFO(r.cmd.err);
+  REQUIRE(r.cmd.out.rfind("{", 0) == 0);
+  r.report = nlohmann::json::parse(r.cmd.out);
+  return r;
+}
+
 inline std::string LabPki() { return BinaryDir() + "/lab-pki"; }
 inline std::string LabRoots() { return LabPki() + "/ca/public-roots.pem"; }
 

@@ -54,12 +54,7 @@ SsoRun Sso(const std::string& user, std::vector<std::string> extra = {},
   std::vector<std::string> args = SsoArgs(fs);
   args.insert(args.end(), {"--input", "user=" + user, "--format", "json"});
   args.insert(args.end(), extra.begin(), extra.end());
-  SsoRun r;
-  r.cmd = RunCommand(args, "", 60, env);
-  INFO(r.cmd.err);
-  REQUIRE(r.cmd.out.rfind("{", 0) == 0);
-  r.report = json::parse(r.cmd.out);
-  return r;
+  return RunScenario(args, env, "", 60);
 }
 
 }  // namespace

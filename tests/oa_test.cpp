@@ -51,12 +51,7 @@ ScenarioRun Oa(const std::string& email, const std::string& password = "cxa-lab-
     env.push_back("CXA_PW=" + password);
   }
   args.insert(args.end(), extra.begin(), extra.end());
-  ScenarioRun r;
-  r.cmd = RunCommand(args, "", 90, env);
-  INFO(r.cmd.err);
-  REQUIRE(r.cmd.out.rfind("{", 0) == 0);
-  r.report = json::parse(r.cmd.out);
-  return r;
+  return RunScenario(args, env, "", 90);
 }
 
 // The IDs of a step's findings that are not information.

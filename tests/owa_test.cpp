@@ -28,12 +28,7 @@ OwaRun Owa(const std::string& host, const std::string& site, std::vector<std::st
     args.insert(args.end(), v.begin(), v.end());
   }
   args.insert(args.end(), extra.begin(), extra.end());
-  OwaRun r;
-  r.cmd = RunCommand(args, input, 60, env);
-  INFO(r.cmd.err);
-  REQUIRE(r.cmd.out.rfind("{", 0) == 0);
-  r.report = json::parse(r.cmd.out);
-  return r;
+  return RunScenario(args, env, input, 60);
 }
 
 const std::vector<std::string> kSignIn = {"--input", "user=labuser", "--password-env", "CXA_PW"};

@@ -127,6 +127,6 @@ TEST_CASE("a proxy password on the command line is refused", "[e2e][proxy]") {
       RunCommand({CxaBinary(), "run", "tls-endpoint", "--input", "host=mail.contoso.test",
                   "--proxy", "http://operator:lab-proxy-secret@127.0.0.1:3128"});
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains("a password does not belong on the command line"));
+  CHECK_THAT(r.err, Catch::Contains("--proxy"));
   CHECK(r.err.find("lab-proxy-secret") == std::string::npos);
 }
