@@ -153,7 +153,7 @@ TEST_CASE("1,000 domains: csv records, one check per AD FS host, the right count
   std::getline(lines, line);
   CHECK(line ==
         "line,target,outcome,exit_code,domain,namespace,sts host,certificate,token-signing "
-        "until,findings");
+        "until,sts port,findings");
   std::map<std::string, int> outcomes;
   std::map<int, std::string> by_kind;  // i % 10 -> a sample record
   int records = 0;

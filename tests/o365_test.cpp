@@ -240,3 +240,64 @@ TEST_CASE("a MEX document that names a sign-in endpoint on another host gets no 
   CHECK(allowed.Ids("signin") == std::vector<std::string>{"adfs.signin.ok"});
   CHECK(wstrust_sent(before));
 }
+
+TEST_CASE("an AD FS published on another port is tested on that port, sign-in included",
+          "[e2e][loopback][o365]") {
+  // Realm discovery names https://ported.bulk.test:PORT/...; the name resolves for PORT, and 443
+  // leads nowhere (refused), so a step that dropped the port cannot pass.
+  auto& fs = FixtureServer::Get("o365.xml");
+  const std::string port = std::to_string(fs.Port("sts-ported"));
+  size_t before = fs.RequestLog().size();
+  SsoRun r = Sso("alice@ported.test",
+                 {"--resolve", "ported.bulk.test:" + port + ":127.0.0.1", "--resolve",
+                  "ported.bulk.test:443:127.0.0.1", "--password-env", "CXA_TEST_PW"},
+                 {"CXA_TEST_PW=cxa-lab-S3cret"});
+  INFO(r.cmd.out);
+  CHECK(r.cmd.exit_code == 0);
+  CHECK(r.Step("realm")["facts"]["sts_host"] == "ported.bulk.test");
+  CHECK(r.Step("realm")["facts"]["sts_port"] == port);
+  for (const char* step : {"adfs", "mex", "metadata"}) {
+    INFO(step);
+    CHECK(r.Step(step)["outcome"] == "passed");
+  }
+  CHECK_THAT(r.Step("adfs")["title"].get<std::string>(),
+             Catch::Contains("ported.bulk.test:" + port));
+  CHECK(r.Step("adfs")["facts"]["port"] == port);
+  CHECK(r.Step("mex")["facts"]["usernamemixed_url"] ==
+        "https://ported.bulk.test:" + port + "/adfs/services/trust/13/usernamemixed");
+  CHECK(r.Ids("signin") == std::vector<std::string>{"adfs.signin.ok"});
+  std::string log = fs.RequestLog().substr(before);
+  CHECK(log.find("sts-ported GET /adfs/services/trust/mex") != std::string::npos);
+  CHECK(log.find("sts-ported GET /FederationMetadata/") != std::string::npos);
+  CHECK(log.find("sts-ported POST /adfs/services/trust/13/usernamemixed") != std::string::npos);
+}
+
+TEST_CASE("a batch checks one AD FS host once per port", "[e2e][loopback][o365][batch]") {
+  // ported.test and ported443.test name the same host on two ports: two endpoints, two checks.
+  auto& fs = FixtureServer::Get("o365.xml");
+  const std::string port = std::to_string(fs.Port("sts-ported"));
+  std::filesystem::create_directories(BinaryDir() + "/test-logs");
+  std::string targets = BinaryDir() + "/test-logs/ported-targets.txt";
+  {
+    std::ofstream out(targets);
+    out << "user\nx@ported.test\ny@ported443.test\nz@ported.test\n";
+  }
+  std::vector<std::string> args = SsoArgs(fs);
+  args.insert(args.end(), {"--resolve", "ported.bulk.test:" + port + ":127.0.0.1", "--connect-to",
+                           "ported.bulk.test:443:127.0.0.1:" + std::to_string(fs.Port("sts-bulk")),
+                           "--targets", targets, "--format", "jsonl"});
+  CommandResult r = RunCommand(args, "", 60);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  std::map<std::string, std::string> adfs_port;  // target -> the port the adfs step reached
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    json rec = json::parse(line);
+    for (const auto& s : rec["report"]["steps"]) {
+      if (s["id"] == "adfs") adfs_port[rec["target"]] = s["facts"]["port"];
+    }
+  }
+  CHECK(adfs_port["x@ported.test"] == port);
+  CHECK(adfs_port["z@ported.test"] == port);
+  CHECK(adfs_port["y@ported443.test"] != port);
+}

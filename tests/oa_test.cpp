@@ -149,6 +149,24 @@ TEST_CASE("outlook-anywhere: the mutual authentication name only in the SAN is a
   CHECK(r.Fact("mutual", "certificate_cn") == "mail.oa.test");
 }
 
+TEST_CASE("outlook-anywhere: an Autodiscover URL that carries a port is followed to that port",
+          "[e2e][loopback][oa]") {
+  // redirectUrl names https://mail.oa.test:PORT/...: only that port answers for ported@oa.test
+  // (443 is the lab listener, where that mailbox is unknown).
+  auto& fs = FixtureServer::Get("oa.xml");
+  const std::string port = std::to_string(fs.Port("oa-ported"));
+  size_t before = fs.RequestLog().size();
+  ScenarioRun r =
+      Oa("ported@oa.test", "cxa-lab-S3cret", {"--resolve", "mail.oa.test:" + port + ":127.0.0.1"});
+  CHECK(r.cmd.exit_code == 0);
+  CHECK(Problems(r, "autodiscover").empty());
+  CHECK(r.Fact("autodiscover", "url") ==
+        "https://mail.oa.test:" + port + "/autodiscover/autodiscover.xml");
+  CHECK(r.Fact("autodiscover", "proxy") == "mail.oa.test");
+  CHECK(fs.RequestLog().substr(before).find("oa-ported POST /autodiscover/autodiscover.xml") !=
+        std::string::npos);
+}
+
 TEST_CASE("outlook-anywhere: Autodiscover answers, errors and redirects", "[e2e][loopback][oa]") {
   struct Case {
     const char* email;

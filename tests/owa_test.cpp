@@ -100,6 +100,22 @@ TEST_CASE("owa: facts of the front end, the logon page and port 80", "[e2e][loop
              Catch::Contains("strict-public"));
 }
 
+TEST_CASE("owa: a redirect to AD FS on another port is followed to that port",
+          "[e2e][loopback][owa]") {
+  auto& fs = FixtureServer::Get("owa.xml");
+  const std::string port = std::to_string(fs.Port("sts-ported"));
+  // The name resolves only for the redirect's port; 443 leads to nothing (a refused connection)
+  // so a client that dropped the port cannot pass.
+  OwaRun r = Owa("adfsport.contoso.test", "owa-adfs-ported",
+                 {"--resolve", "sts-ported.contoso.test:" + port + ":127.0.0.1", "--resolve",
+                  "sts-ported.contoso.test:443:127.0.0.1"});
+  CHECK(r.cmd.exit_code == 0);
+  CHECK(r.Fact("frontend", "adfs_host") == "sts-ported.contoso.test");
+  CHECK(r.Fact("frontend", "adfs_port") == port);
+  CHECK(r.Step("adfs")["outcome"] == "passed");
+  CHECK(r.Fact("adfs", "port") == port);
+}
+
 TEST_CASE("owa: forms-based and Basic sign-in, right and wrong password", "[e2e][loopback][owa]") {
   OwaRun ok = Owa("fba.contoso.test", "owa-fba", kSignIn, {"CXA_PW=cxa-lab-S3cret"});
   CHECK(ok.cmd.exit_code == 0);

@@ -144,8 +144,11 @@ constexpr FindingInfo kSigninFindings[] = {kSigninOk, kSigninRejected, kSigninFa
 
 // ---- shared ----
 
-std::string Url(const std::string& host, const std::string& path) {
-  return "https://" + host + path;
+// https://HOST[:PORT]PATH; the port is left out when it is 443, an IPv6 literal is bracketed.
+std::string Url(const std::string& host, int port, const std::string& path) {
+  std::string authority = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  if (port != 443) authority += ":" + std::to_string(port);
+  return "https://" + authority + path;
 }
 
 HttpRequest BaseRequest(StepContext& ctx, const std::string& url) {
@@ -187,6 +190,8 @@ Result<std::string> HostOption(const OptionMap& o) {
   return host;
 }
 
+int PortOption(const OptionMap& o) { return std::stoi(o.at("port")); }
+
 Result<std::string> PathOption(const OptionMap& o) {
   std::string path = o.at("path");
   if (path.empty() || path[0] != '/') return Fail("option 'path' must start with '/'");
@@ -197,7 +202,10 @@ Result<std::string> PathOption(const OptionMap& o) {
 
 constexpr OptionSpec kMexOptions[] = {
     {"host", OptionType::kString, true, "", "the federation service host (sts.contoso.com)"},
+    {"port", OptionType::kPort, false, "443", "its TCP port"},
     {"path", OptionType::kString, false, "/adfs/services/trust/mex", "path of the MEX document"},
+    {"url", OptionType::kString, false, "",
+     "instead of host, port and path: the MEX URL realm discovery named (an https URL)"},
 };
 constexpr FactSpec kMexFacts[] = {
     {"usernamemixed_url", "the username/password WS-Trust endpoint a client would use"},
@@ -207,11 +215,11 @@ constexpr FactSpec kMexFacts[] = {
 
 class MexStep : public Step {
  public:
-  MexStep(std::string host, std::string path) : host_(std::move(host)), path_(std::move(path)) {}
+  MexStep(std::string host, std::string url) : host_(std::move(host)), url_(std::move(url)) {}
 
   StepResult Run(StepContext& ctx) override {
     StepResult result;
-    std::string url = Url(host_, path_);
+    const std::string& url = url_;
     auto body = FetchDocument(ctx, url, kMexUnreachable, "the MEX document", result);
     if (!body) return result;
     auto mex = ParseMex(*body);
@@ -240,7 +248,7 @@ class MexStep : public Step {
   }
 
  private:
-  std::string host_, path_;
+  std::string host_, url_;
 };
 
 Result<std::unique_ptr<Step>> CreateMex(const OptionMap& o) {
@@ -248,13 +256,20 @@ Result<std::unique_ptr<Step>> CreateMex(const OptionMap& o) {
   if (!host) return Fail(host.error());
   auto path = PathOption(o);
   if (!path) return Fail(path.error());
-  return std::unique_ptr<Step>(std::make_unique<MexStep>(*host, *path));
+  std::string url = o.count("url") ? o.at("url") : "";
+  if (url.empty()) {
+    url = Url(*host, PortOption(o), *path);
+  } else if (auto u = SplitHttpUrl(url); !u || u->scheme != "https") {
+    return Fail("option 'url' must be an https:// URL, got '" + Excerpt(url, 200) + "'");
+  }
+  return std::unique_ptr<Step>(std::make_unique<MexStep>(*host, url));
 }
 
 // ---- adfs-metadata ----
 
 constexpr OptionSpec kMetadataOptions[] = {
     {"host", OptionType::kString, true, "", "the federation service host (sts.contoso.com)"},
+    {"port", OptionType::kPort, false, "443", "its TCP port"},
     {"path", OptionType::kString, false, "/FederationMetadata/2007-06/FederationMetadata.xml",
      "path of the federation metadata"},
     {"warn_days", OptionType::kInt, false, "30",
@@ -271,12 +286,11 @@ constexpr FactSpec kMetadataFacts[] = {
 
 class MetadataStep : public Step {
  public:
-  MetadataStep(std::string host, std::string path, int warn_days)
-      : host_(std::move(host)), path_(std::move(path)), warn_days_(warn_days) {}
+  MetadataStep(std::string url, int warn_days) : url_(std::move(url)), warn_days_(warn_days) {}
 
   StepResult Run(StepContext& ctx) override {
     StepResult result;
-    std::string url = Url(host_, path_);
+    const std::string& url = url_;
     auto body = FetchDocument(ctx, url, kMetadataUnreachable, "the federation metadata", result);
     if (!body) return result;
     auto md = ParseFederationMetadata(*body);
@@ -353,7 +367,7 @@ class MetadataStep : public Step {
     }
   }
 
-  std::string host_, path_;
+  std::string url_;
   int warn_days_;
 };
 
@@ -364,7 +378,8 @@ Result<std::unique_ptr<Step>> CreateMetadata(const OptionMap& o) {
   if (!path) return Fail(path.error());
   int days = std::stoi(o.at("warn_days"));
   if (days < 0 || days > 3650) return Fail("option 'warn_days' must be 0..3650");
-  return std::unique_ptr<Step>(std::make_unique<MetadataStep>(*host, *path, days));
+  return std::unique_ptr<Step>(
+      std::make_unique<MetadataStep>(Url(*host, PortOption(o), *path), days));
 }
 
 // ---- adfs-signin ----
@@ -501,7 +516,8 @@ Result<std::unique_ptr<Step>> CreateSignin(const OptionMap& o) {
 const ModuleDescriptor kAdfsMexModule{
     "adfs-mex",
     "AD FS metadata exchange (MEX)",
-    "Fetches https://HOST/adfs/services/trust/mex under the step's policy, checks that it is a "
+    "Fetches https://HOST[:PORT]/adfs/services/trust/mex (or the MEX URL realm discovery named) "
+    "under the step's policy, checks that it is a "
     "WS-MetadataExchange WSDL document and finds the WS-Trust endpoints it advertises; the "
     "username/password (usernamemixed) one over https, WS-Trust 1.3 preferred, becomes a fact "
     "for the sign-in step.",
@@ -516,7 +532,8 @@ const ModuleDescriptor kAdfsMexModule{
 const ModuleDescriptor kAdfsMetadataModule{
     "adfs-metadata",
     "AD FS federation metadata and token-signing certificates",
-    "Fetches https://HOST/FederationMetadata/2007-06/FederationMetadata.xml under the step's "
+    "Fetches https://HOST[:PORT]/FederationMetadata/2007-06/FederationMetadata.xml under the "
+    "step's "
     "policy, reads the entity ID, the endpoints and every token-signing certificate "
     "(KeyDescriptor use=\"signing\"), and judges their expiry: expired is an error, expiring "
     "within warn_days a warning, unless a newer certificate is already published (a rollover in "

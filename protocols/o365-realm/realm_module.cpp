@@ -81,6 +81,7 @@ constexpr FactSpec kFacts[] = {
     {"sts_auth_url", "active (WS-Trust) endpoint"},
     {"mex_url", "WS-MetadataExchange URL"},
     {"sts_host", "host of the identity provider (the AD FS name to test)"},
+    {"sts_port", "TCP port of the identity provider's sign-in URL (443 unless the URL names one)"},
     {"idp", "adfs or third-party"},
 };
 
@@ -136,8 +137,14 @@ class RealmStep : public Step {
     fact("sts_auth_url", r.sts_auth_url);
     fact("mex_url", r.mex_url);
     if (r.namespace_type == "Federated") {
-      std::string host = UrlHost(r.auth_url);
+      // The sign-in URL names the federation service: its host and its port (an AD FS
+      // published on https://sts.contoso.com:8443/ is tested there, not on 443).
+      auto auth = SplitHttpUrl(r.auth_url);
+      std::string host = auth ? auth->host : "";
       fact("sts_host", host);
+      if (auth && !host.empty()) fact("sts_port", std::to_string(auth->port));
+      const std::string where =
+          auth && auth->port != 443 ? host + ":" + std::to_string(auth->port) : host;
       // The federation service Microsoft names for the domain may receive the user's password
       // (the WS-Trust sign-in); the runner accepts the grant only under enforced trust.
       if (!host.empty()) {
@@ -146,12 +153,12 @@ class RealmStep : public Step {
       }
       fact("idp", IsAdfsUrl(r.auth_url) ? "adfs" : "third-party");
       if (expect_ == "managed") {
-        result.findings.push_back(MakeFinding(kFederated, r.domain + " is federated to " + host));
+        result.findings.push_back(MakeFinding(kFederated, r.domain + " is federated to " + where));
       }
       if (!r.auth_url.empty() && !IsAdfsUrl(r.auth_url)) {
-        result.findings.push_back(
-            MakeFinding(kThirdParty, r.domain + " is federated to " + host + ", which is not AD FS",
-                        r.auth_url));
+        result.findings.push_back(MakeFinding(
+            kThirdParty, r.domain + " is federated to " + where + ", which is not AD FS",
+            r.auth_url));
       }
     } else if (r.namespace_type == "Managed") {
       Finding f = MakeFinding(kManaged, (r.domain.empty() ? domain : r.domain) +

@@ -142,10 +142,12 @@ Classification ClassifyOwaAnswer(const std::string& url, const HttpResponse& r) 
     } else if (path.find("/adfs/ls") != std::string::npos) {
       c.front_end = FrontEnd::kAdfs;
       c.idp_host = to->host;
+      c.idp_port = to->port;
       c.detail = "redirect to AD FS sign-in";
     } else if (IsMicrosoft365Host(to->host)) {
       c.front_end = FrontEnd::kMicrosoft365;
       c.idp_host = to->host;
+      c.idp_port = to->port;
       c.detail = "redirect to Microsoft 365";
     } else if (path.find("cookieauth.dll") != std::string::npos) {
       c.front_end = FrontEnd::kReverseProxy;

@@ -38,6 +38,7 @@ struct Classification {
   std::string location;              // absolute redirect target, when there is one
   std::vector<std::string> schemes;  // offered by WWW-Authenticate (401), in order
   std::string idp_host;              // AD FS / Microsoft 365 host of the redirect
+  int idp_port = 0;                  // and its port (443 unless the redirect names one)
   std::string detail;                // what gave it away
 };
 

@@ -47,6 +47,12 @@ TEST_CASE("OWA front ends are told apart from the anonymous answer", "[unit][owa
       kUrl, Answer(302, {{"Location", "https://sts.contoso.com/adfs/ls/?wa=wsignin1.0"}}));
   CHECK(adfs.front_end == FrontEnd::kAdfs);
   CHECK(adfs.idp_host == "sts.contoso.com");
+  CHECK(adfs.idp_port == 443);
+  auto ported = ClassifyOwaAnswer(
+      kUrl, Answer(302, {{"Location", "https://STS.contoso.com:8443/adfs/ls/?wa=wsignin1.0"}}));
+  CHECK(ported.front_end == FrontEnd::kAdfs);
+  CHECK(ported.idp_host == "sts.contoso.com");
+  CHECK(ported.idp_port == 8443);
   // Microsoft 365 is recognised by the host the redirect names (a pure classification: the
   // test connects nowhere).
   for (std::string_view host : Microsoft365SignInHosts()) {

@@ -222,6 +222,7 @@ constexpr FactSpec kFrontendFacts[] = {
     {"logon_url", "the forms-based logon page"},
     {"idp_host", "the AD FS or Microsoft 365 host OWA redirects to"},
     {"adfs_host", "the AD FS host OWA redirects to (claims-based OWA)"},
+    {"adfs_port", "the port of that redirect (443 unless it names one)"},
     {"final_url", "the URL that answered (after same-host redirects)"},
     {"owa_version", "X-OWA-Version header"},
     {"fe_server", "X-FEServer header (the Exchange front-end server)"},
@@ -268,7 +269,10 @@ class FrontendStep : public Step {
       result.facts["front_end"] = FrontEndName(c.front_end);
       if (!c.location.empty()) result.facts["location"] = c.location;
       if (!c.idp_host.empty()) result.facts["idp_host"] = c.idp_host;
-      if (c.front_end == FrontEnd::kAdfs) result.facts["adfs_host"] = c.idp_host;
+      if (c.front_end == FrontEnd::kAdfs) {
+        result.facts["adfs_host"] = c.idp_host;
+        result.facts["adfs_port"] = std::to_string(c.idp_port);
+      }
       std::string schemes;
       for (const auto& s : c.schemes) schemes += (schemes.empty() ? "" : " ") + s;
       if (!schemes.empty()) result.facts["auth_schemes"] = schemes;

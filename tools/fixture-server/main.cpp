@@ -110,7 +110,8 @@ struct Site {
   bool plain = false;  // plain HTTP: serves <files>/NAME.pem as DER at /NAME.cer (AIA)
   std::string files;
   std::string pki;
-  std::string tls;  // "" or "dhe1024": TLS 1.2 only, 1024-bit DHE key exchange only
+  std::string tls;               // "" or "dhe1024": TLS 1.2 only, 1024-bit DHE key exchange only
+  bool urls_carry_port = false;  // {{host}} is NAME:PORT (a service published on another port)
   std::vector<std::string> hosts;
   std::string listener;
   int status = 200;
@@ -155,6 +156,28 @@ int OnServerName(SSL* ssl, int*, void* arg) {
   return SSL_TLSEXT_ERR_OK;
 }
 
+// The port of every site's listener once bound: {{port:SITE}} in a config (a realm's sts, a route's
+// target, header or body, a mailbox's redirect) becomes it, so a lab can hand out URLs that carry
+// the real, non-443 port a client must then connect to.
+std::map<std::string, unsigned short> g_site_ports;
+
+std::string ExpandPorts(std::string text) {
+  const std::string open = "{{port:";
+  for (size_t at = 0; (at = text.find(open, at)) != std::string::npos;) {
+    size_t end = text.find("}}", at);
+    if (end == std::string::npos) break;
+    auto it = g_site_ports.find(text.substr(at + open.size(), end - at - open.size()));
+    if (it == g_site_ports.end()) {
+      at = end;
+      continue;
+    }
+    std::string port = std::to_string(it->second);
+    text.replace(at, end + 2 - at, port);
+    at += port.size();
+  }
+  return text;
+}
+
 // Transcript mode: answers a request from the site's recorded routes (404 when the transcript
 // holds no such request). Returns false when the site has no routes at all.
 bool AnswerFromRoutes(Site& site, const http::request<http::string_body>& req,
@@ -172,7 +195,7 @@ bool AnswerFromRoutes(Site& site, const http::request<http::string_body>& req,
   };
   auto with_host = [&](std::string text) {
     for (size_t at; (at = text.find("{{host}}")) != std::string::npos;) text.replace(at, 8, host);
-    return text;
+    return ExpandPorts(std::move(text));
   };
   auto matches = [&](const Route& r) {
     return r.method == method && with_host(r.target) == target &&
@@ -282,6 +305,7 @@ bool AnswerRealm(const Site& site, const http::request<http::string_body>& req,
   RealmEntry e;
   e.namespace_type = "Unknown";
   if (auto it = site.realm.find(domain); it != site.realm.end()) e = it->second;
+  e.sts = ExpandPorts(e.sts);
   std::vector<std::pair<std::string, std::string>> fields = {{"Login", login},
                                                              {"NameSpaceType", e.namespace_type}};
   if (e.namespace_type != "Unknown") fields.emplace_back("DomainName", domain);
@@ -369,7 +393,7 @@ void AnswerAutodiscover(const Site& site, const http::request<http::string_body>
     if (!m.redirect_addr.empty()) {
       account += "<Action>redirectAddr</Action>" + el("RedirectAddr", m.redirect_addr);
     } else if (!m.redirect_url.empty()) {
-      account += "<Action>redirectUrl</Action>" + el("RedirectUrl", m.redirect_url);
+      account += "<Action>redirectUrl</Action>" + el("RedirectUrl", ExpandPorts(m.redirect_url));
     } else {
       account += "<Action>settings</Action>";
       if (!m.server.empty()) {
@@ -463,6 +487,7 @@ class Session : public std::enable_shared_from_this<Session> {
         static_cast<http::status>(site->status), request_.version());
     const char* sni = SSL_get_servername(stream_.native_handle(), TLSEXT_NAMETYPE_host_name);
     std::string host = sni ? sni : site->hosts.empty() ? "localhost" : site->hosts.front();
+    if (site->urls_carry_port) host += ":" + std::to_string(listener_.port);
     LogRequest(*site, request_);
     ntlm_verified_ = false;
     if (site->ntlm && NtlmLeg(*site, res)) return;
@@ -481,10 +506,10 @@ class Session : public std::enable_shared_from_this<Session> {
     } else {
       res->set(http::field::server, "cxa-fixture-server");
       res->set(http::field::content_type, "text/html; charset=utf-8");
-      for (const auto& [k, v] : site->headers) res->set(k, v);
+      for (const auto& [k, v] : site->headers) res->set(k, ExpandPorts(v));
       res->body() = site->body.empty()
                         ? "<html><body>cxa fixture site " + site->name + "</body></html>\n"
-                        : site->body;
+                        : ExpandPorts(site->body);
     }
     Send(res, request_.keep_alive());  // HTTP/1.1 keeps the connection unless asked not to
   }
@@ -895,6 +920,7 @@ std::vector<std::unique_ptr<Site>> SitesFromConfig(const pugi::xml_document& doc
     s->name = n.attribute("name").value();
     s->pki = n.attribute("pki").value();
     s->tls = n.attribute("tls").value();
+    s->urls_carry_port = n.attribute("urls-carry-port").as_bool(false);
     std::istringstream hosts(n.attribute("host").value());
     for (std::string h; hosts >> h;) s->hosts.push_back(h);
     s->listener = n.attribute("listener").as_string(s->name.c_str());
@@ -1160,6 +1186,7 @@ int main(int argc, char** argv) {
       acceptors.push_back(std::move(acc));
     }
   }
+  for (const auto& s : sites) g_site_ports[s->name] = listeners[s->listener].port;
   for (const auto& s : sites) {
     std::cout << "SITE " << s->name << " " << listeners[s->listener].port << " "
               << (s->hosts.empty() ? "-" : s->hosts.front()) << "\n";
