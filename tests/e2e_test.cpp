@@ -361,6 +361,52 @@ TEST_CASE("cxa cert evaluates files offline with exit 0/1/2", "[e2e]") {
   CHECK(Cxa({"cert"}).cmd.exit_code == 2);
 }
 
+TEST_CASE("cxa cert --chain follows the AIA URL like a live run, unless told not to",
+          "[e2e][loopback]") {
+  auto cert = [&](const std::string& pki_case, std::vector<std::string> extra) {
+    std::vector<std::string> a = {
+        "cert",     "--chain",           LabPki() + "/" + pki_case + "/chain.pem",
+        "--host",   "mail.contoso.test", "--public-roots",
+        LabRoots(), "--format",          "json"};
+    a.insert(a.end(), extra.begin(), extra.end());
+    return Cxa(a);
+  };
+  Run missing = cert("missing-intermediate", AiaRoute());
+  CHECK(missing.cmd.exit_code == 1);
+  CHECK(missing.Severity("cert.chain.missing_intermediate") == "error");
+  CHECK_FALSE(Has(missing.Ids(), "cert.chain.incomplete"));
+  CHECK(missing.step()["facts"]["aia"] == "fetched");
+  CHECK_THAT(missing.step()["facts"]["aia_fetched"].get<std::string>(),
+             Catch::StartsWith("http://pki.cxa.test/"));
+
+  Run internal = cert("private-incomplete-aia", AiaRoute());
+  CHECK(internal.cmd.exit_code == 1);
+  CHECK(Has(internal.Ids(), "cert.chain.untrusted_root"));
+  CHECK_FALSE(Has(internal.Ids(), "cert.chain.incomplete"));
+
+  // --no-aia: undecided, and the facts say why.
+  Run off = cert("missing-intermediate", {"--no-aia"});
+  CHECK(off.cmd.exit_code == 1);
+  CHECK(Has(off.Ids(), "cert.chain.incomplete"));
+  CHECK(off.step()["facts"]["aia"] == "off");
+  CHECK_FALSE(off.step()["facts"].contains("aia_fetched"));
+
+  // A fetch that fails (nothing listens where the name is aimed): undecided, "failed".
+  auto& fs = FixtureServer::Get();
+  Run failed = cert("missing-intermediate",
+                    {"--connect-to",
+                     "pki.cxa.test:80:127.0.0.1:" + std::to_string(fs.Port("missing-intermediate")),
+                     "--timeout", "2"});
+  CHECK(failed.cmd.exit_code == 1);
+  CHECK(Has(failed.Ids(), "cert.chain.incomplete"));
+  CHECK(failed.step()["facts"]["aia"] == "failed");
+
+  // A complete chain never goes to the network.
+  Run good = cert("good", {"--connect-to", "pki.cxa.test:80:127.0.0.1:1"});
+  CHECK(good.cmd.exit_code == 0);
+  CHECK_FALSE(good.step()["facts"].contains("aia"));
+}
+
 TEST_CASE("cxa cert --connect grabs and evaluates a live chain", "[e2e][loopback]") {
   int port = FixtureServer::Get().Port("missing-intermediate");
   std::vector<std::string> args = {

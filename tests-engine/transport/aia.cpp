@@ -20,17 +20,10 @@ std::string TopAiaUrl(const cert::CertReport& r) {
 
 }  // namespace
 
-AiaResult CompleteChainViaAia(HttpExchange& ex, HttpTransport& transport,
-                              const cert::CertEvaluator& evaluator, const cert::TrustPolicy& policy,
-                              const AiaSettings& settings) {
-  AiaResult result;
-  std::vector<HttpExchange>& fetched = result.fetched;
-  if (!ex.tls || !ex.tls->report || ex.tls->chain.empty()) return result;
-  cert::CertReport report = *ex.tls->report;
-  cert::CertInput in;
-  in.chain = ex.tls->chain;
-  in.host = ex.request.cert_name;
-  in.time = ex.request.verify_time;
+std::vector<HttpExchange> FollowAia(cert::CertInput& in, cert::CertReport& report,
+                                    HttpTransport& transport, const cert::CertEvaluator& evaluator,
+                                    const cert::TrustPolicy& policy, const AiaSettings& settings) {
+  std::vector<HttpExchange> fetched;
   std::vector<std::string> seen;
   for (int hop = 0; hop < settings.max_hops && Incomplete(report); ++hop) {
     std::string url = TopAiaUrl(report);
@@ -47,7 +40,7 @@ AiaResult CompleteChainViaAia(HttpExchange& ex, HttpTransport& transport,
       req.url = url;
       req.timeouts = settings.timeouts;
       req.limits.max_body_bytes = settings.max_bytes;
-      req.verify_time = ex.request.verify_time;
+      req.verify_time = in.time;
       req.public_only = true;  // the URL comes from a certificate: never into private networks
       req.record_certificates_only = true;
       HttpExchange got = transport.Perform(req);
@@ -71,6 +64,20 @@ AiaResult CompleteChainViaAia(HttpExchange& ex, HttpTransport& transport,
     report = evaluator.Evaluate(in, policy);
     break;
   }
+  return fetched;
+}
+
+AiaResult CompleteChainViaAia(HttpExchange& ex, HttpTransport& transport,
+                              const cert::CertEvaluator& evaluator, const cert::TrustPolicy& policy,
+                              const AiaSettings& settings) {
+  AiaResult result;
+  if (!ex.tls || !ex.tls->report || ex.tls->chain.empty()) return result;
+  cert::CertReport report = *ex.tls->report;
+  cert::CertInput in;
+  in.chain = ex.tls->chain;
+  in.host = ex.request.cert_name;
+  in.time = ex.request.verify_time;
+  result.fetched = FollowAia(in, report, transport, evaluator, policy, settings);
   ex.tls->report = std::move(report);
   result.intermediates = std::move(in.extra_intermediates);
   result.note = std::move(in.aia_note);

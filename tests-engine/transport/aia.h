@@ -23,6 +23,15 @@ struct AiaResult {
   std::string note;                      // why the chain stays undecided, if it does
 };
 
+// While `report` (the evaluation of `in` under `policy`) says the chain is incomplete, fetches
+// the AIA issuer of the last certificate on the path and evaluates again. Updates `report`, adds
+// what was fetched to `in.extra_intermediates` and sets `in.aia_note` when the chain stays
+// undecided (AIA off, a failed fetch, a loop). Returns the requests made. Used by live steps
+// (below) and by `cxa cert --chain`, so an offline chain file is judged as a live one is.
+std::vector<HttpExchange> FollowAia(cert::CertInput& in, cert::CertReport& report,
+                                    HttpTransport& transport, const cert::CertEvaluator& evaluator,
+                                    const cert::TrustPolicy& policy, const AiaSettings& settings);
+
 // Replaces exchange.tls->report with the AIA-informed evaluation when it helps.
 AiaResult CompleteChainViaAia(HttpExchange& exchange, HttpTransport& transport,
                               const cert::CertEvaluator& evaluator, const cert::TrustPolicy& policy,

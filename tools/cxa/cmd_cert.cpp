@@ -1,6 +1,7 @@
 // cxa cert: evaluate a chain offline (--chain) or grab one live (--connect) and evaluate it.
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -21,7 +22,10 @@ const char* kUsage =
     "\n"
     "Explains exactly what is wrong (or right) with a certificate chain: the same evaluator as\n"
     "every scenario step. --chain reads PEM (leaf first, as a server sends it; text around the\n"
-    "blocks is ignored) or one DER certificate.";
+    "blocks is ignored) or one DER certificate. When the chain stops at a certificate whose\n"
+    "issuer is neither in the file nor a trusted root, that certificate's AIA URL (plain http)\n"
+    "is followed, as a live run does, to tell a missing intermediate from a private root;\n"
+    "--no-aia keeps it offline (the verdict then stays undecided: cert.chain.incomplete).";
 
 const char* kFooter =
     "\nExamples:\n"
@@ -41,6 +45,26 @@ std::vector<cert::Der> ReadChain(const std::string& path, const char* what) {
   auto ders = cert::SplitPem(ReadFile(path, what));
   if (!ders) throw UsageError{std::string(what) + ": " + path + ": " + ders.error()};
   return *ders;
+}
+
+bool Undecided(const cert::CertReport& report) {
+  return std::any_of(report.findings.begin(), report.findings.end(),
+                     [](const Finding& f) { return f.id == "cert.chain.incomplete"; });
+}
+
+// What AIA did for the verdict, as facts: aia_fetched (the URLs asked) and aia: "fetched" (the
+// chain was completed through it), "off" (--no-aia left it incomplete) or "failed" (a fetch
+// failed or the URL was unusable, so it stays incomplete). Nothing when AIA was not needed.
+void AiaFacts(const std::vector<HttpExchange>& fetched, const cert::CertReport& report,
+              bool enabled, StepResult& step) {
+  for (const auto& got : fetched) {
+    step.facts["aia_fetched"] += (step.facts["aia_fetched"].empty() ? "" : " ") + got.request.url;
+  }
+  if (Undecided(report)) {
+    step.facts["aia"] = enabled ? "failed" : "off";
+  } else if (!fetched.empty()) {
+    step.facts["aia"] = "fetched";
+  }
 }
 
 bool IsIp(const std::string& s) {
@@ -109,6 +133,17 @@ int CertVerb(int argc, char** argv) {
     report.inputs.emplace_back("chain", chain_file);
     step.title = "Certificate chain from " + chain_file;
     step.stage = Stage::kCertificate;
+    // A chain whose issuer is not in the file: follow the AIA URL as a live run does, so the
+    // file is judged missing_intermediate or untrusted_root rather than left undecided.
+    cert::CertReport first = evaluator.Evaluate(in, policy);
+    if (Undecided(first)) {
+      CurlTransport transport(BuildTransportOptions(common), evaluator);
+      AiaSettings aia;
+      aia.enabled = !common.no_aia;
+      aia.timeouts = BuildTimeouts(common);
+      auto fetched = FollowAia(in, first, transport, evaluator, policy, aia);
+      AiaFacts(fetched, first, aia.enabled, step);
+    }
   } else {
     report.mode = "live";
     std::string h = connect, port = "443";
@@ -169,9 +204,7 @@ int CertVerb(int argc, char** argv) {
     aia.enabled = !common.no_aia;
     aia.timeouts = req.timeouts;
     AiaResult fetched = CompleteChainViaAia(ex, transport, evaluator, policy, aia);
-    for (const auto& got : fetched.fetched) {
-      step.facts["aia_fetched"] += (step.facts["aia_fetched"].empty() ? "" : " ") + got.request.url;
-    }
+    AiaFacts(fetched.fetched, *ex.tls->report, aia.enabled, step);
     in.extra_intermediates = std::move(fetched.intermediates);
     in.aia_note = std::move(fetched.note);
     step.stage = Stage::kCertificate;
