@@ -99,7 +99,8 @@ TEST_CASE("trust failures are explained and stop the connection", "[e2e][loopbac
   auto c = GENERATE(values<Case>({{"self-signed", "cert.chain.self_signed"},
                                   {"private-root", "cert.chain.untrusted_root"},
                                   {"wrong-name", "cert.name.mismatch"},
-                                  {"expired", "cert.validity.expired"}}));
+                                  {"expired", "cert.validity.expired"},
+                                  {"reversed-order", "cert.chain.leaf_not_first"}}));
   INFO(c.site);
   Run r = TlsEndpoint(c.site, "mail.contoso.test");
   CHECK(r.cmd.exit_code == 1);
@@ -385,6 +386,12 @@ TEST_CASE("cxa cert --chain follows the AIA URL like a live run, unless told not
   CHECK_FALSE(Has(internal.Ids(), "cert.chain.incomplete"));
 
   // --no-aia: undecided, and the facts say why.
+  // A bundle in reverse order is that, not a CA certificate for the wrong name.
+  Run reversed = cert("reversed-order", {"--no-aia"});
+  CHECK(reversed.cmd.exit_code == 1);
+  CHECK(reversed.Ids() == std::vector<std::string>{"cert.chain.leaf_not_first"});
+  CHECK(reversed.step()["certificate"]["certificates"][0]["sent_index"] == 2);
+
   Run off = cert("missing-intermediate", {"--no-aia"});
   CHECK(off.cmd.exit_code == 1);
   CHECK(Has(off.Ids(), "cert.chain.incomplete"));

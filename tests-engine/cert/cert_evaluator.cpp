@@ -159,6 +159,30 @@ bool NeedsAlternatives(const std::vector<VerifyError>& errors) {
   return false;
 }
 
+// True when `c` covers `host` (a DNS name by SANs, or an IP address); an empty host matches.
+bool Covers(X509* c, const std::string& host) {
+  if (host.empty()) return true;
+  if (IsIpLiteral(host)) return X509_check_ip_asc(c, host.c_str(), 0) == 1;
+  return X509_check_host(c, host.data(), host.size(),
+                         X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS | X509_CHECK_FLAG_NEVER_CHECK_SUBJECT,
+                         nullptr) == 1;
+}
+
+// Which sent certificate is the server's own (see Evaluation::leaf_sent). A later certificate
+// takes the place of the first only when it is an end-entity certificate that covers the name
+// and the first is not both of these: the usual leaf-first chain is never second-guessed.
+int ServerCertificateIndex(const std::vector<X509*>& sent, const std::string& host) {
+  if (sent.empty() || sent.front() == nullptr) return sent.empty() ? -1 : 0;
+  auto server_cert = [&](X509* c) {
+    return c != nullptr && X509_check_ca(c) == 0 && Covers(c, host);
+  };
+  if (server_cert(sent.front())) return 0;
+  for (size_t i = 1; i < sent.size(); ++i) {
+    if (server_cert(sent[i])) return static_cast<int>(i);
+  }
+  return 0;
+}
+
 std::vector<X509*> ToVector(STACK_OF(X509) * s) {
   std::vector<X509*> v;
   if (s == nullptr) return v;
@@ -206,11 +230,12 @@ CertReport CertEvaluator::Evaluate(const CertInput& input, const TrustPolicy& po
   }
 
   Attempt best;
-  X509* leaf = ev.sent.empty() ? nullptr : ev.sent.front();
+  ev.leaf_sent = ServerCertificateIndex(ev.sent, input.host);
+  X509* leaf = ev.leaf_sent < 0 ? nullptr : ev.sent[ev.leaf_sent];
   if (leaf != nullptr) {
     std::vector<X509*> pool;
-    for (size_t i = 1; i < ev.sent.size(); ++i) {
-      if (ev.sent[i] != nullptr) pool.push_back(ev.sent[i]);
+    for (size_t i = 0; i < ev.sent.size(); ++i) {
+      if (ev.sent[i] != nullptr && static_cast<int>(i) != ev.leaf_sent) pool.push_back(ev.sent[i]);
     }
     pool.insert(pool.end(), ev.extras.begin(), ev.extras.end());
     best = RunOpenSsl(leaf, pool, anchors->store(), input, input.time);
@@ -247,7 +272,8 @@ CertReport CertEvaluator::Evaluate(const CertInput& input, const TrustPolicy& po
   }
   report.findings = std::move(unique);
 
-  report.trusted = leaf != nullptr && ev.errors.empty() && ev.anchored;
+  // A server certificate that is not sent first is never trusted: clients take the first.
+  report.trusted = leaf != nullptr && ev.errors.empty() && ev.anchored && ev.leaf_sent == 0;
   // A path that validates only thanks to intermediates the server did not send is not what a
   // strict client sees.
   if (report.trusted) {

@@ -32,6 +32,10 @@ struct Evaluation {
   std::vector<VerifyError> errors;
   bool anchored = false;  // the path ends in a trust anchor
   std::time_t time = 0;
+  // Position, in the chain as sent, of the certificate judged as the server's: 0, unless the
+  // first one is a CA or misses the name while a later end-entity certificate covers it (a
+  // bundle in reverse order); -1 when nothing usable was sent.
+  int leaf_sent = 0;
 
   bool Has(int code) const;
   const VerifyError* First(int code) const;
