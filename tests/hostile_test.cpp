@@ -158,31 +158,52 @@ TEST_CASE("bytes that are not UTF-8 and terminal escapes never break a report or
   REQUIRE(!line.empty());
   int port = std::stoi(line.substr(5));
   REQUIRE(!server.WaitForLine("READY", 10).empty());
-  std::vector<std::string> base = {CxaBinary(), "run",       "o365-sso", "--public-roots",
-                                   LabRoots(),  "--timeout", "2"};
-  auto extra = ScenarioArgs("o365-sso", port);
-  base.insert(base.end(), extra.begin(), extra.end());
+  auto command = [&](const std::string& scenario) {
+    std::vector<std::string> args = {CxaBinary(), "run",       scenario, "--public-roots",
+                                     LabRoots(),  "--timeout", "2"};
+    auto extra = ScenarioArgs(scenario, port);
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+  std::vector<std::string> base = command("o365-sso");
 
-  // One run in every format: each renders, and none carries a raw escape.
-  for (const char* format : {"json", "text", "junit", "html"}) {
-    INFO(format);
-    std::vector<std::string> args = base;
-    args.insert(args.end(), {"--format", format, "--no-color"});
-    CommandResult r = RunCommand(args, "", 60);
-    INFO(r.err);
-    CHECK((r.exit_code == 0 || r.exit_code == 1));
-    CHECK(r.out.find('\x1b') == std::string::npos);
-    CHECK(r.out.find("\xc2\x9b") == std::string::npos);
-    CHECK(r.out.find('\x07') == std::string::npos);
-    if (std::string(format) == "json") {
-      json report = json::parse(r.out);  // throws on invalid UTF-8
-      CHECK(report["steps"][0]["facts"]["brand"].get<std::string>().find("\xEF\xBF\xBD") !=
-            std::string::npos);
-    }
-    if (std::string(format) == "junit") {
-      std::string path = work + "/report.xml";
+  // Each scenario in every format: each renders, none carries a raw escape, the JUnit report is
+  // valid XML and the HTML well-formed. The certificate's subject and one alternative name hold
+  // escapes; so do the realm, MEX, metadata and Autodiscover answers and the headers.
+  for (const char* scenario : {"o365-sso", "owa", "outlook-anywhere"}) {
+    for (const char* format : {"json", "text", "junit", "html"}) {
+      INFO(scenario << " " << format);
+      std::vector<std::string> args = command(scenario);
+      args.insert(args.end(), {"--format", format, "--no-color"});
+      CommandResult r = RunCommand(args, "", 60, {"CXA_PW=not-a-real-password"});
+      INFO(r.err);
+      CHECK((r.exit_code == 0 || r.exit_code == 1));
+      CHECK(r.out.find('\x1b') == std::string::npos);
+      CHECK(r.out.find("\xc2\x9b") == std::string::npos);
+      CHECK(r.out.find('\x07') == std::string::npos);
+      CHECK(r.err.find('\x1b') == std::string::npos);
+      std::string path = work + "/report-" + scenario + "." + format;
       std::ofstream(path) << r.out;
-      CHECK(RunCommand({"/usr/bin/xmllint", "--noout", path}, "", 30).exit_code == 0);
+      if (std::string(format) == "json") {
+        json report = json::parse(r.out);  // throws on invalid UTF-8
+        if (std::string(scenario) == "o365-sso") {
+          CHECK(report["steps"][0]["facts"]["brand"].get<std::string>().find("\xEF\xBF\xBD") !=
+                std::string::npos);
+        }
+      }
+      if (std::string(format) == "junit") {
+        CHECK(RunCommand({"/usr/bin/xmllint", "--noout", path}, "", 30).exit_code == 0);
+      }
+      if (std::string(format) == "html") {
+        CommandResult check = RunCommand(
+            {"/usr/bin/python3", SourceDir() + "/tests/hostile/html_check.py", path}, "", 30);
+        INFO(check.out);
+        CHECK(check.exit_code == 0);
+      }
+      if (std::string(format) == "text") {
+        // The escapes are shown, visibly: the names are not silently dropped.
+        CHECK_THAT(r.out, Catch::Contains("\\x1b"));
+      }
     }
   }
 

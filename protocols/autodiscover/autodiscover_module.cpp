@@ -14,6 +14,7 @@
 #include <set>
 
 #include "cert/x509.h"
+#include "core/targets.h"
 #include "core/text.h"
 #include "protocols/autodiscover/autodiscover_codec.h"
 #include "transport/connection_report.h"
@@ -128,8 +129,9 @@ constexpr FindingInfo kMalformed{
     "autodiscover.answer.malformed",
     Severity::kError,
     "Autodiscover answer is not valid",
-    "The endpoint answered 200, but the body is not an Autodiscover (POX) answer: an HTML page, "
-    "a mobile-sync (MS-ASCMD) answer, broken XML.",
+    "The endpoint answered 200, but the body is not an Autodiscover (POX) answer (an HTML page, "
+    "a mobile-sync (MS-ASCMD) answer, broken XML), or its settings name a server that is not a "
+    "host name (spaces, control characters, a URL), which no client can connect to.",
     "Check what answers /autodiscover/autodiscover.xml (a web site, a reverse proxy's error "
     "page) and that Autodiscover requests reach Exchange.",
     kRef};
@@ -596,9 +598,35 @@ class AutodiscoverStep : public Step {
     }
   }
 
+  // A mailbox server as EXCH names it: a host name, or GUID@domain (Exchange 2013 and later).
+  static bool IsMailboxServerName(std::string_view name) {
+    size_t at = name.find('@');
+    if (at == std::string_view::npos) return IsHostName(name);
+    std::string_view id = name.substr(0, at);
+    return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+      return std::isxdigit(static_cast<unsigned char>(c)) || c == '-';
+    }) && IsHostName(name.substr(at + 1));
+  }
+
   void Settings(const PoxAnswer& answer, const std::string& url, const std::string& address,
                 StepResult& result) {
     OutlookAnywhereSettings s = OutlookAnywhereFrom(answer);
+    // Server names go into later requests: a name that is not one is the answer's fault, reported
+    // here and never passed on.
+    auto bad_name = [&](const char* block, const std::string& name) {
+      result.findings.push_back(MakeFinding(kMalformed,
+                                            "the " + std::string(block) +
+                                                " server in the answer for " + address +
+                                                " is not a host name",
+                                            "'" + Excerpt(name, 120) + "' from " + url));
+    };
+    const bool proxy_bad = !s.proxy.empty() && !IsHostName(s.proxy);
+    if (proxy_bad) {
+      bad_name("EXPR (RPC proxy)", s.proxy);
+      s.proxy.clear();
+    }
+    bool exch_bad = s.has_exch && !s.rpc_server.empty() && !IsMailboxServerName(s.rpc_server);
+    if (exch_bad) bad_name("EXCH (mailbox)", s.rpc_server);
     result.facts["source"] = "autodiscover";
     result.facts["url"] = url;
     result.facts["email"] = address;
@@ -608,12 +636,14 @@ class AutodiscoverStep : public Step {
     if (!s.has_exch) {
       result.findings.push_back(
           MakeFinding(kNoExch, "the answer for " + address + " names no mailbox server (no EXCH)"));
-    } else {
+    } else if (!exch_bad) {
       result.facts["rpc_server"] = s.rpc_server;
     }
     if (s.proxy.empty()) {
-      result.findings.push_back(MakeFinding(
-          kNoExpr, "the answer for " + address + " has no Outlook Anywhere (EXPR) settings"));
+      if (!proxy_bad) {
+        result.findings.push_back(MakeFinding(
+            kNoExpr, "the answer for " + address + " has no Outlook Anywhere (EXPR) settings"));
+      }
       return;
     }
     result.facts["proxy"] = s.proxy;

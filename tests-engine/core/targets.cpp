@@ -29,25 +29,6 @@ std::string Shorten(std::string_view s) {
   return s.size() > 80 ? out + "…" : out;
 }
 
-bool IsHostName(std::string_view h) {
-  if (h.empty() || h.size() > 253) return false;
-  if (h.back() == '.') h.remove_suffix(1);
-  size_t start = 0;
-  while (start <= h.size()) {
-    size_t dot = h.find('.', start);
-    std::string_view label = h.substr(start, dot == std::string_view::npos ? h.npos : dot - start);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
-      return false;
-    }
-    for (char c : label) {
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
-    }
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
-  }
-  return true;
-}
-
 // Reads one line of at most kMaxLine bytes (the rest of a longer line is skipped, so memory stays
 // bounded). Returns false at the end of the input.
 bool ReadLine(std::istream& in, std::string& line, bool& too_long) {
@@ -72,6 +53,25 @@ bool ReadLine(std::istream& in, std::string& line, bool& too_long) {
 }
 
 }  // namespace
+
+bool IsHostName(std::string_view h) {
+  if (h.empty() || h.size() > 253) return false;
+  if (h.back() == '.') h.remove_suffix(1);
+  size_t start = 0;
+  while (start <= h.size()) {
+    size_t dot = h.find('.', start);
+    std::string_view label = h.substr(start, dot == std::string_view::npos ? h.npos : dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+      return false;
+    }
+    for (char c : label) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+    }
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  return true;
+}
 
 std::string CheckTargetValue(std::string_view v) {
   if (v.empty()) return "empty";

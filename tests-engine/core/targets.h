@@ -73,6 +73,11 @@ class TargetReader {
   size_t csv_columns_ = 0;
 };
 
+// True for a DNS host name: dot-separated labels of letters, digits, '-' (not at either end) and
+// '_', each 1-63 bytes, at most 253 in all, an optional trailing dot. Nothing else (no space,
+// control character, port, path or IP literal).
+bool IsHostName(std::string_view host);
+
 // Checks a target value: a user principal name (user@domain), a domain or a host name with an
 // optional :port, or an http(s) URL of such a host. Returns the reason it is not, or "".
 std::string CheckTargetValue(std::string_view value);

@@ -17,8 +17,8 @@ HTTP on a second port, which writes whatever reaches it to WORK/plain-requests.l
 xml-bomb (billion laughs, deep nesting and a huge attribute in the Autodiscover, MEX and
 metadata answers; a sane realm answer naming sts.contoso.test), realm-bomb (the same in the realm
 answer), autodiscover-bomb (as xml-bomb, presenting the certificate of autodiscover.contoso.test), rts-* (an RPC proxy sending broken RTS: rts-long-frag, rts-unknown-command,
-rts-bad-count, rts-dribble: Pings one byte at a time, forever), bad-utf8 (invalid UTF-8 and terminal escapes in realm, MEX and metadata answers,
-headers and the certificate's subject, for sts.contoso.test).
+rts-bad-count, rts-dribble: Pings one byte at a time, forever), bad-utf8 (invalid UTF-8 and terminal escapes in realm, MEX, metadata and
+Autodiscover answers, headers, and the certificate's subject and alternative names).
 """
 import argparse
 import os
@@ -104,13 +104,16 @@ def many_sans(work, pki):
 
 
 def bad_names(work, pki):
-    """A leaf for sts.contoso.test whose subject holds ESC sequences and Latin-1 bytes."""
+    """A leaf for the lab's names whose subject holds ESC sequences and Latin-1 bytes, and whose
+    alternative names include one with terminal escapes."""
     d = os.path.join(work, "bad-names")
     if os.path.exists(os.path.join(d, "chain.pem")):
         return d
     os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "ext.cnf"), "w") as f:
-        f.write("[l]\nsubjectAltName=DNS:sts.contoso.test\nextendedKeyUsage=serverAuth\n")
+    with open(os.path.join(d, "ext.cnf"), "wb") as f:
+        f.write(b"[l]\nsubjectAltName=DNS:sts.contoso.test,DNS:mail.contoso.test,"
+                b"DNS:autodiscover.contoso.test,DNS:evil\x1b[2J\x1b]0;pwned\x07.contoso.test\n"
+                b"extendedKeyUsage=serverAuth\n")
     openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "key.pem", cwd=d)
     subj = b"/CN=sts.contoso.test/O=Evil\x1b[2J\x1b]0;pwned\x07 Corp \xff\xfe/OU=\x9b31m"
     subprocess.run([b"openssl", b"req", b"-new", b"-key", b"key.pem", b"-subj", subj, b"-out",
@@ -224,6 +227,20 @@ def serve_http(mode, conn):
                     b"</RealmInfo>")
         elif "mex" in target:
             body = b'<?xml version="1.0"?><definitions><x>' + BAD + b"</x></definitions>"
+        elif target.lower().startswith("/autodiscover/"):
+            if b"Authorization:" not in req:
+                send_http(conn, "401 Unauthorized", [("WWW-Authenticate", "Basic realm=\"x\""),
+                                                     ("Content-Length", "0")])
+                return
+            body = (b'<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.'
+                    b'microsoft.com/exchange/autodiscover/responseschema/2006"><Response xmlns='
+                    b'"http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/'
+                    b'2006a"><User><DisplayName>' + BAD + b"</DisplayName></User><Account>"
+                    b"<Action>settings</Action><Protocol><Type>EXCH</Type><Server>" + BAD +
+                    b"</Server></Protocol><Protocol><Type>EXPR</Type><Server>mail.contoso.test"
+                    b"</Server><SSL>On</SSL><AuthPackage>" + BAD + b"</AuthPackage>"
+                    b"<CertPrincipalName>msstd:" + BAD + b"</CertPrincipalName></Protocol>"
+                    b"</Account></Response></Autodiscover>")
         else:
             body = (b'<?xml version="1.0"?><EntityDescriptor entityID="' + BAD + b'">' + BAD +
                     b"</EntityDescriptor>")
