@@ -110,6 +110,16 @@ TEST_CASE("trust failures are explained and stop the connection", "[e2e][loopbac
   CHECK(Has(r.Ids(), "tls.certificate.rejected"));
 }
 
+TEST_CASE("a profile deviation that clients accept is a warning, not a trust failure",
+          "[e2e][loopback]") {
+  Run r = TlsEndpoint("profile-deviation", "mail.contoso.test");
+  CHECK(r.cmd.exit_code == 0);
+  CHECK(r.step()["outcome"] == "warning");
+  CHECK(r.Severity("cert.profile.deviation") == "warning");
+  CHECK(r.step()["facts"]["certificate_trusted"] == "true");
+  CHECK_FALSE(Has(r.Ids(), "tls.certificate.rejected"));
+}
+
 TEST_CASE("ignoring trust reports trust failures as warnings and proceeds", "[e2e][loopback]") {
   Run r = TlsEndpoint("self-signed", "mail.contoso.test", {"--ignore-trust"});
   CHECK(r.cmd.exit_code == 0);

@@ -245,15 +245,19 @@ CertReport CertEvaluator::Evaluate(const CertInput& input, const TrustPolicy& po
       std::vector<X509*> current{leaf};
       int nodes = 0;
       EnumeratePaths(current, pool, *anchors, input.max_depth, nodes, candidates);
+      // Backtracking: the first path OpenSSL built may dead-end (an expired or wrong issuer, a
+      // cross-certificate) where another candidate issuer leads on. Take the first candidate
+      // that validates cleanly, else one that only deviates from the profile.
       std::vector<X509*> first = ToVector(best.chain.get());
+      auto rank = [](const Attempt& a) {
+        return Blocking(a.errors) ? 2 : a.errors.empty() ? 0 : 1;
+      };
       for (const auto& cand : candidates) {
         if (cand == first) continue;
         std::vector<X509*> restricted(cand.begin() + 1, cand.end());
         Attempt alt = RunOpenSsl(leaf, restricted, anchors->store(), input, input.time);
-        if (alt.errors.empty()) {
-          best = std::move(alt);
-          break;
-        }
+        if (rank(alt) < rank(best)) best = std::move(alt);
+        if (rank(best) == 0) break;
       }
     }
     ev.path = ToVector(best.chain.get());
@@ -273,7 +277,8 @@ CertReport CertEvaluator::Evaluate(const CertInput& input, const TrustPolicy& po
   report.findings = std::move(unique);
 
   // A server certificate that is not sent first is never trusted: clients take the first.
-  report.trusted = leaf != nullptr && ev.errors.empty() && ev.anchored && ev.leaf_sent == 0;
+  // Profile deviations that mainstream clients accept do not count against it.
+  report.trusted = leaf != nullptr && !Blocking(ev.errors) && ev.anchored && ev.leaf_sent == 0;
   // A path that validates only thanks to intermediates the server did not send is not what a
   // strict client sees.
   if (report.trusted) {

@@ -1,10 +1,16 @@
 // cxa-limbo: runs the certificate evaluator over the x509-limbo conformance vectors
 // (C2SP/x509-limbo, Apache-2.0) in one process and prints agree / wrongly accepted / wrongly
 // rejected per namespace. SERVER cases only; each case's validation time, anchors,
-// intermediates, peer name and maximum depth are honoured. Never special-cases test IDs.
+// intermediates, peer name and maximum depth are honoured. Never special-cases test IDs: the
+// reasons file (tools/cxa-limbo/disagreements.txt) only explains a verdict, it never makes one.
 //
-//   cxa-limbo [--min-agree N] [--list-disagreements] FILE.json[.xz]
+//   cxa-limbo [--min-agree N] [--list-disagreements] [--reasons FILE] [--require-reasons]
+//             FILE.json[.xz]
+// --list-disagreements prints each case where cxa and limbo disagree with the recorded reason;
+// --require-reasons fails (exit 1) when a disagreement has none, so a case that agrees today
+// cannot start to disagree unnoticed.
 #include <cstdio>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -45,6 +51,36 @@ std::vector<cert::Der> Pems(const json& list) {
   return out;
 }
 
+// "CASE-ID-OR-PREFIX*  reason" lines; '#' comments and blank lines are skipped.
+struct Reason {
+  std::string pattern, text;
+  bool used = false;
+};
+
+std::vector<Reason> ReadReasons(const std::string& path) {
+  std::vector<Reason> out;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    size_t gap = line.find("  ");
+    if (gap == std::string::npos) continue;
+    size_t text = line.find_first_not_of(' ', gap);
+    out.push_back({line.substr(0, gap), line.substr(text)});
+  }
+  return out;
+}
+
+Reason* ReasonFor(std::vector<Reason>& reasons, const std::string& id) {
+  for (Reason& r : reasons) {
+    bool prefix = !r.pattern.empty() && r.pattern.back() == '*';
+    if (prefix ? id.compare(0, r.pattern.size() - 1, r.pattern, 0, r.pattern.size() - 1) == 0
+               : id == r.pattern) {
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
 struct Tally {
   int cases = 0, agree = 0, wrongly_accepted = 0, wrongly_rejected = 0;
 };
@@ -54,15 +90,21 @@ struct Tally {
 int main(int argc, char** argv) {
   std::string path;
   int min_agree = -1;
-  bool list = false;
+  bool list = false, require_reasons = false;
+  std::string reasons_path = CXA_LIMBO_REASONS;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--min-agree" && i + 1 < argc) {
       min_agree = std::atoi(argv[++i]);
     } else if (a == "--list-disagreements") {
       list = true;
+    } else if (a == "--require-reasons") {
+      require_reasons = true;
+    } else if (a == "--reasons" && i + 1 < argc) {
+      reasons_path = argv[++i];
     } else if (a == "-h" || a == "--help") {
-      std::cout << "usage: cxa-limbo [--min-agree N] [--list-disagreements] limbo.json[.xz]\n";
+      std::cout << "usage: cxa-limbo [--min-agree N] [--list-disagreements] [--reasons FILE] "
+                   "[--require-reasons] limbo.json[.xz]\n";
       return 0;
     } else {
       path = a;
@@ -78,6 +120,8 @@ int main(int argc, char** argv) {
     std::cerr << "cxa-limbo: " << path << " is not an x509-limbo JSON file\n";
     return 2;
   }
+  std::vector<Reason> reasons = ReadReasons(reasons_path);
+  std::vector<std::string> unexplained;
   cert::CertEvaluator evaluator;
   std::map<std::string, Tally> by_ns;
   Tally total;
@@ -117,12 +161,19 @@ int main(int argc, char** argv) {
         x->wrongly_rejected++;
       }
     }
-    if (list && accepted != expected) {
+    if (accepted == expected) continue;
+    Reason* why = ReasonFor(reasons, id);
+    if (why != nullptr) {
+      why->used = true;
+    } else {
+      unexplained.push_back(id);
+    }
+    if (list) {
       std::cout << (accepted ? "ACCEPTED " : "REJECTED ") << id;
       for (const auto& f : r.findings) {
-        if (f.severity == Severity::kError) std::cout << " " << f.id;
+        if (f.severity != Severity::kInfo) std::cout << " " << f.id;
       }
-      std::cout << "\n";
+      std::cout << "\n    " << (why ? why->text : "(no reason recorded)") << "\n";
     }
   }
   std::cout << std::left << std::setw(14) << "namespace" << std::right << std::setw(8) << "cases"
@@ -136,9 +187,21 @@ int main(int argc, char** argv) {
   };
   for (const auto& [n, t] : by_ns) row(n, t);
   row("total", total);
+  if (list) {
+    for (const Reason& r : reasons) {
+      if (!r.used) std::cerr << "cxa-limbo: no case disagrees any more: " << r.pattern << "\n";
+    }
+  }
+  int status = 0;
   if (min_agree >= 0 && total.agree < min_agree) {
     std::cerr << "cxa-limbo: " << total.agree << " agree, below the floor of " << min_agree << "\n";
-    return 1;
+    status = 1;
   }
-  return 0;
+  if (require_reasons && !unexplained.empty()) {
+    std::cerr << "cxa-limbo: " << unexplained.size() << " disagreement(s) without a reason in "
+              << reasons_path << " (a case that agreed before? explain it or fix it):\n";
+    for (const auto& id : unexplained) std::cerr << "  " << id << "\n";
+    status = 1;
+  }
+  return status;
 }

@@ -70,6 +70,18 @@ std::span<const FindingInfo> CryptoFindings();
 std::span<const FindingInfo> UsageFindings();
 std::span<const FindingInfo> ProfileFindings();
 
+// True for an OpenSSL strict-mode profile error that mainstream clients accept: reported as
+// cert.profile.deviation (a warning) and not held against the chain's trust.
+bool IsProfileDeviation(int code);
+
+// True when `errors` hold anything but profile deviations: the chain is not acceptable.
+inline bool Blocking(const std::vector<VerifyError>& errors) {
+  for (const VerifyError& e : errors) {
+    if (!IsProfileDeviation(e.code)) return true;
+  }
+  return false;
+}
+
 inline bool Claims(std::span<const int> claims, int code) {
   for (int c : claims) {
     if (c == code) return true;

@@ -27,6 +27,61 @@ constexpr FindingInfo kProfile{
     "CA's certificate template.",
     "RFC 5280 §4.1, §4.2"};
 
+constexpr FindingInfo kDeviation{
+    "cert.profile.deviation",
+    Severity::kWarning,
+    "Certificate deviates from the X.509 profile (clients accept it)",
+    "A certificate breaks a rule of the Internet X.509 profile (RFC 5280) or of the CA/Browser "
+    "Forum's issuance rules that mainstream TLS clients do not enforce: Chromium and other "
+    "browsers, Windows (Schannel, so Outlook and Exchange), and OpenSSL's default verification "
+    "all accept the chain. Validators that apply the profile strictly reject it, so some "
+    "clients (scripts, appliances, strict libraries) may still fail.",
+    "Nothing breaks for mainstream clients today. When the certificate is next renewed, issue "
+    "it (or fix the internal CA's template) so that it follows the profile.",
+    "RFC 5280 §4.2; CA/Browser Forum Baseline Requirements §7.1"};
+
+// Profile rules OpenSSL checks only in its strict mode (X509_V_FLAG_X509_STRICT, which cxa
+// turns on) and that mainstream clients do not enforce: the chain is still accepted, and the
+// finding says who objects. Every other profile error stays an error.
+struct Deviation {
+  int code;
+  const char* objectors;  // who rejects it
+};
+constexpr Deviation kDeviations[] = {
+    {X509_V_ERR_MISSING_AUTHORITY_KEY_IDENTIFIER,
+     "RFC 5280 requires it; strict validators (OpenSSL's X509_STRICT mode, CA/Browser-Forum "
+     "linters and validators such as pyca/cryptography's) reject it"},
+    {X509_V_ERR_MISSING_SUBJECT_KEY_IDENTIFIER,
+     "RFC 5280 requires it in CA certificates; strict validators (OpenSSL's X509_STRICT mode, "
+     "pyca/cryptography's) reject it"},
+    {X509_V_ERR_CA_BCONS_NOT_CRITICAL,
+     "RFC 5280 requires it to be critical in CA certificates; strict validators (OpenSSL's "
+     "X509_STRICT mode, pyca/cryptography's) reject it"},
+    {X509_V_ERR_CA_CERT_MISSING_KEY_USAGE,
+     "RFC 5280 requires keyUsage in CA certificates; OpenSSL's X509_STRICT mode rejects it"},
+    {X509_V_ERR_KU_KEY_CERT_SIGN_INVALID_FOR_NON_CA,
+     "keyCertSign belongs to CA certificates only; OpenSSL's X509_STRICT mode rejects it"},
+    {X509_V_ERR_PATHLEN_INVALID_FOR_NON_CA,
+     "a path length constraint belongs to CA certificates only; OpenSSL's X509_STRICT mode "
+     "rejects it"},
+    {X509_V_ERR_PATHLEN_WITHOUT_KU_KEY_CERT_SIGN,
+     "a path length constraint needs keyCertSign; OpenSSL's X509_STRICT mode rejects it"},
+    {X509_V_ERR_AUTHORITY_KEY_IDENTIFIER_CRITICAL,
+     "RFC 5280 forbids marking it critical; OpenSSL's X509_STRICT mode rejects it"},
+    {X509_V_ERR_SUBJECT_KEY_IDENTIFIER_CRITICAL,
+     "RFC 5280 forbids marking it critical; OpenSSL's X509_STRICT mode rejects it"},
+    {X509_V_ERR_EMPTY_SUBJECT_SAN_NOT_CRITICAL,
+     "RFC 5280 requires a critical subjectAltName when the subject is empty; OpenSSL's "
+     "X509_STRICT mode rejects it"},
+};
+
+const Deviation* FindDeviation(int code) {
+  for (const Deviation& d : kDeviations) {
+    if (d.code == code) return &d;
+  }
+  return nullptr;
+}
+
 constexpr FindingInfo kInvalid{
     "cert.chain.invalid",
     Severity::kError,
@@ -36,7 +91,7 @@ constexpr FindingInfo kInvalid{
     "Read the detail; re-issue the certificate from a standard template if in doubt.",
     "RFC 5280 §6.1"};
 
-constexpr FindingInfo kInfos[] = {kMalformed, kProfile, kInvalid};
+constexpr FindingInfo kInfos[] = {kMalformed, kProfile, kDeviation, kInvalid};
 
 constexpr int kClaims[] = {X509_V_ERR_INVALID_EXTENSION,
                            X509_V_ERR_EXTENSIONS_REQUIRE_VERSION_3,
@@ -86,8 +141,16 @@ void RunProfile(const Evaluation& ev, std::vector<Finding>& out) {
     std::string who = e.depth >= 0 && e.depth < static_cast<int>(ev.path.size())
                           ? "'" + Subject(ev.path[static_cast<size_t>(e.depth)]) + "'"
                           : "a certificate";
-    out.push_back(
-        MakeFinding(kProfile, who + ": " + X509_verify_cert_error_string(e.code), "", e.depth));
+    std::string what = who + ": " + X509_verify_cert_error_string(e.code);
+    if (const Deviation* d = FindDeviation(e.code)) {
+      out.push_back(MakeFinding(kDeviation, what,
+                                std::string("Chromium, Windows and OpenSSL's default verification "
+                                            "accept it; ") +
+                                    d->objectors,
+                                e.depth));
+    } else {
+      out.push_back(MakeFinding(kProfile, what, "", e.depth));
+    }
   }
 }
 
@@ -104,6 +167,8 @@ void RunUnclaimed(const Evaluation& ev, std::vector<Finding>& out) {
 }
 
 }  // namespace
+
+bool IsProfileDeviation(int code) { return FindDeviation(code) != nullptr; }
 
 const CertCheck kParseCheck{"parse", {}, RunParse};
 const CertCheck kProfileCheck{"profile", kClaims, RunProfile};
