@@ -275,7 +275,12 @@ TEST_CASE("bad scenario files and inputs exit 2 before any I/O", "[e2e]") {
            {"run", "outlook-anywhere", "--input", "email=notanemail"},
            {"run", "tls-endpoint", "x.test", "--resolve", "a:443:999.1.1.1"},
            {"run", "tls-endpoint", "--input", "host="},
-           {"run", "tls-endpoint", "--input", "host=[::1]:443", "--input", "port=99999"}}) {
+           {"run", "tls-endpoint", "--input", "host=[::1]:443", "--input", "port=99999"},
+           {"run", "o365-sso", "not a domain"},
+           {"run", "o365-sso", "--input", "user="},
+           {"run", "o365-sso", "https://contoso.test/"},
+           {"run", "o365-sso", "alice@@contoso.test"},
+           {"run", "o365-sso", "alice@com"}}) {
     Run r = Cxa(bad);
     CAPTURE(bad, r.cmd.err);
     CHECK(r.cmd.exit_code == 2);

@@ -1,8 +1,21 @@
 #include "core/module.h"
 
+#include <algorithm>
 #include <charconv>
 
+#include "core/targets.h"
+#include "core/text.h"
+
 namespace cxa {
+namespace {
+
+// A value as an error message may show it: control characters visible, long values cut.
+std::string Shown(std::string_view value) { return Printable(Excerpt(value, 100)); }
+
+// A domain cxa can look up: a host name of at least two labels.
+bool IsDomain(std::string_view d) { return IsHostName(d) && d.find('.') != std::string_view::npos; }
+
+}  // namespace
 
 std::string_view OptionTypeName(OptionType t) {
   switch (t) {
@@ -16,6 +29,8 @@ std::string_view OptionTypeName(OptionType t) {
       return "port";
     case OptionType::kEmail:
       return "email";
+    case OptionType::kUpnOrDomain:
+      return "upn-or-domain";
   }
   return "string";
 }
@@ -28,27 +43,45 @@ std::string CheckOptionValue(OptionType type, std::string_view value) {
       long long v = 0;
       auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
       if (ec != std::errc() || p != value.data() + value.size() || value.empty()) {
-        return "expected a whole number, got '" + std::string(value) + "'";
+        return "expected a whole number, got '" + Shown(value) + "'";
       }
       return "";
     }
     case OptionType::kBool:
       if (value == "true" || value == "false") return "";
-      return "expected true or false, got '" + std::string(value) + "'";
+      return "expected true or false, got '" + Shown(value) + "'";
     case OptionType::kEmail: {
       size_t at = value.rfind('@');
       bool ok = at != std::string_view::npos && at > 0 && at + 1 < value.size() &&
                 value.find('@') == at && value.find_first_of(" \t\r\n<>,;\"") == value.npos &&
                 value.substr(at + 1).find('.') != std::string_view::npos && value.back() != '.';
-      if (!ok)
-        return "expected an e-mail address (user@contoso.com), got '" + std::string(value) + "'";
+      if (!ok) return "expected an e-mail address (user@contoso.com), got '" + Shown(value) + "'";
+      return "";
+    }
+    case OptionType::kUpnOrDomain: {
+      std::string_view domain = value;
+      bool ok = true;
+      if (size_t at = value.find('@'); at != std::string_view::npos) {
+        std::string_view local = value.substr(0, at);
+        domain = value.substr(at + 1);
+        ok = !local.empty() && local.size() <= 64 &&
+             std::none_of(local.begin(), local.end(), [](char c) {
+               return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f ||
+                      std::string_view("@\"(),:;<>[\\]").find(c) != std::string_view::npos;
+             });
+      }
+      if (!ok || !IsDomain(domain)) {
+        return "expected a user principal name (alice@contoso.com) or a domain (contoso.com), "
+               "got '" +
+               Shown(value) + "'";
+      }
       return "";
     }
     case OptionType::kPort: {
       int v = 0;
       auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
       if (ec != std::errc() || p != value.data() + value.size() || v < 1 || v > 65535) {
-        return "expected a TCP port (1-65535), got '" + std::string(value) + "'";
+        return "expected a TCP port (1-65535), got '" + Shown(value) + "'";
       }
       return "";
     }

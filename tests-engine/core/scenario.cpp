@@ -161,8 +161,11 @@ class Loader {
       in.type = OptionType::kPort;
     } else if (type == "email") {
       in.type = OptionType::kEmail;
+    } else if (type == "upn-or-domain") {
+      in.type = OptionType::kUpnOrDomain;
     } else {
-      return Fail(At(n) + "unknown input type '" + type + "' (string, int, port, email or bool)");
+      return Fail(At(n) + "unknown input type '" + type +
+                  "' (string, int, port, email, upn-or-domain or bool)");
     }
     in.default_value = n.attribute("default").value();
     if (in.required && n.attribute("default")) {
