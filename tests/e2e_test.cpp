@@ -274,6 +274,9 @@ TEST_CASE("bad scenario files and inputs exit 2 before any I/O", "[e2e]") {
   for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
            {"run", "outlook-anywhere", "--input", "email=notanemail"},
            {"run", "tls-endpoint", "x.test", "--resolve", "a:443:999.1.1.1"},
+           {"run", "tls-endpoint", "x.test", "--connect-to", "a:443:999.1.1.1:443"},
+           {"run", "tls-endpoint", "x.test", "--connect-to", "a:443:127.0.0.1:99999"},
+           {"run", "tls-endpoint", "x.test", "--connect-to", "a:443:[::1:443"},
            {"run", "tls-endpoint", "--input", "host="},
            {"run", "tls-endpoint", "--input", "host=[::1]:443", "--input", "port=99999"},
            {"run", "o365-sso", "not a domain"},

@@ -1,3 +1,4 @@
+#include <arpa/inet.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -10,13 +11,64 @@
 #include <iostream>
 
 #include "cli.h"
+#include "core/module.h"
 #include "core/output_file.h"
+#include "core/targets.h"
 #include "core/text.h"
 #include "core/time_util.h"
 #include "report/report.h"
 #include "transport/dns_srv.h"
 
 namespace cxa::cli {
+namespace {
+
+// "" when `entry` is a valid --connect-to value, HOST:PORT:HOST2:PORT2 as libcurl reads it (HOST,
+// PORT and PORT2 may be empty: any name, any port, the same port; a host may be [IPv6]); else
+// what is wrong. HOST2 must be a host name or an IP address: "999.1.1.1" is neither.
+std::string CheckConnectToEntry(const std::string& entry) {
+  std::vector<std::string> parts;
+  for (size_t at = 0; parts.size() < 4;) {
+    size_t end;
+    if (at < entry.size() && entry[at] == '[') {
+      size_t close = entry.find(']', at);
+      if (close == std::string::npos) return "unclosed '[' in '" + entry + "'";
+      end = close + 1;
+      if (end < entry.size() && entry[end] != ':')
+        return "expected ':' after ']' in '" + entry + "'";
+    } else {
+      end = std::min(entry.find(':', at), entry.size());
+    }
+    parts.push_back(entry.substr(at, end - at));
+    if (end >= entry.size()) break;
+    at = end + 1;
+  }
+  if (parts.size() != 4) return "expected HOST:PORT:HOST2:PORT2, got '" + entry + "'";
+  for (int i : {1, 3}) {
+    const std::string& port = parts[static_cast<size_t>(i)];
+    if (!port.empty() && !CheckOptionValue(OptionType::kPort, port).empty()) {
+      return "bad port '" + port + "' in '" + entry + "'";
+    }
+  }
+  auto address_ok = [](std::string h) {
+    if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+    unsigned char buf[16];
+    if (inet_pton(AF_INET, h.c_str(), buf) == 1 || inet_pton(AF_INET6, h.c_str(), buf) == 1) {
+      return true;
+    }
+    // All digits and dots but no IPv4 address: a mistyped address, not a name.
+    if (h.find_first_not_of("0123456789.") == std::string::npos) return false;
+    return IsHostName(h);
+  };
+  if (!parts[0].empty() && !address_ok(parts[0])) {
+    return "'" + parts[0] + "' in '" + entry + "' is not a host name or an IP address";
+  }
+  if (!parts[2].empty() && !address_ok(parts[2])) {
+    return "'" + parts[2] + "' in '" + entry + "' is not a host name or an IP address";
+  }
+  return "";
+}
+
+}  // namespace
 
 std::string Version() { return CXA_VERSION; }
 
@@ -131,9 +183,7 @@ TransportOptions BuildTransportOptions(const CommonOptions& o) {
     }
   }
   for (const auto& c : o.connect_to) {
-    if (std::count(c.begin(), c.end(), ':') < 3) {
-      throw UsageError{"--connect-to expects HOST:PORT:HOST2:PORT2, got '" + c + "'"};
-    }
+    if (auto e = CheckConnectToEntry(c); !e.empty()) throw UsageError{"--connect-to: " + e};
   }
   t.connect_to.insert(t.connect_to.begin(), o.connect_to.begin(), o.connect_to.end());
   for (const auto& r : o.srv) {
