@@ -1,6 +1,7 @@
 #include "transport/connection_report.h"
 
 #include "core/time_util.h"
+#include "transport/trust_gate.h"
 
 namespace cxa {
 namespace {
@@ -24,7 +25,7 @@ bool ReportConnection(const HttpExchange& ex, std::time_t now, StepResult& resul
     const TlsCapture& tls = *ex.tls;
     if (!tls.version.empty()) result.facts["tls_version"] = tls.version;
     if (!tls.cipher.empty()) result.facts["cipher"] = tls.cipher;
-    if (tls.version == "TLSv1" || tls.version == "TLSv1.1" || tls.version == "SSLv3") {
+    if (IsObsoleteTls(tls.version)) {
       result.findings.push_back(MakeFinding(
           Info("tls.protocol.too_old"),
           "the server negotiated " + tls.version + " although cxa offered TLS 1.2 and 1.3"));

@@ -23,6 +23,7 @@
 #include "transport/event_loop.h"
 #include "transport/local_fault.h"
 #include "transport/request_check.h"
+#include "transport/trust_gate.h"
 #include "transport/url.h"
 
 namespace cxa {
@@ -40,8 +41,8 @@ struct SlistFree {
 // Per-request state shared with libcurl's and OpenSSL's callbacks.
 struct State {
   const HttpRequest* request = nullptr;
-  const cert::CertEvaluator* evaluator = nullptr;
   HttpExchange* exchange = nullptr;
+  std::optional<TrustGate> gate;  // judges every TLS connection of the transfer
   CURL* easy = nullptr;
   bool https = false;
   size_t header_bytes = 0;
@@ -54,12 +55,6 @@ struct State {
   enum class Abort { kNone, kTlsTimeout, kFirstByteTimeout } abort = Abort::kNone;
   HttpResponse response;
   bool have_status = false;
-  bool refused_old_protocol = false;  // a request with credentials met TLS < 1.2
-  bool judged = false;                // the trust gate judged this connection's chain
-  bool resumed = false;         // ... on a resumed TLS session (no certificate in the handshake)
-  bool reused = false;          // ... on an open connection an earlier request made
-  bool unjudged = false;        // a resumed session or open connection without a chain: refused
-  std::string withheld;         // why the connection may not carry this request's credentials
   bool public_only = false;     // refuse non-public addresses (HttpRequest::public_only)
   std::string private_refused;  // the address refused, "kind address"
   int local_errno = 0;          // socket() failed for a lack of local resources (local_fault.h)
@@ -140,57 +135,6 @@ curl_socket_t OnOpenSocket(void* arg, curlsocktype, curl_sockaddr* address) {
   return s;
 }
 
-// The trust gate's judgement of a chain the server sent (leaf first) on `ssl`: fills the
-// capture and returns false when the connection must not carry the request.
-bool Judge(State& st, SSL* ssl, const std::vector<X509*>& parsed) {
-  st.judged = true;
-  TlsCapture& tls = *st.exchange->tls;
-  tls.chain.clear();
-  for (X509* x : parsed) tls.chain.push_back(cert::ToDer(x));
-  if (ssl != nullptr) {
-    tls.version = SSL_get_version(ssl);
-    if (const SSL_CIPHER* c = SSL_get_current_cipher(ssl)) tls.cipher = SSL_CIPHER_get_name(c);
-    if (const char* sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) tls.sni = sni;
-  }
-  const HttpRequest& req = *st.request;
-  cert::CertInput in;
-  in.chain = tls.chain;
-  in.host = req.cert_name;
-  in.time = req.verify_time;
-  in.parsed = parsed;
-  tls.report = st.evaluator->Evaluate(in, *req.trust);
-  if (req.trust->Enforcing() && tls.report->HasErrors()) {
-    tls.rejected_by_policy = true;
-    return false;  // nothing is sent to this server
-  }
-  if ((req.carries_credentials || !req.ntlm_user.empty()) &&
-      (tls.version == "TLSv1" || tls.version == "TLSv1.1" || tls.version == "SSLv3")) {
-    st.refused_old_protocol = true;
-    return false;  // credentials never travel over an obsolete protocol
-  }
-  return true;
-}
-
-// The trust gate in a full handshake: judges the chain as sent; a rejection aborts the handshake.
-int VerifyChain(X509_STORE_CTX* ctx, void* arg) {
-  auto* st = static_cast<State*>(arg);
-  STACK_OF(X509)* sent = X509_STORE_CTX_get0_untrusted(ctx);
-  X509* leaf = X509_STORE_CTX_get0_cert(ctx);
-  std::vector<X509*> parsed;
-  if (sent != nullptr && sk_X509_num(sent) > 0) {
-    for (int i = 0; i < sk_X509_num(sent); ++i) parsed.push_back(sk_X509_value(sent, i));
-  } else if (leaf != nullptr) {
-    parsed.push_back(leaf);
-  }
-  auto* ssl =
-      static_cast<SSL*>(X509_STORE_CTX_get_ex_data(ctx, SSL_get_ex_data_X509_STORE_CTX_idx()));
-  if (!Judge(*st, ssl, parsed)) {
-    X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
-    return 0;  // abort the handshake
-  }
-  return 1;
-}
-
 // The OpenSSL connection of a transfer, or nullptr.
 SSL* SslOf(CURL* easy) {
   const curl_tlssessioninfo* info = nullptr;
@@ -201,89 +145,12 @@ SSL* SslOf(CURL* easy) {
   return static_cast<SSL*>(info->internals);
 }
 
-// The trust gate where OpenSSL verifies nothing: a resumed TLS session (the server sends no
-// certificate) or an open connection an earlier request made. The chain the server sent in the
-// full handshake behind it is judged again under this request's policy, name and time before
-// anything is sent. Returns true when the connection may be used; also true when this
-// connection's own full handshake was judged already (VerifyChain).
-bool JudgeResumed(State& st) {
-  if (!st.https || st.judged) return true;
-  SSL* ssl = SslOf(st.easy);
-  if (ssl == nullptr) {
-    st.unjudged = true;
-    return false;
-  }
-  STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl);  // client side: leaf first
-  std::vector<X509*> parsed;
-  for (int i = 0; chain != nullptr && i < sk_X509_num(chain); ++i) {
-    parsed.push_back(sk_X509_value(chain, i));
-  }
-  if (parsed.empty()) {
-    st.unjudged = true;  // no chain to judge: never use the connection
-    return false;
-  }
-  // OnSslContext runs for every connection this transfer opens; none ran for a reused one.
-  st.reused = !st.tls_started.has_value();
-  st.resumed = !st.reused && SSL_session_reused(ssl) == 1;
-  return Judge(st, ssl, parsed);
+// The trust gate before a request's first byte (transport/trust_gate.h). OnSslContext runs for
+// every connection this transfer opens; none ran for an open connection an earlier request made.
+bool GateBeforeSending(State& st) {
+  return st.gate->BeforeSending(st.https ? SslOf(st.easy) : nullptr, st.https,
+                                /*reused=*/!st.tls_started.has_value());
 }
-
-// The first rule of the credential rule (transport/credentials.h), on the connection about to
-// carry a request marked as carrying credentials: https, a chain that passes the anchors (even
-// under report-only, which relaxes the diagnosis only), and a key exchange and cipher of at
-// least OpenSSL security level 2 (112-bit key exchange, 128-bit cipher). The TLS version rule
-// (1.2 or later) is Judge's. Sets st.withheld and returns false when the request must not go.
-bool CredentialConnectionOk(State& st) {
-  const HttpRequest& req = *st.request;
-  if (!req.carries_credentials && req.ntlm_user.empty()) return true;
-  if (!st.https) {
-    st.withheld = "credentials never go over plain http";
-    return false;
-  }
-  const TlsCapture& tls = *st.exchange->tls;
-  if (!tls.report || !tls.report->trusted) {
-    std::string first;
-    if (tls.report) {
-      for (const auto& f : tls.report->findings) {
-        if (f.severity != Severity::kInfo && f.id.rfind("cert.", 0) == 0) {
-          first = f.id;
-          break;
-        }
-      }
-    }
-    st.withheld = "the server's certificate does not pass the trust anchors" +
-                  (first.empty() ? std::string() : " (" + first + ")") +
-                  "; --ignore-trust relaxes the diagnosis, never where credentials go";
-    return false;
-  }
-  SSL* ssl = SslOf(st.easy);
-  if (ssl == nullptr) return true;
-  if (const SSL_CIPHER* c = SSL_get_current_cipher(ssl); c != nullptr) {
-    int bits = SSL_CIPHER_get_bits(c, nullptr);
-    if (bits < 128) {
-      st.withheld = std::string("the cipher ") + SSL_CIPHER_get_name(c) + " has " +
-                    std::to_string(bits) + "-bit keys; credentials need at least 128";
-      return false;
-    }
-  }
-  EVP_PKEY* kx = nullptr;
-  if (SSL_get_peer_tmp_key(ssl, &kx) == 1 && kx != nullptr) {
-    int bits = EVP_PKEY_get_security_bits(kx);
-    int size = EVP_PKEY_get_bits(kx);
-    std::string type = EVP_PKEY_get0_type_name(kx) != nullptr ? EVP_PKEY_get0_type_name(kx) : "";
-    EVP_PKEY_free(kx);
-    if (bits < 112) {
-      st.withheld = "the key exchange (" + type + ", " + std::to_string(size) + " bits) gives " +
-                    std::to_string(bits) +
-                    "-bit security; credentials need at least 112 (OpenSSL security level 2)";
-      return false;
-    }
-  }
-  return true;
-}
-
-// Everything the gate checks before a request's first byte goes out.
-bool GateBeforeSending(State& st) { return JudgeResumed(st) && CredentialConnectionOk(st); }
 
 int OnPrereq(void* arg, char*, char*, int, int) {
   return GateBeforeSending(*static_cast<State*>(arg)) ? CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT;
@@ -295,10 +162,8 @@ CURLcode OnSslContext(CURL*, void* ssl_ctx, void* arg) {
   st->tls_started = std::chrono::steady_clock::now();
   // A new connection (one transfer may open more than one, e.g. NTLM after a close): its
   // handshake has not been judged yet, whatever an earlier connection of the transfer was.
-  st->judged = false;
-  st->resumed = false;
-  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
-  SSL_CTX_set_cert_verify_callback(ctx, VerifyChain, st);
+  st->gate->NewConnection();
+  st->gate->Install(ctx);
   // Let old servers complete the handshake so that they are diagnosed (tls.protocol.too_old)
   // rather than reported as an anonymous failure. Certificate judgement is separate (level 2).
   SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
@@ -387,41 +252,17 @@ int OnProgress(void* arg, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return 0;
 }
 
-// The trust gate's refusal of a connection (a full handshake aborted, or a resumed session whose
-// chain failed the policy), as a transport error.
+// The refusal of a connection by the trust gate (a handshake aborted, a resumed session or open
+// connection whose chain fails the policy, credentials withheld) or by the address filter, as a
+// transport error.
 std::optional<TransportError> GateRefusal(const State& st) {
-  if (st.refused_old_protocol) {
-    return TransportError{
-        Stage::kTls, "tls.protocol.too_old",
-        "the server negotiated " + st.exchange->tls->version +
-            "; cxa sends credentials only over TLS 1.2 or later, so nothing was sent"};
-  }
-  if (st.exchange->tls && st.exchange->tls->rejected_by_policy) {
-    return TransportError{
-        Stage::kCertificate, "tls.certificate.rejected",
-        st.resumed  ? "the resumed TLS session's certificate fails the trust policy; nothing "
-                      "was sent to the server"
-        : st.reused ? "the open connection's certificate fails this request's trust policy; "
-                      "nothing was sent to the server"
-                    : "the TLS handshake was aborted because the certificate fails the trust "
-                      "policy; nothing was sent to the server"};
-  }
+  if (auto refused = st.gate->Refusal()) return refused;
   if (!st.private_refused.empty()) {
     return TransportError{Stage::kConnect, "net.address.private",
                           "the URL leads to a " + st.private_refused +
                               "; cxa does not follow URLs from certificates or unauthenticated "
                               "answers into private networks (aim the name there with --resolve "
                               "or --connect-to if you mean it); nothing was sent"};
-  }
-  if (!st.withheld.empty()) {
-    return TransportError{Stage::kCertificate, "auth.credentials.withheld",
-                          st.withheld + "; nothing was sent to the server"};
-  }
-  if (st.unjudged) {
-    return TransportError{Stage::kCertificate, "tls.certificate.rejected",
-                          "the connection's certificate chain is not known (a resumed TLS "
-                          "session or an open connection without one), so the trust gate "
-                          "could not judge it; nothing was sent"};
   }
   return std::nullopt;
 }
@@ -781,8 +622,8 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
   auto handle = std::make_unique<Handle>();
   State& st = handle->st;
   st.request = &request;
-  st.evaluator = &evaluator_;
   st.exchange = &ex;
+  st.gate.emplace(evaluator_);
 
   handle->easy.reset(curl_easy_init());
   auto& easy = handle->easy;
@@ -815,6 +656,7 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
   }
   st.request = &ex.request;
   if (st.https) ex.tls.emplace();
+  st.gate->Attach(&ex.request, ex.tls ? &*ex.tls : nullptr);
 
   CURL* c = easy.get();
   char* errbuf = handle->errbuf;
@@ -942,10 +784,10 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
   long opened = 0;
   curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &opened);
   shared_->connections += static_cast<uint64_t>(opened);
-  if (st.reused) {
+  if (st.gate->reused()) {
     ++shared_->reused;
-  } else if (st.judged) {
-    ++(st.resumed ? shared_->tls_resumed : shared_->tls_full);
+  } else if (st.gate->judged()) {
+    ++(st.gate->resumed() ? shared_->tls_resumed : shared_->tls_full);
   }
 
   char* ip = nullptr;
@@ -997,6 +839,7 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
     handle->request = ex.request;
     st.request = &handle->request;
     st.exchange = nullptr;  // no more captures after the handshake
+    st.gate->Attach(&handle->request, nullptr);
     *keep = std::move(handle);
   }
   return ex;
