@@ -23,6 +23,7 @@
 #include "transport/event_loop.h"
 #include "transport/local_fault.h"
 #include "transport/request_check.h"
+#include "transport/tls_socket.h"
 #include "transport/trust_gate.h"
 #include "transport/url.h"
 
@@ -519,22 +520,62 @@ struct CurlTransport::Handle {
 
 namespace {
 
-// A stream over a connection libcurl opened in connect-only mode.
+// A stream over a connection libcurl opened in connect-only mode; after StartTls, a TLS session
+// of our own (TlsSocket) over libcurl's socket.
 class CurlStream : public Stream {
  public:
   // Every Send and Receive waits at most `io_timeout_ms`, and all of them together end
   // `io_timeout_ms` after the stream opened: a peer that sends one byte at a time cannot keep
   // the stream alive past that budget.
-  CurlStream(std::unique_ptr<CurlTransport::Handle> handle, HttpExchange opened, int io_timeout_ms)
+  CurlStream(std::unique_ptr<CurlTransport::Handle> handle, HttpExchange opened, int io_timeout_ms,
+             const cert::CertEvaluator& evaluator)
       : handle_(std::move(handle)),
         opened_(std::move(opened)),
         io_timeout_ms_(io_timeout_ms),
-        deadline_(std::chrono::steady_clock::now() + std::chrono::milliseconds(io_timeout_ms)) {}
+        deadline_(std::chrono::steady_clock::now() + std::chrono::milliseconds(io_timeout_ms)),
+        gate_(evaluator) {}
 
   const HttpExchange& Connection() const override { return opened_; }
 
+  Status StartTls(std::string_view name) override {
+    if (!handle_) return Fail("the stream is not connected");
+    if (tls_ || opened_.tls) return Fail("the stream already speaks TLS");
+    if (opened_.request.trust == nullptr) return Fail("StartTls needs the request's trust policy");
+    curl_socket_t fd = CURL_SOCKET_BAD;
+    curl_easy_getinfo(handle_->easy.get(), CURLINFO_ACTIVESOCKET, &fd);
+    if (fd == CURL_SOCKET_BAD) return Fail("the stream has no socket");
+    opened_.request.cert_name = std::string(name);
+    opened_.tls.emplace();
+    gate_.Attach(&opened_.request, &*opened_.tls);
+    auto started = std::chrono::steady_clock::now();
+    TransportError error;
+    auto wait = [this](short events, int ms) { return Wait(events, ms); };
+    tls_ =
+        TlsSocket::Connect(fd, opened_.request.cert_name, gate_, wait,
+                           std::min(opened_.request.timeouts.tls_ms, Left(io_timeout_ms_)), &error);
+    if (tls_ && !gate_.BeforeSending(tls_->ssl(), true, false)) {
+      tls_.reset();
+      error = *gate_.Refusal();
+    }
+    opened_.timings.push_back({"starttls", std::chrono::duration<double, std::milli>(
+                                               std::chrono::steady_clock::now() - started)
+                                               .count()});
+    if (!tls_) {
+      opened_.error = error;
+      handle_.reset();  // closed: nothing more goes to this server
+      return Fail(error.message);
+    }
+    opened_.reached = Stage::kCertificate;
+    return Ok{};
+  }
+
   Status Send(std::string_view bytes) override {
     if (!handle_) return Fail("the stream is not connected");
+    if (tls_) {
+      if (Left(io_timeout_ms_) <= 0) return Spent();
+      return tls_->Send(
+          bytes, [this](short e, int ms) { return Wait(e, ms); }, Left(io_timeout_ms_));
+    }
     while (!bytes.empty()) {
       size_t n = 0;
       CURLcode rc = curl_easy_send(handle_->easy.get(), bytes.data(), bytes.size(), &n);
@@ -552,6 +593,14 @@ class CurlStream : public Stream {
 
   Result<std::string> Receive(size_t max, int timeout_ms) override {
     if (!handle_) return Fail("the stream is not connected");
+    if (tls_) {
+      int left = Left(timeout_ms);
+      if (left <= 0) return Spent();
+      auto got = tls_->Receive(
+          max, [this](short e, int ms) { return Wait(e, ms); }, left);
+      if (!got && left < timeout_ms) return Spent();
+      return got;
+    }
     std::string buf(std::max<size_t>(max, 1), '\0');
     for (;;) {
       size_t n = 0;
@@ -597,6 +646,8 @@ class CurlStream : public Stream {
   HttpExchange opened_;
   int io_timeout_ms_;
   std::chrono::steady_clock::time_point deadline_;
+  TrustGate gate_;                  // judges the StartTls handshake
+  std::unique_ptr<TlsSocket> tls_;  // after StartTls; freed before handle_ closes the socket
 };
 
 }  // namespace
@@ -604,9 +655,18 @@ class CurlStream : public Stream {
 std::unique_ptr<Stream> CurlTransport::OpenStream(const HttpRequest& request) {
   HttpRequest req = request;
   req.connect_only = true;
+  // tcp://HOST:PORT: a plain TCP connection (libcurl's connect-only http, which sends nothing),
+  // reported under its own URL; StartTls may upgrade it.
+  const bool tcp = strncasecmp(req.url.c_str(), "tcp://", 6) == 0;
+  if (tcp) req.url = "http://" + req.url.substr(6);
   std::unique_ptr<Handle> handle;
   HttpExchange ex = Run(req, &handle);
-  return std::make_unique<CurlStream>(std::move(handle), std::move(ex), req.timeouts.total_ms);
+  if (tcp) {
+    ex.request.url = request.url;
+    if (handle) handle->request.url = request.url;
+  }
+  return std::make_unique<CurlStream>(std::move(handle), std::move(ex), req.timeouts.total_ms,
+                                      evaluator_);
 }
 
 HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Handle>* keep) {
@@ -671,6 +731,8 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
   if (request.connect_only) {
     curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
     if (keep == nullptr) curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+    // A plain stream (tcp://) through a proxy goes through a CONNECT tunnel to the server.
+    if (!st.https && !options_.proxy.empty()) curl_easy_setopt(c, CURLOPT_HTTPPROXYTUNNEL, 1L);
   }
   // Idle connections kept for reuse (a batch's threads share them).
   curl_easy_setopt(c, CURLOPT_MAXCONNECTS, options_.max_idle_connections);

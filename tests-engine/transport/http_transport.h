@@ -102,10 +102,12 @@ struct TransportError {
   std::string message;
 };
 
-// One event of a byte stream (see Stream): what the client sent or received, in order.
+// One event of a byte stream (see Stream): what the client sent or received, in order, or the
+// stream's upgrade to TLS (Stream::StartTls): then `tls` holds the handshake's capture.
 struct StreamEvent {
   bool sent = true;
   std::string bytes;
+  std::optional<TlsCapture> tls;  // set: a STARTTLS upgrade (no bytes)
 };
 
 struct HttpExchange {
@@ -121,20 +123,30 @@ struct HttpExchange {
   std::vector<StreamEvent> stream;
 };
 
-// A long-lived duplex byte stream over a connection the transport opened (TCP + TLS, the trust
-// gate, SNI, --resolve, timeouts as for any request): what RPC over HTTP's IN and OUT channels
-// need, where HTTP heads and bodies are written and read incrementally on one connection. Going
-// through the transport, streams are recorded and replayed like any exchange.
+// A long-lived duplex byte stream over a connection the transport opened (TCP, TLS for https://
+// URLs, the trust gate, SNI, --resolve, --connect-to, timeouts as for any request): what RPC over
+// HTTP's IN and OUT channels need, where HTTP heads and bodies are written and read incrementally
+// on one connection, and what a protocol with STARTTLS needs: a tcp://HOST:PORT stream starts
+// plain and upgrades with StartTls. Going through the transport, streams are recorded and
+// replayed like any exchange.
 class Stream {
  public:
   virtual ~Stream() = default;
-  // The connection as opened: address, TLS capture, certificate report, or the error that
-  // prevented it (then Send and Receive fail).
+  // The connection as it stands: address, TLS capture and certificate report (after StartTls,
+  // the upgrade's), or the error that ended it (then Send and Receive fail).
   virtual const HttpExchange& Connection() const = 0;
   virtual Status Send(std::string_view bytes) = 0;
   // Up to `max` bytes within `timeout_ms`; an empty string means the peer closed the stream.
   // A timeout is an error.
   virtual Result<std::string> Receive(size_t max, int timeout_ms) = 0;
+  // Upgrades a plain (tcp://) stream to TLS: a handshake with SNI `name` whose chain the trust
+  // gate judges under the stream's request policy and time, for `name`. On a rejection or a
+  // failed handshake the stream is closed (nothing more is sent) and Connection().error says
+  // why; on success Connection().tls holds the capture and later bytes travel encrypted.
+  virtual Status StartTls(std::string_view name) {
+    (void)name;
+    return Fail("this stream cannot start TLS");
+  }
 };
 
 // What a live transport did on the network so far (all zero for replays).

@@ -124,12 +124,24 @@ class RecordingStream : public Stream {
     if (got && !got->empty()) Add(false, *got);
     return got;
   }
+  Status StartTls(std::string_view name) override {
+    Status done = inner_->StartTls(name);
+    const HttpExchange& now = inner_->Connection();
+    std::lock_guard<std::mutex> lock(owner_.mu_);
+    HttpExchange& slot = owner_.transcript_.exchanges[slot_];
+    StreamEvent upgrade;
+    upgrade.tls = now.tls ? *now.tls : TlsCapture{};
+    upgrade.tls->report.reset();
+    slot.stream.push_back(std::move(upgrade));
+    slot.request.cert_name = now.request.cert_name;
+    return done;
+  }
 
  private:
   void Add(bool sent, std::string bytes) {
     std::lock_guard<std::mutex> lock(owner_.mu_);
     owner_.transcript_.exchanges[slot_].stream.push_back(
-        {sent, owner_.redactor_.StreamBytes(std::move(bytes))});
+        {sent, owner_.redactor_.StreamBytes(std::move(bytes)), std::nullopt});
   }
   std::unique_ptr<Stream> inner_;
   RecordingTransport& owner_;
@@ -164,13 +176,53 @@ namespace {
 // recorded, in order.
 class ReplayStream : public Stream {
  public:
-  ReplayStream(HttpExchange opened, std::vector<StreamEvent> events, Redactor redactor)
-      : opened_(std::move(opened)), events_(std::move(events)), redactor_(std::move(redactor)) {}
+  ReplayStream(HttpExchange opened, std::vector<StreamEvent> events, Redactor redactor,
+               const cert::CertEvaluator& evaluator)
+      : opened_(std::move(opened)),
+        events_(std::move(events)),
+        redactor_(std::move(redactor)),
+        evaluator_(evaluator) {}
   const HttpExchange& Connection() const override { return opened_; }
+
+  // The recorded upgrade's chain is judged again with this run's policy, name and time, as the
+  // live gate would.
+  Status StartTls(std::string_view name) override {
+    if (opened_.error) return Fail("the stream is not connected");
+    if (next_ >= events_.size() || !events_[next_].tls) {
+      return Fail("internal.replay.mismatch: the transcript has no TLS upgrade here");
+    }
+    opened_.tls = *events_[next_++].tls;
+    opened_.request.cert_name = std::string(name);
+    const HttpRequest& req = opened_.request;
+    if (opened_.tls->chain.empty()) {  // the recorded handshake failed before any chain
+      opened_.error = TransportError{Stage::kTls, "tls.handshake.failed",
+                                     "the recorded TLS upgrade failed before a certificate"};
+      return Fail(opened_.error->message);
+    }
+    if (req.trust != nullptr) {
+      cert::CertInput in;
+      in.chain = opened_.tls->chain;
+      in.host = req.cert_name;
+      in.time = req.verify_time;
+      opened_.tls->report = evaluator_.Evaluate(in, *req.trust);
+      opened_.tls->rejected_by_policy = req.trust->Enforcing() && opened_.tls->report->HasErrors();
+    }
+    if (opened_.tls->rejected_by_policy) {
+      opened_.error = TransportError{Stage::kCertificate, "tls.certificate.rejected",
+                                     "the TLS handshake was aborted because the certificate "
+                                     "fails the trust policy; nothing was sent to the server"};
+      return Fail(opened_.error->message);
+    }
+    opened_.reached = Stage::kCertificate;
+    return Ok{};
+  }
 
   Status Send(std::string_view bytes) override {
     if (opened_.error) return Fail("the stream is not connected");
     std::string sent = redactor_.StreamBytes(std::string(bytes));
+    if (next_ < events_.size() && events_[next_].tls) {
+      return Fail("internal.replay.mismatch: the transcript expects a TLS upgrade here");
+    }
     if (next_ >= events_.size() || !events_[next_].sent) {
       return Fail("internal.replay.mismatch: the transcript does not expect the client to send " +
                   std::to_string(bytes.size()) + " bytes here");
@@ -188,6 +240,9 @@ class ReplayStream : public Stream {
     if (opened_.error) return Fail("the stream is not connected");
     if (pending_.empty()) {
       if (next_ >= events_.size()) return std::string();  // the peer closed
+      if (events_[next_].tls) {
+        return Fail("internal.replay.mismatch: the transcript expects a TLS upgrade here");
+      }
       if (events_[next_].sent) {
         return Fail("internal.replay.mismatch: the transcript expects the client to send first");
       }
@@ -202,6 +257,7 @@ class ReplayStream : public Stream {
   HttpExchange opened_;
   std::vector<StreamEvent> events_;
   Redactor redactor_;
+  const cert::CertEvaluator& evaluator_;
   size_t next_ = 0;
   std::string pending_;
 };
@@ -213,7 +269,8 @@ std::unique_ptr<Stream> ReplayTransport::OpenStream(const HttpRequest& request) 
       Perform(StreamHead(request));  // matches the recorded opening, judges the chain
   std::vector<StreamEvent> events = std::move(opened.stream);
   opened.stream.clear();
-  return std::make_unique<ReplayStream>(std::move(opened), std::move(events), redactor_);
+  return std::make_unique<ReplayStream>(std::move(opened), std::move(events), redactor_,
+                                        evaluator_);
 }
 
 }  // namespace cxa

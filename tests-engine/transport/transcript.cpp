@@ -89,6 +89,22 @@ void WriteHeaders(pugi::xml_node parent, const Headers& headers) {
   }
 }
 
+// <tls> of an exchange, or <starttls> of a stream: the handshake's parameters and the chain as
+// the server sent it.
+void WriteTls(pugi::xml_node tls, const TlsCapture& cap) {
+  tls.append_attribute("version") = cap.version.c_str();
+  tls.append_attribute("cipher") = cap.cipher.c_str();
+  tls.append_attribute("sni") = cap.sni.c_str();
+  if (cap.rejected_by_policy) tls.append_attribute("rejected-by-policy") = true;
+  for (const auto& der : cap.chain) {
+    std::string desc;
+    if (auto x = cert::ParseDer(der)) desc = cert::NameText(X509_get_subject_name(x.get()));
+    pugi::xml_node cert = tls.append_child("certificate");
+    if (!desc.empty()) cert.append_attribute("subject") = desc.c_str();
+    cert.append_child(pugi::node_pcdata).set_value(("\n" + DerToPem(der)).c_str());
+  }
+}
+
 Stage ParseStage(std::string_view s) {
   for (Stage st : {Stage::kNone, Stage::kResolve, Stage::kConnect, Stage::kTls, Stage::kCertificate,
                    Stage::kHttp, Stage::kProtocol}) {
@@ -199,7 +215,10 @@ HttpExchange Redactor::Exchange(HttpExchange ex) const {
     ex.response->body = Text(ex.response->body);
   }
   if (ex.error) ex.error->message = Text(ex.error->message);
-  for (auto& e : ex.stream) e.bytes = StreamBytes(std::move(e.bytes));
+  for (auto& e : ex.stream) {
+    e.bytes = StreamBytes(std::move(e.bytes));
+    if (e.tls) e.tls->report.reset();
+  }
   if (ex.tls) ex.tls->report.reset();
   return ex;
 }
@@ -235,20 +254,7 @@ std::string TranscriptToXml(const Transcript& t) {
     if (!ex.remote_address.empty()) c.append_attribute("address") = ex.remote_address.c_str();
     if (ex.remote_port != 0) c.append_attribute("port") = ex.remote_port;
     c.append_attribute("reached") = std::string(StageName(ex.reached)).c_str();
-    if (ex.tls) {
-      pugi::xml_node tls = e.append_child("tls");
-      tls.append_attribute("version") = ex.tls->version.c_str();
-      tls.append_attribute("cipher") = ex.tls->cipher.c_str();
-      tls.append_attribute("sni") = ex.tls->sni.c_str();
-      if (ex.tls->rejected_by_policy) tls.append_attribute("rejected-by-policy") = true;
-      for (const auto& der : ex.tls->chain) {
-        std::string desc;
-        if (auto x = cert::ParseDer(der)) desc = cert::NameText(X509_get_subject_name(x.get()));
-        pugi::xml_node cert = tls.append_child("certificate");
-        if (!desc.empty()) cert.append_attribute("subject") = desc.c_str();
-        cert.append_child(pugi::node_pcdata).set_value(("\n" + DerToPem(der)).c_str());
-      }
-    }
+    if (ex.tls) WriteTls(e.append_child("tls"), *ex.tls);
     if (ex.response) {
       pugi::xml_node rs = e.append_child("response");
       rs.append_attribute("http-version") = ex.response->http_version.c_str();
@@ -266,6 +272,10 @@ std::string TranscriptToXml(const Transcript& t) {
     if (!ex.stream.empty()) {
       pugi::xml_node st = e.append_child("stream");
       for (const auto& ev : ex.stream) {
+        if (ev.tls) {
+          WriteTls(st.append_child("starttls"), *ev.tls);
+          continue;
+        }
         pugi::xml_node b = st.append_child(ev.sent ? "send" : "recv");
         bool text = IsText(ev.bytes);
         b.append_attribute("encoding") = text ? "text" : "base64";
@@ -300,6 +310,20 @@ class Reader {
     size_t end = std::min(static_cast<size_t>(off), text_.size());
     return path_ + ":" + std::to_string(1 + std::count(text_.begin(), text_.begin() + end, '\n')) +
            ": ";
+  }
+
+  Result<TlsCapture> ReadTls(const pugi::xml_node& tls) const {
+    TlsCapture cap;
+    cap.version = tls.attribute("version").value();
+    cap.cipher = tls.attribute("cipher").value();
+    cap.sni = tls.attribute("sni").value();
+    cap.rejected_by_policy = tls.attribute("rejected-by-policy").as_bool(false);
+    for (pugi::xml_node c : tls.children("certificate")) {
+      auto ders = cert::SplitPem(c.text().get(), 1);
+      if (!ders) return Fail(At(c) + "<certificate>: " + ders.error());
+      cap.chain.push_back(ders->front());
+    }
+    return cap;
   }
 
   Result<std::string> Body(const pugi::xml_node& parent) const {
@@ -367,17 +391,9 @@ class Reader {
         ex.reached = ParseStage(c.attribute("reached").value());
       }
       if (pugi::xml_node tls = n.child("tls")) {
-        TlsCapture cap;
-        cap.version = tls.attribute("version").value();
-        cap.cipher = tls.attribute("cipher").value();
-        cap.sni = tls.attribute("sni").value();
-        cap.rejected_by_policy = tls.attribute("rejected-by-policy").as_bool(false);
-        for (pugi::xml_node c : tls.children("certificate")) {
-          auto ders = cert::SplitPem(c.text().get(), 1);
-          if (!ders) return Fail(At(c) + "<certificate>: " + ders.error());
-          cap.chain.push_back(ders->front());
-        }
-        ex.tls = std::move(cap);
+        auto cap = ReadTls(tls);
+        if (!cap) return Fail(cap.error());
+        ex.tls = std::move(*cap);
       }
       if (pugi::xml_node rs = n.child("response")) {
         HttpResponse r;
@@ -405,6 +421,14 @@ class Reader {
       for (pugi::xml_node ev : n.child("stream").children()) {
         if (ev.type() != pugi::node_element) continue;
         std::string_view kind = ev.name();
+        if (kind == "starttls") {
+          auto cap = ReadTls(ev);
+          if (!cap) return Fail(cap.error());
+          StreamEvent upgrade;
+          upgrade.tls = std::move(*cap);
+          ex.stream.push_back(std::move(upgrade));
+          continue;
+        }
         if (kind != "send" && kind != "recv") {
           return Fail(At(ev) + "unknown element <" + std::string(kind) + "> in <stream>");
         }
@@ -417,7 +441,7 @@ class Reader {
         } else if (enc != "text") {
           return Fail(At(ev) + "unknown encoding '" + enc + "' (text or base64)");
         }
-        ex.stream.push_back({kind == "send", value});
+        ex.stream.push_back({kind == "send", value, std::nullopt});
       }
       for (pugi::xml_node tm : n.children("timing")) {
         ex.timings.push_back({tm.attribute("name").value(), tm.attribute("ms").as_double(0)});

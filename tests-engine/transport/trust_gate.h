@@ -39,8 +39,9 @@ class TrustGate {
   }
 
   // Makes every full handshake of connections made from `ctx` pass through JudgeHandshake: the
-  // verify callback judges the chain as sent and aborts the handshake on a rejection. The gate
-  // must outlive those connections' handshakes.
+  // verify callback judges the chain as sent and aborts the handshake on a rejection. Call it
+  // before SSL_new (a connection copies the context's verification mode when it is made). The
+  // gate must outlive those connections' handshakes.
   void Install(SSL_CTX* ctx);
 
   // A new connection of the same request begins: its handshake has not been judged yet.

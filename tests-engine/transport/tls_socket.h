@@ -1,0 +1,48 @@
+// A client TLS session over a connected socket that another layer opened: a plain stream that a
+// protocol upgrades with STARTTLS (SMTP, IMAP, POP, LDAP). The trust gate judges the handshake:
+// a rejected chain ends it before the client sends anything of its own.
+#pragma once
+
+#include <openssl/ssl.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "transport/http_transport.h"
+#include "transport/trust_gate.h"
+
+namespace cxa {
+
+class TlsSocket {
+ public:
+  // Waits until the socket is ready for `events` (POLLIN / POLLOUT) or `timeout_ms` passed;
+  // true when ready. The caller's event loop decides how (a batch yields instead of blocking).
+  using Wait = std::function<bool(short events, int timeout_ms)>;
+
+  // Runs the handshake on `fd` (non-blocking or not; not owned) with SNI `name` (none for an IP
+  // literal) within `timeout_ms`. `gate` must be attached to the request and the capture to
+  // fill. On failure the error is the gate's refusal, tls.handshake.timeout or
+  // tls.handshake.failed.
+  static std::unique_ptr<TlsSocket> Connect(int fd, const std::string& name, TrustGate& gate,
+                                            const Wait& wait, int timeout_ms,
+                                            TransportError* error);
+  ~TlsSocket();
+  TlsSocket(const TlsSocket&) = delete;
+  TlsSocket& operator=(const TlsSocket&) = delete;
+
+  SSL* ssl() const { return ssl_; }
+  // All of `bytes`, each wait at most `timeout_ms`.
+  Status Send(std::string_view bytes, const Wait& wait, int timeout_ms);
+  // Up to `max` bytes within `timeout_ms`; "" when the peer closed the session.
+  Result<std::string> Receive(size_t max, const Wait& wait, int timeout_ms);
+
+ private:
+  TlsSocket(SSL_CTX* ctx, SSL* ssl) : ctx_(ctx), ssl_(ssl) {}
+  SSL_CTX* ctx_;
+  SSL* ssl_;
+};
+
+}  // namespace cxa
