@@ -20,6 +20,7 @@
 #include "transport/credentials.h"
 #include "transport/curl_transport.h"
 #include "transport/replay_transport.h"
+#include "transport/stream_reader.h"
 
 using namespace cxa;
 using namespace cxa::testing;
@@ -122,32 +123,24 @@ class StartTlsExample : public Step {
     HttpRequest req = StepRequest(ctx, "tcp://" + host_ + ":" + std::to_string(port_));
     std::unique_ptr<Stream> stream = ctx.transport.OpenStream(req);
     if (!ReportConnectionFailure(stream->Connection(), ctx.now, result)) return result;
-    auto greeting = Line(*stream);
+    StreamReader in(*stream);
+    auto greeting = in.ReadLine(512, 3000);
     if (!greeting) return result;
     result.facts["greeting"] = *greeting;
     if (!stream->Send("STARTTLS\r\n")) return result;
-    auto go = Line(*stream);
+    auto go = in.ReadLine(512, 3000);
     if (!go || go->rfind("220", 0) != 0) return result;
     Status upgraded = stream->StartTls(host_);
     // The upgrade's connection, certificate and findings, exactly as for an https exchange.
     if (!ReportConnection(stream->Connection(), ctx.now, result) || !upgraded) return result;
     result.facts["starttls"] = "ok";
     if (stream->Send("PING\r\n")) {
-      if (auto pong = Line(*stream)) result.facts["answer"] = *pong;
+      if (auto pong = in.ReadLine(512, 3000)) result.facts["answer"] = *pong;
     }
     return result;
   }
 
  private:
-  static std::optional<std::string> Line(Stream& s) {
-    std::string line;
-    while (line.find('\n') == std::string::npos && line.size() < 512) {
-      auto got = s.Receive(512 - line.size(), 3000);
-      if (!got || got->empty()) return std::nullopt;
-      line += *got;
-    }
-    return line.substr(0, line.find_first_of("\r\n"));
-  }
   std::string host_;
   int port_;
 };

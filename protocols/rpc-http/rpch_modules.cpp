@@ -16,6 +16,7 @@
 #include "protocols/rpc-http/rpch_codec.h"
 #include "transport/connection_report.h"
 #include "transport/ntlm.h"
+#include "transport/stream_reader.h"
 
 namespace cxa::protocols {
 namespace {
@@ -393,30 +394,22 @@ class EchoStep : public Step {
 // A byte stream with a read buffer: HTTP heads, fixed bodies and whole PDUs, each bounded.
 class Channel {
  public:
-  explicit Channel(std::unique_ptr<Stream> s) : s_(std::move(s)) {}
+  explicit Channel(std::unique_ptr<Stream> s) : s_(std::move(s)), in_(*s_) {}
   Stream& stream() { return *s_; }
   Status Send(std::string_view bytes) { return s_->Send(bytes); }
 
   // An HTTP response head (status line and headers; the body is left in the buffer).
   Result<HttpResponse> ReadHead(int timeout_ms) {
-    size_t end;
-    while ((end = buf_.find("\r\n\r\n")) == std::string::npos) {
-      if (buf_.size() > kMaxHead) return Fail("the response head exceeds 16 KiB");
-      if (auto st = Fill(timeout_ms); !st) return Fail(st.error());
-    }
-    std::string head = buf_.substr(0, end);
-    buf_.erase(0, end + 4);
-    return rpch::ParseResponseHead(head);
+    auto head = in_.ReadUntil("\r\n\r\n", kMaxHead, timeout_ms);
+    if (!head) return Fail(Closed(head.error()));
+    return rpch::ParseResponseHead(*head);
   }
 
   // Exactly n bytes (n bounded by the caller).
   Result<std::string> ReadBytes(size_t n, int timeout_ms) {
-    while (buf_.size() < n) {
-      if (auto st = Fill(timeout_ms); !st) return Fail(st.error());
-    }
-    std::string out = buf_.substr(0, n);
-    buf_.erase(0, n);
-    return out;
+    auto got = in_.ReadBytes(n, timeout_ms);
+    if (!got) return Fail(Closed(got.error()));
+    return got;
   }
 
   // The next whole PDU. malformed() tells a broken stream (bad header, a PDU cut short) from
@@ -424,21 +417,23 @@ class Channel {
   Result<std::string> ReadPdu(int timeout_ms) {
     malformed_ = false;
     for (;;) {
-      auto len = rpch::PduLength(buf_);
+      std::string_view buf = in_.Buffered();
+      auto len = rpch::PduLength(buf);
       if (!len) {
         malformed_ = true;
         return Fail(len.error());
       }
       if (*len > 0) return ReadBytes(*len, timeout_ms);
-      if (auto st = Fill(timeout_ms); !st) {
-        if (buf_.empty()) return Fail(st.error());
+      if (auto st = in_.Fill(timeout_ms); !st) {
+        buf = in_.Buffered();
+        if (buf.empty()) return Fail(Closed(st.error()));
         malformed_ = true;
-        size_t announced = buf_.size() >= 10 ? static_cast<unsigned char>(buf_[8]) |
-                                                   static_cast<unsigned char>(buf_[9]) << 8
-                                             : 0;
+        size_t announced = buf.size() >= 10 ? static_cast<unsigned char>(buf[8]) |
+                                                  static_cast<unsigned char>(buf[9]) << 8
+                                            : 0;
         return Fail("a PDU cut short: " +
                     (announced ? "frag_length " + std::to_string(announced) + ", " : "") +
-                    std::to_string(buf_.size()) + " bytes arrived (" + st.error() + ")");
+                    std::to_string(buf.size()) + " bytes arrived (" + Closed(st.error()) + ")");
       }
     }
   }
@@ -446,15 +441,12 @@ class Channel {
 
  private:
   static constexpr size_t kMaxHead = 16 * 1024;
-  Status Fill(int timeout_ms) {
-    auto got = s_->Receive(16 * 1024, timeout_ms);
-    if (!got) return Fail(got.error());
-    if (got->empty()) return Fail("the proxy closed the connection");
-    buf_ += *got;
-    return Ok{};
+  // The reader's words for a closed stream, in this protocol's terms.
+  static std::string Closed(const std::string& why) {
+    return why == "the peer closed the connection" ? "the proxy closed the connection" : why;
   }
   std::unique_ptr<Stream> s_;
-  std::string buf_;
+  StreamReader in_;
   bool malformed_ = false;
 };
 
