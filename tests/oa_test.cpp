@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "dns_lab.h"
 #include "loopback.h"
 
 using namespace cxa::testing;
@@ -16,7 +17,7 @@ const std::vector<std::string> kEndpoints = {"store", "referral", "addressbook"}
 
 // Runs outlook-anywhere for EMAIL with the lab account (LAB\labuser) and the given password
 // (none when empty); every name on 443 goes to the lab listener, port 80 to the plain sites, and
-// SRV lookups are answered by --srv-record (no DNS).
+// SRV lookups are answered by --srv-record, or by the lab DNS server when `extra` names one.
 ScenarioRun Oa(const std::string& email, const std::string& password = "cxa-lab-S3cret",
                std::vector<std::string> extra = {}) {
   auto& fs = FixtureServer::Get("oa.xml");
@@ -43,8 +44,12 @@ ScenarioRun Oa(const std::string& email, const std::string& password = "cxa-lab-
       "_autodiscover._tcp.oa.test=",
       "--srv-record",
       "_autodiscover._tcp.nowhere.test=",
-      "--srv-record",
-      "_autodiscover._tcp.srv.test=autodiscover.oa.test:443"};
+  };
+  // SRV answers for the lab's domains, unless the test asks a real DNS server (--dns-server).
+  if (std::find(extra.begin(), extra.end(), "--dns-server") == extra.end()) {
+    args.insert(args.end(),
+                {"--srv-record", "_autodiscover._tcp.srv.test=autodiscover.oa.test:443"});
+  }
   std::vector<std::string> env;
   if (!password.empty()) {
     args.insert(args.end(), {"--input", "user=LAB\\labuser", "--password-env", "CXA_PW"});
@@ -165,6 +170,20 @@ TEST_CASE("outlook-anywhere: an Autodiscover URL that carries a port is followed
   CHECK(r.Fact("autodiscover", "proxy") == "mail.oa.test");
   CHECK(fs.RequestLog().substr(before).find("oa-ported POST /autodiscover/autodiscover.xml") !=
         std::string::npos);
+}
+
+TEST_CASE("outlook-anywhere: the Autodiscover SRV record comes from a real DNS server",
+          "[e2e][loopback][oa][dns]") {
+  // nsd answers _autodiscover._tcp.srv.test with three records: the lab host on 443 (priority
+  // 0), a fallback (priority 5) and one on port 8443 that Outlook does not use.
+  ScenarioRun r =
+      Oa("labuser@srv.test", "cxa-lab-S3cret",
+         {"--dns-server", NsdLab::Get().server(), "--allow-credentials-to", "*.oa.test"});
+  CHECK(r.cmd.exit_code == 0);
+  const auto& kids = r.Step("autodiscover")["children"];
+  REQUIRE(kids.size() == 5);  // two POSTs, port 80, the SRV record, the POST it leads to
+  CHECK(kids[3]["facts"]["srv_target"] == "autodiscover.oa.test");
+  CHECK(r.Fact("autodiscover", "proxy") == "mail.oa.test");
 }
 
 TEST_CASE("outlook-anywhere: Autodiscover answers, errors and redirects", "[e2e][loopback][oa]") {

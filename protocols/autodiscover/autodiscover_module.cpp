@@ -18,7 +18,6 @@
 #include "core/text.h"
 #include "protocols/autodiscover/autodiscover_codec.h"
 #include "transport/connection_report.h"
-#include "transport/dns_srv.h"
 #include "transport/url.h"
 
 namespace cxa::protocols {
@@ -696,8 +695,7 @@ class AutodiscoverStep : public Step {
                     StepResult& result) {
     std::string name = "_autodiscover._tcp." + domain;
     StepResult& c = Child(result, "SRV record " + name);
-    HttpExchange ex = ctx.transport.Perform(SrvRequest(name, ctx.timeouts));
-    auto records = SrvRecordsOf(ex);
+    auto records = SrvRecordsOf(ctx.transport.LookupDns(name, DnsType::kSrv, ctx.timeouts));
     c.stage = Stage::kResolve;
     if (!records) {
       c.findings.push_back(

@@ -19,7 +19,6 @@
 
 #include "core/text.h"
 #include "transport/credentials.h"
-#include "transport/dns_srv.h"
 #include "transport/event_loop.h"
 #include "transport/local_fault.h"
 #include "transport/request_check.h"
@@ -503,9 +502,12 @@ TransportStats CurlTransport::Stats() const {
   return s;
 }
 
-HttpExchange CurlTransport::Perform(const HttpRequest& request) {
-  if (request.method == "SRV") return LookupSrv(request, options_.srv);  // transport/dns_srv.h
-  return Run(request, nullptr);
+HttpExchange CurlTransport::Perform(const HttpRequest& request) { return Run(request, nullptr); }
+
+DnsAnswer CurlTransport::LookupDns(const std::string& name, DnsType type,
+                                   const Timeouts& timeouts) {
+  return LookupDnsLive(name, type, DnsOptions{options_.dns_server, options_.srv},
+                       timeouts.connect_ms);
 }
 
 // Everything libcurl needs alive while a connection exists: the easy handle, the state its

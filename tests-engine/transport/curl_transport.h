@@ -25,6 +25,7 @@ struct TransportOptions {
   int ip_version = 0;                   // 0 any, 4, 6
   std::string user_agent = "cxa/0.1 (connectivity analyzer)";
   std::vector<std::string> srv;    // "NAME=TARGET:PORT" SRV answers given instead of DNS
+  std::string dns_server;          // "ADDR[:PORT]": DNS records from it, not the system resolver
   long max_idle_connections = 64;  // open connections kept for reuse (each holds a descriptor)
 };
 
@@ -41,6 +42,7 @@ class CurlTransport : public HttpTransport {
   ~CurlTransport() override;
   HttpExchange Perform(const HttpRequest& request) override;
   std::unique_ptr<Stream> OpenStream(const HttpRequest& request) override;
+  DnsAnswer LookupDns(const std::string& name, DnsType type, const Timeouts& timeouts) override;
   TransportStats Stats() const override;
 
   struct Handle;  // libcurl state that lives as long as the connection

@@ -20,6 +20,7 @@
 #include "core/finding.h"
 #include "core/result.h"
 #include "core/step_result.h"
+#include "transport/dns.h"
 
 namespace cxa {
 
@@ -166,6 +167,15 @@ class HttpTransport {
   // Opens a stream to the request's URL (its scheme, host and port; method, headers and body
   // are ignored). Never null: a failed open is reported by Connection().error.
   virtual std::unique_ptr<Stream> OpenStream(const HttpRequest& request) = 0;
+  // The `type` records of `name` (transport/dns.h), within the connect timeout.
+  virtual DnsAnswer LookupDns(const std::string& name, DnsType type, const Timeouts& timeouts) {
+    (void)timeouts;
+    DnsAnswer a;
+    a.name = name;
+    a.type = type;
+    a.error = "this transport does not look up DNS records";
+    return a;
+  }
 };
 
 // The catalogue of net.*, tls.* and http.* findings that transport errors map to.

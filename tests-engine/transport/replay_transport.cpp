@@ -1,5 +1,6 @@
 #include "transport/replay_transport.h"
 
+#include <strings.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -21,6 +22,14 @@ HttpExchange RecordingTransport::Perform(const HttpRequest& request) {
   std::lock_guard<std::mutex> lock(mu_);
   transcript_.exchanges.push_back(std::move(kept));
   return ex;
+}
+
+DnsAnswer RecordingTransport::LookupDns(const std::string& name, DnsType type,
+                                        const Timeouts& timeouts) {
+  DnsAnswer a = inner_.LookupDns(name, type, timeouts);
+  std::lock_guard<std::mutex> lock(mu_);
+  transcript_.dns.push_back(a);
+  return a;
 }
 
 Status RecordingTransport::Save(const std::string& dir) const {
@@ -52,6 +61,29 @@ bool Same(const HttpRequest& a, const HttpRequest& b) {
 }
 
 }  // namespace
+
+DnsAnswer ReplayTransport::LookupDns(const std::string& name, DnsType type, const Timeouts&) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto mismatch = [&](const std::string& why) {
+    DnsAnswer a;
+    a.name = name;
+    a.type = type;
+    a.error = "internal.replay.mismatch: " + why;
+    return a;
+  };
+  std::string asked = std::string(DnsTypeName(type)) + " " + name;
+  if (next_dns_ >= transcript_.dns.size()) {
+    return mismatch("the transcript has no more DNS lookups; the run asked for " + asked);
+  }
+  const DnsAnswer& rec = transcript_.dns[next_dns_];
+  if (rec.type != type || strcasecmp(rec.name.c_str(), name.c_str()) != 0) {
+    return mismatch("DNS lookup " + std::to_string(next_dns_ + 1) + " was " +
+                    std::string(DnsTypeName(rec.type)) + " " + rec.name + "; the run asked for " +
+                    asked);
+  }
+  ++next_dns_;
+  return rec;
+}
 
 HttpExchange ReplayTransport::Perform(const HttpRequest& request) {
   std::lock_guard<std::mutex> lock(mu_);

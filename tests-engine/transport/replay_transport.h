@@ -18,6 +18,7 @@ class RecordingTransport : public HttpTransport {
       : inner_(inner), redactor_(std::move(redactor)), transcript_(std::move(header)) {}
   HttpExchange Perform(const HttpRequest& request) override;
   std::unique_ptr<Stream> OpenStream(const HttpRequest& request) override;
+  DnsAnswer LookupDns(const std::string& name, DnsType type, const Timeouts& timeouts) override;
   TransportStats Stats() const override { return inner_.Stats(); }
   Status Save(const std::string& dir) const;
 
@@ -39,14 +40,19 @@ class ReplayTransport : public HttpTransport {
       : transcript_(std::move(transcript)), redactor_(std::move(redactor)), evaluator_(evaluator) {}
   HttpExchange Perform(const HttpRequest& request) override;
   std::unique_ptr<Stream> OpenStream(const HttpRequest& request) override;
-  // Exchanges the run did not ask for (reported as a note by the CLI).
-  size_t Unused() const { return transcript_.exchanges.size() - next_; }
+  // The next recorded lookup; a different name or type is a mismatch (a failed answer).
+  DnsAnswer LookupDns(const std::string& name, DnsType type, const Timeouts& timeouts) override;
+  // Exchanges and lookups the run did not ask for (reported as a note by the CLI).
+  size_t Unused() const {
+    return transcript_.exchanges.size() - next_ + transcript_.dns.size() - next_dns_;
+  }
 
  private:
   Transcript transcript_;
   Redactor redactor_;
   const cert::CertEvaluator& evaluator_;
   size_t next_ = 0;
+  size_t next_dns_ = 0;
   std::mutex mu_;
 };
 

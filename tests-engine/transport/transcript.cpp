@@ -105,6 +105,30 @@ void WriteTls(pugi::xml_node tls, const TlsCapture& cap) {
   }
 }
 
+// <dns name type status nxdomain authenticated error><record ttl>DATA</record><timing/></dns>
+void WriteDns(pugi::xml_node d, const DnsAnswer& a) {
+  d.append_attribute("name") = Attr(a.name).c_str();
+  d.append_attribute("type") = std::string(DnsTypeName(a.type)).c_str();
+  d.append_attribute("status") = a.status == DnsAnswer::Status::kFound       ? "found"
+                                 : a.status == DnsAnswer::Status::kNoRecords ? "none"
+                                                                             : "failed";
+  if (a.nxdomain) d.append_attribute("nxdomain") = true;
+  if (a.authenticated) d.append_attribute("authenticated") = true;
+  if (!a.error.empty()) d.append_attribute("error") = Attr(a.error).c_str();
+  for (const auto& r : a.records) {
+    pugi::xml_node rec = d.append_child("record");
+    rec.append_attribute("ttl") = r.ttl;
+    rec.append_child(pugi::node_pcdata).set_value(Attr(r.data).c_str());
+  }
+  for (const auto& tm : a.timings) {
+    pugi::xml_node ti = d.append_child("timing");
+    ti.append_attribute("name") = tm.name.c_str();
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.3f", tm.ms);
+    ti.append_attribute("ms") = ms;
+  }
+}
+
 Stage ParseStage(std::string_view s) {
   for (Stage st : {Stage::kNone, Stage::kResolve, Stage::kConnect, Stage::kTls, Stage::kCertificate,
                    Stage::kHttp, Stage::kProtocol}) {
@@ -291,6 +315,7 @@ std::string TranscriptToXml(const Transcript& t) {
       ti.append_attribute("ms") = ms;
     }
   }
+  for (const auto& a : t.dns) WriteDns(root.append_child("dns"), a);
   std::ostringstream out;
   doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
   return out.str();
@@ -310,6 +335,34 @@ class Reader {
     size_t end = std::min(static_cast<size_t>(off), text_.size());
     return path_ + ":" + std::to_string(1 + std::count(text_.begin(), text_.begin() + end, '\n')) +
            ": ";
+  }
+
+  Result<DnsAnswer> ReadDns(const pugi::xml_node& d) const {
+    DnsAnswer a;
+    a.name = d.attribute("name").value();
+    auto type = ParseDnsType(d.attribute("type").value());
+    if (a.name.empty() || !type) return Fail(At(d) + "<dns> needs a name and a known type");
+    a.type = *type;
+    std::string_view status = d.attribute("status").value();
+    if (status == "found") {
+      a.status = DnsAnswer::Status::kFound;
+    } else if (status == "none") {
+      a.status = DnsAnswer::Status::kNoRecords;
+    } else if (status == "failed") {
+      a.status = DnsAnswer::Status::kFailed;
+    } else {
+      return Fail(At(d) + "<dns> status must be found, none or failed");
+    }
+    a.nxdomain = d.attribute("nxdomain").as_bool(false);
+    a.authenticated = d.attribute("authenticated").as_bool(false);
+    a.error = d.attribute("error").value();
+    for (pugi::xml_node r : d.children("record")) {
+      a.records.push_back({r.attribute("ttl").as_uint(0), r.text().get()});
+    }
+    for (pugi::xml_node tm : d.children("timing")) {
+      a.timings.push_back({tm.attribute("name").value(), tm.attribute("ms").as_double(0)});
+    }
+    return a;
   }
 
   Result<TlsCapture> ReadTls(const pugi::xml_node& tls) const {
@@ -368,6 +421,12 @@ class Reader {
       std::string_view name = n.name();
       if (name == "input") {
         t.inputs.emplace_back(n.attribute("name").value(), n.attribute("value").value());
+        continue;
+      }
+      if (name == "dns") {
+        auto a = ReadDns(n);
+        if (!a) return Fail(a.error());
+        t.dns.push_back(std::move(*a));
         continue;
       }
       if (name != "exchange") return Fail(At(n) + "unknown element <" + std::string(name) + ">");

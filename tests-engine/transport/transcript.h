@@ -22,6 +22,7 @@ struct Transcript {
   // that the same steps run and the redacted requests still match.
   bool credentials = false;
   std::vector<HttpExchange> exchanges;  // in the order they happened; tls.report is not stored
+  std::vector<DnsAnswer> dns;           // DNS record lookups, in the order they happened
 };
 
 // Replaces secrets with stable markers: the values of Authorization / Proxy-Authorization /

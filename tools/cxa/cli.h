@@ -39,6 +39,7 @@ struct CommonOptions {
   std::vector<std::string> resolve;
   std::vector<std::string> connect_to;
   std::vector<std::string> srv;
+  std::string dns_server;  // --dns-server ADDR[:PORT]
   bool no_aia = false;
   std::string proxy;
   double timeout_s = 10;

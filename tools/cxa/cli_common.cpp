@@ -17,7 +17,7 @@
 #include "core/text.h"
 #include "core/time_util.h"
 #include "report/report.h"
-#include "transport/dns_srv.h"
+#include "transport/dns.h"
 
 namespace cxa::cli {
 namespace {
@@ -101,6 +101,10 @@ void AddNetworkOptions(po::options_description& d, CommonOptions& o) {
       "srv-record", po::value(&o.srv)->value_name("NAME=TARGET:PORT")->composing(),
       "answer the DNS SRV lookup of NAME (e.g. _autodiscover._tcp.contoso.com) with TARGET:PORT "
       "instead of asking DNS; 'NAME=' means no record (a lab without DNS; repeatable)")(
+      "dns-server", po::value(&o.dns_server)->value_name("ADDR[:PORT]"),
+      "ask this DNS server (IPv4, port 53 by default) for SRV, MX, TXT and TLSA records instead "
+      "of the system resolver (a lab's own DNS; connections still resolve names as usual, "
+      "aim them with --resolve)")(
       "no-aia", po::bool_switch(&o.no_aia),
       "do not fetch missing issuers from the certificate's AIA URL (then an incomplete chain "
       "cannot be told apart from a private root)")("proxy", po::value(&o.proxy)->value_name("URL"),
@@ -190,6 +194,10 @@ TransportOptions BuildTransportOptions(const CommonOptions& o) {
     if (auto e = CheckSrvOverride(r); !e.empty()) throw UsageError{"--srv-record: " + e};
   }
   t.srv = o.srv;
+  if (!o.dns_server.empty()) {
+    if (auto e = CheckDnsServer(o.dns_server); !e.empty()) throw UsageError{"--dns-server: " + e};
+  }
+  t.dns_server = o.dns_server;
   t.proxy = o.proxy;
   if (!o.proxy.empty()) {
     // The authority part: between "scheme://" and the first '/'; userinfo ends at the last '@'.
