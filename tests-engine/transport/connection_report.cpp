@@ -4,16 +4,6 @@
 #include "transport/trust_gate.h"
 
 namespace cxa {
-namespace {
-
-const FindingInfo& Info(std::string_view id) {
-  for (const auto& i : TransportFindings()) {
-    if (i.id == id) return i;
-  }
-  return TransportFindings().back();
-}
-
-}  // namespace
 
 bool ReportConnection(const HttpExchange& ex, std::time_t now, StepResult& result) {
   if (!ex.remote_address.empty()) {
@@ -27,7 +17,7 @@ bool ReportConnection(const HttpExchange& ex, std::time_t now, StepResult& resul
     if (!tls.cipher.empty()) result.facts["cipher"] = tls.cipher;
     if (IsObsoleteTls(tls.version)) {
       result.findings.push_back(MakeFinding(
-          Info("tls.protocol.too_old"),
+          TransportFinding("tls.protocol.too_old"),
           "the server negotiated " + tls.version + " although cxa offered TLS 1.2 and 1.3"));
     }
     if (tls.report) {

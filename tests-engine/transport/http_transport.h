@@ -21,6 +21,7 @@
 #include "core/result.h"
 #include "core/step_result.h"
 #include "transport/dns.h"
+#include "transport/transport_findings.h"
 
 namespace cxa {
 
@@ -96,10 +97,11 @@ struct TlsCapture {
   std::optional<cert::CertReport> report;
 };
 
-// A failure of the transport: where it happened and its stable finding ID (net.*, tls.*, http.*).
+// A failure of the transport: where it happened and its stable finding ID (net.*, tls.*, http.*;
+// transport_findings.h: a literal ID is checked when compiled).
 struct TransportError {
   Stage stage = Stage::kConnect;
-  std::string id;
+  TransportFindingId id;
   std::string message;
 };
 

@@ -46,7 +46,7 @@ std::unique_ptr<TlsSocket> TlsSocket::Connect(int fd, const std::string& name, T
   // verification mode, so the gate must be installed first.
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
   SSL* ssl = nullptr;
-  auto fail = [&](Stage stage, const char* id, std::string message) {
+  auto fail = [&](Stage stage, TransportFindingId id, std::string message) {
     if (ssl != nullptr) SSL_free(ssl);
     if (ctx != nullptr) SSL_CTX_free(ctx);
     *error = TransportError{stage, id, std::move(message)};

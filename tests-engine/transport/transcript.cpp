@@ -11,6 +11,7 @@
 
 #include "cert/x509.h"
 #include "core/input_file.h"
+#include "core/text.h"
 #include "core/time_util.h"
 
 namespace cxa {
@@ -290,7 +291,7 @@ std::string TranscriptToXml(const Transcript& t) {
     if (ex.error) {
       pugi::xml_node er = e.append_child("error");
       er.append_attribute("stage") = std::string(StageName(ex.error->stage)).c_str();
-      er.append_attribute("id") = ex.error->id.c_str();
+      er.append_attribute("id") = std::string(ex.error->id.str()).c_str();
       er.append_attribute("message") = Attr(ex.error->message).c_str();
     }
     if (!ex.stream.empty()) {
@@ -472,9 +473,14 @@ class Reader {
       if (pugi::xml_node er = n.child("error")) {
         TransportError e;
         e.stage = ParseStage(er.attribute("stage").value());
-        e.id = er.attribute("id").value();
+        std::string_view id = er.attribute("id").value();
+        auto known = TransportFindingId::Find(id);
+        if (!known) {
+          return Fail(At(er) + "<error> needs the id of a transport finding, got '" +
+                      Printable(Excerpt(id, 80)) + "'");
+        }
+        e.id = *known;
         e.message = er.attribute("message").value();
-        if (e.id.empty()) return Fail(At(er) + "<error> needs an id");
         ex.error = std::move(e);
       }
       for (pugi::xml_node ev : n.child("stream").children()) {
