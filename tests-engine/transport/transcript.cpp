@@ -106,6 +106,17 @@ void WriteTls(pugi::xml_node tls, const TlsCapture& cap) {
   }
 }
 
+// <timing name ms/> elements, one per timing, milliseconds with three decimals.
+void WriteTimings(pugi::xml_node parent, const std::vector<Timing>& timings) {
+  for (const auto& tm : timings) {
+    pugi::xml_node ti = parent.append_child("timing");
+    ti.append_attribute("name") = tm.name.c_str();
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.3f", tm.ms);
+    ti.append_attribute("ms") = ms;
+  }
+}
+
 // <dns name type status nxdomain authenticated error><record ttl>DATA</record><timing/></dns>
 void WriteDns(pugi::xml_node d, const DnsAnswer& a) {
   d.append_attribute("name") = Attr(a.name).c_str();
@@ -121,13 +132,7 @@ void WriteDns(pugi::xml_node d, const DnsAnswer& a) {
     rec.append_attribute("ttl") = r.ttl;
     rec.append_child(pugi::node_pcdata).set_value(Attr(r.data).c_str());
   }
-  for (const auto& tm : a.timings) {
-    pugi::xml_node ti = d.append_child("timing");
-    ti.append_attribute("name") = tm.name.c_str();
-    char ms[32];
-    std::snprintf(ms, sizeof ms, "%.3f", tm.ms);
-    ti.append_attribute("ms") = ms;
-  }
+  WriteTimings(d, a.timings);
 }
 
 Stage ParseStage(std::string_view s) {
@@ -308,13 +313,7 @@ std::string TranscriptToXml(const Transcript& t) {
             .set_value(text ? ev.bytes.c_str() : Base64(ev.bytes).c_str());
       }
     }
-    for (const auto& tm : ex.timings) {
-      pugi::xml_node ti = e.append_child("timing");
-      ti.append_attribute("name") = tm.name.c_str();
-      char ms[32];
-      std::snprintf(ms, sizeof ms, "%.3f", tm.ms);
-      ti.append_attribute("ms") = ms;
-    }
+    WriteTimings(e, ex.timings);
   }
   for (const auto& a : t.dns) WriteDns(root.append_child("dns"), a);
   std::ostringstream out;

@@ -111,17 +111,27 @@ HttpRequest Request(cert::TrustPolicy& policy, cert::TrustMode mode, const std::
   return req;
 }
 
+// One request judged by one gate: the policy, the request, the capture and the gate together.
+struct Judged {
+  cert::CertEvaluator evaluator;
+  cert::TrustPolicy policy;
+  HttpRequest req;
+  TlsCapture capture;
+  TrustGate gate{evaluator};
+  Judged(cert::TrustMode mode, const std::string& name) : req(Request(policy, mode, name)) {
+    gate.Attach(&req, &capture);
+  }
+  Judged(const Judged&) = delete;
+};
+
 }  // namespace
 
 TEST_CASE("trust gate: a chain the policy accepts passes, and the capture says why",
           "[unit][gate]") {
-  cert::CertEvaluator evaluator;
-  cert::TrustPolicy policy;
-  HttpRequest req = Request(policy, cert::TrustMode::kStrictPublic, "mail.contoso.test");
-  req.carries_credentials = true;
-  TlsCapture capture;
-  TrustGate gate(evaluator);
-  gate.Attach(&req, &capture);
+  Judged j(cert::TrustMode::kStrictPublic, "mail.contoso.test");
+  j.req.carries_credentials = true;
+  TlsCapture& capture = j.capture;
+  TrustGate& gate = j.gate;
   auto server = ServerContext("good");
   auto client = ClientContext(gate);
   Connection c = Handshake(client.get(), server.get());
@@ -138,12 +148,9 @@ TEST_CASE("trust gate: a chain the policy accepts passes, and the capture says w
 }
 
 TEST_CASE("trust gate: a rejected chain aborts the handshake and nothing is sent", "[unit][gate]") {
-  cert::CertEvaluator evaluator;
-  cert::TrustPolicy policy;
-  HttpRequest req = Request(policy, cert::TrustMode::kStrictPublic, "mail.contoso.test");
-  TlsCapture capture;
-  TrustGate gate(evaluator);
-  gate.Attach(&req, &capture);
+  Judged j(cert::TrustMode::kStrictPublic, "mail.contoso.test");
+  TlsCapture& capture = j.capture;
+  TrustGate& gate = j.gate;
   auto server = ServerContext("self-signed");
   auto client = ClientContext(gate);
   Connection c = Handshake(client.get(), server.get());
@@ -160,12 +167,9 @@ TEST_CASE("trust gate: a rejected chain aborts the handshake and nothing is sent
 
 TEST_CASE("trust gate: report-only lets the diagnosis go on but never the credentials",
           "[unit][gate]") {
-  cert::CertEvaluator evaluator;
-  cert::TrustPolicy policy;
-  HttpRequest req = Request(policy, cert::TrustMode::kReportOnly, "mail.contoso.test");
-  TlsCapture capture;
-  TrustGate gate(evaluator);
-  gate.Attach(&req, &capture);
+  Judged j(cert::TrustMode::kReportOnly, "mail.contoso.test");
+  HttpRequest& req = j.req;
+  TrustGate& gate = j.gate;
   auto server = ServerContext("self-signed");
   auto client = ClientContext(gate);
   Connection c = Handshake(client.get(), server.get());
@@ -226,13 +230,10 @@ TEST_CASE("trust gate: a resumed session is judged again under the new request's
 }
 
 TEST_CASE("trust gate: credentials need TLS 1.2 or later", "[unit][gate]") {
-  cert::CertEvaluator evaluator;
-  cert::TrustPolicy policy;
-  HttpRequest req = Request(policy, cert::TrustMode::kStrictPublic, "mail.contoso.test");
-  req.carries_credentials = true;
-  TlsCapture capture;
-  TrustGate gate(evaluator);
-  gate.Attach(&req, &capture);
+  Judged j(cert::TrustMode::kStrictPublic, "mail.contoso.test");
+  j.req.carries_credentials = true;
+  TlsCapture& capture = j.capture;
+  TrustGate& gate = j.gate;
   auto server = ServerContext("good", TLS1_1_VERSION);
   auto client = ClientContext(gate);
   Connection c = Handshake(client.get(), server.get());
