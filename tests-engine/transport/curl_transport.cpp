@@ -19,6 +19,7 @@
 
 #include "core/text.h"
 #include "transport/credentials.h"
+#include "transport/curl_errors.h"
 #include "transport/event_loop.h"
 #include "transport/local_fault.h"
 #include "transport/request_check.h"
@@ -284,131 +285,30 @@ std::optional<TransportError> LocalFault(CURLcode rc, const State& st) {
                         DescribeLocalShortage(err) + "; nothing was learned about the server"};
 }
 
-TransportError ProxyAuthRequired() {
-  return {Stage::kConnect, "net.proxy.auth_required",
-          "the proxy given with --proxy answered 407 Proxy Authentication Required: it lets "
-          "nobody through without credentials; nothing reached the server"};
-}
-
 TransportError Classify(CURLcode rc, const State& st, const char* errbuf, bool proxy) {
   if (auto refused = GateRefusal(st)) return *refused;
   if (auto local = LocalFault(rc, st)) return *local;
-  std::string msg = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
-  CURL* easy = st.easy;
-  bool resolved = Info(easy, CURLINFO_NAMELOOKUP_TIME_T) > 0;
-  bool connected = Info(easy, CURLINFO_CONNECT_TIME_T) > 0 || st.tls_started.has_value();
-  bool handshaken = Info(easy, CURLINFO_APPCONNECT_TIME_T) > 0;
-  const std::string host_port =
-      st.exchange->remote_address.empty()
-          ? st.request->url
-          : st.exchange->remote_address + ":" + std::to_string(st.exchange->remote_port);
-  auto in_tls = [&] { return st.https && connected && !handshaken; };
-  if (proxy) {
-    long tunnel = 0;  // the proxy's answer to CONNECT (0: none, or no tunnel was asked for)
-    curl_easy_getinfo(easy, CURLINFO_HTTP_CONNECTCODE, &tunnel);
-    if (tunnel == 407) return ProxyAuthRequired();
-    if (tunnel >= 300) {
-      return {Stage::kConnect, "net.proxy.failed",
-              "the proxy refused the tunnel to " + st.request->url + ": HTTP " +
-                  std::to_string(tunnel)};
-    }
-  }
-  switch (rc) {
-    case CURLE_COULDNT_RESOLVE_HOST:
-      return {Stage::kResolve, "net.dns.no_such_host", "the name does not resolve: " + msg};
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_PROXY:
-      return {Stage::kConnect, "net.proxy.failed", msg};
-    case CURLE_COULDNT_CONNECT: {
-      if (proxy) return {Stage::kConnect, "net.proxy.failed", msg};
-      long os_errno = 0;
-      curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
-      if (os_errno == ENETUNREACH || os_errno == EHOSTUNREACH) {
-        return {Stage::kConnect, "net.connect.unreachable", msg};
-      }
-      if (os_errno == ETIMEDOUT) return {Stage::kConnect, "net.connect.timeout", msg};
-      return {Stage::kConnect, "net.connect.refused", "connection refused by " + host_port};
-    }
-    case CURLE_OPERATION_TIMEDOUT:
-      if (!resolved && !connected) return {Stage::kResolve, "net.dns.timeout", msg};
-      if (!connected) return {Stage::kConnect, "net.connect.timeout", "no TCP connection: " + msg};
-      if (in_tls()) return {Stage::kTls, "tls.handshake.timeout", msg};
-      if (!st.first_byte) return {Stage::kHttp, "http.response.timeout", msg};
-      return {Stage::kHttp, "http.transfer.timeout", msg};
-    case CURLE_ABORTED_BY_CALLBACK:
-      if (auto refused = GateRefusal(st)) return *refused;
-      if (st.abort == State::Abort::kTlsTimeout) {
-        return {Stage::kTls, "tls.handshake.timeout",
-                "TLS handshake not complete after " + std::to_string(st.request->timeouts.tls_ms) +
-                    " ms"};
-      }
-      return {Stage::kHttp, "http.response.timeout",
-              "no response byte " + std::to_string(st.request->timeouts.first_byte_ms) +
-                  " ms after the request"};
-    case CURLE_WRITE_ERROR:
-      if (st.headers_too_large) {
-        return {Stage::kHttp, "http.headers.too_large",
-                "response headers exceed " + std::to_string(st.request->limits.max_header_bytes) +
-                    " bytes"};
-      }
-      if (st.body_too_large) {
-        return {Stage::kHttp, "http.response.too_large",
-                "response body exceeds " + std::to_string(st.request->limits.max_body_bytes) +
-                    " bytes"};
-      }
-      return {Stage::kHttp, "internal.transport.failed", msg};
-    case CURLE_OUT_OF_MEMORY:
-      // libcurl refuses a single header line above its own bound (100 KB) this way.
-      if (st.first_byte) {
-        return {Stage::kHttp, "http.headers.too_large",
-                "a response header line is longer than libcurl accepts (100 KB): " + msg};
-      }
-      return {connected ? Stage::kHttp : Stage::kConnect, "internal.transport.failed",
-              std::string(curl_easy_strerror(rc)) + ": " + msg};
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CERTPROBLEM:
-      if (auto refused = GateRefusal(st)) return *refused;
-      if (msg.find("wrong version number") != std::string::npos ||
-          msg.find("packet length too long") != std::string::npos) {
-        return {Stage::kTls, "tls.handshake.failed",
-                "the server did not answer with TLS (plain HTTP on this port?): " + msg};
-      }
-      if (msg.find("excessive message size") != std::string::npos) {
-        return {Stage::kTls, "tls.handshake.failed",
-                "a TLS handshake message (usually the certificate list) is larger than the "
-                "100 KB OpenSSL accepts: " +
-                    msg};
-      }
-      if (msg.find("unsupported protocol") != std::string::npos ||
-          msg.find("protocol version") != std::string::npos) {
-        return {Stage::kTls, "tls.protocol.unsupported", msg};
-      }
-      return {Stage::kTls, "tls.handshake.failed", msg};
-    case CURLE_GOT_NOTHING:
-    case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR:
-      if (in_tls()) return {Stage::kTls, "tls.handshake.failed", msg};
-      return {Stage::kHttp, "http.response.empty", msg};
-    case CURLE_UNSUPPORTED_PROTOCOL:
-      // An answer that is not HTTP (another service's banner, binary bytes, an unknown HTTP
-      // version): libcurl calls it HTTP/0.9 or an unsupported version. The server's fault.
-      if (!connected) {
-        return {Stage::kConnect, "internal.transport.failed",
-                std::string(curl_easy_strerror(rc)) + ": " + msg};
-      }
-      return {Stage::kHttp, "http.response.malformed", "the answer is not HTTP: " + msg};
-    case CURLE_WEIRD_SERVER_REPLY:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-    case CURLE_BAD_CONTENT_ENCODING:
-      return {Stage::kHttp, "http.response.malformed", msg};
-    default:
-      return {connected ? Stage::kHttp : Stage::kConnect, "internal.transport.failed",
-              std::string(curl_easy_strerror(rc)) + ": " + msg};
-  }
+  CurlFailure f;
+  f.code = rc;
+  f.message = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
+  f.url = st.request->url;
+  f.host_port = st.exchange->remote_address.empty()
+                    ? st.request->url
+                    : st.exchange->remote_address + ":" + std::to_string(st.exchange->remote_port);
+  f.https = st.https;
+  f.proxy = proxy;
+  if (proxy) curl_easy_getinfo(st.easy, CURLINFO_HTTP_CONNECTCODE, &f.tunnel_status);
+  curl_easy_getinfo(st.easy, CURLINFO_OS_ERRNO, &f.os_errno);
+  f.resolved = Info(st.easy, CURLINFO_NAMELOOKUP_TIME_T) > 0;
+  f.connected = Info(st.easy, CURLINFO_CONNECT_TIME_T) > 0 || st.tls_started.has_value();
+  f.handshaken = Info(st.easy, CURLINFO_APPCONNECT_TIME_T) > 0;
+  f.first_byte = st.first_byte;
+  f.tls_timeout_abort = st.abort == State::Abort::kTlsTimeout;
+  f.headers_too_large = st.headers_too_large;
+  f.body_too_large = st.body_too_large;
+  f.timeouts = st.request->timeouts;
+  f.limits = st.request->limits;
+  return ClassifyCurlFailure(f);
 }
 
 }  // namespace
