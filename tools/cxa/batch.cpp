@@ -20,6 +20,7 @@
 #include "core/output_file.h"
 #include "core/targets.h"
 #include "core/text.h"
+#include "report/batch_report.h"
 #include "report/report.h"
 #include "transport/event_loop.h"
 
@@ -27,13 +28,6 @@ namespace cxa::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 // The signal that interrupted the batch (SIGINT, SIGTERM), 0 while none did. Set by the
 // handler (async-signal-safe); read when a run asks for its next target.
@@ -82,13 +76,6 @@ std::string Verdict(const StepResult& s) {
   }
   return std::string(OutcomeName(s.outcome));
 }
-
-struct Row {
-  int line = 0;
-  std::string target;
-  RunVerdict outcome = RunVerdict::kPassed;
-  std::vector<std::string> columns;
-};
 
 class Progress {
  public:
@@ -221,11 +208,9 @@ int RunBatch(const BatchJob& job) {
     out = &out_file->stream();
   }
   const std::string& format = job.common.format;
-  if (format == "csv") {
-    *out << "line,target,outcome,exit_code";
-    for (const auto& c : sc.columns) *out << "," << CsvField(c.title);
-    *out << ",findings\n";
-  }
+  std::vector<std::string> titles;
+  for (const auto& c : sc.columns) titles.push_back(c.title);
+  if (format == "csv") *out << report::RenderCsvHeader(titles);
 
   StepCache cache;
   RunSettings settings = job.settings;
@@ -237,7 +222,7 @@ int RunBatch(const BatchJob& job) {
   }
 
   std::mutex read_mu, out_mu;
-  std::vector<Row> rows;  // text format only
+  std::vector<report::BatchRecord> rows;  // text format only
   int bad_lines = 0, targets = 0, worst = kExitOk;
   std::string fatal;
   bool input_done = false;
@@ -331,7 +316,7 @@ int RunBatch(const BatchJob& job) {
       for (const auto& s : report.steps) {
         for (const auto& [k, v] : s.facts) facts[s.step_id + "." + k] = v;
       }
-      Row row{t->line, t->value, overall, {}};
+      report::BatchRecord row{t->line, t->value, overall, code, {}, {}, &report, {}};
       for (const auto& c : sc.columns) {
         std::string v;
         if (!c.verdict_step.empty()) {
@@ -345,30 +330,16 @@ int RunBatch(const BatchJob& job) {
         }
         row.columns.push_back(v);
       }
-      std::string ids;
       for (const auto& s : report.steps) {
         for (const auto& f : s.findings) {
-          if (f.severity != Severity::kInfo) ids += (ids.empty() ? "" : " ") + f.id;
+          if (f.severity != Severity::kInfo)
+            row.findings += (row.findings.empty() ? "" : " ") + f.id;
         }
       }
-
-      std::string record;
-      if (format == "jsonl") {
-        nlohmann::json j = {{"line", t->line},
-                            {"target", t->value},
-                            {"outcome", RunVerdictName(overall)},
-                            {"exit_code", code}};
-        nlohmann::json cols = nlohmann::json::object();
-        for (size_t i = 0; i < sc.columns.size(); ++i) cols[sc.columns[i].title] = row.columns[i];
-        j["columns"] = cols;
-        j["report"] = report::ToJson(report);
-        record = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-      } else if (format == "csv") {
-        record = std::to_string(t->line) + "," + CsvField(t->value) + "," +
-                 std::string(RunVerdictName(overall)) + "," + std::to_string(code);
-        for (const auto& c : row.columns) record += "," + CsvField(c);
-        record += "," + CsvField(ids) + "\n";
-      }
+      std::string record = format == "jsonl" ? report::RenderJsonlRecord(row, titles)
+                           : format == "csv" ? report::RenderCsvRecord(row)
+                                             : std::string();
+      row.report = nullptr;  // the report ends with this target
       {
         std::lock_guard lock(out_mu);
         if (!record.empty()) *out << record << std::flush;
@@ -384,29 +355,21 @@ int RunBatch(const BatchJob& job) {
       try {
         process(t);
       } catch (const std::exception& e) {
-        std::string why = ValidUtf8(std::string("internal error: ") + e.what());
-        std::string record;
-        if (format == "jsonl") {
-          nlohmann::json j = {{"line", t->line},
-                              {"target", t->value},
-                              {"outcome", RunVerdictName(RunVerdict::kError)},
-                              {"exit_code", kExitInternal},
-                              {"error", why}};
-          record = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-        } else if (format == "csv") {
-          record = std::to_string(t->line) + "," + CsvField(t->value) + "," +
-                   std::string(RunVerdictName(RunVerdict::kError)) + "," +
-                   std::to_string(kExitInternal);
-          for (size_t i = 0; i < sc.columns.size(); ++i) record += ",";
-          record += "," + CsvField(why) + "\n";
-        }
+        report::BatchRecord row{t->line,
+                                t->value,
+                                RunVerdict::kError,
+                                kExitInternal,
+                                std::vector<std::string>(sc.columns.size()),
+                                {},
+                                nullptr,
+                                ValidUtf8(std::string("internal error: ") + e.what())};
+        std::string record = format == "jsonl" ? report::RenderJsonlRecord(row, titles)
+                             : format == "csv" ? report::RenderCsvRecord(row)
+                                               : std::string();
         {
           std::lock_guard lock(out_mu);
           if (!record.empty()) *out << record << std::flush;
-          if (format == "text") {
-            rows.push_back(Row{t->line, t->value, RunVerdict::kError,
-                               std::vector<std::string>(sc.columns.size())});
-          }
+          if (format == "text") rows.push_back(std::move(row));
           worst = kExitInternal;
           ++done;
         }
@@ -447,52 +410,27 @@ int RunBatch(const BatchJob& job) {
   }
 
   if (format == "text") {
-    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.line < b.line; });
-    std::vector<std::string> titles = {"target"};
-    for (const auto& c : sc.columns) titles.push_back(c.title);
-    titles.push_back("outcome");
-    auto fit = [](const std::string& v) { return v.size() > 48 ? v.substr(0, 45) + "..." : v; };
-    auto cells = [&](const Row& r) {
-      std::vector<std::string> v = {r.target};
-      v.insert(v.end(), r.columns.begin(), r.columns.end());
-      v.emplace_back(RunVerdictName(r.outcome));
-      for (auto& c : v) c = fit(c.empty() ? "-" : c);
-      return v;
-    };
-    std::vector<size_t> width;
-    for (const auto& t : titles) width.push_back(t.size());
-    for (const auto& r : rows) {
-      auto v = cells(r);
-      for (size_t i = 0; i < v.size(); ++i) width[i] = std::max(width[i], v[i].size());
-    }
-    auto print = [&](const std::vector<std::string>& v) {
-      std::string line;
-      for (size_t i = 0; i < v.size(); ++i) {
-        line += v[i];
-        if (i + 1 < v.size()) line += std::string(width[i] - v[i].size() + 2, ' ');
-      }
-      *out << line << "\n";
-    };
-    *out << sc.title << " (" << sc.name << "): " << targets << " targets\n\n";
-    print(titles);
-    for (const auto& r : rows) print(cells(r));
-    *out << "\n"
-         << targets << " targets: " << progress.count(RunVerdict::kPassed) << " passed, "
-         << progress.count(RunVerdict::kWarning) << " warning, "
-         << progress.count(RunVerdict::kFailed) << " failed, "
-         << progress.count(RunVerdict::kIncomplete) << " incomplete (not tested), "
-         << progress.count(RunVerdict::kError) << " error";
-    if (bad_lines > 0) *out << "; " << bad_lines << " bad lines skipped";
-    *out << "\nchecks shared between targets (same host and options): " << cache.computed()
-         << " run, " << cache.reused() << " reused\n";
-    *out << "engine: " << loops << " event loops, " << n << " runs\n";
+    report::BatchTotals totals;
+    totals.targets = targets;
+    totals.passed = progress.count(RunVerdict::kPassed);
+    totals.warning = progress.count(RunVerdict::kWarning);
+    totals.failed = progress.count(RunVerdict::kFailed);
+    totals.incomplete = progress.count(RunVerdict::kIncomplete);
+    totals.error = progress.count(RunVerdict::kError);
+    totals.bad_lines = bad_lines;
+    totals.checks_run = cache.computed();
+    totals.checks_reused = cache.reused();
+    totals.event_loops = loops;
+    totals.runs = n;
     TransportStats net = job.transport.Stats();
     if (net.connections > 0 || net.dns_lookups > 0) {
-      *out << "network: " << net.connections
-           << " connections (requests on open ones: " << net.reused << "), " << net.tls_full
-           << " full TLS handshakes, " << net.tls_resumed << " resumed TLS sessions, "
-           << net.dns_lookups << " DNS lookups\n";
+      totals.network = "network: " + std::to_string(net.connections) +
+                       " connections (requests on open ones: " + std::to_string(net.reused) +
+                       "), " + std::to_string(net.tls_full) + " full TLS handshakes, " +
+                       std::to_string(net.tls_resumed) + " resumed TLS sessions, " +
+                       std::to_string(net.dns_lookups) + " DNS lookups";
     }
+    *out << report::RenderSummaryTable(sc.title, sc.name, titles, std::move(rows), totals);
   }
   if (out_file) {
     if (auto s = out_file->Commit(); !s) throw UsageError{s.error()};

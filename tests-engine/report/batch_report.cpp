@@ -1,0 +1,100 @@
+#include "report/batch_report.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "report/report.h"
+
+namespace cxa::report {
+namespace {
+
+// RFC 4180: a field with a comma, a quote or a line break is quoted, quotes doubled.
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string RenderCsvHeader(const std::vector<std::string>& titles) {
+  std::string line = "line,target,outcome,exit_code";
+  for (const auto& t : titles) line += "," + CsvField(t);
+  return line + ",findings\n";
+}
+
+std::string RenderCsvRecord(const BatchRecord& r) {
+  std::string line = std::to_string(r.line) + "," + CsvField(r.target) + "," +
+                     std::string(RunVerdictName(r.outcome)) + "," + std::to_string(r.exit_code);
+  for (const auto& c : r.columns) line += "," + CsvField(c);
+  return line + "," + CsvField(r.error.empty() ? r.findings : r.error) + "\n";
+}
+
+std::string RenderJsonlRecord(const BatchRecord& r, const std::vector<std::string>& titles) {
+  nlohmann::json j = {{"line", r.line},
+                      {"target", r.target},
+                      {"outcome", RunVerdictName(r.outcome)},
+                      {"exit_code", r.exit_code}};
+  if (!r.error.empty()) {
+    j["error"] = r.error;
+  } else {
+    nlohmann::json cols = nlohmann::json::object();
+    for (size_t i = 0; i < titles.size() && i < r.columns.size(); ++i)
+      cols[titles[i]] = r.columns[i];
+    j["columns"] = cols;
+    if (r.report != nullptr) j["report"] = ToJson(*r.report);
+  }
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+std::string RenderSummaryTable(const std::string& scenario_title, const std::string& scenario,
+                               const std::vector<std::string>& column_titles,
+                               std::vector<BatchRecord> records, const BatchTotals& t) {
+  std::sort(records.begin(), records.end(),
+            [](const BatchRecord& a, const BatchRecord& b) { return a.line < b.line; });
+  std::vector<std::string> titles = {"target"};
+  titles.insert(titles.end(), column_titles.begin(), column_titles.end());
+  titles.push_back("outcome");
+  auto fit = [](const std::string& v) { return v.size() > 48 ? v.substr(0, 45) + "..." : v; };
+  auto cells = [&](const BatchRecord& r) {
+    std::vector<std::string> v = {r.target};
+    v.insert(v.end(), r.columns.begin(), r.columns.end());
+    v.resize(column_titles.size() + 1);
+    v.emplace_back(RunVerdictName(r.outcome));
+    for (auto& c : v) c = fit(c.empty() ? "-" : c);
+    return v;
+  };
+  std::vector<size_t> width;
+  for (const auto& title : titles) width.push_back(title.size());
+  for (const auto& r : records) {
+    auto v = cells(r);
+    for (size_t i = 0; i < v.size(); ++i) width[i] = std::max(width[i], v[i].size());
+  }
+  std::string out;
+  auto print = [&](const std::vector<std::string>& v) {
+    std::string line;
+    for (size_t i = 0; i < v.size(); ++i) {
+      line += v[i];
+      if (i + 1 < v.size()) line += std::string(width[i] - v[i].size() + 2, ' ');
+    }
+    out += line + "\n";
+  };
+  out += scenario_title + " (" + scenario + "): " + std::to_string(t.targets) + " targets\n\n";
+  print(titles);
+  for (const auto& r : records) print(cells(r));
+  out += "\n" + std::to_string(t.targets) + " targets: " + std::to_string(t.passed) + " passed, " +
+         std::to_string(t.warning) + " warning, " + std::to_string(t.failed) + " failed, " +
+         std::to_string(t.incomplete) + " incomplete (not tested), " + std::to_string(t.error) +
+         " error";
+  if (t.bad_lines > 0) out += "; " + std::to_string(t.bad_lines) + " bad lines skipped";
+  out +=
+      "\nchecks shared between targets (same host and options): " + std::to_string(t.checks_run) +
+      " run, " + std::to_string(t.checks_reused) + " reused\n";
+  out += "engine: " + std::to_string(t.event_loops) + " event loops, " + std::to_string(t.runs) +
+         " runs\n";
+  if (!t.network.empty()) out += t.network + "\n";
+  return out;
+}
+
+}  // namespace cxa::report
