@@ -51,7 +51,7 @@ struct CommonOptions {
 
 void AddTrustOptions(po::options_description& d, CommonOptions& o);
 void AddNetworkOptions(po::options_description& d, CommonOptions& o);
-void AddOutputOptions(po::options_description& d, CommonOptions& o, const char* formats);
+void AddOutputOptions(po::options_description& d, CommonOptions& o);
 
 // The operator's policy from the flags (before scenario steps lock it).
 cert::TrustPolicy BuildPolicy(const CommonOptions& o, std::optional<cert::TrustMode> forced);
@@ -60,7 +60,9 @@ TransportOptions BuildTransportOptions(const CommonOptions& o);
 Timeouts BuildTimeouts(const CommonOptions& o);
 
 // Throws a UsageError unless `format` is one of `allowed`.
-void CheckFormat(const std::string& format, std::initializer_list<const char*> allowed);
+// --format names a format of report/formats.h that renders a single run or (batch) a batch.
+// `has_targets`: the verb offers --targets (the message may point there).
+void CheckFormat(const std::string& format, bool batch, bool has_targets = true);
 // Checks -o before anything is sent: "-" means standard output; FILE must be creatable in its
 // directory (the reason otherwise: no such directory, permission denied, a directory).
 void CheckOutput(CommonOptions& o);

@@ -16,6 +16,7 @@
 #include "core/targets.h"
 #include "core/text.h"
 #include "core/time_util.h"
+#include "report/formats.h"
 #include "report/report.h"
 #include "transport/dns.h"
 
@@ -115,9 +116,10 @@ void AddNetworkOptions(po::options_description& d, CommonOptions& o) {
       ",6", po::bool_switch(&o.ipv6), "IPv6 only");
 }
 
-void AddOutputOptions(po::options_description& d, CommonOptions& o, const char* formats) {
+void AddOutputOptions(po::options_description& d, CommonOptions& o) {
+  static const std::string help = report::FormatHelp();
   d.add_options()("format", po::value(&o.format)->value_name("FMT")->default_value("text"),
-                  formats)(
+                  help.c_str())(
       "output,o", po::value(&o.output)->value_name("FILE"),
       "write the report to FILE (atomically; checked before anything is sent; - is standard "
       "output)")("no-color", po::bool_switch(&o.no_color), "no colours even on a terminal");
@@ -256,13 +258,21 @@ FileBudget FileBudgetFor(size_t open_files) {
   return FileBudget{static_cast<int>(std::clamp<size_t>(runs, 1, 1024)), static_cast<long>(idle)};
 }
 
-void CheckFormat(const std::string& format, std::initializer_list<const char*> allowed) {
-  std::string list;
-  for (const char* a : allowed) {
-    if (format == a) return;
-    list += (list.empty() ? "" : ", ") + std::string(a);
+void CheckFormat(const std::string& format, bool batch, bool has_targets) {
+  if (report::FindFormat(format, batch) != nullptr) return;
+  std::string also;
+  if (has_targets && report::FindFormat(format, !batch) != nullptr) {
+    also = batch ? " (" + format + " renders a single run, not --targets)"
+                 : " (" + format + " goes with --targets)";
   }
-  throw UsageError{"--format must be one of: " + list};
+  if (also.empty()) {
+    std::vector<std::string> names;
+    for (const auto& f : report::Formats()) {
+      if (batch ? f.batch : f.single) names.emplace_back(f.name);
+    }
+    also = DidYouMean(format, names);
+  }
+  throw UsageError{"--format must be " + report::FormatNames(batch) + also};
 }
 
 void CheckOutput(CommonOptions& o) {
@@ -279,15 +289,9 @@ void Emit(const RunReport& report, const CommonOptions& o) {
   std::string text;
   bool tty = o.output.empty() && ::isatty(STDOUT_FILENO) && !o.no_color &&
              std::getenv("NO_COLOR") == nullptr;
-  if (o.format == "json") {
-    text = report::RenderJson(report);
-  } else if (o.format == "junit") {
-    text = report::RenderJunit(report);
-  } else if (o.format == "html") {
-    text = report::RenderHtml(report);
-  } else {
-    text = report::RenderText(report, {tty, true});
-  }
+  const report::Format* format = report::FindFormat(o.format, /*batch=*/false);
+  if (format == nullptr) format = report::FindFormat("text", false);
+  text = format->render(report, tty);
   if (o.output.empty()) {
     std::cout << text << std::flush;
     if (!std::cout) {

@@ -93,7 +93,7 @@ int CertVerb(int argc, char** argv) {
       "strict-public, public+custom or report-only (default: from --ca-file / --ignore-trust)");
   AddTrustOptions(d, common);
   AddNetworkOptions(d, common);
-  AddOutputOptions(d, common, "report format: text, json, junit or html");
+  AddOutputOptions(d, common);
   po::positional_options_description pos;
   po::variables_map vm;
   if (!Parse(argc, argv, d, pos, vm, kUsage, kFooter)) return kExitOk;
@@ -101,7 +101,7 @@ int CertVerb(int argc, char** argv) {
     throw UsageError{"give exactly one of --chain or --connect"};
   if (!host.empty() && !ip.empty()) throw UsageError{"give --host or --ip, not both"};
   if (!ip.empty() && !IsIp(ip)) throw UsageError{"--ip: '" + ip + "' is not an IP address"};
-  CheckFormat(common.format, {"text", "json", "junit", "html"});
+  CheckFormat(common.format, /*batch=*/false, /*has_targets=*/false);
   CheckOutput(common);
   std::optional<cert::TrustMode> forced;
   if (!policy_name.empty()) {

@@ -211,8 +211,7 @@ int RunVerb(int argc, char** argv) {
       "waiting for a slow server costs a small stack, not a thread");
   AddTrustOptions(d, common);
   AddNetworkOptions(d, common);
-  AddOutputOptions(d, common,
-                   "report format: text, json, junit or html; with --targets: text, jsonl or csv");
+  AddOutputOptions(d, common);
   po::positional_options_description pos;
   pos.add("scenario", 1);
   pos.add("target", 1);
@@ -227,7 +226,7 @@ int RunVerb(int argc, char** argv) {
   if (scenario_arg.empty()) throw UsageError{"which scenario? (cxa list scenarios)"};
   const bool batch = !targets.empty();
   if (batch) {
-    CheckFormat(common.format, {"text", "jsonl", "csv"});
+    CheckFormat(common.format, /*batch=*/true);
     CheckOutput(common);
     if (!record_dir.empty() || !replay_dir.empty()) {
       throw UsageError{"--targets runs live only (no --record or --replay)"};
@@ -246,7 +245,7 @@ int RunVerb(int argc, char** argv) {
       parallel = most;
     }
   } else {
-    CheckFormat(common.format, {"text", "json", "junit", "html"});
+    CheckFormat(common.format, /*batch=*/false);
     CheckOutput(common);
     if (!vm["parallel"].defaulted()) throw UsageError{"--parallel goes with --targets"};
     if (!targets_column.empty()) throw UsageError{"--targets-column goes with --targets"};

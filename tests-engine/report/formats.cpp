@@ -1,0 +1,55 @@
+#include "report/formats.h"
+
+#include "report/report.h"
+
+namespace cxa::report {
+namespace {
+
+std::string Text(const RunReport& r, bool color) { return RenderText(r, {color, true}); }
+std::string Json(const RunReport& r, bool) { return RenderJson(r); }
+std::string Junit(const RunReport& r, bool) { return RenderJunit(r); }
+std::string Html(const RunReport& r, bool) { return RenderHtml(r); }
+
+constexpr Format kFormats[] = {
+    {"text", true, true, "a tree of steps and findings; with --targets a summary table", Text},
+    {"json", true, false, "the whole report, docs/json-report.md", Json},
+    {"junit", true, false, "JUnit XML for CI servers, one testcase per step", Junit},
+    {"html", true, false, "one self-contained page", Html},
+    {"jsonl", false, true, "with --targets: one JSON record per target, as each completes",
+     nullptr},
+    {"csv", false, true, "with --targets: one CSV record per target (RFC 4180)", nullptr},
+};
+
+}  // namespace
+
+std::span<const Format> Formats() { return kFormats; }
+
+const Format* FindFormat(std::string_view name, bool batch) {
+  for (const auto& f : kFormats) {
+    if (f.name == name && (batch ? f.batch : f.single)) return &f;
+  }
+  return nullptr;
+}
+
+std::string FormatNames(bool batch) {
+  std::vector<std::string_view> names;
+  for (const auto& f : kFormats) {
+    if (batch ? f.batch : f.single) names.push_back(f.name);
+  }
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + std::string(names[i]);
+  }
+  return out;
+}
+
+std::string FormatHelp() {
+  std::string out = "report format:";
+  for (const auto& f : kFormats) {
+    out += " " + std::string(f.name) + " (" + std::string(f.help) + ");";
+  }
+  out.pop_back();
+  return out;
+}
+
+}  // namespace cxa::report
