@@ -3,8 +3,6 @@
 // given, over https under the step's policy (the trust gate runs inside every handshake).
 #include "protocols/adfs/adfs_modules.h"
 
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <cstdio>
 
@@ -12,6 +10,7 @@
 #include "core/time_util.h"
 #include "protocols/adfs/adfs_codec.h"
 #include "transport/connection_report.h"
+#include "transport/nonce.h"
 #include "transport/url.h"
 
 namespace cxa::protocols {
@@ -401,8 +400,7 @@ constexpr FactSpec kSigninFacts[] = {
 // replayed (the verification time is pinned then), so replayed requests match byte for byte.
 std::string MessageId(const std::string& user, const std::string& url, std::time_t now) {
   std::string seed = user + "\n" + url + "\n" + std::to_string(now);
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(seed.data()), seed.size(), d);
+  std::array<std::uint8_t, 32> d = Sha256(seed);
   d[6] = static_cast<unsigned char>((d[6] & 0x0f) | 0x40);
   d[8] = static_cast<unsigned char>((d[8] & 0x3f) | 0x80);
   char buf[40];

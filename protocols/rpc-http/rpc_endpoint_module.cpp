@@ -1,11 +1,5 @@
-// Modules `rpc-auth`, `rpc-echo`, `rpc-endpoint` and `oa-mutual-auth`: Outlook Anywhere's RPC
-// proxy from outside (protocols.md §1.2 C, §2.3). The proxy's certificate is the strict `tls`
-// step's; these steps run under the same strict policy, so no credential reaches a proxy whose
-// certificate is not publicly trusted.
-#include "protocols/rpc-http/rpch_modules.h"
-
-#include <openssl/rand.h>
-#include <openssl/sha.h>
+// Module `rpc-endpoint`: an RPC over HTTP v2 virtual connection through the proxy and a bind to
+// one endpoint (store, referral, address book).
 #include <strings.h>
 
 #include <algorithm>
@@ -13,8 +7,12 @@
 
 #include "cert/x509.h"
 #include "core/text.h"
+#include "protocols/rpc-http/rpc_proxy_common.h"
 #include "protocols/rpc-http/rpch_codec.h"
+#include "protocols/rpc-http/rpch_modules.h"
 #include "transport/connection_report.h"
+#include "transport/credentials.h"
+#include "transport/nonce.h"
 #include "transport/ntlm.h"
 #include "transport/stream_reader.h"
 
@@ -23,76 +21,10 @@ namespace {
 
 constexpr std::string_view kRef = "protocols.md §1.2 C, §2.3; MS-RPCH";
 
-// ---- findings ----
+using rpch::CheckProxyOptions;
+using rpch::Opt;
+using rpch::ProxyUrl;
 
-constexpr FindingInfo kMethodMissing{
-    "oa.auth.method_missing",
-    Severity::kError,
-    "The RPC proxy does not offer Outlook's authentication method",
-    "Autodiscover tells Outlook to authenticate to the RPC proxy with one method (AuthPackage), "
-    "but /rpc/rpcproxy.dll does not offer it in its 401 answer: Outlook keeps prompting for "
-    "credentials or cannot connect.",
-    "Make the RPC virtual directory's authentication match Outlook Anywhere's external client "
-    "authentication (Set-OutlookAnywhere -ExternalClientAuthenticationMethod, "
-    "-IISAuthenticationMethods), "
-    "and check that a reverse proxy passes the WWW-Authenticate headers through.",
-    kRef};
-constexpr FindingInfo kNoneOffered{
-    "oa.auth.none_offered",
-    Severity::kError,
-    "The RPC proxy offers no authentication method",
-    "An unauthenticated request to /rpc/rpcproxy.dll got 401 without any WWW-Authenticate "
-    "header: nothing a client could answer. A reverse proxy (ISA/TMG without delegation) often "
-    "strips them.",
-    "Configure the publishing rule to pass authentication through (no delegation) or to "
-    "delegate Basic/NTLM; check the IIS authentication of the /rpc virtual directory.",
-    kRef};
-constexpr FindingInfo kAnonymous{
-    "oa.auth.anonymous",
-    Severity::kWarning,
-    "The RPC proxy answers without authentication",
-    "/rpc/rpcproxy.dll accepted an unauthenticated request: either something other than the RPC "
-    "proxy answers, or anonymous access is enabled on the /rpc virtual directory.",
-    "Disable anonymous authentication on the /rpc virtual directory; check what answers the URL.",
-    kRef};
-constexpr FindingInfo kProxyMissing{
-    "oa.auth.proxy_missing",
-    Severity::kError,
-    "No RPC proxy at /rpc/rpcproxy.dll",
-    "/rpc/rpcproxy.dll answered 404: the RPC over HTTP proxy component or the /rpc virtual "
-    "directory is missing on this host, or the publishing rule does not include /rpc/*.",
-    "Install the RPC over HTTP Proxy feature and enable Outlook Anywhere on the server; publish "
-    "/rpc/* through the reverse proxy.",
-    kRef};
-constexpr FindingInfo kAuthUnexpected{
-    "oa.auth.unexpected",
-    Severity::kError,
-    "Unexpected answer from the RPC proxy",
-    "An unauthenticated request to /rpc/rpcproxy.dll got neither 401 nor a known answer.",
-    "Check what answers /rpc/rpcproxy.dll on this host (the status line is in the finding).",
-    kRef};
-constexpr FindingInfo kEchoOk{"oa.echo.ok",
-                              Severity::kInfo,
-                              "RPC proxy answered the echo",
-                              "The RPC proxy accepted the credentials and answered an echo "
-                              "request with an Echo RTS PDU (like rpcping /E).",
-                              "Nothing to fix.",
-                              kRef};
-constexpr FindingInfo kEchoRejected{
-    "oa.echo.rejected",
-    Severity::kError,
-    "RPC proxy rejected the credentials",
-    "The RPC proxy answered 401 to the authenticated echo request: wrong user name or password, "
-    "or the method is not enabled on the /rpc virtual directory.",
-    "Check the credentials (DOMAIN\\user or UPN) and the IIS authentication methods of /rpc.",
-    kRef};
-constexpr FindingInfo kEchoFailed{
-    "oa.echo.failed",
-    Severity::kError,
-    "RPC proxy echo failed",
-    "The echo request got an answer other than 200 with an Echo RTS PDU.",
-    "Check the RPC proxy (the status line is in the finding) and the server's event log.",
-    kRef};
 constexpr FindingInfo kEndpointOk{
     "oa.rpc.endpoint_ok",
     Severity::kInfo,
@@ -173,223 +105,9 @@ constexpr FindingInfo kNoBindAnswer{
     "The virtual connection opened but the endpoint did not answer the bind in time.",
     "Check the Exchange service behind the port and the proxy's event log.",
     kRef};
-constexpr FindingInfo kMutualOk{
-    "oa.mutual_auth.ok",
-    Severity::kInfo,
-    "Mutual authentication name matches",
-    "The msstd: name Outlook checks equals the certificate's subject common name.",
-    "Nothing to fix.",
-    kRef};
-constexpr FindingInfo kMutualSanOnly{
-    "oa.mutual_auth.san_only",
-    Severity::kWarning,
-    "Mutual authentication name only in the subject alternative names",
-    "The msstd: name matches a subject alternative name of the proxy certificate but not its "
-    "common name: current Outlook versions accept it, very old clients (before Windows Vista "
-    "SP1 / Outlook 2007 SP1) only compare the common name.",
-    "Only if such clients remain: use a certificate whose common name is the proxy host, or set "
-    "Set-OutlookProvider EXPR -CertPrincipalName msstd:<common name>.",
-    kRef};
-constexpr FindingInfo kMutualMismatch{
-    "oa.mutual_auth.mismatch",
-    Severity::kError,
-    "Mutual authentication name does not match the certificate",
-    "Outlook checks that the RPC proxy's certificate carries the msstd: name it was given; this "
-    "certificate does not (neither its common name nor its alternative names): Outlook refuses "
-    "the connection.",
-    "Set the name to match the certificate: Set-OutlookProvider EXPR -CertPrincipalName "
-    "msstd:<name on the certificate>, or use a certificate that names the proxy host.",
-    kRef};
-constexpr FindingInfo kMutualDisabled{
-    "oa.mutual_auth.disabled",
-    Severity::kInfo,
-    "Mutual authentication disabled",
-    "CertPrincipalName is 'none': Outlook does not check the proxy certificate's name.",
-    "Nothing to fix; optionally publish msstd:<proxy host>.",
-    kRef};
-
-constexpr FindingInfo kAuthFindings[] = {kMethodMissing, kNoneOffered, kAnonymous, kProxyMissing,
-                                         kAuthUnexpected};
-constexpr FindingInfo kEchoFindings[] = {kEchoOk, kEchoRejected, kEchoFailed};
 constexpr FindingInfo kEndpointFindings[] = {kEndpointOk,    kServerUnavailable, kAccessDenied,
                                              kRpcError,      kChannelRejected,   kNoConnection,
                                              kProtocolError, kBindRejected,      kNoBindAnswer};
-constexpr FindingInfo kMutualFindings[] = {kMutualOk, kMutualSanOnly, kMutualMismatch,
-                                           kMutualDisabled};
-
-// ---- shared ----
-
-std::string Opt(const OptionMap& o, const char* name) {
-  auto it = o.find(name);
-  return it == o.end() ? "" : it->second;
-}
-
-std::string ProxyUrl(const std::string& proxy, const std::string& server, int port) {
-  return "https://" + proxy + "/rpc/rpcproxy.dll?" + server + ":" + std::to_string(port);
-}
-
-HttpRequest RpcRequest(StepContext& ctx, const std::string& url) {
-  HttpRequest req = StepRequest(ctx, url);
-  req.method = "RPC_IN_DATA";
-  req.headers = {{"Accept", "application/rpc"},
-                 {"User-Agent", "MSRPC"},
-                 {"Cache-Control", "no-cache"},
-                 {"Pragma", "No-cache"}};
-  req.limits.max_body_bytes = 64 * 1024;
-  return req;
-}
-
-constexpr OptionSpec kProxyOptions[] = {
-    {"proxy", OptionType::kString, true, "", "the RPC proxy host (EXPR/Server)"},
-    {"server", OptionType::kString, true, "", "the RPC target behind the proxy (EXCH/Server)"},
-    {"auth", OptionType::kString, false, "ntlm", "basic or ntlm: what Outlook uses at the proxy"},
-    {"auth_package", OptionType::kString, false, "",
-     "the AuthPackage as Autodiscover sent it (for the report)"},
-    {"user", OptionType::kString, false, "", "user name (DOMAIN\\user or UPN)"},
-};
-
-Status CheckProxyOptions(const OptionMap& o) {
-  std::string auth = ToLower(Opt(o, "auth"));
-  if (auth != "basic" && auth != "ntlm") {
-    return Fail("option 'auth' must be basic or ntlm, got '" + Opt(o, "auth") + "'");
-  }
-  for (const char* name : {"proxy", "server"}) {
-    std::string v = Opt(o, name);
-    if (v.empty() || v.size() > 1000 || v.find_first_of("/?#:\\ \t\r\n") != std::string::npos) {
-      return Fail(std::string("option '") + name + "' must be a host name, got '" + v + "'");
-    }
-  }
-  return Ok{};
-}
-
-// ---- rpc-auth: the schemes the proxy offers ----
-
-constexpr FactSpec kAuthFacts[] = {
-    {"auth_schemes", "schemes offered by WWW-Authenticate, in order"},
-    {"status", "the HTTP status of the unauthenticated request"},
-};
-
-class AuthStep : public Step {
- public:
-  explicit AuthStep(const OptionMap& o)
-      : proxy_(Opt(o, "proxy")),
-        server_(Opt(o, "server")),
-        auth_(ToLower(Opt(o, "auth"))),
-        package_(Opt(o, "auth_package")) {}
-
-  StepResult Run(StepContext& ctx) override {
-    StepResult result;
-    std::string url = ProxyUrl(proxy_, server_, 6001);
-    HttpRequest req = RpcRequest(ctx, url);
-    HttpExchange ex = ctx.transport.Perform(req);
-    if (!ReportConnectionFailure(ex, ctx.now, result)) return result;
-    result.stage = Stage::kHttp;
-    const HttpResponse& r = *ex.response;
-    result.facts["status"] = std::to_string(r.status);
-    std::vector<std::string> schemes = r.AuthSchemes();
-    result.facts["auth_schemes"] = Join(schemes);
-    if (r.status == 401) {
-      if (schemes.empty()) {
-        result.findings.push_back(MakeFinding(kNoneOffered, url + " answers 401 with no scheme"));
-        return result;
-      }
-      std::string want = auth_ == "basic" ? "Basic" : "NTLM";
-      bool offered = std::any_of(schemes.begin(), schemes.end(), [&](const std::string& s) {
-        return strcasecmp(s.c_str(), want.c_str()) == 0;
-      });
-      if (!offered) {
-        result.findings.push_back(
-            MakeFinding(kMethodMissing,
-                        "the RPC proxy offers " + Join(schemes) + ", not " + want +
-                            (package_.empty() ? "" : " (AuthPackage " + package_ + ")"),
-                        url));
-        return result;
-      }
-      result.stage = Stage::kProtocol;
-      return result;
-    }
-    if (r.status >= 200 && r.status < 300) {
-      result.findings.push_back(
-          MakeFinding(kAnonymous, url + " answered " + r.StatusLine() + " without credentials"));
-    } else if (r.status == 404) {
-      result.findings.push_back(MakeFinding(kProxyMissing, url + " answered " + r.StatusLine()));
-    } else {
-      result.findings.push_back(
-          MakeFinding(kAuthUnexpected, url + " answered " + r.StatusLine(), Excerpt(r.body)));
-    }
-    return result;
-  }
-
- private:
-  std::string proxy_, server_, auth_, package_;
-};
-
-// ---- rpc-echo ----
-
-constexpr FactSpec kEchoFacts[] = {{"echo", "the RTS PDU the proxy answered (Echo)"}};
-
-class EchoStep : public Step {
- public:
-  explicit EchoStep(const OptionMap& o)
-      : proxy_(Opt(o, "proxy")),
-        server_(Opt(o, "server")),
-        auth_(ToLower(Opt(o, "auth"))),
-        user_(Opt(o, "user")) {}
-
-  StepResult Run(StepContext& ctx) override {
-    if (auto skip = SkipWithoutPassword(ctx)) return *skip;
-    StepResult result;
-    std::string url = ProxyUrl(proxy_, server_, 6001);
-    std::string why;
-    auto password = ctx.credentials.Release(ctx.password, url, &why);
-    if (!password) {
-      result.findings.push_back(CredentialsWithheld(url, "the RPC proxy Autodiscover named", why));
-      return result;
-    }
-    HttpRequest req = RpcRequest(ctx, url);
-    req.carries_credentials = true;
-    if (auth_ == "basic") {
-      req.headers.emplace_back("Authorization",
-                               "Basic " + cert::EncodeBase64(user_ + ":" + *password));
-    } else {
-      req.ntlm_user = user_;
-      req.ntlm_password = *password;
-    }
-    HttpExchange ex = ctx.transport.Perform(req);
-    if (!ReportConnectionFailure(ex, ctx.now, result)) return result;
-    result.stage = Stage::kHttp;
-    const HttpResponse& r = *ex.response;
-    if (r.status == 401) {
-      result.findings.push_back(MakeFinding(
-          kEchoRejected, "the RPC proxy rejected the " + auth_ + " credentials of " + user_,
-          r.StatusLine()));
-      return result;
-    }
-    if (r.status != 200) {
-      result.findings.push_back(
-          MakeFinding(kEchoFailed, "the echo request got " + r.StatusLine(), Excerpt(r.body)));
-      return result;
-    }
-    auto len = rpch::PduLength(r.body);
-    auto pdu = len && *len == r.body.size() ? rpch::DecodePdu(r.body) : Result<rpch::Pdu>(Fail(""));
-    auto rts = pdu ? rpch::DecodeRts(*pdu) : Result<rpch::RtsPdu>(Fail(""));
-    if (!rts || rts->flags != rpch::kRtsEcho) {
-      result.findings.push_back(MakeFinding(
-          kEchoFailed, "the echo answer is not an Echo RTS PDU",
-          std::to_string(r.body.size()) + " bytes" + (rts ? ": " + rpch::DescribeRts(*rts) : "")));
-      return result;
-    }
-    result.stage = Stage::kProtocol;
-    result.facts["echo"] = rpch::DescribeRts(*rts);
-    result.findings.push_back(MakeFinding(kEchoOk, "the RPC proxy " + proxy_ + " echoed"));
-    return result;
-  }
-
- private:
-  std::string proxy_, server_, auth_, user_;
-};
-
-// ---- rpc-endpoint: the virtual connection and the bind ----
 
 // A byte stream with a read buffer: HTTP heads, fixed bodies and whole PDUs, each bounded.
 class Channel {
@@ -621,14 +339,7 @@ class EndpointStep : public Step {
   // replay sends the recorded CONN/A1 and B1 bytes.
   rpch::Cookie MakeCookie(const StepContext& ctx, const char* role) const {
     rpch::Cookie c{};
-    if (ctx.seed.empty()) {
-      RAND_bytes(c.data(), static_cast<int>(c.size()));
-      return c;
-    }
-    std::string input = ctx.seed + "|" + url_ + "|" + role;
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
-    std::copy(digest, digest + c.size(), c.begin());
+    FillNonce(c, ctx.seed, url_ + "|" + role);
     return c;
   }
 
@@ -755,82 +466,8 @@ class EndpointStep : public Step {
   int wait_ms_ = 10000;
 };
 
-// ---- oa-mutual-auth ----
-
-constexpr OptionSpec kMutualOptions[] = {
-    {"proxy", OptionType::kString, true, "", "the RPC proxy host"},
-    {"cert_principal_name", OptionType::kString, false, "",
-     "msstd:NAME Outlook checks (default msstd:<proxy>; 'none' disables the check)"},
-};
-constexpr FactSpec kMutualFacts[] = {
-    {"expected_name", "the name from msstd:"},
-    {"certificate_cn", "the proxy certificate's subject common name"},
-};
-
-class MutualStep : public Step {
- public:
-  explicit MutualStep(const OptionMap& o) : proxy_(Opt(o, "proxy")) {
-    cpn_ = Opt(o, "cert_principal_name");
-    if (cpn_.empty()) cpn_ = "msstd:" + proxy_;
-  }
-
-  StepResult Run(StepContext& ctx) override {
-    StepResult result;
-    if (ToLower(cpn_) == "none") {
-      result.findings.push_back(MakeFinding(kMutualDisabled, "CertPrincipalName is none"));
-      return result;
-    }
-    std::string name = cpn_;
-    if (ToLower(name).rfind("msstd:", 0) == 0) name = name.substr(6);
-    result.facts["expected_name"] = name;
-    HttpRequest req = StepRequest(ctx, "https://" + proxy_ + "/");
-    req.connect_only = true;
-    HttpExchange ex = ctx.transport.Perform(req);
-    if (!ReportConnectionFailure(ex, ctx.now, result)) return result;
-    if (!ex.tls || ex.tls->chain.empty()) {
-      result.findings.push_back(MakeFinding(kMutualMismatch, "no certificate to compare"));
-      return result;
-    }
-    cert::X509Ptr leaf = cert::ParseDer(ex.tls->chain.front());
-    if (!leaf) {
-      result.findings.push_back(MakeFinding(kMutualMismatch, "the certificate does not parse"));
-      return result;
-    }
-    std::string cn = cert::CommonName(leaf.get());
-    result.facts["certificate_cn"] = cn;
-    result.stage = Stage::kProtocol;
-    if (!cn.empty() && ToLower(cn) == ToLower(name)) {
-      result.findings.push_back(MakeFinding(kMutualOk, "msstd:" + name +
-                                                           " is the certificate's "
-                                                           "common name"));
-      return result;
-    }
-    for (const auto& san : cert::DnsNames(leaf.get())) {
-      if (ToLower(san) == ToLower(name) || cert::DnsNameMatches(san, name)) {
-        result.findings.push_back(
-            MakeFinding(kMutualSanOnly, "msstd:" + name + " matches the alternative name " + san +
-                                            ", not the common name " + cn));
-        return result;
-      }
-    }
-    result.findings.push_back(
-        MakeFinding(kMutualMismatch, "msstd:" + name + " is not on the certificate of " + proxy_,
-                    "common name " + cn));
-    return result;
-  }
-
- private:
-  std::string proxy_, cpn_;
-};
-
-template <typename T>
-Result<std::unique_ptr<Step>> CreateProxyStep(const OptionMap& o) {
-  if (auto st = CheckProxyOptions(o); !st) return Fail(st.error());
-  return std::unique_ptr<Step>(std::make_unique<T>(o));
-}
-
 Result<std::unique_ptr<Step>> CreateEndpoint(const OptionMap& o) {
-  if (auto st = CheckProxyOptions(o); !st) return Fail(st.error());
+  if (auto st = rpch::CheckProxyOptions(o); !st) return Fail(st.error());
   int port = std::stoi(Opt(o, "port"));
   if (port < 1 || port > 65535) return Fail("option 'port' must be 1-65535");
   if (rpch::FindInterface(Opt(o, "interface")) == nullptr) {
@@ -840,41 +477,7 @@ Result<std::unique_ptr<Step>> CreateEndpoint(const OptionMap& o) {
   return std::unique_ptr<Step>(std::make_unique<EndpointStep>(o));
 }
 
-Result<std::unique_ptr<Step>> CreateMutual(const OptionMap& o) {
-  if (Opt(o, "proxy").empty()) return Fail("option 'proxy' is empty");
-  return std::unique_ptr<Step>(std::make_unique<MutualStep>(o));
-}
-
 }  // namespace
-
-const ModuleDescriptor kRpcAuthModule{
-    "rpc-auth",
-    "RPC proxy authentication methods",
-    "Sends an unauthenticated RPC_IN_DATA to https://PROXY/rpc/rpcproxy.dll?SERVER:6001 and "
-    "reads the schemes of the 401 answer's WWW-Authenticate headers. The method Outlook will "
-    "use (auth: the Autodiscover AuthPackage) must be among them; no scheme at all, an "
-    "anonymous 2xx and 404 (no RPC proxy) are reported. No credentials are sent.",
-    kProxyOptions,
-    kAuthFacts,
-    kAuthFindings,
-    CreateProxyStep<AuthStep>,
-    /*shareable=*/true,
-    /*share_key=*/nullptr,
-};
-
-const ModuleDescriptor kRpcEchoModule{
-    "rpc-echo",
-    "RPC proxy echo (rpcping /E)",
-    "Only with a password: sends an authenticated RPC_IN_DATA echo request (Content-Length 0) "
-    "to the RPC proxy with Basic or NTLM (libcurl's handshake on one connection) and expects 200 "
-    "with an Echo RTS PDU: the proxy is up and accepts the credentials.",
-    kProxyOptions,
-    kEchoFacts,
-    kEchoFindings,
-    CreateProxyStep<EchoStep>,
-    /*shareable=*/false,
-    /*share_key=*/nullptr,
-};
 
 const ModuleDescriptor kRpcEndpointModule{
     "rpc-endpoint",
@@ -892,21 +495,6 @@ const ModuleDescriptor kRpcEndpointModule{
     kEndpointFindings,
     CreateEndpoint,
     /*shareable=*/false,
-    /*share_key=*/nullptr,
-};
-
-const ModuleDescriptor kOaMutualAuthModule{
-    "oa-mutual-auth",
-    "Mutual authentication name (msstd:) vs the proxy certificate",
-    "Compares the name Outlook checks (CertPrincipalName msstd:NAME, default the proxy host) "
-    "with the RPC proxy's certificate: equal to the subject common name passes; only in the "
-    "subject alternative names is a warning (very old clients compare the common name only); "
-    "neither is an error.",
-    kMutualOptions,
-    kMutualFacts,
-    kMutualFindings,
-    CreateMutual,
-    /*shareable=*/true,
     /*share_key=*/nullptr,
 };
 

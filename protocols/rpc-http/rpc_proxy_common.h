@@ -1,0 +1,24 @@
+// What the RPC over HTTP modules share: their common options (the proxy, the server behind it,
+// the authentication Outlook uses), the proxy URL of an endpoint, and the RPC_IN_DATA request
+// Outlook's RPC client sends.
+#pragma once
+
+#include <span>
+#include <string>
+
+#include "core/module.h"
+
+namespace cxa::protocols::rpch {
+
+// The value of option `name`, or "".
+std::string Opt(const OptionMap& o, const char* name);
+// https://PROXY/rpc/rpcproxy.dll?SERVER:PORT
+std::string ProxyUrl(const std::string& proxy, const std::string& server, int port);
+// An RPC_IN_DATA request to `url` with the headers Outlook's RPC client sends.
+HttpRequest RpcRequest(StepContext& ctx, const std::string& url);
+// proxy, server, auth, auth_package, user: the options of rpc-auth and rpc-echo.
+std::span<const OptionSpec> ProxyOptions();
+// auth is basic or ntlm; proxy and server are host names.
+Status CheckProxyOptions(const OptionMap& o);
+
+}  // namespace cxa::protocols::rpch
