@@ -17,7 +17,7 @@ namespace cxa::protocols::adfs {
 
 // https://HOST[:PORT]PATH; the port is left out when it is 443, an IPv6 literal is bracketed.
 inline std::string Url(const std::string& host, int port, const std::string& path) {
-  std::string authority = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  std::string authority = HostForUrl(host);
   if (port != 443) authority += ":" + std::to_string(port);
   return "https://" + authority + path;
 }

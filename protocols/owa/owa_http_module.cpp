@@ -44,8 +44,7 @@ class HttpStep : public Step {
 
   StepResult Run(StepContext& ctx) override {
     StepResult result;
-    bool v6 = url_.host.find(':') != std::string::npos;
-    std::string http_url = "http://" + (v6 ? "[" + url_.host + "]" : url_.host) + url_.path;
+    std::string http_url = "http://" + HostForUrl(url_.host) + url_.path;
     HttpRequest req = Request(ctx, http_url);
     req.connect_address = address_;
     HttpExchange ex = ctx.transport.Perform(req);

@@ -7,8 +7,6 @@
 // certificate_trusted, certificate_subject, certificate_not_after, certificate_days_left.
 #include "protocols/tls/tls_module.h"
 
-#include <arpa/inet.h>
-
 #include "transport/connection_report.h"
 #include "transport/url.h"
 
@@ -42,9 +40,7 @@ class TlsStep : public Step {
 
   StepResult Run(StepContext& ctx) override {
     HttpRequest req;
-    unsigned char buf[16];
-    bool v6 = inet_pton(AF_INET6, host_.c_str(), buf) == 1;
-    req.url = "https://" + (v6 ? "[" + host_ + "]" : host_) + ":" + std::to_string(port_) + "/";
+    req.url = "https://" + HostForUrl(host_) + ":" + std::to_string(port_) + "/";
     req.connect_only = true;
     req.trust = &ctx.trust;
     req.cert_name = name_.empty() ? host_ : name_;

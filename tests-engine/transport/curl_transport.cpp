@@ -666,9 +666,8 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
     if (curl_url_set(u, CURLUPART_URL, request.url.c_str(), CURLU_DEFAULT_PORT) == CURLUE_OK &&
         curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
         curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
-      bool v6 = request.connect_address.find(':') != std::string::npos;
-      std::string entry = std::string(host) + ":" + port + ":" +
-                          (v6 ? "[" + request.connect_address + "]" : request.connect_address);
+      std::string entry =
+          std::string(host) + ":" + port + ":" + HostForUrl(request.connect_address);
       resolve.reset(curl_slist_append(resolve.release(), entry.c_str()));
     }
     curl_free(host);

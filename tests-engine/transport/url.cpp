@@ -43,13 +43,19 @@ std::optional<UrlParts> SplitHttpUrl(std::string_view url) {
   return p;
 }
 
+std::string HostForUrl(std::string_view host) {
+  if (host.find(':') != std::string_view::npos && !host.starts_with('[')) {
+    return "[" + std::string(host) + "]";
+  }
+  return std::string(host);
+}
+
 std::string ResolveLocation(const std::string& base, std::string_view location) {
   if (location.find("://") != std::string_view::npos) return std::string(location);
   auto b = SplitHttpUrl(base);
   if (!b) return std::string(location);
-  bool v6 = b->host.find(':') != std::string::npos;
   std::string origin =
-      b->scheme + "://" + (v6 ? "[" + b->host + "]" : b->host) +
+      b->scheme + "://" + HostForUrl(b->host) +
       ((b->scheme == "https" && b->port == 443) || (b->scheme == "http" && b->port == 80)
            ? ""
            : ":" + std::to_string(b->port));

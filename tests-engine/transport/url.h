@@ -16,6 +16,10 @@ struct UrlParts {
 // nullopt for anything but http(s)://host[:port][/path] (no user information, a valid port).
 std::optional<UrlParts> SplitHttpUrl(std::string_view url);
 
+// A host as a URL or a host:port pair writes it: an IPv6 literal in brackets ("[::1]"), anything
+// else as it is. The one place that decides.
+std::string HostForUrl(std::string_view host);
+
 // The host of an absolute URL, lower-case, without brackets for IPv6, or "" when it has none.
 std::string UrlHost(std::string_view url);
 

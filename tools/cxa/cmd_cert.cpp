@@ -12,6 +12,7 @@
 #include "core/time_util.h"
 #include "transport/aia.h"
 #include "transport/connection_report.h"
+#include "transport/url.h"
 
 namespace cxa::cli {
 namespace {
@@ -173,9 +174,7 @@ int CertVerb(int argc, char** argv) {
     cert::TrustPolicy grab = policy;
     grab.mode = cert::TrustMode::kReportOnly;
     HttpRequest req;
-    req.url = "https://" +
-              (url_host.find(':') != std::string::npos ? "[" + url_host + "]" : url_host) + ":" +
-              port + "/";
+    req.url = "https://" + HostForUrl(url_host) + ":" + port + "/";
     req.connect_only = true;
     req.trust = &grab;
     req.cert_name = in.host;
