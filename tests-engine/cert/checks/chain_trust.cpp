@@ -104,7 +104,7 @@ void Run(const Evaluation& ev, std::vector<Finding>& out) {
       why =
           "'" + Subject(top) + "' names no AIA URL for its issuer, so cxa cannot fetch it to tell";
     } else if (!ev.input.aia_note.empty()) {
-      why = "its AIA URL " + url + " could not settle it: " + ev.input.aia_note;
+      why = "the issuer could not be fetched from its AIA URL " + url + ": " + ev.input.aia_note;
     } else {
       why = "its AIA URL " + url +
             " was not consulted (offline evaluation: pass the issuer with --untrusted, or run "
