@@ -33,6 +33,7 @@ Finding MakeFinding(const FindingInfo& info, std::string message, std::string de
   f.detail = std::move(detail);
   f.remediation = std::string(info.remediation);
   f.cert_index = cert_index;
+  f.category = info.category;
   return f;
 }
 

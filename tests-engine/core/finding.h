@@ -19,6 +19,11 @@ enum class Severity { kInfo, kWarning, kError };
 std::string_view SeverityName(Severity s);  // "info" | "warning" | "error"
 std::optional<Severity> ParseSeverity(std::string_view s);
 
+// Whose fault a finding is: the server's (or its network's, or the local machine's, always
+// with the server left untested), or cxa's own (a bug, a replay that does not match): then the
+// step's outcome is an error and the run exits 3.
+enum class FindingCategory { kServer, kInternal };
+
 // One catalogue entry. All strings are static (declared in tables next to the emitting code).
 struct FindingInfo {
   std::string_view id;
@@ -27,6 +32,7 @@ struct FindingInfo {
   std::string_view explanation;  // what it means and who is affected
   std::string_view remediation;  // what to change
   std::string_view reference;    // where the rule comes from (standard, vendor doc)
+  FindingCategory category = FindingCategory::kServer;
 };
 
 struct Finding {
@@ -36,6 +42,7 @@ struct Finding {
   std::string detail;             // diagnostic, may be empty
   std::string remediation;        // from the catalogue unless the emitter specialises it
   std::optional<int> cert_index;  // 0 = leaf, index into the reported certificate list
+  FindingCategory category = FindingCategory::kServer;  // from the catalogue entry
 };
 
 // Builds a finding from its catalogue entry.

@@ -14,10 +14,11 @@ constexpr FindingInfo kInternal[] = {
     {"internal.step.exception", Severity::kError, "Internal error in a step",
      "A step stopped on an unexpected condition inside cxa. This is a bug of cxa, not a finding "
      "about the server.",
-     "Report it with the command line and, if possible, a recording (--record DIR).", ""},
+     "Report it with the command line and, if possible, a recording (--record DIR).", "",
+     FindingCategory::kInternal},
     {"internal.option.invalid", Severity::kError, "Invalid option value",
      "A step's option, after inserting inputs and facts, has a value the module cannot use.",
-     "Check the inputs given with --input and the scenario file.", ""},
+     "Check the inputs given with --input and the scenario file.", "", FindingCategory::kInternal},
 };
 
 // The host a "host" input names: a host, host:port, [v6]:port or an http(s) URL.

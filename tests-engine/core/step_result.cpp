@@ -42,7 +42,7 @@ void StepResult::DeriveOutcome() {
   for (auto& child : children) child.DeriveOutcome();
   if (outcome == Outcome::kSkipped || outcome == Outcome::kError) return;
   for (const auto& f : findings) {
-    if (f.id.rfind("internal.", 0) == 0) {  // cxa's own failure, never the server's
+    if (f.category == FindingCategory::kInternal) {  // cxa's own failure, never the server's
       outcome = Outcome::kError;
       if (skip_reason.empty()) skip_reason = "internal error: " + f.message;
       return;

@@ -147,10 +147,11 @@ inline constexpr FindingInfo kTransportFindingInfos[] = {
      "During --replay the run sent a request that the transcript does not hold at this point "
      "(another URL, method, header or body), or asked for more exchanges than were recorded. The "
      "detail shows what was expected and what was sent.",
-     "Replay with the scenario and inputs that were recorded, or record the run again.", ""},
+     "Replay with the scenario and inputs that were recorded, or record the run again.", "",
+     FindingCategory::kInternal},
     {"internal.transport.failed", Severity::kError, "Transport failure",
      "The connection failed for a reason cxa does not classify; the detail has libcurl's message.",
-     "Read the detail; report it if it looks like a bug of cxa.", ""},
+     "Read the detail; report it if it looks like a bug of cxa.", "", FindingCategory::kInternal},
 };
 
 // The catalogue entry of `id`; a compile error when `id` is not in it.
