@@ -141,7 +141,7 @@ const ModuleDescriptor kRpcAuthModule{
     "reads the schemes of the 401 answer's WWW-Authenticate headers. The method Outlook will "
     "use (auth: the Autodiscover AuthPackage) must be among them; no scheme at all, an "
     "anonymous 2xx and 404 (no RPC proxy) are reported. No credentials are sent.",
-    rpch::ProxyOptions(),
+    rpch::kProxyOptions,
     kAuthFacts,
     kAuthFindings,
     Create,

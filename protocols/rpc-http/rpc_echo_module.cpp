@@ -117,7 +117,7 @@ const ModuleDescriptor kRpcEchoModule{
     "Only with a password: sends an authenticated RPC_IN_DATA echo request (Content-Length 0) "
     "to the RPC proxy with Basic or NTLM (libcurl's handshake on one connection) and expects 200 "
     "with an Echo RTS PDU: the proxy is up and accepts the credentials.",
-    rpch::ProxyOptions(),
+    rpch::kProxyOptions,
     kEchoFacts,
     kEchoFindings,
     Create,

@@ -24,21 +24,6 @@ HttpRequest RpcRequest(StepContext& ctx, const std::string& url) {
   return req;
 }
 
-namespace {
-
-constexpr OptionSpec kProxyOptions[] = {
-    {"proxy", OptionType::kString, true, "", "the RPC proxy host (EXPR/Server)"},
-    {"server", OptionType::kString, true, "", "the RPC target behind the proxy (EXCH/Server)"},
-    {"auth", OptionType::kString, false, "ntlm", "basic or ntlm: what Outlook uses at the proxy"},
-    {"auth_package", OptionType::kString, false, "",
-     "the AuthPackage as Autodiscover sent it (for the report)"},
-    {"user", OptionType::kString, false, "", "user name (DOMAIN\\user or UPN)"},
-};
-
-}  // namespace
-
-std::span<const OptionSpec> ProxyOptions() { return kProxyOptions; }
-
 Status CheckProxyOptions(const OptionMap& o) {
   std::string auth = ToLower(Opt(o, "auth"));
   if (auth != "basic" && auth != "ntlm") {

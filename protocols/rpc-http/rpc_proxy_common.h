@@ -16,8 +16,17 @@ std::string Opt(const OptionMap& o, const char* name);
 std::string ProxyUrl(const std::string& proxy, const std::string& server, int port);
 // An RPC_IN_DATA request to `url` with the headers Outlook's RPC client sends.
 HttpRequest RpcRequest(StepContext& ctx, const std::string& url);
-// proxy, server, auth, auth_package, user: the options of rpc-auth and rpc-echo.
-std::span<const OptionSpec> ProxyOptions();
+// proxy, server, auth, auth_package, user: the options of rpc-auth and rpc-echo (constant, so
+// the module descriptors that list them are constant-initialized).
+inline constexpr OptionSpec kProxyOptions[] = {
+    {"proxy", OptionType::kString, true, "", "the RPC proxy host (EXPR/Server)"},
+    {"server", OptionType::kString, true, "", "the RPC target behind the proxy (EXCH/Server)"},
+    {"auth", OptionType::kString, false, "ntlm", "basic or ntlm: what Outlook uses at the proxy"},
+    {"auth_package", OptionType::kString, false, "",
+     "the AuthPackage as Autodiscover sent it (for the report)"},
+    {"user", OptionType::kString, false, "", "user name (DOMAIN\\user or UPN)"},
+};
+
 // auth is basic or ntlm; proxy and server are host names.
 Status CheckProxyOptions(const OptionMap& o);
 
