@@ -13,7 +13,6 @@ namespace {
 
 constexpr std::string_view kRef = "protocols.md §1.2 C, §2.3; MS-RPCH";
 
-using rpch::CheckProxyOptions;
 using rpch::Opt;
 using rpch::ProxyUrl;
 using rpch::RpcRequest;
@@ -127,11 +126,6 @@ class AuthStep : public Step {
   std::string proxy_, server_, auth_, package_;
 };
 
-Result<std::unique_ptr<Step>> Create(const OptionMap& o) {
-  if (auto st = CheckProxyOptions(o); !st) return Fail(st.error());
-  return std::unique_ptr<Step>(std::make_unique<AuthStep>(o));
-}
-
 }  // namespace
 
 const ModuleDescriptor kRpcAuthModule{
@@ -144,7 +138,7 @@ const ModuleDescriptor kRpcAuthModule{
     rpch::kProxyOptions,
     kAuthFacts,
     kAuthFindings,
-    Create,
+    rpch::CreateProxyStep<AuthStep>,
     /*shareable=*/true,
     /*share_key=*/nullptr,
 };

@@ -12,7 +12,6 @@ namespace {
 
 constexpr std::string_view kRef = "protocols.md §1.2 C, §2.3; MS-RPCH";
 
-using rpch::CheckProxyOptions;
 using rpch::Opt;
 using rpch::ProxyUrl;
 using rpch::RpcRequest;
@@ -104,11 +103,6 @@ class EchoStep : public Step {
   std::string proxy_, server_, auth_, user_;
 };
 
-Result<std::unique_ptr<Step>> Create(const OptionMap& o) {
-  if (auto st = CheckProxyOptions(o); !st) return Fail(st.error());
-  return std::unique_ptr<Step>(std::make_unique<EchoStep>(o));
-}
-
 }  // namespace
 
 const ModuleDescriptor kRpcEchoModule{
@@ -120,7 +114,7 @@ const ModuleDescriptor kRpcEchoModule{
     rpch::kProxyOptions,
     kEchoFacts,
     kEchoFindings,
-    Create,
+    rpch::CreateProxyStep<EchoStep>,
     /*shareable=*/false,
     /*share_key=*/nullptr,
 };

@@ -21,7 +21,6 @@ namespace {
 
 constexpr std::string_view kRef = "protocols.md §1.2 C, §2.3; MS-RPCH";
 
-using rpch::CheckProxyOptions;
 using rpch::Opt;
 using rpch::ProxyUrl;
 

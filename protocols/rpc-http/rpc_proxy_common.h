@@ -3,6 +3,7 @@
 // Outlook's RPC client sends.
 #pragma once
 
+#include <memory>
 #include <span>
 #include <string>
 
@@ -29,5 +30,12 @@ inline constexpr OptionSpec kProxyOptions[] = {
 
 // auth is basic or ntlm; proxy and server are host names.
 Status CheckProxyOptions(const OptionMap& o);
+
+// The factory of a module whose options are kProxyOptions: checks them, then builds T(options).
+template <typename T>
+Result<std::unique_ptr<Step>> CreateProxyStep(const OptionMap& o) {
+  if (auto st = CheckProxyOptions(o); !st) return Fail(st.error());
+  return std::unique_ptr<Step>(std::make_unique<T>(o));
+}
 
 }  // namespace cxa::protocols::rpch
