@@ -178,6 +178,22 @@ std::string ExpandPorts(std::string text) {
   return text;
 }
 
+// Every {{port:SITE}} of an answer (header values and body) replaced, just before it is written:
+// whatever part of the configuration the text came from.
+void ExpandPortsIn(http::response<http::string_body>& res) {
+  bool in_headers = false;
+  for (const auto& f : res) in_headers |= f.value().find("{{port:") != std::string_view::npos;
+  if (in_headers) {
+    std::vector<std::pair<std::string, std::string>> fields;
+    for (const auto& f : res) {
+      fields.emplace_back(std::string(f.name_string()), ExpandPorts(std::string(f.value())));
+    }
+    for (const auto& [k, v] : fields) res.erase(k);
+    for (const auto& [k, v] : fields) res.insert(k, v);
+  }
+  if (res.body().find("{{port:") != std::string::npos) res.body() = ExpandPorts(res.body());
+}
+
 // Transcript mode: answers a request from the site's recorded routes (404 when the transcript
 // holds no such request). Returns false when the site has no routes at all.
 bool AnswerFromRoutes(Site& site, const http::request<http::string_body>& req,
@@ -195,10 +211,10 @@ bool AnswerFromRoutes(Site& site, const http::request<http::string_body>& req,
   };
   auto with_host = [&](std::string text) {
     for (size_t at; (at = text.find("{{host}}")) != std::string::npos;) text.replace(at, 8, host);
-    return ExpandPorts(std::move(text));
+    return text;
   };
   auto matches = [&](const Route& r) {
-    return r.method == method && with_host(r.target) == target &&
+    return r.method == method && ExpandPorts(with_host(r.target)) == target &&
            (r.body_contains.empty() || req.body().find(r.body_contains) != std::string::npos) &&
            (r.header_contains.empty() || header_has(r.header_contains));
   };
@@ -305,7 +321,6 @@ bool AnswerRealm(const Site& site, const http::request<http::string_body>& req,
   RealmEntry e;
   e.namespace_type = "Unknown";
   if (auto it = site.realm.find(domain); it != site.realm.end()) e = it->second;
-  e.sts = ExpandPorts(e.sts);
   std::vector<std::pair<std::string, std::string>> fields = {{"Login", login},
                                                              {"NameSpaceType", e.namespace_type}};
   if (e.namespace_type != "Unknown") fields.emplace_back("DomainName", domain);
@@ -393,7 +408,7 @@ void AnswerAutodiscover(const Site& site, const http::request<http::string_body>
     if (!m.redirect_addr.empty()) {
       account += "<Action>redirectAddr</Action>" + el("RedirectAddr", m.redirect_addr);
     } else if (!m.redirect_url.empty()) {
-      account += "<Action>redirectUrl</Action>" + el("RedirectUrl", ExpandPorts(m.redirect_url));
+      account += "<Action>redirectUrl</Action>" + el("RedirectUrl", m.redirect_url);
     } else {
       account += "<Action>settings</Action>";
       if (!m.server.empty()) {
@@ -506,16 +521,17 @@ class Session : public std::enable_shared_from_this<Session> {
     } else {
       res->set(http::field::server, "cxa-fixture-server");
       res->set(http::field::content_type, "text/html; charset=utf-8");
-      for (const auto& [k, v] : site->headers) res->set(k, ExpandPorts(v));
+      for (const auto& [k, v] : site->headers) res->set(k, v);
       res->body() = site->body.empty()
                         ? "<html><body>cxa fixture site " + site->name + "</body></html>\n"
-                        : ExpandPorts(site->body);
+                        : site->body;
     }
     Send(res, request_.keep_alive());  // HTTP/1.1 keeps the connection unless asked not to
   }
 
   // Writes the answer; keeps the connection for the next request or closes it.
   void Send(std::shared_ptr<http::response<http::string_body>> res, bool keep) {
+    ExpandPortsIn(*res);
     res->keep_alive(keep);
     res->prepare_payload();
     http::async_write(stream_, *res,
@@ -564,6 +580,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // A slow server: the head at once, then the body one byte per second.
   void Dribble(std::shared_ptr<http::response<http::string_body>> res) {
+    ExpandPortsIn(*res);
     auto head = std::make_shared<std::string>("HTTP/1.1 " + std::to_string(res->result_int()) +
                                               " OK\r\nContent-Type: text/html\r\nContent-Length: " +
                                               std::to_string(res->body().size()) + "\r\n\r\n");
@@ -844,6 +861,7 @@ class PlainSession : public std::enable_shared_from_this<PlainSession> {
   }
 
   void Send(std::shared_ptr<http::response<http::string_body>> res) {
+    ExpandPortsIn(*res);
     res->keep_alive(false);
     res->prepare_payload();
     http::async_write(socket_, *res, [self = shared_from_this(), res](beast::error_code, size_t) {
