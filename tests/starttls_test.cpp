@@ -16,6 +16,7 @@
 #include "cert/cert_evaluator.h"
 #include "core/module.h"
 #include "loopback.h"
+#include "testing/module_harness.h"
 #include "transport/connection_report.h"
 #include "transport/credentials.h"
 #include "transport/curl_transport.h"
@@ -145,33 +146,17 @@ class StartTlsExample : public Step {
   int port_;
 };
 
-StepResult RunExample(HttpTransport& transport, int port, cert::TrustMode mode) {
-  static cert::CertEvaluator evaluator;
-  cert::TrustPolicy policy;
-  policy.mode = mode;
+// The example step against `port`, under strict public trust with the live lab roots, now.
+StepResult RunExample(HttpTransport& transport, int port) {
+  ModuleHarness h;
   auto roots = cert::TrustStore::FromPemFile(LabRoots(), "lab roots");
   REQUIRE(roots.ok());
-  policy.public_roots = *roots;
-  std::map<std::string, std::string> inputs;
-  Facts facts;
-  Secret password;
-  CredentialScope scope;
-  std::string seed;
-  Timeouts timeouts;
-  timeouts.tls_ms = 3000;
-  timeouts.total_ms = 10000;
-  StepContext ctx{inputs,   facts,         transport, evaluator, policy, std::time(nullptr),
-                  timeouts, AiaSettings{}, password,  scope,     seed};
+  h.policy.public_roots = *roots;
+  h.now = std::time(nullptr);
+  h.timeouts.tls_ms = 3000;
+  h.timeouts.total_ms = 10000;
   StartTlsExample step("mail.contoso.test", port);
-  StepResult r = step.Run(ctx);
-  r.DeriveOutcome();
-  return r;
-}
-
-std::vector<std::string> Ids(const StepResult& r) {
-  std::vector<std::string> v;
-  for (const auto& f : r.findings) v.push_back(f.id);
-  return v;
+  return h.RunStep(step, transport);
 }
 
 TransportOptions Aimed(int port) {
@@ -187,8 +172,7 @@ TEST_CASE("starttls: a plain stream upgrades to TLS and the gate accepts a trust
   LineServer server("good");
   cert::CertEvaluator evaluator;
   CurlTransport transport(Aimed(server.port()), evaluator);
-  StepResult r = RunExample(transport, server.port(), cert::TrustMode::kStrictPublic);
-  INFO(Ids(r).size());
+  StepResult r = RunExample(transport, server.port());
   CHECK(r.facts["greeting"] == "220 lab ready");
   CHECK(r.facts["starttls"] == "ok");
   CHECK(r.facts["answer"] == "PONG");
@@ -201,10 +185,10 @@ TEST_CASE("starttls: the gate rejects an untrusted chain and nothing follows the
   LineServer server("self-signed");
   cert::CertEvaluator evaluator;
   CurlTransport transport(Aimed(server.port()), evaluator);
-  StepResult r = RunExample(transport, server.port(), cert::TrustMode::kStrictPublic);
+  StepResult r = RunExample(transport, server.port());
   CHECK(r.outcome == Outcome::kFailed);
   CHECK(r.stage == Stage::kCertificate);
-  auto ids = Ids(r);
+  auto ids = ModuleHarness::Ids(r);
   CHECK(std::find(ids.begin(), ids.end(), "cert.chain.self_signed") != ids.end());
   CHECK(std::find(ids.begin(), ids.end(), "tls.certificate.rejected") != ids.end());
   CHECK(r.facts.count("starttls") == 0);
@@ -220,7 +204,7 @@ TEST_CASE("starttls: an upgrade is recorded and replays to the same verdict",
   Transcript header;
   header.scenario = "starttls-example";
   RecordingTransport recording(live, Redactor{}, header);
-  StepResult recorded = RunExample(recording, server.port(), cert::TrustMode::kStrictPublic);
+  StepResult recorded = RunExample(recording, server.port());
   REQUIRE(recorded.facts["starttls"] == "ok");
   std::string dir = BinaryDir() + "/test-logs/starttls-record";
   REQUIRE(recording.Save(dir));
@@ -230,7 +214,7 @@ TEST_CASE("starttls: an upgrade is recorded and replays to the same verdict",
   auto transcript = LoadTranscript(dir + "/transcript.xml");
   REQUIRE(transcript.ok());
   ReplayTransport replay(*transcript, Redactor{}, evaluator);
-  StepResult again = RunExample(replay, server.port(), cert::TrustMode::kStrictPublic);
+  StepResult again = RunExample(replay, server.port());
   CHECK(again.facts["starttls"] == "ok");
   CHECK(again.facts["answer"] == "PONG");
   CHECK(again.facts["certificate_subject"] == recorded.facts["certificate_subject"]);

@@ -35,11 +35,17 @@ class ModuleHarness {
     }
     auto step = module.create(options);
     REQUIRE(step.ok());
+    return RunStep(**step, transport);
+  }
+
+  // Runs `step` with this harness's context over `through` (the scripted transport, or a live
+  // one against a loopback server).
+  StepResult RunStep(Step& step, HttpTransport& through) {
     AiaSettings aia;
-    aia.enabled = false;  // a scripted server has no AIA URLs to fetch
-    StepContext ctx{inputs,   facts, transport, evaluator, policy, now,
-                    timeouts, aia,   password,  scope,     seed};
-    StepResult r = (*step)->Run(ctx);
+    aia.enabled = false;  // lab servers have no AIA URLs to fetch
+    StepContext ctx{inputs,   facts, through,  evaluator, policy, now,
+                    timeouts, aia,   password, scope,     seed};
+    StepResult r = step.Run(ctx);
     r.DeriveOutcome();
     return r;
   }
