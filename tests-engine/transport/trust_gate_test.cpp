@@ -226,7 +226,6 @@ TEST_CASE("trust gate: a resumed session is judged again under the new request's
   CHECK(second.resumed());
   REQUIRE(second.Refusal());
   CHECK(second.Refusal()->id == "tls.certificate.rejected");
-  CHECK_THAT(second.Refusal()->message, Catch::Contains("resumed"));
 }
 
 TEST_CASE("trust gate: credentials need TLS 1.2 or later", "[unit][gate]") {
