@@ -313,6 +313,8 @@ TransportError Classify(CURLcode rc, const State& st, const char* errbuf, bool p
 
 }  // namespace
 
+std::string TransportVersions() { return curl_version(); }
+
 std::string NonPublicAddress(const std::string& ip) {
   sockaddr_in v4{};
   sockaddr_in6 v6{};

@@ -33,6 +33,10 @@ struct TransportOptions {
 // "link-local", ...): the addresses HttpRequest::public_only refuses.
 std::string NonPublicAddress(const std::string& ip);
 
+// The libraries the live transport runs on, for `cxa --version` ("libcurl/7.88.1 OpenSSL/3.0.x
+// ...").
+std::string TransportVersions();
+
 // Validates one --resolve entry; returns an error message or "".
 std::string CheckResolveEntry(const std::string& entry);
 
