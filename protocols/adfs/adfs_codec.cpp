@@ -94,7 +94,7 @@ Result<MexInfo> ParseMex(std::string_view body) {
       if (pugi::xml_node epr = FirstDescendant(port, "EndpointReference")) {
         e.address = Text(Child(epr, "Address"));
       }
-      if (e.address.empty()) e.address = Trimmed(Attr(Child(port, "address"), "location").value());
+      if (e.address.empty()) e.address = Trim(Attr(Child(port, "address"), "location").value());
       if (!e.address.empty()) mex.endpoints.push_back(std::move(e));
     }
   }

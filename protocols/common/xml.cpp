@@ -50,14 +50,7 @@ pugi::xml_node FirstDescendant(pugi::xml_node root, std::string_view local) {
   return all.empty() ? pugi::xml_node() : all.front();
 }
 
-std::string Trimmed(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return "";
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
-}
-
-std::string Text(pugi::xml_node n) { return Trimmed(n.text().get()); }
+std::string Text(pugi::xml_node n) { return Trim(n.text().get()); }
 
 static bool TooDeep(pugi::xml_node root) {
   struct Depth : pugi::xml_tree_walker {

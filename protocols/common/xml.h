@@ -25,7 +25,6 @@ pugi::xml_node Child(pugi::xml_node n, std::string_view local);
 // Every descendant element named `local`, in document order (iterative, no recursion).
 std::vector<pugi::xml_node> Descendants(pugi::xml_node root, std::string_view local);
 pugi::xml_node FirstDescendant(pugi::xml_node root, std::string_view local);
-std::string Trimmed(std::string_view s);
 // The element's text, trimmed.
 std::string Text(pugi::xml_node n);
 // Loads a document whose root element's local name must be `root_name` (`what` names it in the

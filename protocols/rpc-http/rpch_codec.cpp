@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "core/text.h"
+#include "transport/http_head.h"
 
 namespace cxa::protocols::rpch {
 namespace {
@@ -543,30 +544,16 @@ std::string_view RpcErrorName(std::uint32_t code) {
 }
 
 Result<HttpResponse> ParseResponseHead(std::string_view head) {
-  HttpResponse h;
   size_t eol = head.find("\r\n");
   std::string_view line = head.substr(0, eol);
-  auto bad = [&] { return Fail("not an HTTP status line: '" + Excerpt(line, 60) + "'"); };
-  // "HTTP/1.1 200 OK": the version, a space, three digits, then the reason (maybe empty).
-  if (line.rfind("HTTP/1.", 0) != 0 || line.size() < 12 || line[8] != ' ') return bad();
-  int status = 0;
-  for (char c : line.substr(9, 3)) {
-    if (c < '0' || c > '9') return bad();
-    status = status * 10 + (c - '0');
-  }
-  h.http_version = std::string(line.substr(5, 3));
-  h.status = status;
-  h.reason = line.size() > 13 ? std::string(line.substr(13)) : "";
+  auto parsed = ParseStatusLine(line);
+  if (!parsed) return Fail("not an HTTP status line: '" + Excerpt(line, 60) + "'");
+  HttpResponse& h = *parsed;
   for (size_t at = eol == std::string_view::npos ? head.size() : eol + 2; at < head.size();) {
     size_t next = head.find("\r\n", at);
     std::string_view l = head.substr(at, next == std::string_view::npos ? head.npos : next - at);
     at = next == std::string_view::npos ? head.size() : next + 2;
-    size_t colon = l.find(':');
-    if (colon == std::string_view::npos) continue;  // not a header line: ignored
-    std::string_view v = l.substr(colon + 1);
-    size_t lead = v.find_first_not_of(" \t");
-    v = lead == std::string_view::npos ? std::string_view() : v.substr(lead);
-    h.headers.emplace_back(std::string(l.substr(0, colon)), std::string(v));
+    if (auto header = ParseHeaderLine(l)) h.headers.push_back(std::move(*header));
   }
   if (auto cl = h.Header("Content-Length")) {
     if (cl->empty() || cl->size() > 18 ||
@@ -574,7 +561,7 @@ Result<HttpResponse> ParseResponseHead(std::string_view head) {
       return Fail("a malformed Content-Length '" + Excerpt(*cl, 30) + "'");
     }
   }
-  return h;
+  return std::move(h);
 }
 
 std::size_t ContentLength(const HttpResponse& head) {

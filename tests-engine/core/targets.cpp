@@ -14,13 +14,6 @@ namespace {
 
 constexpr size_t kMaxLine = 4096;
 
-std::string Trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r");
-  if (b == std::string_view::npos) return "";
-  size_t e = s.find_last_not_of(" \t\r");
-  return std::string(s.substr(b, e - b + 1));
-}
-
 std::string Shorten(std::string_view s) {
   std::string out(s.substr(0, 80));
   for (char& c : out) {

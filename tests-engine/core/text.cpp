@@ -142,4 +142,11 @@ std::string DidYouMean(std::string_view word, const std::vector<std::string>& ca
   return c.empty() ? "" : " (did you mean '" + c + "'?)";
 }
 
+std::string Trim(std::string_view text) {
+  size_t b = text.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return "";
+  size_t e = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(b, e - b + 1));
+}
+
 }  // namespace cxa

@@ -28,6 +28,9 @@ std::string ValidUtf8(std::string_view text);
 // header values), so that none can move the cursor, recolour or clear an operator's terminal.
 std::string Printable(std::string_view text);
 
+// `text` without leading and trailing spaces, tabs, CRs and LFs.
+std::string Trim(std::string_view text);
+
 // The parts with `separator` between them ("Negotiate NTLM Basic").
 std::string Join(const std::vector<std::string>& parts, std::string_view separator = " ");
 

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,16 +30,9 @@ struct TransportOptions {
   long max_idle_connections = 64;  // open connections kept for reuse (each holds a descriptor)
 };
 
-// For an IP address in text form: "" when it is public, else its kind ("loopback", "private",
-// "link-local", ...): the addresses HttpRequest::public_only refuses.
-std::string NonPublicAddress(const std::string& ip);
-
 // The libraries the live transport runs on, for `cxa --version` ("libcurl/7.88.1 OpenSSL/3.0.x
 // ...").
 std::string TransportVersions();
-
-// Validates one --resolve entry; returns an error message or "".
-std::string CheckResolveEntry(const std::string& entry);
 
 class CurlTransport : public HttpTransport {
  public:
@@ -53,7 +47,18 @@ class CurlTransport : public HttpTransport {
   struct Shared;  // what all requests share: DNS answers, TLS sessions, counters
 
  private:
+  // One transfer; with `keep`, its connection is handed over (connect-only, for a stream).
   HttpExchange Run(const HttpRequest& request, std::unique_ptr<Handle>* keep);
+  // The phases of Run: libcurl options for the request, its addresses and its HTTP parts; the
+  // connection counters; what the connection was (address, TLS, timings); and the outcome
+  // (stage reached, response or error).
+  void Configure(const HttpRequest& request, Handle& handle, bool kept);
+  void ConfigureAddresses(const HttpRequest& request, Handle& handle);
+  void ConfigureRequest(const HttpRequest& request, Handle& handle);
+  void Count(const Handle& handle);
+  void Capture(const Handle& handle, bool handshake_kept, HttpExchange& ex);
+  void Conclude(Handle& handle, int curl_code, std::optional<TransportError> refused,
+                HttpExchange& ex);
   TransportOptions options_;
   const cert::CertEvaluator& evaluator_;
   std::unique_ptr<Shared> shared_;

@@ -12,6 +12,7 @@
 #include "core/result.h"
 #include "core/run_report.h"
 #include "core/scenario.h"
+#include "transport/address_filter.h"
 #include "transport/curl_transport.h"
 
 namespace cxa::cli {
