@@ -11,6 +11,8 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "cert/cert_evaluator.h"
@@ -57,10 +59,22 @@ class LineServer {
     SSL_CTX_free(ctx_);
   }
   int port() const { return port_; }
-  bool handshake_failed() const { return handshake_failed_; }
-  int bytes_after_failed_handshake() const { return after_failure_; }
+  // Whether the last session's handshake failed; waits (up to 10 s) for that session to end,
+  // since the client may return before the server has seen the abort.
+  bool handshake_failed() {
+    WaitSession();
+    return handshake_failed_;
+  }
+  int bytes_after_failed_handshake() {
+    WaitSession();
+    return after_failure_;
+  }
 
  private:
+  void WaitSession() {
+    std::unique_lock<std::mutex> lock(mu_);
+    ended_.wait_for(lock, std::chrono::seconds(10), [this] { return sessions_ > 0; });
+  }
   void Serve() {
     while (!stop_) {
       int c = ::accept(fd_, nullptr, nullptr);
@@ -69,6 +83,11 @@ class LineServer {
       setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
       Session(c);
       ::close(c);
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        ++sessions_;
+      }
+      ended_.notify_all();
     }
   }
   std::string ReadLine(int c) {
@@ -112,6 +131,9 @@ class LineServer {
   std::atomic<bool> stop_{false};
   std::atomic<bool> handshake_failed_{false};
   std::atomic<int> after_failure_{0};
+  std::mutex mu_;
+  std::condition_variable ended_;
+  int sessions_ = 0;  // sessions that ended
 };
 
 // The example module's step: what a STARTTLS module looks like against the engine.
