@@ -1,0 +1,68 @@
+#include "autodiscover.h"
+
+#include "core/text.h"
+
+namespace fixture {
+
+bool IsAutodiscover(const Site& site, const Request& req) {
+  return !site.mailboxes.empty() && req.method() == http::verb::post &&
+         cxa::ToLower(std::string(req.target())) == "/autodiscover/autodiscover.xml";
+}
+
+void AnswerAutodiscover(const Site& site, const Request& req, Response& res) {
+  const std::string& body = req.body();
+  size_t open = body.find("<EMailAddress>");
+  size_t close = body.find("</EMailAddress>");
+  std::string email = open != std::string::npos && close != std::string::npos && close > open
+                          ? body.substr(open + 14, close - open - 14)
+                          : "";
+  std::string inner;
+  auto it = site.mailboxes.find(cxa::ToLower(email));
+  auto el = [](const std::string& name, const std::string& value) {
+    return value.empty() ? std::string()
+                         : "<" + name + ">" + cxa::XmlEscape(value) + "</" + name + ">";
+  };
+  if (it == site.mailboxes.end() || !it->second.error.empty()) {
+    std::string code = it == site.mailboxes.end() ? "500" : it->second.error;
+    inner = "<Error Time=\"12:00:00.0000000\" Id=\"2731630537\"><ErrorCode>" + code +
+            "</ErrorCode><Message>" +
+            (code == "500" ? "The email address can't be found." : "Error") +
+            "</Message><DebugData/></Error>";
+  } else {
+    const Mailbox& m = it->second;
+    std::string account = "<AccountType>email</AccountType>";
+    if (!m.redirect_addr.empty()) {
+      account += "<Action>redirectAddr</Action>" + el("RedirectAddr", m.redirect_addr);
+    } else if (!m.redirect_url.empty()) {
+      account += "<Action>redirectUrl</Action>" + el("RedirectUrl", m.redirect_url);
+    } else {
+      account += "<Action>settings</Action>";
+      if (!m.server.empty()) {
+        account += "<Protocol><Type>EXCH</Type>" + el("Server", m.server) +
+                   "<ServerVersion>73C18880</ServerVersion>" +
+                   el("EwsUrl", "https://" + (m.proxy.empty() ? site.hosts.front() : m.proxy) +
+                                    "/EWS/Exchange.asmx") +
+                   "</Protocol>";
+      }
+      if (!m.proxy.empty()) {
+        account += "<Protocol><Type>EXPR</Type>" + el("Server", m.proxy) + el("SSL", m.ssl) +
+                   el("AuthPackage", m.auth_package) +
+                   el("CertPrincipalName", m.cert_principal_name) + "</Protocol>";
+        account +=
+            "<Protocol><Type>WEB</Type><External><OWAUrl AuthenticationMethod=\"Fba\">https://" +
+            cxa::XmlEscape(m.proxy) + "/owa/</OWAUrl></External></Protocol>";
+      }
+    }
+    inner = "<User><DisplayName>Lab User</DisplayName>" + el("AutoDiscoverSMTPAddress", email) +
+            "</User><Account>" + account + "</Account>";
+  }
+  res.result(http::status::ok);
+  res.set(http::field::content_type, "text/xml; charset=utf-8");
+  res.body() =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<Autodiscover "
+      "xmlns=\"http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006\"><Response "
+      "xmlns=\"http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a\">" +
+      inner + "</Response></Autodiscover>\r\n";
+}
+
+}  // namespace fixture
