@@ -47,8 +47,8 @@ RunVerdict RunReport::Verdict() const {
   return RunVerdict::kPassed;
 }
 
-int RunReport::ExitCode() const {
-  switch (Verdict()) {
+int ExitCodeOf(RunVerdict v) {
+  switch (v) {
     case RunVerdict::kError:
       return 3;
     case RunVerdict::kFailed:

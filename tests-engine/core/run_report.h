@@ -18,6 +18,9 @@ inline constexpr int kReportSchemaVersion = 2;
 // exit 4), warning and passed (exit 0).
 enum class RunVerdict { kError, kFailed, kIncomplete, kWarning, kPassed };
 std::string_view RunVerdictName(RunVerdict v);  // error | failed | incomplete | warning | passed
+// The exit code of a run with that verdict: 0 passed (or with warnings), 1 failed, 3 error,
+// 4 incomplete (exit codes of DESIGN.md §3 and README).
+int ExitCodeOf(RunVerdict v);
 
 struct RunReport {
   std::string tool_version;
@@ -30,9 +33,7 @@ struct RunReport {
   std::vector<StepResult> steps;
 
   RunVerdict Verdict() const;
-  // 0 passed (or with warnings), 1 error findings, 3 a step hit an internal error, 4 incomplete
-  // (exit codes of DESIGN.md §3 and README).
-  int ExitCode() const;
+  int ExitCode() const { return ExitCodeOf(Verdict()); }
   // The first step that makes the run incomplete (skipped, not run, not optional), or nullptr.
   const StepResult* FirstNotRun() const;
   // Why that step was not run, without the "skipped: " prefix ("" when complete).

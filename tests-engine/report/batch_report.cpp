@@ -97,4 +97,56 @@ std::string RenderSummaryTable(const std::string& scenario_title, const std::str
   return out;
 }
 
+namespace {
+
+class Csv : public BatchRenderer {
+ public:
+  explicit Csv(BatchInfo info) : info_(std::move(info)) {}
+  std::string Begin() override { return RenderCsvHeader(info_.titles); }
+  std::string Record(const BatchRecord& r) override { return RenderCsvRecord(r); }
+
+ private:
+  BatchInfo info_;
+};
+
+class Jsonl : public BatchRenderer {
+ public:
+  explicit Jsonl(BatchInfo info) : info_(std::move(info)) {}
+  std::string Record(const BatchRecord& r) override { return RenderJsonlRecord(r, info_.titles); }
+
+ private:
+  BatchInfo info_;
+};
+
+// Keeps one short row per target (no report) for the table at the end.
+class SummaryTable : public BatchRenderer {
+ public:
+  explicit SummaryTable(BatchInfo info) : info_(std::move(info)) {}
+  std::string Record(const BatchRecord& r) override {
+    rows_.push_back(r);
+    rows_.back().report = nullptr;
+    return "";
+  }
+  std::string End(const BatchTotals& totals) override {
+    return RenderSummaryTable(info_.scenario_title, info_.scenario, info_.titles, std::move(rows_),
+                              totals);
+  }
+
+ private:
+  BatchInfo info_;
+  std::vector<BatchRecord> rows_;
+};
+
+}  // namespace
+
+std::unique_ptr<BatchRenderer> CsvRenderer(const BatchInfo& info) {
+  return std::make_unique<Csv>(info);
+}
+std::unique_ptr<BatchRenderer> JsonlRenderer(const BatchInfo& info) {
+  return std::make_unique<Jsonl>(info);
+}
+std::unique_ptr<BatchRenderer> SummaryTableRenderer(const BatchInfo& info) {
+  return std::make_unique<SummaryTable>(info);
+}
+
 }  // namespace cxa::report

@@ -4,23 +4,36 @@
 // are line, target, outcome, exit_code, the scenario's summary columns, findings.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
-#include "core/run_report.h"
+#include "core/batch_record.h"
 
 namespace cxa::report {
 
-// One target's result.
-struct BatchRecord {
-  int line = 0;        // the line of the targets file
-  std::string target;  // as written there
-  RunVerdict outcome = RunVerdict::kPassed;
-  int exit_code = 0;
-  std::vector<std::string> columns;   // the scenario's summary columns, in order
-  std::string findings;               // IDs of the warning and error findings, space-separated
-  const RunReport* report = nullptr;  // the whole report (JSONL); null after an internal error
-  std::string error;                  // an internal error instead of a report
+using cxa::BatchRecord;
+using cxa::BatchTotals;
+
+// The scenario a batch runs, as its renderers need it.
+struct BatchInfo {
+  std::string scenario;             // its name
+  std::string scenario_title;       // its title
+  std::vector<std::string> titles;  // its summary columns' titles
+};
+
+// Renders a batch as its records arrive (Format::batch makes one). The caller writes what each
+// call returns, in order, and serializes the calls.
+class BatchRenderer {
+ public:
+  virtual ~BatchRenderer() = default;
+  // Before the first record (a CSV header).
+  virtual std::string Begin() { return ""; }
+  // One completed target (written at once: JSONL, CSV), or "" when the format keeps what it
+  // needs for End. `record.report` is valid during the call only.
+  virtual std::string Record(const BatchRecord& record) = 0;
+  // After the last record (the text format's summary table).
+  virtual std::string End(const BatchTotals&) { return ""; }
 };
 
 // The CSV header line for the scenario's summary column titles.
@@ -28,17 +41,12 @@ std::string RenderCsvHeader(const std::vector<std::string>& titles);
 std::string RenderCsvRecord(const BatchRecord& record);
 std::string RenderJsonlRecord(const BatchRecord& record, const std::vector<std::string>& titles);
 
-// What the text summary says after the table.
-struct BatchTotals {
-  int targets = 0;
-  int passed = 0, warning = 0, failed = 0, incomplete = 0, error = 0;
-  int bad_lines = 0;
-  uint64_t checks_run = 0, checks_reused = 0;  // shared checks (StepCache)
-  int event_loops = 0, runs = 0;
-  std::string network;  // a line about the network work, or ""
-};
-
 // The text format: the table of targets (sorted by line) and the totals.
+// The batch renderers of the format table (report/formats.h).
+std::unique_ptr<BatchRenderer> CsvRenderer(const BatchInfo& info);
+std::unique_ptr<BatchRenderer> JsonlRenderer(const BatchInfo& info);
+std::unique_ptr<BatchRenderer> SummaryTableRenderer(const BatchInfo& info);
+
 std::string RenderSummaryTable(const std::string& scenario_title, const std::string& scenario,
                                const std::vector<std::string>& titles,
                                std::vector<BatchRecord> records, const BatchTotals& totals);

@@ -1,5 +1,6 @@
 #include "report/formats.h"
 
+#include "report/batch_report.h"
 #include "report/report.h"
 
 namespace cxa::report {
@@ -11,13 +12,15 @@ std::string Junit(const RunReport& r, bool) { return RenderJunit(r); }
 std::string Html(const RunReport& r, bool) { return RenderHtml(r); }
 
 constexpr Format kFormats[] = {
-    {"text", true, true, "a tree of steps and findings; with --targets a summary table", Text},
-    {"json", true, false, "the whole report, docs/json-report.md", Json},
-    {"junit", true, false, "JUnit XML for CI servers, one testcase per step", Junit},
-    {"html", true, false, "one self-contained page", Html},
-    {"jsonl", false, true, "with --targets: one JSON record per target, as each completes",
-     nullptr},
-    {"csv", false, true, "with --targets: one CSV record per target (RFC 4180)", nullptr},
+    {"text", true, true, "a tree of steps and findings; with --targets a summary table", Text,
+     SummaryTableRenderer},
+    {"json", true, false, "the whole report, docs/json-report.md", Json, nullptr},
+    {"junit", true, false, "JUnit XML for CI servers, one testcase per step", Junit, nullptr},
+    {"html", true, false, "one self-contained page", Html, nullptr},
+    {"jsonl", false, true, "with --targets: one JSON record per target, as each completes", nullptr,
+     JsonlRenderer},
+    {"csv", false, true, "with --targets: one CSV record per target (RFC 4180)", nullptr,
+     CsvRenderer},
 };
 
 }  // namespace

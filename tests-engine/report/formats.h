@@ -3,12 +3,14 @@
 // a new format is a renderer, one row here and a golden file.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 
 #include "core/run_report.h"
+#include "report/batch_report.h"
 
 namespace cxa::report {
 
@@ -19,6 +21,8 @@ struct Format {
   std::string_view help;
   // For a single run: the report as text (`color`: ANSI colours, text format only).
   std::string (*render)(const RunReport& report, bool color);
+  // For a batch: a renderer fed each target's record as it completes (report/batch_report.h).
+  std::unique_ptr<BatchRenderer> (*batch_renderer)(const BatchInfo& info);
 };
 
 std::span<const Format> Formats();

@@ -1,7 +1,8 @@
-// cxa run SCENARIO --targets FILE: one run of the scenario per target line, N at a time, with
-// shareable step results (one check per AD FS host) computed once. Records stream out as runs
-// complete (jsonl, csv) so memory stays flat in the number of targets; the text format keeps one
-// short row per target for the closing summary table.
+// cxa run SCENARIO --targets FILE: the target file (bad lines, columns), the progress bar, the
+// interruption and the output; the runs themselves are the engine's (core/batch_runner.h) and
+// the records are written by the format's batch renderer (report/formats.h) as runs complete
+// (jsonl, csv), so memory stays flat in the number of targets; the text format keeps one short
+// row per target for the closing summary table.
 #include "batch.h"
 
 #include <unistd.h>
@@ -17,12 +18,13 @@
 #include <sstream>
 #include <thread>
 
+#include "core/batch_runner.h"
 #include "core/output_file.h"
 #include "core/targets.h"
 #include "core/text.h"
 #include "report/batch_report.h"
+#include "report/formats.h"
 #include "report/report.h"
-#include "transport/event_loop.h"
 
 namespace cxa::cli {
 namespace {
@@ -64,17 +66,6 @@ class InterruptGuard {
 int WorseExit(int a, int b) {
   auto rank = [](int code) { return code == 3 ? 3 : code == 1 ? 2 : code == 4 ? 1 : 0; };
   return rank(a) >= rank(b) ? a : b;
-}
-
-// A step's verdict for a summary column: the first error finding's ID, else the first warning's,
-// else its outcome.
-std::string Verdict(const StepResult& s) {
-  for (Severity sev : {Severity::kError, Severity::kWarning}) {
-    for (const auto& f : s.findings) {
-      if (f.severity == sev) return f.id;
-    }
-  }
-  return std::string(OutcomeName(s.outcome));
 }
 
 class Progress {
@@ -207,30 +198,27 @@ int RunBatch(const BatchJob& job) {
     out_file = std::move(*f);
     out = &out_file->stream();
   }
-  const std::string& format = job.common.format;
-  std::vector<std::string> titles;
-  for (const auto& c : sc.columns) titles.push_back(c.title);
-  if (format == "csv") *out << report::RenderCsvHeader(titles);
+  const report::Format* format = report::FindFormat(job.common.format, /*batch=*/true);
+  if (format == nullptr) throw UsageError{"--format " + job.common.format + ": not a batch format"};
+  report::BatchInfo info{sc.name, sc.title, {}};
+  for (const auto& c : sc.columns) info.titles.push_back(c.title);
+  std::unique_ptr<report::BatchRenderer> renderer = format->batch_renderer(info);
+  *out << renderer->Begin();
 
-  StepCache cache;
-  RunSettings settings = job.settings;
-  settings.cache = &cache;
-  Runner runner(job.modules, job.transport, job.evaluator);
   Progress progress(::isatty(STDERR_FILENO) && job.progress, sc.name);
   if (progress.enabled() && in == &file) {
     progress.Expect(CountTargets(job.targets_path, columns));
   }
-
-  std::mutex read_mu, out_mu;
-  std::vector<report::BatchRecord> rows;  // text format only
+  std::mutex err_mu;  // stderr: bad lines and notes while records are written
   int bad_lines = 0, targets = 0, worst = kExitOk;
   std::string fatal;
   bool input_done = false;
 
   InterruptGuard interrupt_guard;
-  int done = 0;  // targets whose record was written (under out_mu)
+  int done = 0;  // targets whose record was written
+  // The next good target of the file (the engine asks from one thread at a time). Bad lines are
+  // reported and skipped; a target or column that is not a valid value of its input is one.
   auto next_target = [&]() -> std::optional<Target> {
-    std::lock_guard lock(read_mu);
     while (!input_done && g_interrupted == 0) {
       std::optional<BadTargetLine> bad;
       auto r = reader.Next(bad);
@@ -241,14 +229,12 @@ int RunBatch(const BatchJob& job) {
       }
       if (!columns_reported && !reader.ignored_columns().empty()) {
         columns_reported = true;
-        std::lock_guard olock(out_mu);
+        std::lock_guard lock(err_mu);
         std::cerr << (progress.enabled() ? "\r\033[K" : "") << "cxa run: " << job.targets_path
                   << ": columns ignored (not inputs of " << sc.name
                   << "): " << Join(reader.ignored_columns(), ", ") << "\n";
       }
       if (!bad && r->has_value()) {
-        // The target and a column's value must be valid values of their inputs, else the line
-        // is a bad one (e.g. a bare domain where an e-mail address is needed).
         std::string target_value = SplitHostPort((*r)->value).host;
         if (target_input->target_port.empty()) target_value = (*r)->value;
         if (std::string e = CheckOptionValue(target_input->type, target_value); !e.empty()) {
@@ -263,7 +249,7 @@ int RunBatch(const BatchJob& job) {
       }
       if (bad) {
         ++bad_lines;
-        std::lock_guard olock(out_mu);
+        std::lock_guard lock(err_mu);
         std::cerr << (progress.enabled() ? "\r\033[K" : "") << "cxa run: " << job.targets_path
                   << ":" << bad->line << ": skipped \"" << bad->text << "\": " << bad->why << "\n";
         continue;
@@ -279,120 +265,29 @@ int RunBatch(const BatchJob& job) {
     }
     return std::nullopt;
   };
-
-  // One target: its run, its record, its row. May throw (a bug of cxa): `work` then records the
-  // target as an internal error and goes on with the others.
-  auto process = [&](const auto& t) {
+  // Each record as its run completes (the engine serializes these calls).
+  auto write_record = [&](const BatchRecord& record) {
     {
-      std::map<std::string, std::string> inputs = job.inputs;
-      inputs[target_input->name] = t->value;
-      if (!target_input->target_port.empty()) {  // host:port, [IPv6]:port
-        HostPort hp = SplitHostPort(t->value);
-        inputs[target_input->name] = hp.host;
-        if (!hp.port.empty()) inputs[target_input->target_port] = hp.port;
-      }
-      for (const auto& [name, value] : t->inputs) inputs[name] = value;  // the line's own columns
-      RunReport report = runner.Run(sc, inputs, settings, nullptr);
-      report.tool_version = job.tool_version;
-      report.mode = "live";
-      report.inputs = job.shown_inputs;
-      for (auto& [k, v] : report.inputs) {
-        bool own = k == target_input->target_port ||
-                   std::any_of(t->inputs.begin(), t->inputs.end(),
-                               [&](const auto& c) { return c.first == k; });
-        if (own && !sc.FindInput(k)->secret) v = inputs[k];  // the line's :PORT or column
-      }
-      for (const auto& [k, v] : t->inputs) {
-        bool listed = std::any_of(report.inputs.begin(), report.inputs.end(),
-                                  [&](const auto& i) { return i.first == k; });
-        if (!listed) report.inputs.emplace_back(k, sc.FindInput(k)->secret ? "[redacted]" : v);
-      }
-      report.inputs.emplace_back(target_input->name, inputs[target_input->name]);
-      if (job.redact) report::Redact(report, job.redact);
-      RunVerdict overall = report.Verdict();
-      int code = report.ExitCode();
-
-      Facts facts;
-      for (const auto& s : report.steps) {
-        for (const auto& [k, v] : s.facts) facts[s.step_id + "." + k] = v;
-      }
-      report::BatchRecord row{t->line, t->value, overall, code, {}, {}, &report, {}};
-      for (const auto& c : sc.columns) {
-        std::string v;
-        if (!c.verdict_step.empty()) {
-          for (const auto& s : report.steps) {
-            if (s.step_id == c.verdict_step) v = Verdict(s);
-          }
-        } else {
-          std::vector<std::string> missing;
-          v = Expand(c.value, inputs, facts, &missing);
-          if (!missing.empty()) v.clear();
-        }
-        row.columns.push_back(v);
-      }
-      for (const auto& s : report.steps) {
-        for (const auto& f : s.findings) {
-          if (f.severity != Severity::kInfo)
-            row.findings += (row.findings.empty() ? "" : " ") + f.id;
-        }
-      }
-      std::string record = format == "jsonl" ? report::RenderJsonlRecord(row, titles)
-                           : format == "csv" ? report::RenderCsvRecord(row)
-                                             : std::string();
-      row.report = nullptr;  // the report ends with this target
-      {
-        std::lock_guard lock(out_mu);
-        if (!record.empty()) *out << record << std::flush;
-        if (format == "text") rows.push_back(std::move(row));
-        worst = WorseExit(worst, code);
-        ++done;
-      }
-      progress.Done(overall);
+      std::lock_guard lock(err_mu);
+      *out << renderer->Record(record) << std::flush;
     }
-  };
-  auto work = [&] {
-    while (auto t = next_target()) {
-      try {
-        process(t);
-      } catch (const std::exception& e) {
-        report::BatchRecord row{t->line,
-                                t->value,
-                                RunVerdict::kError,
-                                kExitInternal,
-                                std::vector<std::string>(sc.columns.size()),
-                                {},
-                                nullptr,
-                                ValidUtf8(std::string("internal error: ") + e.what())};
-        std::string record = format == "jsonl" ? report::RenderJsonlRecord(row, titles)
-                             : format == "csv" ? report::RenderCsvRecord(row)
-                                               : std::string();
-        {
-          std::lock_guard lock(out_mu);
-          if (!record.empty()) *out << record << std::flush;
-          if (format == "text") rows.push_back(std::move(row));
-          worst = kExitInternal;
-          ++done;
-        }
-        progress.Done(RunVerdict::kError);
-      }
-    }
+    worst = WorseExit(worst, record.exit_code);
+    ++done;
+    progress.Done(record.outcome);
   };
 
-  // --parallel runs on one event loop per core (transport/event_loop.h): each run is a fiber
-  // taking targets one after the other; network waits yield to the loop, no thread per run.
-  int n = std::max(1, job.parallel);
-  int loops = std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, n);
-  std::vector<std::thread> threads;
-  threads.reserve(static_cast<size_t>(loops));
-  for (int l = 0; l < loops; ++l) {
-    int runs = n / loops + (l < n % loops ? 1 : 0);
-    threads.emplace_back([&work, runs] {
-      EventLoop loop;
-      for (int r = 0; r < runs; ++r) loop.Spawn(work);
-      loop.Run();
-    });
-  }
-  for (auto& th : threads) th.join();
+  BatchSpec spec;
+  spec.scenario = &sc;
+  spec.modules = job.modules;
+  spec.transport = &job.transport;
+  spec.evaluator = &job.evaluator;
+  spec.settings = job.settings;
+  spec.inputs = job.inputs;
+  spec.shown_inputs = job.shown_inputs;
+  spec.tool_version = job.tool_version;
+  if (job.redact) spec.finish = [&job](RunReport& r) { report::Redact(r, job.redact); };
+  spec.parallel = job.parallel;
+  BatchStats stats = cxa::RunBatch(spec, next_target, write_record);
   progress.Finish();
   if (int sig = g_interrupted; sig != 0) {
     // The output file is dropped unwritten (OutputFile removes its temporary file).
@@ -409,29 +304,27 @@ int RunBatch(const BatchJob& job) {
                      (bad_lines ? " (" + std::to_string(bad_lines) + " bad lines)" : "")};
   }
 
-  if (format == "text") {
-    report::BatchTotals totals;
-    totals.targets = targets;
-    totals.passed = progress.count(RunVerdict::kPassed);
-    totals.warning = progress.count(RunVerdict::kWarning);
-    totals.failed = progress.count(RunVerdict::kFailed);
-    totals.incomplete = progress.count(RunVerdict::kIncomplete);
-    totals.error = progress.count(RunVerdict::kError);
-    totals.bad_lines = bad_lines;
-    totals.checks_run = cache.computed();
-    totals.checks_reused = cache.reused();
-    totals.event_loops = loops;
-    totals.runs = n;
-    TransportStats net = job.transport.Stats();
-    if (net.connections > 0 || net.dns_lookups > 0) {
-      totals.network = "network: " + std::to_string(net.connections) +
-                       " connections (requests on open ones: " + std::to_string(net.reused) +
-                       "), " + std::to_string(net.tls_full) + " full TLS handshakes, " +
-                       std::to_string(net.tls_resumed) + " resumed TLS sessions, " +
-                       std::to_string(net.dns_lookups) + " DNS lookups";
-    }
-    *out << report::RenderSummaryTable(sc.title, sc.name, titles, std::move(rows), totals);
+  BatchTotals totals;
+  totals.targets = targets;
+  totals.passed = progress.count(RunVerdict::kPassed);
+  totals.warning = progress.count(RunVerdict::kWarning);
+  totals.failed = progress.count(RunVerdict::kFailed);
+  totals.incomplete = progress.count(RunVerdict::kIncomplete);
+  totals.error = progress.count(RunVerdict::kError);
+  totals.bad_lines = bad_lines;
+  totals.checks_run = stats.checks_run;
+  totals.checks_reused = stats.checks_reused;
+  totals.event_loops = stats.event_loops;
+  totals.runs = stats.runs;
+  TransportStats net = job.transport.Stats();
+  if (net.connections > 0 || net.dns_lookups > 0) {
+    totals.network = "network: " + std::to_string(net.connections) +
+                     " connections (requests on open ones: " + std::to_string(net.reused) + "), " +
+                     std::to_string(net.tls_full) + " full TLS handshakes, " +
+                     std::to_string(net.tls_resumed) + " resumed TLS sessions, " +
+                     std::to_string(net.dns_lookups) + " DNS lookups";
   }
+  *out << renderer->End(totals);
   if (out_file) {
     if (auto s = out_file->Commit(); !s) throw UsageError{s.error()};
   } else if (!(*out << std::flush)) {
