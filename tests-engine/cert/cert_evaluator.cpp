@@ -17,14 +17,7 @@ namespace {
 constexpr int kMaxCandidatePaths = 8;
 constexpr int kMaxSearchNodes = 256;
 
-struct StackFree {
-  void operator()(STACK_OF(X509) * s) const { sk_X509_pop_free(s, X509_free); }
-};
-using StackPtr = std::unique_ptr<STACK_OF(X509), StackFree>;
-
-struct CtxFree {
-  void operator()(X509_STORE_CTX* c) const { X509_STORE_CTX_free(c); }
-};
+using StackPtr = X509StackPtr;
 
 struct Attempt {
   StackPtr chain;  // what OpenSSL built, leaf first, with references held
@@ -45,12 +38,9 @@ bool ConfirmedByNameConstraintsOnSans(X509_STORE_CTX* ctx, int depth) {
   if (chain == nullptr || depth < 0 || depth >= sk_X509_num(chain)) return true;
   X509* subject = sk_X509_value(chain, depth);
   for (int j = depth + 1; j < sk_X509_num(chain); ++j) {
-    auto* nc = static_cast<NAME_CONSTRAINTS*>(
-        X509_get_ext_d2i(sk_X509_value(chain, j), NID_name_constraints, nullptr, nullptr));
-    if (nc == nullptr) continue;
-    int rv = NAME_CONSTRAINTS_check(subject, nc);
-    NAME_CONSTRAINTS_free(nc);
-    if (rv != X509_V_OK) return true;
+    NameConstraintsPtr nc(static_cast<NAME_CONSTRAINTS*>(
+        X509_get_ext_d2i(sk_X509_value(chain, j), NID_name_constraints, nullptr, nullptr)));
+    if (nc && NAME_CONSTRAINTS_check(subject, nc.get()) != X509_V_OK) return true;
   }
   return false;
 }
@@ -82,7 +72,7 @@ Attempt RunOpenSsl(X509* leaf, const std::vector<X509*>& untrusted, X509_STORE* 
     X509_up_ref(c);
     sk_X509_push(pool.get(), c);
   }
-  std::unique_ptr<X509_STORE_CTX, CtxFree> ctx(X509_STORE_CTX_new());
+  X509StoreCtxPtr ctx(X509_STORE_CTX_new());
   if (!ctx || X509_STORE_CTX_init(ctx.get(), store, leaf, pool.get()) != 1) {
     a.errors.push_back({X509_V_ERR_OUT_OF_MEM, 0});
     return a;

@@ -15,11 +15,9 @@ constexpr const char* kSystemBundle = "/etc/ssl/certs/ca-certificates.crt";
 
 TrustStore::TrustStore(std::vector<X509Ptr> certs, std::string description)
     : anchors_(std::move(certs)), store_(X509_STORE_new()), description_(std::move(description)) {
-  for (auto& c : anchors_) X509_STORE_add_cert(store_, c.get());
+  for (auto& c : anchors_) X509_STORE_add_cert(store_.get(), c.get());
   ERR_clear_error();  // duplicates are harmless
 }
-
-TrustStore::~TrustStore() { X509_STORE_free(store_); }
 
 std::shared_ptr<const TrustStore> TrustStore::FromCerts(std::vector<X509Ptr> certs,
                                                         std::string description) {

@@ -39,11 +39,11 @@ class TrustStore {
   // A store with the anchors of both.
   static std::shared_ptr<const TrustStore> Merge(const TrustStore& a, const TrustStore& b);
 
-  ~TrustStore();
+  ~TrustStore() = default;
   TrustStore(const TrustStore&) = delete;
   TrustStore& operator=(const TrustStore&) = delete;
 
-  X509_STORE* store() const { return store_; }
+  X509_STORE* store() const { return store_.get(); }
   const std::vector<X509Ptr>& anchors() const { return anchors_; }
   const std::string& description() const { return description_; }
   bool Contains(X509* cert) const;  // same DER as an anchor
@@ -51,7 +51,7 @@ class TrustStore {
  private:
   TrustStore(std::vector<X509Ptr> certs, std::string description);
   std::vector<X509Ptr> anchors_;
-  X509_STORE* store_ = nullptr;
+  X509StorePtr store_;
   std::string description_;
 };
 

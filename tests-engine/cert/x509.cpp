@@ -20,10 +20,6 @@
 namespace cxa::cert {
 namespace {
 
-struct BioFree {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-
 std::string Lower(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(),
@@ -52,7 +48,7 @@ Result<std::vector<Der>> SplitPem(std::string_view text, size_t max_certs) {
         "no PEM certificate found (expected '-----BEGIN CERTIFICATE-----' blocks or one DER "
         "certificate)");
   }
-  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
+  BioPtr bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
   ERR_clear_error();
   for (;;) {
     char* name = nullptr;
@@ -100,7 +96,7 @@ Der ToDer(X509* cert) {
 
 std::string NameText(const X509_NAME* name) {
   if (name == nullptr) return "";
-  std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
+  BioPtr bio(BIO_new(BIO_s_mem()));
   X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
   char* data = nullptr;
   long len = BIO_get_mem_data(bio.get(), &data);
@@ -125,11 +121,12 @@ std::string CommonName(X509* cert) {
 namespace {
 template <typename Fn>
 void ForEachSan(X509* cert, Fn&& fn) {
-  auto* names =
-      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
-  if (names == nullptr) return;
-  for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) fn(sk_GENERAL_NAME_value(names, i));
-  GENERAL_NAMES_free(names);
+  GeneralNamesPtr names(
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
+  if (!names) return;
+  for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
+    fn(sk_GENERAL_NAME_value(names.get(), i));
+  }
 }
 }  // namespace
 
@@ -170,19 +167,18 @@ bool HasSubjectAltName(X509* cert) {
 }
 
 std::string AiaCaIssuers(X509* cert) {
-  auto* aia = static_cast<AUTHORITY_INFO_ACCESS*>(
-      X509_get_ext_d2i(cert, NID_info_access, nullptr, nullptr));
-  if (aia == nullptr) return "";
+  AuthorityInfoAccessPtr aia(static_cast<AUTHORITY_INFO_ACCESS*>(
+      X509_get_ext_d2i(cert, NID_info_access, nullptr, nullptr)));
+  if (!aia) return "";
   std::string url;
-  for (int i = 0; i < sk_ACCESS_DESCRIPTION_num(aia) && url.empty(); ++i) {
-    ACCESS_DESCRIPTION* ad = sk_ACCESS_DESCRIPTION_value(aia, i);
+  for (int i = 0; i < sk_ACCESS_DESCRIPTION_num(aia.get()) && url.empty(); ++i) {
+    ACCESS_DESCRIPTION* ad = sk_ACCESS_DESCRIPTION_value(aia.get(), i);
     if (OBJ_obj2nid(ad->method) != NID_ad_ca_issuers) continue;
     if (ad->location->type != GEN_URI) continue;
     const ASN1_IA5STRING* s = ad->location->d.uniformResourceIdentifier;
     url.assign(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
                static_cast<size_t>(ASN1_STRING_length(s)));
   }
-  AUTHORITY_INFO_ACCESS_free(aia);
   return Printable(url);
 }
 
@@ -253,11 +249,10 @@ CertificateInfo Describe(X509* cert) {
   CertificateInfo info;
   info.subject = NameText(X509_get_subject_name(cert));
   info.issuer = NameText(X509_get_issuer_name(cert));
-  if (BIGNUM* bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr)) {
-    char* hex = BN_bn2hex(bn);
+  if (BignumPtr bn{ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr)}) {
+    char* hex = BN_bn2hex(bn.get());
     info.serial = Lower(hex ? hex : "");
     OPENSSL_free(hex);
-    BN_free(bn);
   }
   info.sha256 = Sha256Hex(cert);
   info.not_before = FormatTime(NotBefore(cert));
@@ -298,21 +293,19 @@ std::vector<Der> ParseIssuerResponse(std::string_view bytes) {
     out.push_back(std::move(raw));
     return out;
   }
-  auto from_pkcs7 = [&](PKCS7* p7) {
-    if (p7 == nullptr) return;
+  auto from_pkcs7 = [&](Pkcs7Ptr p7) {
+    if (!p7) return;
     STACK_OF(X509)* certs = nullptr;
-    if (PKCS7_type_is_signed(p7) && p7->d.sign != nullptr) certs = p7->d.sign->cert;
+    if (PKCS7_type_is_signed(p7.get()) && p7->d.sign != nullptr) certs = p7->d.sign->cert;
     for (int i = 0; certs != nullptr && i < sk_X509_num(certs); ++i) {
       out.push_back(ToDer(sk_X509_value(certs, i)));
     }
-    PKCS7_free(p7);
   };
   const unsigned char* p = raw.data();
-  from_pkcs7(d2i_PKCS7(nullptr, &p, static_cast<long>(raw.size())));
+  from_pkcs7(Pkcs7Ptr(d2i_PKCS7(nullptr, &p, static_cast<long>(raw.size()))));
   if (out.empty() && bytes.find("-----BEGIN PKCS7") != std::string_view::npos) {
-    std::unique_ptr<BIO, BioFree> bio(
-        BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
-    from_pkcs7(PEM_read_bio_PKCS7(bio.get(), nullptr, nullptr, nullptr));
+    BioPtr bio(BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
+    from_pkcs7(Pkcs7Ptr(PEM_read_bio_PKCS7(bio.get(), nullptr, nullptr, nullptr)));
   }
   if (out.empty()) {
     if (auto pem = SplitPem(bytes, 16)) out = *pem;

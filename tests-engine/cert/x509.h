@@ -11,17 +11,13 @@
 #include <string_view>
 #include <vector>
 
+#include "cert/openssl_ptr.h"
 #include "core/certificate_info.h"
 #include "core/result.h"
 
 namespace cxa::cert {
 
 using Der = std::vector<unsigned char>;
-
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
-using X509Ptr = std::unique_ptr<X509, X509Free>;
 
 // Splits PEM text into the DER payloads of its CERTIFICATE blocks, in order. Text around the
 // blocks (descriptions, `openssl x509 -text` output) is ignored. A file that is a single DER

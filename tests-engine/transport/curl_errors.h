@@ -14,17 +14,17 @@ namespace cxa {
 
 struct CurlFailure {
   CURLcode code = CURLE_OK;
-  std::string message;      // libcurl's error buffer, or curl_easy_strerror(code)
-  std::string url;          // the request's URL
-  std::string host_port;    // "address:port" connected to, or the URL when none
+  std::string message;    // libcurl's error buffer, or curl_easy_strerror(code)
+  std::string url;        // the request's URL
+  std::string host_port;  // "address:port" connected to, or the URL when none
   bool https = false;
-  bool proxy = false;       // through --proxy
-  long tunnel_status = 0;   // the proxy's answer to CONNECT (0: none)
-  long os_errno = 0;        // CURLINFO_OS_ERRNO
-  bool resolved = false;    // the name resolved
-  bool connected = false;   // TCP connected (or TLS began)
-  bool handshaken = false;  // the TLS handshake completed
-  bool first_byte = false;  // a response byte arrived
+  bool proxy = false;              // through --proxy
+  long tunnel_status = 0;          // the proxy's answer to CONNECT (0: none)
+  long os_errno = 0;               // CURLINFO_OS_ERRNO
+  bool resolved = false;           // the name resolved
+  bool connected = false;          // TCP connected (or TLS began)
+  bool handshaken = false;         // the TLS handshake completed
+  bool first_byte = false;         // a response byte arrived
   bool tls_timeout_abort = false;  // our progress callback ended a slow handshake
   bool headers_too_large = false;  // our header callback refused more
   bool body_too_large = false;     // our body callback refused more

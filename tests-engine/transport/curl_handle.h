@@ -11,18 +11,12 @@
 #include <optional>
 #include <string>
 
+#include "transport/curl_ptr.h"
 #include "transport/curl_transport.h"
 #include "transport/trust_gate.h"
 
 namespace cxa {
 namespace curl_glue {
-
-struct CurlFree {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct SlistFree {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
 
 // Per-request state shared with libcurl's and OpenSSL's callbacks.
 struct State {
@@ -70,9 +64,9 @@ TransportError Classify(CURLcode rc, const State& st, const char* errbuf, bool p
 // Everything libcurl needs alive while a connection exists: the easy handle, the state its
 // callbacks point to, and the lists it was given.
 struct CurlTransport::Handle {
-  std::unique_ptr<CURL, curl_glue::CurlFree> easy;
+  CurlEasyPtr easy;
   curl_glue::State st;
-  std::unique_ptr<curl_slist, curl_glue::SlistFree> resolve, connect_to, headers;
+  CurlSlistPtr resolve, connect_to, headers;
   char errbuf[CURL_ERROR_SIZE] = {};
   HttpRequest request;  // what the callbacks point to once the handle outlives Run()
 };

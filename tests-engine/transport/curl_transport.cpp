@@ -28,39 +28,32 @@ namespace {
 std::once_flag g_curl_init;
 
 // The scheme and host of `url` as libcurl reads it ("" when it cannot).
+// A part of a parsed URL, "" when it has none.
+std::string UrlPart(CURLU* u, CURLUPart what, unsigned flags = 0) {
+  char* raw = nullptr;
+  if (curl_url_get(u, what, &raw, flags) != CURLUE_OK) return "";
+  CurlStringPtr part(raw);
+  return part ? std::string(part.get()) : "";
+}
+
 std::pair<std::string, std::string> SchemeAndHost(const std::string& url) {
-  std::string scheme, host;
-  CURLU* u = curl_url();
-  if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
-    char* part = nullptr;
-    if (curl_url_get(u, CURLUPART_SCHEME, &part, 0) == CURLUE_OK) scheme = part;
-    curl_free(part);
-    part = nullptr;
-    if (curl_url_get(u, CURLUPART_HOST, &part, 0) == CURLUE_OK) host = part;
-    curl_free(part);
-  }
-  curl_url_cleanup(u);
-  return {scheme, host};
+  CurlUrlPtr u(curl_url());
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return {};
+  return {UrlPart(u.get(), CURLUPART_SCHEME), UrlPart(u.get(), CURLUPART_HOST)};
 }
 
 // The --resolve entry that pins `url`'s host and port to `address`, or "".
 std::string PinEntry(const std::string& url, const std::string& address) {
-  std::string entry;
-  CURLU* u = curl_url();
-  char* host = nullptr;
-  char* port = nullptr;
-  if (curl_url_set(u, CURLUPART_URL, url.c_str(), CURLU_DEFAULT_PORT) == CURLUE_OK &&
-      curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-      curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
-    entry = std::string(host) + ":" + port + ":" + HostForUrl(address);
+  CurlUrlPtr u(curl_url());
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), CURLU_DEFAULT_PORT) != CURLUE_OK) {
+    return "";
   }
-  curl_free(host);
-  curl_free(port);
-  curl_url_cleanup(u);
-  return entry;
+  std::string host = UrlPart(u.get(), CURLUPART_HOST);
+  std::string port = UrlPart(u.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  return host.empty() || port.empty() ? "" : host + ":" + port + ":" + HostForUrl(address);
 }
 
-void Append(std::unique_ptr<curl_slist, SlistFree>& list, const std::string& line) {
+void Append(CurlSlistPtr& list, const std::string& line) {
   list.reset(curl_slist_append(list.release(), line.c_str()));
 }
 
@@ -69,7 +62,7 @@ void Append(std::unique_ptr<curl_slist, SlistFree>& list, const std::string& lin
 std::string TransportVersions() { return curl_version(); }
 
 struct CurlTransport::Shared {
-  CURLSH* share = nullptr;
+  CurlSharePtr share;  // reset in ~CurlTransport, while the locks it calls still exist
   std::array<std::mutex, CURL_LOCK_DATA_LAST> locks;
   std::atomic<uint64_t> dns_lookups{0}, connections{0}, reused{0}, tls_full{0}, tls_resumed{0};
 
@@ -88,20 +81,18 @@ struct CurlTransport::Shared {
 CurlTransport::CurlTransport(TransportOptions options, const cert::CertEvaluator& evaluator)
     : options_(std::move(options)), evaluator_(evaluator), shared_(std::make_unique<Shared>()) {
   std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  shared_->share = curl_share_init();
-  if (shared_->share != nullptr) {
-    curl_share_setopt(shared_->share, CURLSHOPT_LOCKFUNC, Shared::Lock);
-    curl_share_setopt(shared_->share, CURLSHOPT_UNLOCKFUNC, Shared::Unlock);
-    curl_share_setopt(shared_->share, CURLSHOPT_USERDATA, shared_.get());
-    curl_share_setopt(shared_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    curl_share_setopt(shared_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-    curl_share_setopt(shared_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+  shared_->share.reset(curl_share_init());
+  if (CURLSH* share = shared_->share.get()) {
+    curl_share_setopt(share, CURLSHOPT_LOCKFUNC, Shared::Lock);
+    curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, Shared::Unlock);
+    curl_share_setopt(share, CURLSHOPT_USERDATA, shared_.get());
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
   }
 }
 
-CurlTransport::~CurlTransport() {
-  if (shared_->share != nullptr) curl_share_cleanup(shared_->share);
-}
+CurlTransport::~CurlTransport() { shared_->share.reset(); }
 
 TransportStats CurlTransport::Stats() const {
   TransportStats s;
@@ -259,8 +250,8 @@ void CurlTransport::ConfigureAddresses(const HttpRequest& request, Handle& handl
   if (handle.resolve) curl_easy_setopt(c, CURLOPT_RESOLVE, handle.resolve.get());
   // The shared DNS cache, except for a request pinned to an address of its own: libcurl keeps
   // --resolve pins in the cache, and this pin must not redirect other requests for the name.
-  if (request.connect_address.empty() && shared_->share != nullptr) {
-    curl_easy_setopt(c, CURLOPT_SHARE, shared_->share);
+  if (request.connect_address.empty() && shared_->share) {
+    curl_easy_setopt(c, CURLOPT_SHARE, shared_->share.get());
   }
   curl_easy_setopt(c, CURLOPT_RESOLVER_START_FUNCTION, Shared::OnResolverStart);
   curl_easy_setopt(c, CURLOPT_RESOLVER_START_DATA, shared_.get());

@@ -44,36 +44,32 @@ std::unique_ptr<TlsSocket> TlsSocket::Connect(int fd, const std::string& name, T
   // handshake so that they are diagnosed; the gate judges the certificate.
   // The context is configured before the connection is made from it: SSL_new copies its
   // verification mode, so the gate must be installed first.
-  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
-  SSL* ssl = nullptr;
+  cert::SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
+  cert::SslPtr ssl;
   auto fail = [&](Stage stage, TransportFindingId id, std::string message) {
-    if (ssl != nullptr) SSL_free(ssl);
-    if (ctx != nullptr) SSL_CTX_free(ctx);
     *error = TransportError{stage, id, std::move(message)};
     return nullptr;
   };
-  if (ctx == nullptr) return fail(Stage::kTls, "internal.transport.failed", "no TLS context");
-  SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
-  SSL_CTX_set_security_level(ctx, 0);
+  if (!ctx) return fail(Stage::kTls, "internal.transport.failed", "no TLS context");
+  SSL_CTX_set_min_proto_version(ctx.get(), TLS1_VERSION);
+  SSL_CTX_set_security_level(ctx.get(), 0);
   gate.NewConnection();
-  gate.Install(ctx);
-  ssl = SSL_new(ctx);
-  if (ssl == nullptr) return fail(Stage::kTls, "internal.transport.failed", "no TLS connection");
-  SSL_set_connect_state(ssl);
-  if (!IsIpLiteral(name)) SSL_set_tlsext_host_name(ssl, name.c_str());
-  if (SSL_set_fd(ssl, fd) != 1)
+  gate.Install(ctx.get());
+  ssl.reset(SSL_new(ctx.get()));
+  if (!ssl) return fail(Stage::kTls, "internal.transport.failed", "no TLS connection");
+  SSL_set_connect_state(ssl.get());
+  if (!IsIpLiteral(name)) SSL_set_tlsext_host_name(ssl.get(), name.c_str());
+  if (SSL_set_fd(ssl.get(), fd) != 1)
     return fail(Stage::kTls, "internal.transport.failed", OpenSslError());
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   for (;;) {
-    int rc = SSL_do_handshake(ssl);
+    int rc = SSL_do_handshake(ssl.get());
     if (rc == 1) break;
-    short events = WantedEvents(ssl, rc);
+    short events = WantedEvents(ssl.get(), rc);
     if (events == 0) {
       std::string why = OpenSslError();
       if (auto refused = gate.Refusal()) {
         *error = *refused;
-        SSL_free(ssl);
-        SSL_CTX_free(ctx);
         return nullptr;
       }
       return fail(Stage::kTls, "tls.handshake.failed", "the TLS handshake failed: " + why);
@@ -86,23 +82,18 @@ std::unique_ptr<TlsSocket> TlsSocket::Connect(int fd, const std::string& name, T
                   "TLS handshake not complete after " + std::to_string(timeout_ms) + " ms");
     }
   }
-  return std::unique_ptr<TlsSocket>(new TlsSocket(ctx, ssl));
-}
-
-TlsSocket::~TlsSocket() {
-  SSL_free(ssl_);
-  SSL_CTX_free(ctx_);
+  return std::unique_ptr<TlsSocket>(new TlsSocket(std::move(ctx), std::move(ssl)));
 }
 
 Status TlsSocket::Send(std::string_view bytes, const Wait& wait, int timeout_ms) {
   while (!bytes.empty()) {
     size_t n = 0;
-    int rc = SSL_write_ex(ssl_, bytes.data(), bytes.size(), &n);
+    int rc = SSL_write_ex(ssl_.get(), bytes.data(), bytes.size(), &n);
     if (rc == 1) {
       bytes.remove_prefix(n);
       continue;
     }
-    short events = WantedEvents(ssl_, rc);
+    short events = WantedEvents(ssl_.get(), rc);
     if (events == 0) return Fail("send failed: " + OpenSslError());
     if (!wait(events, timeout_ms)) return Fail("send timed out");
   }
@@ -113,14 +104,14 @@ Result<std::string> TlsSocket::Receive(size_t max, const Wait& wait, int timeout
   std::string buf(std::max<size_t>(max, 1), '\0');
   for (;;) {
     size_t n = 0;
-    int rc = SSL_read_ex(ssl_, buf.data(), buf.size(), &n);
+    int rc = SSL_read_ex(ssl_.get(), buf.data(), buf.size(), &n);
     if (rc == 1) {
       buf.resize(n);
       return buf;
     }
-    int err = SSL_get_error(ssl_, rc);
+    int err = SSL_get_error(ssl_.get(), rc);
     if (err == SSL_ERROR_ZERO_RETURN) return std::string();  // the peer closed the session
-    short events = WantedEvents(ssl_, rc);
+    short events = WantedEvents(ssl_.get(), rc);
     if (events == 0) {
       if (err == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) return std::string();
       return Fail("receive failed: " + OpenSslError());

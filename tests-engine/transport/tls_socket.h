@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "cert/openssl_ptr.h"
 #include "core/result.h"
 #include "transport/http_transport.h"
 #include "transport/trust_gate.h"
@@ -29,20 +30,20 @@ class TlsSocket {
   static std::unique_ptr<TlsSocket> Connect(int fd, const std::string& name, TrustGate& gate,
                                             const Wait& wait, int timeout_ms,
                                             TransportError* error);
-  ~TlsSocket();
+  ~TlsSocket() = default;
   TlsSocket(const TlsSocket&) = delete;
   TlsSocket& operator=(const TlsSocket&) = delete;
 
-  SSL* ssl() const { return ssl_; }
+  SSL* ssl() const { return ssl_.get(); }
   // All of `bytes`, each wait at most `timeout_ms`.
   Status Send(std::string_view bytes, const Wait& wait, int timeout_ms);
   // Up to `max` bytes within `timeout_ms`; "" when the peer closed the session.
   Result<std::string> Receive(size_t max, const Wait& wait, int timeout_ms);
 
  private:
-  TlsSocket(SSL_CTX* ctx, SSL* ssl) : ctx_(ctx), ssl_(ssl) {}
-  SSL_CTX* ctx_;
-  SSL* ssl_;
+  TlsSocket(cert::SslCtxPtr ctx, cert::SslPtr ssl) : ctx_(std::move(ctx)), ssl_(std::move(ssl)) {}
+  cert::SslCtxPtr ctx_;  // freed after the connection made from it
+  cert::SslPtr ssl_;
 };
 
 }  // namespace cxa

@@ -128,12 +128,13 @@ bool TrustGate::CredentialConnectionOk(SSL* ssl, bool https) {
       return false;
     }
   }
-  EVP_PKEY* kx = nullptr;
-  if (SSL_get_peer_tmp_key(ssl, &kx) == 1 && kx != nullptr) {
-    int bits = EVP_PKEY_get_security_bits(kx);
-    int size = EVP_PKEY_get_bits(kx);
-    std::string type = EVP_PKEY_get0_type_name(kx) != nullptr ? EVP_PKEY_get0_type_name(kx) : "";
-    EVP_PKEY_free(kx);
+  EVP_PKEY* raw_kx = nullptr;
+  if (SSL_get_peer_tmp_key(ssl, &raw_kx) == 1 && raw_kx != nullptr) {
+    cert::EvpPkeyPtr kx(raw_kx);
+    int bits = EVP_PKEY_get_security_bits(kx.get());
+    int size = EVP_PKEY_get_bits(kx.get());
+    const char* name = EVP_PKEY_get0_type_name(kx.get());
+    std::string type = name != nullptr ? name : "";
     if (bits < 112) {
       withheld_ = "the key exchange (" + type + ", " + std::to_string(size) + " bits) gives " +
                   std::to_string(bits) +

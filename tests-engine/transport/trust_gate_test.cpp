@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <memory>
 
+#include "cert/openssl_ptr.h"
 #include "core/time_util.h"
 #include "testing/fixtures.h"
 
@@ -16,18 +17,9 @@ using namespace cxa;
 
 namespace {
 
-struct CtxFree {
-  void operator()(SSL_CTX* c) const { SSL_CTX_free(c); }
-};
-struct SslFree {
-  void operator()(SSL* s) const { SSL_free(s); }
-};
-struct SessionFree {
-  void operator()(SSL_SESSION* s) const { SSL_SESSION_free(s); }
-};
-using CtxPtr = std::unique_ptr<SSL_CTX, CtxFree>;
-using SslPtr = std::unique_ptr<SSL, SslFree>;
-using SessionPtr = std::unique_ptr<SSL_SESSION, SessionFree>;
+using CtxPtr = cert::SslCtxPtr;
+using SslPtr = cert::SslPtr;
+using SessionPtr = cert::SslSessionPtr;
 
 // A server for lab PKI case `pki_case` (fixtures/pki, dated around 2031-01-01), at most TLS
 // version `max_version`.

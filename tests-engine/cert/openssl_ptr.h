@@ -1,0 +1,50 @@
+// Owning handles for OpenSSL objects: one unique_ptr alias per type, freed by its OpenSSL free
+// function. Every OpenSSL object the engine owns is held in one of these (cert/ and transport/
+// only: DESIGN.md keeps OpenSSL there).
+#pragma once
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+#include <openssl/pkcs7.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <memory>
+
+namespace cxa::cert {
+
+// Calls `Free` on the pointer it is given: the deleter of the aliases below.
+template <auto Free>
+struct OpenSslFree {
+  template <typename T>
+  void operator()(T* p) const {
+    Free(p);
+  }
+};
+
+template <typename T, auto Free>
+using OpenSslPtr = std::unique_ptr<T, OpenSslFree<Free>>;
+
+using X509Ptr = OpenSslPtr<X509, X509_free>;
+using BioPtr = OpenSslPtr<BIO, BIO_free>;
+using BignumPtr = OpenSslPtr<BIGNUM, BN_free>;
+using EvpPkeyPtr = OpenSslPtr<EVP_PKEY, EVP_PKEY_free>;
+using Pkcs7Ptr = OpenSslPtr<PKCS7, PKCS7_free>;
+using SslPtr = OpenSslPtr<SSL, SSL_free>;
+using SslCtxPtr = OpenSslPtr<SSL_CTX, SSL_CTX_free>;
+using SslSessionPtr = OpenSslPtr<SSL_SESSION, SSL_SESSION_free>;
+using X509StorePtr = OpenSslPtr<X509_STORE, X509_STORE_free>;
+using X509StoreCtxPtr = OpenSslPtr<X509_STORE_CTX, X509_STORE_CTX_free>;
+using GeneralNamesPtr = OpenSslPtr<GENERAL_NAMES, GENERAL_NAMES_free>;
+using AuthorityInfoAccessPtr = OpenSslPtr<AUTHORITY_INFO_ACCESS, AUTHORITY_INFO_ACCESS_free>;
+using NameConstraintsPtr = OpenSslPtr<NAME_CONSTRAINTS, NAME_CONSTRAINTS_free>;
+
+// A STACK_OF(X509) that owns its certificates.
+struct X509StackFree {
+  void operator()(STACK_OF(X509) * s) const { sk_X509_pop_free(s, X509_free); }
+};
+using X509StackPtr = std::unique_ptr<STACK_OF(X509), X509StackFree>;
+
+}  // namespace cxa::cert
