@@ -9,7 +9,10 @@
 #include "cert/cert_evaluator.h"
 #include "cli.h"
 #include "core/input_file.h"
+#include "core/runner.h"
+#include "core/scenario.h"
 #include "core/time_util.h"
+#include "protocols/registry.h"
 #include "transport/aia.h"
 #include "transport/connection_report.h"
 #include "transport/url.h"
@@ -53,19 +56,49 @@ bool Undecided(const cert::CertReport& report) {
                      [](const Finding& f) { return f.id == "cert.chain.incomplete"; });
 }
 
-// What AIA did for the verdict, as facts: aia_fetched (the URLs asked) and aia: "fetched" (the
-// chain was completed through it), "off" (--no-aia left it incomplete) or "failed" (a fetch
-// failed or the URL was unusable, so it stays incomplete). Nothing when AIA was not needed.
-void AiaFacts(const std::vector<HttpExchange>& fetched, const cert::CertReport& report,
-              bool enabled, StepResult& step) {
-  for (const auto& got : fetched) {
-    step.facts["aia_fetched"] += (step.facts["aia_fetched"].empty() ? "" : " ") + got.request.url;
-  }
-  if (Undecided(report)) {
+// What AIA did for the verdict, as the fact `aia`: "fetched" (the chain was completed through
+// it), "off" (--no-aia left it incomplete) or "failed" (a fetch failed or the URL was unusable,
+// so it stays incomplete). Nothing when AIA was not needed. The URLs asked are `aia_fetched`.
+void AiaVerdictFact(bool enabled, StepResult& step) {
+  bool undecided = std::any_of(step.findings.begin(), step.findings.end(),
+                               [](const Finding& f) { return f.id == "cert.chain.incomplete"; });
+  if (undecided) {
     step.facts["aia"] = enabled ? "failed" : "off";
-  } else if (!fetched.empty()) {
+  } else if (step.facts.count("aia_fetched")) {
     step.facts["aia"] = "fetched";
   }
+}
+
+// `cxa cert --connect` is the tls module's step under the operator's policy, run by the runner
+// like any scenario's step (the same handshake, trust gate, AIA completion and evaluation).
+constexpr std::string_view kConnectScenario =
+    R"(<scenario name="cert" title="Certificate chain evaluation">
+  <input name="host" required="true"/>
+  <input name="port" type="port" default="443"/>
+  <input name="name" default=""/>
+  <step id="certificate" module="tls" title="Certificate chain of ${input.host}:${input.port}">
+    <option name="host" value="${input.host}"/>
+    <option name="port" value="${input.port}"/>
+    <option name="name" value="${input.name}"/>
+  </step>
+</scenario>)";
+
+// Runs kConnectScenario against `host`:`port`, the certificate checked for `name` ("" = host).
+RunReport ConnectAndEvaluate(const std::string& host, const std::string& port,
+                             const std::string& name, const TransportOptions& topts,
+                             const cert::TrustPolicy& policy, std::time_t time,
+                             const CommonOptions& common) {
+  auto sc = LoadScenarioText(kConnectScenario, "cxa cert --connect", protocols::AllModules());
+  if (!sc) throw std::runtime_error(sc.error());
+  cert::CertEvaluator evaluator;
+  CurlTransport transport(topts, evaluator);
+  RunSettings settings;
+  settings.operator_policy = policy;
+  settings.verify_time = time;
+  settings.timeouts = BuildTimeouts(common);
+  settings.aia = !common.no_aia;
+  Runner runner(protocols::AllModules(), transport, evaluator);
+  return runner.Run(*sc, {{"host", host}, {"port", port}, {"name", name}}, settings, nullptr);
 }
 
 bool IsIp(const std::string& s) {
@@ -100,6 +133,9 @@ int CertVerb(int argc, char** argv) {
   if (!Parse(argc, argv, d, pos, vm, kUsage, kFooter)) return kExitOk;
   if (chain_file.empty() == connect.empty())
     throw UsageError{"give exactly one of --chain or --connect"};
+  if (!connect.empty() && !untrusted.empty()) {
+    throw UsageError{"--untrusted goes with --chain (a live chain is completed through AIA)"};
+  }
   if (!host.empty() && !ip.empty()) throw UsageError{"give --host or --ip, not both"};
   if (!ip.empty() && !IsIp(ip)) throw UsageError{"--ip: '" + ip + "' is not an IP address"};
   CheckFormat(common.format, /*batch=*/false, /*has_targets=*/false);
@@ -142,8 +178,10 @@ int CertVerb(int argc, char** argv) {
       AiaSettings aia;
       aia.enabled = !common.no_aia;
       aia.timeouts = BuildTimeouts(common);
-      auto fetched = FollowAia(in, first, transport, evaluator, policy, aia);
-      AiaFacts(fetched, first, aia.enabled, step);
+      for (const auto& got : FollowAia(in, first, transport, evaluator, policy, aia)) {
+        std::string& list = step.facts["aia_fetched"];
+        list += (list.empty() ? "" : " ") + got.request.url;
+      }
     }
   } else {
     report.mode = "live";
@@ -168,48 +206,13 @@ int CertVerb(int argc, char** argv) {
       topts.resolve.push_back(servername + ":" + port + ":" + h);
       url_host = servername;
     }
-    if (in.host.empty()) in.host = url_host;
-    CurlTransport transport(topts, evaluator);
-    // Grab the chain without enforcing: the verdict comes from the offline evaluation below.
-    cert::TrustPolicy grab = policy;
-    grab.mode = cert::TrustMode::kReportOnly;
-    HttpRequest req;
-    req.url = "https://" + HostForUrl(url_host) + ":" + port + "/";
-    req.connect_only = true;
-    req.trust = &grab;
-    req.cert_name = in.host;
-    req.verify_time = in.time;
-    req.timeouts = BuildTimeouts(common);
-    HttpExchange ex = transport.Perform(req);
+    RunReport run = ConnectAndEvaluate(url_host, port, in.host, topts, policy, in.time, common);
+    report.steps = std::move(run.steps);
     report.inputs.emplace_back("connect", connect);
-    step.title = "Certificate chain of " + url_host + ":" + port;
-    StepResult conn;
-    ReportConnection(ex, in.time, conn);
-    step.facts = conn.facts;
-    step.timings = conn.timings;
-    if (!ex.tls || ex.tls->chain.empty()) {
-      step.stage = conn.stage;
-      for (auto& f : conn.findings) {
-        if (f.id.rfind("cert.", 0) != 0) step.findings.push_back(f);
-      }
-      step.DeriveOutcome();
-      report.steps.push_back(step);
-      Emit(report, common);
-      return report.ExitCode();
-    }
-    in.chain = ex.tls->chain;
-    // Missing intermediate or private root: follow the AIA URL as a live run would.
-    AiaSettings aia;
-    aia.enabled = !common.no_aia;
-    aia.timeouts = req.timeouts;
-    AiaResult fetched = CompleteChainViaAia(ex, transport, evaluator, policy, aia);
-    AiaFacts(fetched.fetched, *ex.tls->report, aia.enabled, step);
-    in.extra_intermediates = std::move(fetched.intermediates);
-    in.aia_note = std::move(fetched.note);
-    step.stage = Stage::kCertificate;
-    for (auto& f : conn.findings) {
-      if (f.id.rfind("tls.", 0) == 0) step.findings.push_back(f);
-    }
+    if (!in.host.empty()) report.inputs.emplace_back(!ip.empty() ? "ip" : "host", in.host);
+    for (auto& s : report.steps) AiaVerdictFact(!common.no_aia, s);
+    Emit(report, common);
+    return report.ExitCode();
   }
   if (!in.host.empty()) report.inputs.emplace_back(!ip.empty() ? "ip" : "host", in.host);
 
@@ -217,6 +220,7 @@ int CertVerb(int argc, char** argv) {
   step.certificate = cr.summary;
   for (auto& f : cr.findings) step.findings.push_back(f);
   step.facts["certificate_trusted"] = cr.trusted ? "true" : "false";
+  AiaVerdictFact(!common.no_aia, step);
   step.DeriveOutcome();
   report.steps.push_back(step);
   Emit(report, common);
