@@ -4,6 +4,25 @@
 
 namespace cxa {
 
+TransportError ClassifyTlsFailure(const std::string& message) {
+  if (message.find("wrong version number") != std::string::npos ||
+      message.find("packet length too long") != std::string::npos) {
+    return {Stage::kTls, "tls.handshake.failed",
+            "the server did not answer with TLS (plain HTTP on this port?): " + message};
+  }
+  if (message.find("excessive message size") != std::string::npos) {
+    return {Stage::kTls, "tls.handshake.failed",
+            "a TLS handshake message (usually the certificate list) is larger than the 100 KB "
+            "OpenSSL accepts: " +
+                message};
+  }
+  if (message.find("unsupported protocol") != std::string::npos ||
+      message.find("protocol version") != std::string::npos) {
+    return {Stage::kTls, "tls.protocol.unsupported", message};
+  }
+  return {Stage::kTls, "tls.handshake.failed", message};
+}
+
 TransportError ProxyAuthRequired() {
   return {Stage::kConnect, "net.proxy.auth_required",
           "the proxy given with --proxy answered 407 Proxy Authentication Required: it lets "
@@ -69,22 +88,7 @@ TransportError ClassifyCurlFailure(const CurlFailure& f) {
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CIPHER:
     case CURLE_SSL_CERTPROBLEM:
-      if (f.message.find("wrong version number") != std::string::npos ||
-          f.message.find("packet length too long") != std::string::npos) {
-        return {Stage::kTls, "tls.handshake.failed",
-                "the server did not answer with TLS (plain HTTP on this port?): " + f.message};
-      }
-      if (f.message.find("excessive message size") != std::string::npos) {
-        return {Stage::kTls, "tls.handshake.failed",
-                "a TLS handshake message (usually the certificate list) is larger than the "
-                "100 KB OpenSSL accepts: " +
-                    f.message};
-      }
-      if (f.message.find("unsupported protocol") != std::string::npos ||
-          f.message.find("protocol version") != std::string::npos) {
-        return {Stage::kTls, "tls.protocol.unsupported", f.message};
-      }
-      return {Stage::kTls, "tls.handshake.failed", f.message};
+      return ClassifyTlsFailure(f.message);
     case CURLE_GOT_NOTHING:
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:

@@ -35,6 +35,11 @@ struct CurlFailure {
 // The finding for a failure the trust gate and the local-fault check did not explain.
 TransportError ClassifyCurlFailure(const CurlFailure& f);
 
+// A TLS handshake that failed with OpenSSL's `message` (not the gate's refusal, not a timeout):
+// the server did not speak TLS, sent an oversized message, offered no common protocol version,
+// or another failure. Shared by libcurl's handshakes and the engine's own (TlsSocket).
+TransportError ClassifyTlsFailure(const std::string& message);
+
 // The proxy's 407 to CONNECT or to a plain HTTP request: its own refusal.
 TransportError ProxyAuthRequired();
 

@@ -3,11 +3,16 @@
 // judgement of certificates in trust_gate.cpp (installed by OnSslContext).
 #include "transport/curl_transport.h"
 
+#include <fcntl.h>
+#include <poll.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 
@@ -17,6 +22,8 @@
 #include "transport/curl_handle.h"
 #include "transport/event_loop.h"
 #include "transport/request_check.h"
+#include "transport/tls_socket.h"
+#include "transport/trust_gate.h"
 #include "transport/url.h"
 
 namespace cxa {
@@ -63,6 +70,8 @@ std::string TransportVersions() { return curl_version(); }
 
 struct CurlTransport::Shared {
   CurlSharePtr share;  // reset in ~CurlTransport, while the locks it calls still exist
+  std::once_flag tls_ctx_once;
+  cert::SslCtxPtr tls_ctx;  // CheckTls's one client context
   std::array<std::mutex, CURL_LOCK_DATA_LAST> locks;
   std::atomic<uint64_t> dns_lookups{0}, connections{0}, reused{0}, tls_full{0}, tls_resumed{0};
 
@@ -104,7 +113,82 @@ TransportStats CurlTransport::Stats() const {
   return s;
 }
 
-HttpExchange CurlTransport::Perform(const HttpRequest& request) { return Run(request, nullptr); }
+HttpExchange CurlTransport::Perform(const HttpRequest& request) {
+  if (request.connect_only && options_.proxy.empty() &&
+      strncasecmp(request.url.c_str(), "https://", 8) == 0) {
+    return CheckTls(request);
+  }
+  return Run(request, nullptr);
+}
+
+HttpExchange CurlTransport::CheckTls(const HttpRequest& request) {
+  // The same host and port (443 when the URL names none), over plain TCP.
+  auto url = SplitHttpUrl(request.url);
+  if (!url) return Run(request, nullptr);  // not one we can split: libcurl says why
+  HttpRequest tcp = request;
+  tcp.url = "http://" + HostForUrl(url->host) + ":" + std::to_string(url->port) + "/";
+  int fd = -1;
+  HttpExchange ex = Run(tcp, nullptr, &fd);
+  ex.request.url = request.url;
+  if (ex.error && ex.error->id != "http.request.unsafe") {
+    // The same words as the https URL's own failure would have had.
+    for (size_t at; (at = ex.error->message.find(tcp.url)) != std::string::npos;) {
+      ex.error->message.replace(at, tcp.url.size(), request.url);
+    }
+  }
+  if (ex.error || fd < 0) {
+    if (fd >= 0) ::close(fd);
+    if (!ex.error) {
+      ex.error = TransportError{Stage::kConnect, "internal.transport.failed",
+                                "the connection's socket was not available"};
+    }
+    return ex;
+  }
+  std::call_once(shared_->tls_ctx_once,
+                 [this] { shared_->tls_ctx = TlsSocket::SharedClientContext(); });
+  ex.tls.emplace();
+  TrustGate gate(evaluator_);
+  gate.Attach(&ex.request, &*ex.tls);
+  EventLoop* loop = EventLoop::Current();
+  auto wait = [loop, fd](short events, int ms) {
+    if (loop != nullptr) return loop->WaitFd(fd, events, ms);
+    pollfd p{fd, events, 0};
+    return poll(&p, 1, ms) > 0;
+  };
+  auto started = std::chrono::steady_clock::now();
+  TransportError error;
+  auto tls = TlsSocket::Connect(fd, ex.request.cert_name, gate, wait, request.timeouts.tls_ms,
+                                &error, shared_->tls_ctx.get());
+  if (tls && !gate.BeforeSending(tls->ssl(), true, false)) {
+    tls.reset();
+    error = *gate.Refusal();
+  }
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  // Timings as libcurl's for https: tls (and total) count from the start of the transfer.
+  double connected = 0;
+  for (const auto& t : ex.timings) {
+    if (t.name == "connect") connected = t.ms;
+  }
+  std::vector<Timing> timings;
+  for (const auto& t : ex.timings) {
+    timings.push_back({t.name, t.name == "total" ? connected + ms : t.ms});
+    if (t.name == "connect") timings.push_back({"tls", connected + ms});
+  }
+  ex.timings = std::move(timings);
+  if (gate.judged()) ++(gate.resumed() ? shared_->tls_resumed : shared_->tls_full);
+  if (tls) {
+    ex.reached = Stage::kCertificate;
+    SSL_shutdown(tls->ssl());  // a check ends at once: close_notify, then the socket
+  } else {
+    ex.error = std::move(error);
+    ex.reached = Stage::kConnect;
+  }
+  tls.reset();
+  ::shutdown(fd, SHUT_RDWR);  // libcurl still holds its own descriptor of the connection
+  ::close(fd);
+  return ex;
+}
 
 DnsAnswer CurlTransport::LookupDns(const std::string& name, DnsType type,
                                    const Timeouts& timeouts) {
@@ -130,7 +214,8 @@ std::unique_ptr<Stream> CurlTransport::OpenStream(const HttpRequest& request) {
   return MakeCurlStream(std::move(handle), std::move(ex), req.timeouts.total_ms, evaluator_);
 }
 
-HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Handle>* keep) {
+HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Handle>* keep,
+                                int* socket) {
   HttpExchange ex;
   ex.request = request;
   ex.request.ntlm_password.clear();
@@ -165,13 +250,21 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
   st.request = &ex.request;
   if (st.https) ex.tls.emplace();
   st.gate->Attach(&ex.request, ex.tls ? &*ex.tls : nullptr);
-  Configure(request, *handle, keep != nullptr);
+  Configure(request, *handle, keep != nullptr || socket != nullptr);
 
   // Inside a batch's event loop the transfer joins the loop's multi handle and this run yields
   // until it completes; a stream's connection (kept after the transfer) is opened directly.
   CURL* c = handle->easy.get();
+  auto take_socket = [c, socket] {
+    curl_socket_t fd = CURL_SOCKET_BAD;
+    if (socket != nullptr && curl_easy_getinfo(c, CURLINFO_ACTIVESOCKET, &fd) == CURLE_OK &&
+        fd != CURL_SOCKET_BAD) {
+      *socket = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    }
+  };
   EventLoop* loop = keep == nullptr ? EventLoop::Current() : nullptr;
-  CURLcode rc = loop != nullptr ? loop->Perform(c) : curl_easy_perform(c);
+  CURLcode rc = loop != nullptr ? loop->Perform(c, take_socket) : curl_easy_perform(c);
+  if (loop == nullptr && rc == CURLE_OK) take_socket();
   // A connect-only transfer sends nothing of its own: a resumed session is judged here, before
   // the caller (a stream) can send anything.
   std::optional<TransportError> refused;
@@ -189,7 +282,7 @@ HttpExchange CurlTransport::Run(const HttpRequest& request, std::unique_ptr<Hand
   return ex;
 }
 
-void CurlTransport::Configure(const HttpRequest& request, Handle& handle, bool kept) {
+void CurlTransport::Configure(const HttpRequest& request, Handle& handle, bool kept_open) {
   State& st = handle.st;
   CURL* c = handle.easy.get();
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, handle.errbuf);
@@ -202,7 +295,7 @@ void CurlTransport::Configure(const HttpRequest& request, Handle& handle, bool k
   // connection never serves another request: a check's closes at once, a stream's with it.
   if (request.connect_only) {
     curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
-    if (!kept) curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+    if (!kept_open) curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
     // A plain stream (tcp://) through a proxy goes through a CONNECT tunnel to the server.
     if (!st.https && !options_.proxy.empty()) curl_easy_setopt(c, CURLOPT_HTTPPROXYTUNNEL, 1L);
   }

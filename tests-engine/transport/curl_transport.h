@@ -48,11 +48,19 @@ class CurlTransport : public HttpTransport {
 
  private:
   // One transfer; with `keep`, its connection is handed over (connect-only, for a stream).
-  HttpExchange Run(const HttpRequest& request, std::unique_ptr<Handle>* keep);
+  // With `socket`, a plain connect-only transfer hands over a duplicate of its socket (the
+  // caller owns it; -1 when none).
+  HttpExchange Run(const HttpRequest& request, std::unique_ptr<Handle>* keep,
+                   int* socket = nullptr);
+  // A connect-only https check without a proxy: TCP through libcurl (DNS, --resolve,
+  // --connect-to, the address filter, timeouts, the event loop), then the handshake on that
+  // socket with the transport's one shared TLS context (libcurl would build a context per
+  // connection, a large part of a check's CPU), judged by the same gate.
+  HttpExchange CheckTls(const HttpRequest& request);
   // The phases of Run: libcurl options for the request, its addresses and its HTTP parts; the
   // connection counters; what the connection was (address, TLS, timings); and the outcome
   // (stage reached, response or error).
-  void Configure(const HttpRequest& request, Handle& handle, bool kept);
+  void Configure(const HttpRequest& request, Handle& handle, bool kept_open);
   void ConfigureAddresses(const HttpRequest& request, Handle& handle);
   void ConfigureRequest(const HttpRequest& request, Handle& handle);
   void Count(const Handle& handle);

@@ -140,13 +140,14 @@ void EventLoop::Yield() {
 
 void EventLoop::Wake(Fiber* f) { ready_.push_back(f); }
 
-CURLcode EventLoop::Perform(CURL* easy) {
+CURLcode EventLoop::Perform(CURL* easy, const std::function<void()>& before_removal) {
   Fiber* self = current_;
   curl_easy_setopt(easy, CURLOPT_PRIVATE, self);
   self->result = CURLE_OK;
   CURLMcode added = curl_multi_add_handle(multi_, easy);
   if (added != CURLM_OK) return CURLE_FAILED_INIT;
   Yield();  // woken by CollectTransfers when the transfer is done
+  if (before_removal) before_removal();
   curl_multi_remove_handle(multi_, easy);
   return self->result;
 }

@@ -41,7 +41,9 @@ class EventLoop : public Scheduler {
   // The loop whose run is executing on this thread, or null (outside any run).
   static EventLoop* Current();
   // From a run: performs the transfer on the loop's multi handle, yielding until it completes.
-  CURLcode Perform(CURL* easy);
+  // `before_removal` runs once it completed, while the handle is still in the multi handle
+  // (what a connect-only transfer's connection is can only be asked then).
+  CURLcode Perform(CURL* easy, const std::function<void()>& before_removal = {});
   // From a run: waits until `fd` is ready for `events` (POLLIN, POLLOUT) or `timeout_ms`
   // passed; true when ready.
   bool WaitFd(int fd, short events, int timeout_ms);

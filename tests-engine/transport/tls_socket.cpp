@@ -6,6 +6,8 @@
 
 #include <chrono>
 
+#include "transport/curl_errors.h"
+
 namespace cxa {
 namespace {
 
@@ -37,26 +39,42 @@ short WantedEvents(SSL* ssl, int rc) {
 
 }  // namespace
 
+cert::SslCtxPtr TlsSocket::SharedClientContext() {
+  cert::SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
+  if (!ctx) return ctx;
+  SSL_CTX_set_min_proto_version(ctx.get(), TLS1_VERSION);
+  SSL_CTX_set_security_level(ctx.get(), 0);
+  TrustGate::InstallShared(ctx.get());
+  return ctx;
+}
+
 std::unique_ptr<TlsSocket> TlsSocket::Connect(int fd, const std::string& name, TrustGate& gate,
                                               const Wait& wait, int timeout_ms,
-                                              TransportError* error) {
+                                              TransportError* error, SSL_CTX* shared) {
   // The same settings as every other TLS connection of the engine: old servers may complete the
   // handshake so that they are diagnosed; the gate judges the certificate.
   // The context is configured before the connection is made from it: SSL_new copies its
   // verification mode, so the gate must be installed first.
-  cert::SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
+  cert::SslCtxPtr ctx;
   cert::SslPtr ssl;
   auto fail = [&](Stage stage, TransportFindingId id, std::string message) {
     *error = TransportError{stage, id, std::move(message)};
     return nullptr;
   };
-  if (!ctx) return fail(Stage::kTls, "internal.transport.failed", "no TLS context");
-  SSL_CTX_set_min_proto_version(ctx.get(), TLS1_VERSION);
-  SSL_CTX_set_security_level(ctx.get(), 0);
   gate.NewConnection();
-  gate.Install(ctx.get());
+  if (shared != nullptr) {
+    SSL_CTX_up_ref(shared);
+    ctx.reset(shared);
+  } else {
+    ctx.reset(SSL_CTX_new(TLS_client_method()));
+    if (!ctx) return fail(Stage::kTls, "internal.transport.failed", "no TLS context");
+    SSL_CTX_set_min_proto_version(ctx.get(), TLS1_VERSION);
+    SSL_CTX_set_security_level(ctx.get(), 0);
+    gate.Install(ctx.get());
+  }
   ssl.reset(SSL_new(ctx.get()));
   if (!ssl) return fail(Stage::kTls, "internal.transport.failed", "no TLS connection");
+  if (shared != nullptr) gate.AttachTo(ssl.get());
   SSL_set_connect_state(ssl.get());
   if (!IsIpLiteral(name)) SSL_set_tlsext_host_name(ssl.get(), name.c_str());
   if (SSL_set_fd(ssl.get(), fd) != 1)
@@ -72,7 +90,8 @@ std::unique_ptr<TlsSocket> TlsSocket::Connect(int fd, const std::string& name, T
         *error = *refused;
         return nullptr;
       }
-      return fail(Stage::kTls, "tls.handshake.failed", "the TLS handshake failed: " + why);
+      *error = ClassifyTlsFailure(why);
+      return nullptr;
     }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                     deadline - std::chrono::steady_clock::now())

@@ -25,11 +25,15 @@ class TlsSocket {
 
   // Runs the handshake on `fd` (non-blocking or not; not owned) with SNI `name` (none for an IP
   // literal) within `timeout_ms`. `gate` must be attached to the request and the capture to
-  // fill. On failure the error is the gate's refusal, tls.handshake.timeout or
-  // tls.handshake.failed.
+  // fill. On failure the error is the gate's refusal, tls.handshake.timeout or what
+  // ClassifyTlsFailure makes of OpenSSL's error. `shared`, when given, is a context made by
+  // SharedClientContext (one for many connections); else the connection gets its own.
   static std::unique_ptr<TlsSocket> Connect(int fd, const std::string& name, TrustGate& gate,
-                                            const Wait& wait, int timeout_ms,
-                                            TransportError* error);
+                                            const Wait& wait, int timeout_ms, TransportError* error,
+                                            SSL_CTX* shared = nullptr);
+  // A client context for many connections, set up as every TLS client of the engine (old
+  // servers may complete the handshake so that they are diagnosed; the gate judges).
+  static cert::SslCtxPtr SharedClientContext();
   ~TlsSocket() = default;
   TlsSocket(const TlsSocket&) = delete;
   TlsSocket& operator=(const TlsSocket&) = delete;

@@ -10,8 +10,13 @@ namespace {
 
 // OpenSSL's certificate verification hook: the gate judges the chain as sent (the untrusted
 // stack holds it, leaf first); returning 0 aborts the handshake.
+// The ex_data slot of a connection's gate (InstallShared, AttachTo).
+int GateIndex() {
+  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
 int VerifyChain(X509_STORE_CTX* ctx, void* arg) {
-  auto* gate = static_cast<TrustGate*>(arg);
   STACK_OF(X509)* sent = X509_STORE_CTX_get0_untrusted(ctx);
   X509* leaf = X509_STORE_CTX_get0_cert(ctx);
   std::vector<X509*> chain;
@@ -22,7 +27,10 @@ int VerifyChain(X509_STORE_CTX* ctx, void* arg) {
   }
   auto* ssl =
       static_cast<SSL*>(X509_STORE_CTX_get_ex_data(ctx, SSL_get_ex_data_X509_STORE_CTX_idx()));
-  if (!gate->JudgeHandshake(ssl, chain)) {
+  auto* gate = arg != nullptr   ? static_cast<TrustGate*>(arg)
+               : ssl != nullptr ? static_cast<TrustGate*>(SSL_get_ex_data(ssl, GateIndex()))
+                                : nullptr;
+  if (gate == nullptr || !gate->JudgeHandshake(ssl, chain)) {
     X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
     return 0;
   }
@@ -39,6 +47,13 @@ void TrustGate::Install(SSL_CTX* ctx) {
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
   SSL_CTX_set_cert_verify_callback(ctx, VerifyChain, this);
 }
+
+void TrustGate::InstallShared(SSL_CTX* ctx) {
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+  SSL_CTX_set_cert_verify_callback(ctx, VerifyChain, nullptr);
+}
+
+void TrustGate::AttachTo(SSL* ssl) { SSL_set_ex_data(ssl, GateIndex(), this); }
 
 void TrustGate::NewConnection() {
   judged_ = false;

@@ -44,6 +44,13 @@ class TrustGate {
   // gate must outlive those connections' handshakes.
   void Install(SSL_CTX* ctx);
 
+  // For a context many connections share (one per transport, not per connection): the verify
+  // callback finds each connection's gate on the connection itself (AttachTo). Call once, before
+  // the first SSL_new.
+  static void InstallShared(SSL_CTX* ctx);
+  // Makes this gate judge `ssl`'s handshake (a connection of a context set up by InstallShared).
+  void AttachTo(SSL* ssl);
+
   // A new connection of the same request begins: its handshake has not been judged yet.
   void NewConnection();
 
