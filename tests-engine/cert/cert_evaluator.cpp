@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 
 #include "cert/checks/check.h"
+#include "cert/path_cache.h"
 #include "core/time_util.h"
 
 namespace cxa::cert {
@@ -84,15 +86,8 @@ Attempt RunOpenSsl(X509* leaf, const std::vector<X509*>& untrusted, X509_STORE* 
   X509_VERIFY_PARAM_set_auth_level(param, 2);
   X509_VERIFY_PARAM_set_depth(param, in.max_depth);
   X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_SERVER);
-  if (!in.host.empty()) {
-    if (IsIpLiteral(in.host)) {
-      X509_VERIFY_PARAM_set1_ip_asc(param, in.host.c_str());
-    } else {
-      X509_VERIFY_PARAM_set_hostflags(
-          param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS | X509_CHECK_FLAG_NEVER_CHECK_SUBJECT);
-      X509_VERIFY_PARAM_set1_host(param, in.host.c_str(), in.host.size());
-    }
-  }
+  // No name here: the path and its errors are the same for every name (PathCache); the name
+  // is checked apart (NameError).
   X509_STORE_CTX_set_ex_data(ctx.get(), g_ex_index, &a.errors);
   X509_STORE_CTX_set_verify_cb(ctx.get(), CollectErrors);
   int rv = X509_verify_cert(ctx.get());
@@ -173,6 +168,35 @@ int ServerCertificateIndex(const std::vector<X509*>& sent, const std::string& ho
   return 0;
 }
 
+// The error OpenSSL's name check gives when `leaf` does not cover `host` (a DNS name by SANs
+// with no partial wildcards, or an IP address), or nullopt.
+std::optional<VerifyError> NameError(X509* leaf, const std::string& host) {
+  if (host.empty() || Covers(leaf, host)) return std::nullopt;
+  return VerifyError{
+      IsIpLiteral(host) ? X509_V_ERR_IP_ADDRESS_MISMATCH : X509_V_ERR_HOSTNAME_MISMATCH, 0};
+}
+
+// `path` as links into the evaluation's sent and extra certificates, or anchors (held).
+PathCache::Entry Remembered(const Evaluation& ev) {
+  PathCache::Entry e;
+  e.errors = ev.errors;
+  for (X509* c : ev.path) {
+    PathCache::Link link;
+    auto in = [c](const std::vector<X509*>& v) { return std::find(v.begin(), v.end(), c); };
+    if (auto it = in(ev.sent); it != ev.sent.end()) {
+      link.index = static_cast<size_t>(it - ev.sent.begin());
+    } else if (auto x = in(ev.extras); x != ev.extras.end()) {
+      link.from = PathCache::Link::From::kExtra;
+      link.index = static_cast<size_t>(x - ev.extras.begin());
+    } else {
+      link.from = PathCache::Link::From::kAnchor;
+      if (X509_up_ref(c) == 1) link.anchor.reset(c);
+    }
+    e.path.push_back(std::move(link));
+  }
+  return e;
+}
+
 std::vector<X509*> ToVector(STACK_OF(X509) * s) {
   std::vector<X509*> v;
   if (s == nullptr) return v;
@@ -186,6 +210,8 @@ bool CertReport::HasErrors() const {
   return std::any_of(findings.begin(), findings.end(),
                      [](const Finding& f) { return f.severity == Severity::kError; });
 }
+
+CertEvaluator::CertEvaluator() : paths_(std::make_shared<PathCache>()) {}
 
 CertReport CertEvaluator::Evaluate(const CertInput& input, const TrustPolicy& policy) const {
   static const int once = [] {
@@ -222,7 +248,23 @@ CertReport CertEvaluator::Evaluate(const CertInput& input, const TrustPolicy& po
   Attempt best;
   ev.leaf_sent = ServerCertificateIndex(ev.sent, input.host);
   X509* leaf = ev.leaf_sent < 0 ? nullptr : ev.sent[ev.leaf_sent];
+  std::vector<X509Ptr> held;  // the anchors of a remembered path, while this evaluation runs
+  bool remembered = false;
   if (leaf != nullptr) {
+    const std::string key = PathCache::Key(input, ev.leaf_sent, *anchors);
+    if (auto known = paths_->Find(key, anchors)) {
+      for (auto& link : known->path) {
+        using From = PathCache::Link::From;
+        ev.path.push_back(link.from == From::kSent    ? ev.sent.at(link.index)
+                          : link.from == From::kExtra ? ev.extras.at(link.index)
+                                                      : link.anchor.get());
+        if (link.anchor) held.push_back(std::move(link.anchor));
+      }
+      ev.errors = std::move(known->errors);
+      remembered = true;
+    }
+  }
+  if (leaf != nullptr && !remembered) {
     std::vector<X509*> pool;
     for (size_t i = 0; i < ev.sent.size(); ++i) {
       if (ev.sent[i] != nullptr && static_cast<int>(i) != ev.leaf_sent) pool.push_back(ev.sent[i]);
@@ -252,6 +294,10 @@ CertReport CertEvaluator::Evaluate(const CertInput& input, const TrustPolicy& po
     }
     ev.path = ToVector(best.chain.get());
     ev.errors = best.errors;
+    paths_->Put(PathCache::Key(input, ev.leaf_sent, *anchors), anchors, Remembered(ev));
+  }
+  if (leaf != nullptr) {
+    if (auto name = NameError(leaf, input.host)) ev.errors.push_back(*name);
     ev.anchored = !ev.path.empty() && anchors->Contains(ev.path.back());
   }
 

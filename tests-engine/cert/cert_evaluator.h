@@ -13,6 +13,7 @@
 #pragma once
 
 #include <ctime>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,9 +48,17 @@ struct CertReport {
   bool HasErrors() const;
 };
 
+class PathCache;
+
+// Stateless in its verdicts; it remembers what OpenSSL concluded about each chain (cert/
+// path_cache.h), so copies share that memory and one evaluator serves a whole batch.
 class CertEvaluator {
  public:
+  CertEvaluator();
   CertReport Evaluate(const CertInput& input, const TrustPolicy& policy) const;
+
+ private:
+  std::shared_ptr<PathCache> paths_;
 };
 
 // The catalogue of cert.* findings (declared in findings.cpp).
