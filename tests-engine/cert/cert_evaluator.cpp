@@ -121,7 +121,7 @@ void EnumeratePaths(std::vector<X509*>& current, const std::vector<X509*>& pool,
     current.pop_back();
   };
   for (X509* cand : pool) try_issuer(cand);
-  for (const auto& a : anchors.anchors()) try_issuer(a.get());
+  for (X509* a : anchors.WithSubject(X509_get_issuer_name(tip))) try_issuer(a);
 }
 
 // Another path can only help when an error depends on the issuers chosen. Errors about the leaf

@@ -11,6 +11,7 @@
 
 #include <openssl/x509_vfy.h>
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,6 +25,12 @@
 namespace cxa::cert {
 
 // An immutable set of trust anchors. Thread-safe to share.
+//
+// A bundle's certificates are decoded only when needed: loading indexes each one by the hash of
+// its subject name (as OpenSSL's hashed directories do), and OpenSSL's path building, the
+// evaluator's own search and Contains decode the anchors of the names they ask for. A run that
+// meets one chain decodes the one or two roots it needs instead of the whole system bundle
+// (which costs more CPU than the handshake itself).
 class TrustStore {
  public:
   // Loads every certificate of a PEM bundle. `description` names the source in reports.
@@ -43,14 +50,32 @@ class TrustStore {
   TrustStore(const TrustStore&) = delete;
   TrustStore& operator=(const TrustStore&) = delete;
 
+  // The store OpenSSL verifies against: it finds the anchors by subject (decoded on demand).
   X509_STORE* store() const { return store_.get(); }
-  const std::vector<X509Ptr>& anchors() const { return anchors_; }
   const std::string& description() const { return description_; }
+  size_t size() const { return anchors_.size(); }
+  // The anchors whose subject is `name` (decoded now if they were not; held by the store).
+  std::vector<X509*> WithSubject(const X509_NAME* name) const;
+  // Every anchor, decoded (for merging stores). Anchors that do not decode are left out.
+  std::vector<X509*> All() const;
   bool Contains(X509* cert) const;  // same DER as an anchor
 
  private:
-  TrustStore(std::vector<X509Ptr> certs, std::string description);
-  std::vector<X509Ptr> anchors_;
+  struct Anchor {
+    Der der;
+    X509Ptr cert;  // once decoded (or given)
+    bool in_store = false;
+  };
+  TrustStore(std::vector<Anchor> anchors, std::string description);
+  // Anchors from DER certificates, each checked for a certificate's shape (decoded later).
+  static Result<std::shared_ptr<const TrustStore>> FromDers(std::vector<Der> ders,
+                                                            std::string description);
+  // Anchor `i` decoded and added to the X509_STORE; null when it does not decode. Locked.
+  X509* Decoded(size_t i) const;
+
+  mutable std::mutex mu_;
+  mutable std::vector<Anchor> anchors_;
+  std::multimap<unsigned long, size_t> by_subject_;  // subject name hash -> anchor
   X509StorePtr store_;
   std::string description_;
 };
