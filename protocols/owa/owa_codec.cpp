@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/enum_names.h"
 #include "core/text.h"
 
 namespace cxa::protocols {
@@ -69,29 +70,10 @@ std::span<const std::string_view> Microsoft365SignInHosts() {
 }
 
 std::string_view FrontEndName(FrontEnd f) {
-  switch (f) {
-    case FrontEnd::kFba:
-      return "fba";
-    case FrontEnd::kBasic:
-      return "basic";
-    case FrontEnd::kNtlm:
-      return "ntlm";
-    case FrontEnd::kNegotiate:
-      return "negotiate";
-    case FrontEnd::kAdfs:
-      return "adfs";
-    case FrontEnd::kMicrosoft365:
-      return "microsoft365";
-    case FrontEnd::kReverseProxy:
-      return "reverse-proxy";
-    case FrontEnd::kAnonymous:
-      return "anonymous";
-    case FrontEnd::kSameHostRedirect:
-      return "redirect";
-    case FrontEnd::kUnexpected:
-      return "unexpected";
-  }
-  return "unexpected";
+  static constexpr EnumNames<FrontEnd, 10> kFrontEnds{{"fba", "basic", "ntlm", "negotiate", "adfs",
+                                                       "microsoft365", "reverse-proxy", "anonymous",
+                                                       "redirect", "unexpected"}};
+  return kFrontEnds.Name(f);
 }
 
 std::string NormalizeOwaUrl(std::string_view v) {

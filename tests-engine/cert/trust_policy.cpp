@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/enum_names.h"
 #include "core/input_file.h"
 
 namespace cxa::cert {
@@ -221,24 +222,13 @@ std::shared_ptr<const TrustStore> TrustStore::Merge(const TrustStore& a, const T
   return FromCerts(std::move(v), a.description() + " + " + b.description());
 }
 
-std::string_view TrustModeName(TrustMode m) {
-  switch (m) {
-    case TrustMode::kStrictPublic:
-      return "strict-public";
-    case TrustMode::kPublicPlusCustom:
-      return "public+custom";
-    case TrustMode::kReportOnly:
-      return "report-only";
-  }
-  return "strict-public";
-}
+namespace {
+constexpr EnumNames<TrustMode, 3> kModes{{"strict-public", "public+custom", "report-only"}};
+}  // namespace
 
-std::optional<TrustMode> ParseTrustMode(std::string_view s) {
-  if (s == "strict-public") return TrustMode::kStrictPublic;
-  if (s == "public+custom") return TrustMode::kPublicPlusCustom;
-  if (s == "report-only") return TrustMode::kReportOnly;
-  return std::nullopt;
-}
+std::string_view TrustModeName(TrustMode m) { return kModes.Name(m); }
+
+std::optional<TrustMode> ParseTrustMode(std::string_view s) { return kModes.Parse(s); }
 
 TrustPolicy::TrustPolicy(const TrustPolicy& other) { *this = other; }
 

@@ -3,26 +3,17 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "core/enum_names.h"
+
 namespace cxa {
 
-std::string_view SeverityName(Severity s) {
-  switch (s) {
-    case Severity::kInfo:
-      return "info";
-    case Severity::kWarning:
-      return "warning";
-    case Severity::kError:
-      return "error";
-  }
-  return "error";
-}
+namespace {
+constexpr EnumNames<Severity, 3> kSeverities{{"info", "warning", "error"}};
+}  // namespace
 
-std::optional<Severity> ParseSeverity(std::string_view s) {
-  if (s == "info") return Severity::kInfo;
-  if (s == "warning") return Severity::kWarning;
-  if (s == "error") return Severity::kError;
-  return std::nullopt;
-}
+std::string_view SeverityName(Severity s) { return kSeverities.Name(s); }
+
+std::optional<Severity> ParseSeverity(std::string_view s) { return kSeverities.Parse(s); }
 
 Finding MakeFinding(const FindingInfo& info, std::string message, std::string detail,
                     std::optional<int> cert_index) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/enum_names.h"
 #include "core/targets.h"
 #include "core/text.h"
 
@@ -18,21 +19,9 @@ bool IsDomain(std::string_view d) { return IsHostName(d) && d.find('.') != std::
 }  // namespace
 
 std::string_view OptionTypeName(OptionType t) {
-  switch (t) {
-    case OptionType::kString:
-      return "string";
-    case OptionType::kInt:
-      return "int";
-    case OptionType::kBool:
-      return "bool";
-    case OptionType::kPort:
-      return "port";
-    case OptionType::kEmail:
-      return "email";
-    case OptionType::kUpnOrDomain:
-      return "upn-or-domain";
-  }
-  return "string";
+  static constexpr EnumNames<OptionType, 6> kTypes{
+      {"string", "int", "bool", "port", "email", "upn-or-domain"}};
+  return kTypes.Name(t);
 }
 
 std::string CheckOptionValue(OptionType type, std::string_view value) {

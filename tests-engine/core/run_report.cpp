@@ -1,22 +1,15 @@
 #include "core/run_report.h"
 
+#include "core/enum_names.h"
+
 namespace cxa {
 
-std::string_view RunVerdictName(RunVerdict v) {
-  switch (v) {
-    case RunVerdict::kError:
-      return "error";
-    case RunVerdict::kFailed:
-      return "failed";
-    case RunVerdict::kIncomplete:
-      return "incomplete";
-    case RunVerdict::kWarning:
-      return "warning";
-    case RunVerdict::kPassed:
-      return "passed";
-  }
-  return "error";
-}
+namespace {
+constexpr EnumNames<RunVerdict, 5> kVerdicts{
+    {"error", "failed", "incomplete", "warning", "passed"}};
+}  // namespace
+
+std::string_view RunVerdictName(RunVerdict v) { return kVerdicts.Name(v); }
 
 const StepResult* RunReport::FirstNotRun() const {
   for (const auto& s : steps) {

@@ -1,42 +1,18 @@
 #include "core/step_result.h"
 
+#include "core/enum_names.h"
+
 namespace cxa {
 
-std::string_view OutcomeName(Outcome o) {
-  switch (o) {
-    case Outcome::kPassed:
-      return "passed";
-    case Outcome::kWarning:
-      return "warning";
-    case Outcome::kFailed:
-      return "failed";
-    case Outcome::kSkipped:
-      return "skipped";
-    case Outcome::kError:
-      return "error";
-  }
-  return "error";
-}
+namespace {
+constexpr EnumNames<Outcome, 5> kOutcomes{{"passed", "warning", "failed", "skipped", "error"}};
+constexpr EnumNames<Stage, 7> kStages{
+    {"none", "resolve", "connect", "tls", "certificate", "http", "protocol"}};
+}  // namespace
 
-std::string_view StageName(Stage s) {
-  switch (s) {
-    case Stage::kNone:
-      return "none";
-    case Stage::kResolve:
-      return "resolve";
-    case Stage::kConnect:
-      return "connect";
-    case Stage::kTls:
-      return "tls";
-    case Stage::kCertificate:
-      return "certificate";
-    case Stage::kHttp:
-      return "http";
-    case Stage::kProtocol:
-      return "protocol";
-  }
-  return "none";
-}
+std::string_view OutcomeName(Outcome o) { return kOutcomes.Name(o); }
+
+std::string_view StageName(Stage s) { return kStages.Name(s); }
 
 void StepResult::DeriveOutcome() {
   for (auto& child : children) child.DeriveOutcome();
