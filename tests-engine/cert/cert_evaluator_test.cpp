@@ -4,6 +4,7 @@
 
 #include "core/time_util.h"
 #include "testing/fixtures.h"
+#include "testing/lab_chain.h"
 
 using namespace cxa;
 using namespace cxa::cert;
@@ -20,14 +21,7 @@ TrustPolicy LabPolicy(TrustMode mode = TrustMode::kStrictPublic) {
 }
 
 CertInput Input(const std::string& pki_case, const std::string& host = "mail.contoso.test") {
-  CertInput in;
-  auto ders =
-      SplitPem(testing::ReadText(testing::FixturesDir() + "/pki/" + pki_case + "/chain.pem"));
-  REQUIRE(ders.ok());
-  in.chain = *ders;
-  in.host = host;
-  in.time = *ParseTime("2031-01-01");
-  return in;
+  return testing::LabChainInput(pki_case, host);
 }
 
 }  // namespace

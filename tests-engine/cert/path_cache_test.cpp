@@ -5,6 +5,7 @@
 #include "cert/cert_evaluator.h"
 #include "core/time_util.h"
 #include "testing/fixtures.h"
+#include "testing/lab_chain.h"
 
 using namespace cxa;
 using namespace cxa::cert;
@@ -18,14 +19,7 @@ std::shared_ptr<const TrustStore> LabRoots() {
 }
 
 CertInput Input(const std::string& pki_case, const std::string& host) {
-  CertInput in;
-  auto ders =
-      SplitPem(testing::ReadText(testing::FixturesDir() + "/pki/" + pki_case + "/chain.pem"));
-  REQUIRE(ders.ok());
-  in.chain = *ders;
-  in.host = host;
-  in.time = *ParseTime("2031-01-01");
-  return in;
+  return testing::LabChainInput(pki_case, host);
 }
 
 std::vector<std::string> Ids(const CertReport& r) {

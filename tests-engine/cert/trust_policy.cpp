@@ -82,7 +82,11 @@ int LookupBySubject(X509_LOOKUP* lookup, X509_LOOKUP_TYPE type, const X509_NAME*
   const auto* store = static_cast<const TrustStore*>(X509_LOOKUP_get_method_data(lookup));
   for (X509* c : store->WithSubject(name)) {
     if (X509_NAME_cmp(X509_get_subject_name(c), name) == 0) {
-      return X509_OBJECT_set1_X509(ret, c);
+      // As OpenSSL's own lookups do, `ret` borrows the certificate (the store holds it):
+      // X509_STORE_CTX_get_by_subject takes its own reference of what it is given.
+      if (X509_OBJECT_set1_X509(ret, c) != 1) return 0;
+      X509_free(c);
+      return 1;
     }
   }
   return 0;
