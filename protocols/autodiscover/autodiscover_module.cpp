@@ -17,216 +17,15 @@
 #include "core/targets.h"
 #include "core/text.h"
 #include "protocols/autodiscover/autodiscover_codec.h"
+#include "protocols/autodiscover/autodiscover_findings.h"
+#include "protocols/autodiscover/autodiscover_settings.h"
 #include "transport/connection_report.h"
 #include "transport/url.h"
 
 namespace cxa::protocols {
 namespace {
 
-constexpr std::string_view kRef = "protocols.md §1.2, §2.2; MS-OXDSCLI; MS-OXDISCO";
-
-constexpr FindingInfo kManual{
-    "autodiscover.settings.manual",
-    Severity::kInfo,
-    "Manual Outlook Anywhere settings",
-    "The RPC proxy and the other Outlook Anywhere settings were given by the operator, so "
-    "Autodiscover was not asked (like the analyzer's manual mode).",
-    "Run without rpc_proxy to test Autodiscover as well.",
-    kRef};
-constexpr FindingInfo kCandidateFailed{
-    "autodiscover.candidate.failed",
-    Severity::kError,
-    "Autodiscover URL gave no usable answer",
-    "This candidate Autodiscover URL did not produce an Autodiscover answer (no connection, "
-    "certificate refused, an HTTP error, or not an Autodiscover document). Outlook moves on to "
-    "the next candidate; when a later one works this is information only.",
-    "If this URL is meant to answer, check its DNS name, certificate and the Autodiscover "
-    "virtual directory; otherwise nothing to change.",
-    kRef};
-constexpr FindingInfo kNotFound{
-    "autodiscover.lookup.not_found",
-    Severity::kError,
-    "Autodiscover found no settings",
-    "No candidate (the SMTP domain, autodiscover.DOMAIN, the HTTP redirect method on port 80, "
-    "the _autodiscover._tcp SRV record) produced an Autodiscover answer: Outlook cannot set up "
-    "the profile from outside.",
-    "Publish autodiscover.<domain> (DNS A/CNAME record to the Exchange or hybrid endpoint, a "
-    "publicly trusted certificate naming it) or an _autodiscover._tcp SRV record pointing to a "
-    "host whose certificate names it.",
-    kRef};
-constexpr FindingInfo kCredentialsRejected{
-    "autodiscover.auth.rejected",
-    Severity::kError,
-    "Autodiscover rejected the credentials",
-    "The Autodiscover endpoint answered 401 to the credentials: wrong user name format or "
-    "password, a locked account, or an authentication method that does not accept them.",
-    "Check the user name (DOMAIN\\user or the UPN), the password and the account; check the "
-    "authentication methods of the Autodiscover virtual directory "
-    "(Get-AutodiscoverVirtualDirectory "
-    "| fl *Authentication*).",
-    kRef};
-constexpr FindingInfo kNoScheme{
-    "autodiscover.auth.unsupported",
-    Severity::kError,
-    "Autodiscover offers no usable authentication",
-    "The Autodiscover endpoint answered 401 without offering Basic or NTLM (only Negotiate, or "
-    "nothing): clients outside the domain cannot authenticate; a reverse proxy may be stripping "
-    "the WWW-Authenticate headers.",
-    "Enable Basic or NTLM on the Autodiscover virtual directory, or let the reverse proxy pass "
-    "them through (pre-authentication breaks Autodiscover).",
-    kRef};
-constexpr FindingInfo kInsecureRedirect{
-    "autodiscover.redirect.refused",
-    Severity::kError,
-    "Autodiscover redirect refused",
-    "A redirect pointed to a URL Outlook does not follow with credentials: plain http, or a path "
-    "that is not /autodiscover/autodiscover.xml. Nothing was sent there.",
-    "Redirect only to https://<host>/autodiscover/autodiscover.xml.",
-    kRef};
-constexpr FindingInfo kOtherDomain{
-    "autodiscover.redirect.other_domain",
-    Severity::kWarning,
-    "Autodiscover points to a host outside the user's domain",
-    "A redirect (an HTTP redirect, the port-80 redirect method, the SRV record, a redirectAddr "
-    "or redirectUrl) sends Outlook to a host outside the user's domain. Outlook asks the user "
-    "(\"Allow this website to configure "
-    "server settings?\") before it sends credentials there, because anyone who controls the "
-    "domain's web site, port 80 or DNS answers can forge such a redirect; cxa sends the request "
-    "there without credentials (auth.credentials.withheld) unless the operator allows the host.",
-    "If the host is legitimately yours or your provider's, run again with "
-    "--allow-credentials-to HOST; better, publish autodiscover.<domain> with a certificate for "
-    "it, so that no redirect to another domain is needed. If you do not know the host, find out "
-    "who answers for your domain (the apex web site, port 80, the SRV record).",
-    kRef};
-constexpr FindingInfo kTooManyHops{
-    "autodiscover.redirect.limit",
-    Severity::kError,
-    "Too many Autodiscover redirects",
-    "Autodiscover redirects (HTTP, redirectUrl, redirectAddr) went on for more hops than Outlook "
-    "follows (10), or came back to an address already tried: a loop.",
-    "Fix the redirect chain: the last redirect must reach a server that answers with settings.",
-    kRef};
-constexpr FindingInfo kHttpRedirectOther{
-    "autodiscover.redirect.http_unusable",
-    Severity::kError,
-    "HTTP redirect method gave no usable redirect",
-    "http://autodiscover.DOMAIN/autodiscover/autodiscover.xml on port 80 answered, but not with a "
-    "redirect (301/302/307) to an https Autodiscover URL; Outlook ignores any other answer there.",
-    "On port 80 of autodiscover.<domain>, answer only with a redirect to "
-    "https://<host>/autodiscover/autodiscover.xml.",
-    kRef};
-constexpr FindingInfo kSrvNone{
-    "autodiscover.srv.not_found",
-    Severity::kInfo,
-    "No Autodiscover SRV record",
-    "There is no _autodiscover._tcp SRV record for the domain (or none on port 443). That is "
-    "only a problem when no other candidate works.",
-    "If the domain cannot publish autodiscover.<domain>, add _autodiscover._tcp.<domain> SRV 0 0 "
-    "443 <host>.",
-    kRef};
-constexpr FindingInfo kMalformed{
-    "autodiscover.answer.malformed",
-    Severity::kError,
-    "Autodiscover answer is not valid",
-    "The endpoint answered 200, but the body is not an Autodiscover (POX) answer (an HTML page, "
-    "a mobile-sync (MS-ASCMD) answer, broken XML), or its settings name a server that is not a "
-    "host name (spaces, control characters, a URL), which no client can connect to.",
-    "Check what answers /autodiscover/autodiscover.xml (a web site, a reverse proxy's error "
-    "page) and that Autodiscover requests reach Exchange.",
-    kRef};
-constexpr FindingInfo kErrors[] = {
-    {"autodiscover.error.address_unknown", Severity::kError,
-     "Autodiscover does not know the address (500)",
-     "Autodiscover answered ErrorCode 500: no mailbox has that e-mail address (or it is not yet "
-     "replicated).",
-     "Check the primary SMTP address of the mailbox (Get-Mailbox | fl PrimarySmtpAddress) and "
-     "that the address was typed right.",
-     kRef},
-    {"autodiscover.error.no_configuration", Severity::kError,
-     "Autodiscover has no configuration for the address (501)",
-     "Autodiscover answered ErrorCode 501: no configuration is available for this address (no "
-     "provider settings, or a mail-enabled user without a mailbox).",
-     "Check that the address belongs to a mailbox and that the Outlook providers exist "
-     "(Get-OutlookProvider).",
-     kRef},
-    {"autodiscover.error.invalid_address", Severity::kError,
-     "Autodiscover refused the address (502)",
-     "Autodiscover answered ErrorCode 502: the address is not valid for this Autodiscover "
-     "service.",
-     "Check the address and the accepted domains of the organization.", kRef},
-    {"autodiscover.error.invalid_request", Severity::kError,
-     "Autodiscover refused the request (600)",
-     "Autodiscover answered ErrorCode 600 (invalid request): often another service (a mobile "
-     "sync endpoint, a third-party server) answers the POX request.",
-     "Check that /autodiscover/autodiscover.xml reaches Exchange's Autodiscover service.", kRef},
-    {"autodiscover.error.provider_unavailable", Severity::kError,
-     "Autodiscover provider unavailable (601)",
-     "Autodiscover answered ErrorCode 601: the requested response schema (Outlook) is not "
-     "available.",
-     "Check the Outlook providers (Get-OutlookProvider) and the Autodiscover virtual directory.",
-     kRef},
-    {"autodiscover.error.configuration_failed", Severity::kError,
-     "Autodiscover could not build the configuration (602)",
-     "Autodiscover answered ErrorCode 602: the server failed to build the settings.",
-     "Check the Exchange server's application event log for Autodiscover errors.", kRef},
-    {"autodiscover.error.internal", Severity::kError, "Autodiscover internal error (603)",
-     "Autodiscover answered ErrorCode 603: an internal server error.",
-     "Check the Exchange server's application event log for Autodiscover errors.", kRef},
-    {"autodiscover.error.other", Severity::kError, "Autodiscover answered with an error",
-     "Autodiscover answered with an error code outside the documented ones.",
-     "Check the Exchange server's application event log for Autodiscover errors.", kRef},
-};
-constexpr FindingInfo kNoExpr{
-    "autodiscover.settings.no_expr",
-    Severity::kError,
-    "Outlook Anywhere is not published (no EXPR)",
-    "The Autodiscover answer has no EXPR (or external EXHTTP) block: Outlook Anywhere is not "
-    "enabled or has no external host name, so Outlook outside the network cannot use RPC over "
-    "HTTP.",
-    "Enable Outlook Anywhere with an external host name (Set-OutlookAnywhere -ExternalHostname "
-    "... -ExternalClientAuthenticationMethod ...).",
-    kRef};
-constexpr FindingInfo kNoExch{
-    "autodiscover.settings.no_exch",
-    Severity::kWarning,
-    "No EXCH block in the Autodiscover answer",
-    "The answer has no EXCH block, which names the mailbox server (the RPC target): MAPI may be "
-    "disabled for the mailbox.",
-    "Check Get-CASMailbox | fl MAPIEnabled and the EXCH provider (Get-OutlookProvider EXCH).",
-    kRef};
-constexpr FindingInfo kNoAuthPackage{
-    "autodiscover.settings.no_auth_package",
-    Severity::kWarning,
-    "EXPR without AuthPackage",
-    "The EXPR block does not say which authentication Outlook should use at the RPC proxy (the "
-    "EXPR provider's Server setting overrides it); Outlook falls back to NTLM.",
-    "Set the external client authentication method (Set-OutlookAnywhere "
-    "-ExternalClientAuthenticationMethod Ntlm|Basic|Negotiate) and clear any Server override on "
-    "the EXPR provider (Set-OutlookProvider EXPR -Server $null).",
-    kRef};
-constexpr FindingInfo kSslOff{
-    "autodiscover.settings.ssl_off",
-    Severity::kWarning,
-    "Outlook Anywhere published without SSL",
-    "The EXPR block says SSL Off: Outlook would connect to the RPC proxy over plain HTTP, which "
-    "only works behind an SSL-offloading device that Outlook still reaches over HTTPS.",
-    "Publish Outlook Anywhere with SSL (Set-OutlookAnywhere -ExternalClientsRequireSsl $true).",
-    kRef};
-
-constexpr FindingInfo kFindings[] = {
-    kManual,           kCandidateFailed, kNotFound,    kCredentialsRejected, kNoScheme,
-    kInsecureRedirect, kOtherDomain,     kTooManyHops, kHttpRedirectOther,   kSrvNone,
-    kMalformed,        kErrors[0],       kErrors[1],   kErrors[2],           kErrors[3],
-    kErrors[4],        kErrors[5],       kErrors[6],   kErrors[7],           kNoExpr,
-    kNoExch,           kNoAuthPackage,   kSslOff};
-
-const FindingInfo& ErrorFinding(const std::string& code) {
-  static const char* const kCodes[] = {"500", "501", "502", "600", "601", "602", "603"};
-  for (size_t i = 0; i < 7; ++i) {
-    if (code == kCodes[i]) return kErrors[i];
-  }
-  return kErrors[7];
-}
+using namespace autodiscover;
 
 constexpr OptionSpec kOptions[] = {
     {"email", OptionType::kString, true, "", "the mailbox's e-mail address"},
@@ -266,13 +65,6 @@ bool Redirect(int status) {
 bool Offers(const std::vector<std::string>& schemes, const char* name) {
   return std::any_of(schemes.begin(), schemes.end(),
                      [&](const std::string& s) { return strcasecmp(s.c_str(), name) == 0; });
-}
-
-// The normalized RPC proxy authentication for the later steps: basic or ntlm (Negotiate is
-// tried as NTLM, as Outlook does outside the domain).
-std::string RpcAuth(const std::string& auth_package) {
-  std::string a = ToLower(auth_package);
-  return a == "basic" ? "basic" : "ntlm";
 }
 
 class AutodiscoverStep : public Step {
@@ -324,9 +116,11 @@ class AutodiscoverStep : public Step {
 
  private:
   struct Outcome {
-    enum Kind { kDone, kRestart, kNext } kind = kNext;
-    std::string address;  // kRestart: the new address
-    std::string how;      // kRestart: how it was learned
+    // kDone: the search ends; kRestart: again with another address; kNext: the next
+    // candidate; kFollow (inside one candidate): on to the URL an answer named.
+    enum Kind { kDone, kRestart, kNext, kFollow } kind = kNext;
+    std::string address;  // kRestart: the new address; kFollow: the URL
+    std::string how;      // kRestart, kFollow: how it was learned
   };
 
   StepResult Manual() {
@@ -435,6 +229,122 @@ class AutodiscoverStep : public Step {
     return req;
   }
 
+  // What one Autodiscover answer from `url` (for `address`) means for the search: settings or an
+  // error end it, redirectAddr restarts it with another address, redirectUrl follows
+  // (kFollow: `address` holds the URL). `answer_of` names the answer in findings.
+  Outcome OnAnswer(const PoxAnswer& answer, const std::string& url, const std::string& address,
+                   const std::string& answer_of, bool authenticated, const std::string& method,
+                   StepResult& result, StepResult& c) {
+    c.stage = Stage::kProtocol;
+    result.stage = Stage::kProtocol;
+    switch (answer.kind) {
+      case PoxAnswer::kRedirectAddr: {
+        if (std::string bad = CheckEmailAddress(answer.redirect); !bad.empty()) {
+          c.findings.push_back(MakeFinding(kInsecureRedirect,
+                                           url + " answers a redirectAddr that cxa refuses: " + bad,
+                                           "redirectAddr " + Excerpt(answer.redirect, 200)));
+          result.findings.push_back(c.findings.back());
+          return {Outcome::kDone, "", ""};
+        }
+        c.facts["redirect_addr"] = answer.redirect;
+        Settle(result);
+        return {Outcome::kRestart, answer.redirect,
+                "redirectAddr " + answer.redirect + " in " + answer_of};
+      }
+      case PoxAnswer::kRedirectUrl:
+        if (!CheckHeaderSafe(answer.redirect).empty() || !IsAutodiscoverHttpsUrl(answer.redirect)) {
+          c.findings.push_back(MakeFinding(
+              kInsecureRedirect, url + " answers redirectUrl " + Excerpt(answer.redirect, 200)));
+          result.findings.push_back(c.findings.back());
+          return {Outcome::kDone, "", ""};
+        }
+        c.facts["redirect_url"] = answer.redirect;
+        if (++hops_ > max_hops_) {
+          result.findings.push_back(MakeFinding(
+              kTooManyHops, "more than " + std::to_string(max_hops_) + " Autodiscover redirects"));
+          return {Outcome::kDone, "", ""};
+        }
+        Settle(result);
+        return {Outcome::kFollow, answer.redirect, "redirectUrl in " + answer_of};
+      case PoxAnswer::kError: {
+        Settle(result);
+        std::string meaning(PoxErrorMeaning(answer.error_code));
+        result.findings.push_back(MakeFinding(ErrorFinding(answer.error_code),
+                                              "Autodiscover error " + answer.error_code + " for " +
+                                                  address + (meaning.empty() ? "" : ": " + meaning),
+                                              answer.error_message));
+        result.facts["url"] = url;
+        return {Outcome::kDone, "", ""};
+      }
+      case PoxAnswer::kSettings:
+        Settle(result);
+        result.facts["auth_method"] = method;
+        ReportSettings(answer, url, address, result);
+        // The later steps may authenticate at the proxy an authenticated answer named; one an
+        // anonymous answer named gets credentials only if it is in scope anyway.
+        if (authenticated && result.facts.count("proxy")) {
+          result.credential_grants.emplace_back(result.facts["proxy"],
+                                                "the RPC proxy named in " + answer_of);
+        }
+        return {Outcome::kDone, "", ""};
+    }
+    return {};
+  }
+
+  // The 401 `challenge` of `url`: the POST again with the password, by the scheme the 401 offers
+  // (Basic, else NTLM), when the credential rule lets it go there. Returns the authenticated
+  // exchange, or nullopt when the candidate ends here (its findings say why; `stop` is kDone when
+  // the whole search ends: there is no password). `method` becomes basic or ntlm.
+  std::optional<HttpExchange> Authenticate(StepContext& ctx, const std::string& url,
+                                           const std::string& address, const std::string& how,
+                                           bool learned, const HttpResponse& challenge,
+                                           StepResult& result, StepResult& c, std::string& method,
+                                           Outcome& stop) {
+    std::vector<std::string> schemes = challenge.AuthSchemes();
+    c.facts["auth_schemes"] = Join(schemes);
+    if (ctx.password.empty()) {
+      needs_password_ = url;
+      Settle(result);
+      stop = {Outcome::kDone, "", ""};
+      return std::nullopt;
+    }
+    std::string why;
+    auto password = ctx.credentials.Release(ctx.password, url, &why);
+    if (!password) {
+      Withhold(ctx, c, url, address, how, why);
+      return std::nullopt;
+    }
+    HttpRequest again = Post(ctx, url, address);
+    again.carries_credentials = true;
+    again.public_only = learned;
+    if (Offers(schemes, "Basic")) {
+      method = "basic";
+      again.headers.emplace_back("Authorization",
+                                 "Basic " + cert::EncodeBase64(user_ + ":" + *password));
+    } else if (Offers(schemes, "NTLM")) {
+      method = "ntlm";
+      again.ntlm_user = user_;
+      again.ntlm_password = *password;
+    } else {
+      c.findings.push_back(MakeFinding(kNoScheme, url + " offers no Basic or NTLM",
+                                       "WWW-Authenticate: " + Join(schemes)));
+      return std::nullopt;
+    }
+    HttpExchange ex = ctx.transport.Perform(again);
+    if (!ReportConnectionFailure(ex, ctx.now, c)) {
+      c.findings.push_back(MakeFinding(kCandidateFailed, url + " failed with credentials"));
+      return std::nullopt;
+    }
+    if (ex.response->status == 401) {
+      c.findings.push_back(MakeFinding(kCredentialsRejected,
+                                       url + " rejected the " + method + " credentials of " + user_,
+                                       "WWW-Authenticate: " + Join(schemes)));
+      result.findings.push_back(c.findings.back());
+      return std::nullopt;
+    }
+    return ex;
+  }
+
   // POSTs to one Autodiscover URL (and where it redirects): anonymous first, then with the
   // scheme the 401 offers.
   // `how`: how this URL was learned ("" for the candidates of the operator's address); it names
@@ -456,47 +366,11 @@ class AutodiscoverStep : public Step {
       c.stage = Stage::kHttp;
       std::string method = "anonymous";
       if (ex.response->status == 401) {
-        std::vector<std::string> schemes = ex.response->AuthSchemes();
-        c.facts["auth_schemes"] = Join(schemes);
-        if (ctx.password.empty()) {
-          needs_password_ = url;
-          Settle(result);
-          return {Outcome::kDone, "", ""};
-        }
-        std::string why;
-        auto password = ctx.credentials.Release(ctx.password, url, &why);
-        if (!password) {
-          Withhold(ctx, c, url, address, how, why);
-          return {};
-        }
-        HttpRequest again = Post(ctx, url, address);
-        again.carries_credentials = true;
-        again.public_only = learned;
-        if (Offers(schemes, "Basic")) {
-          method = "basic";
-          again.headers.emplace_back("Authorization",
-                                     "Basic " + cert::EncodeBase64(user_ + ":" + *password));
-        } else if (Offers(schemes, "NTLM")) {
-          method = "ntlm";
-          again.ntlm_user = user_;
-          again.ntlm_password = *password;
-        } else {
-          c.findings.push_back(MakeFinding(kNoScheme, url + " offers no Basic or NTLM",
-                                           "WWW-Authenticate: " + Join(schemes)));
-          return {};
-        }
-        ex = ctx.transport.Perform(again);
-        if (!ReportConnectionFailure(ex, ctx.now, c)) {
-          c.findings.push_back(MakeFinding(kCandidateFailed, url + " failed with credentials"));
-          return {};
-        }
-        if (ex.response->status == 401) {
-          c.findings.push_back(MakeFinding(
-              kCredentialsRejected, url + " rejected the " + method + " credentials of " + user_,
-              "WWW-Authenticate: " + Join(schemes)));
-          result.findings.push_back(c.findings.back());
-          return {};
-        }
+        Outcome stop;
+        auto authenticated =
+            Authenticate(ctx, url, address, how, learned, *ex.response, result, c, method, stop);
+        if (!authenticated) return stop;
+        ex = std::move(*authenticated);
       }
       const HttpResponse& r = *ex.response;
       // No redirect extends the credential scope, not even one in an authenticated answer (a
@@ -536,127 +410,10 @@ class AutodiscoverStep : public Step {
                                          answer.error()));
         return {};
       }
-      c.stage = Stage::kProtocol;
-      result.stage = Stage::kProtocol;
-      switch (answer->kind) {
-        case PoxAnswer::kRedirectAddr: {
-          if (std::string bad = CheckEmailAddress(answer->redirect); !bad.empty()) {
-            c.findings.push_back(MakeFinding(
-                kInsecureRedirect, url + " answers a redirectAddr that cxa refuses: " + bad,
-                "redirectAddr " + Excerpt(answer->redirect, 200)));
-            result.findings.push_back(c.findings.back());
-            return {Outcome::kDone, "", ""};
-          }
-          c.facts["redirect_addr"] = answer->redirect;
-          Settle(result);
-          return {Outcome::kRestart, answer->redirect,
-                  "redirectAddr " + answer->redirect + " in " + answer_of};
-        }
-        case PoxAnswer::kRedirectUrl:
-          if (!CheckHeaderSafe(answer->redirect).empty() ||
-              !IsAutodiscoverHttpsUrl(answer->redirect)) {
-            c.findings.push_back(MakeFinding(
-                kInsecureRedirect, url + " answers redirectUrl " + Excerpt(answer->redirect, 200)));
-            result.findings.push_back(c.findings.back());
-            return {Outcome::kDone, "", ""};
-          }
-          c.facts["redirect_url"] = answer->redirect;
-          if (++hops_ > max_hops_) {
-            result.findings.push_back(
-                MakeFinding(kTooManyHops,
-                            "more than " + std::to_string(max_hops_) + " Autodiscover redirects"));
-            return {Outcome::kDone, "", ""};
-          }
-          Settle(result);
-          how = "redirectUrl in " + answer_of;
-          url = answer->redirect;
-          continue;
-        case PoxAnswer::kError: {
-          Settle(result);
-          std::string meaning(PoxErrorMeaning(answer->error_code));
-          result.findings.push_back(MakeFinding(ErrorFinding(answer->error_code),
-                                                "Autodiscover error " + answer->error_code +
-                                                    " for " + address +
-                                                    (meaning.empty() ? "" : ": " + meaning),
-                                                answer->error_message));
-          result.facts["url"] = url;
-          return {Outcome::kDone, "", ""};
-        }
-        case PoxAnswer::kSettings:
-          Settle(result);
-          result.facts["auth_method"] = method;
-          Settings(*answer, url, address, result);
-          // The later steps may authenticate at the proxy an authenticated answer named; one an
-          // anonymous answer named gets credentials only if it is in scope anyway.
-          if (authenticated && result.facts.count("proxy")) {
-            result.credential_grants.emplace_back(result.facts["proxy"],
-                                                  "the RPC proxy named in " + answer_of);
-          }
-          return {Outcome::kDone, "", ""};
-      }
-    }
-  }
-
-  // A mailbox server as EXCH names it: a host name, or GUID@domain (Exchange 2013 and later).
-  static bool IsMailboxServerName(std::string_view name) {
-    size_t at = name.find('@');
-    if (at == std::string_view::npos) return IsHostName(name);
-    std::string_view id = name.substr(0, at);
-    return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
-      return std::isxdigit(static_cast<unsigned char>(c)) || c == '-';
-    }) && IsHostName(name.substr(at + 1));
-  }
-
-  void Settings(const PoxAnswer& answer, const std::string& url, const std::string& address,
-                StepResult& result) {
-    OutlookAnywhereSettings s = OutlookAnywhereFrom(answer);
-    // Server names go into later requests: a name that is not one is the answer's fault, reported
-    // here and never passed on.
-    auto bad_name = [&](const char* block, const std::string& name) {
-      result.findings.push_back(MakeFinding(kMalformed,
-                                            "the " + std::string(block) +
-                                                " server in the answer for " + address +
-                                                " is not a host name",
-                                            "'" + Excerpt(name, 120) + "' from " + url));
-    };
-    const bool proxy_bad = !s.proxy.empty() && !IsHostName(s.proxy);
-    if (proxy_bad) {
-      bad_name("EXPR (RPC proxy)", s.proxy);
-      s.proxy.clear();
-    }
-    bool exch_bad = s.has_exch && !s.rpc_server.empty() && !IsMailboxServerName(s.rpc_server);
-    if (exch_bad) bad_name("EXCH (mailbox)", s.rpc_server);
-    result.facts["source"] = "autodiscover";
-    result.facts["url"] = url;
-    result.facts["email"] = address;
-    if (!answer.display_name.empty()) result.facts["display_name"] = answer.display_name;
-    if (!s.ews_url.empty()) result.facts["ews_url"] = s.ews_url;
-    if (!s.owa_url.empty()) result.facts["owa_url"] = s.owa_url;
-    if (!s.has_exch) {
-      result.findings.push_back(
-          MakeFinding(kNoExch, "the answer for " + address + " names no mailbox server (no EXCH)"));
-    } else if (!exch_bad) {
-      result.facts["rpc_server"] = s.rpc_server;
-    }
-    if (s.proxy.empty()) {
-      if (!proxy_bad) {
-        result.findings.push_back(MakeFinding(
-            kNoExpr, "the answer for " + address + " has no Outlook Anywhere (EXPR) settings"));
-      }
-      return;
-    }
-    result.facts["proxy"] = s.proxy;
-    result.facts["ssl"] = s.ssl ? "on" : "off";
-    result.facts["cert_principal_name"] = s.cert_principal_name;
-    result.facts["auth_package"] = s.auth_package;
-    result.facts["rpc_auth"] = RpcAuth(s.auth_package);
-    if (!s.has_exch) result.facts["rpc_server"] = s.proxy;
-    if (s.auth_package.empty()) {
-      result.findings.push_back(MakeFinding(
-          kNoAuthPackage, "EXPR for " + s.proxy + " has no AuthPackage; testing with NTLM"));
-    }
-    if (!s.ssl) {
-      result.findings.push_back(MakeFinding(kSslOff, "EXPR for " + s.proxy + " says SSL Off"));
+      Outcome o = OnAnswer(*answer, url, address, answer_of, authenticated, method, result, c);
+      if (o.kind != Outcome::kFollow) return o;
+      url = o.address;
+      how = o.how;
     }
   }
 

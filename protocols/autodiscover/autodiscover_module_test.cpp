@@ -46,7 +46,8 @@ StepResult Discover(ModuleHarness& h, const std::string& body) {
 
 TEST_CASE("autodiscover: settings from an authenticated answer", "[unit][module][autodiscover]") {
   ModuleHarness h;
-  StepResult r = Discover(h, Settings("mail.contoso.test", "8b6c3ad5-5d0f-4a8e-9c61-1f2a3b4c5d6e@contoso.test"));
+  StepResult r = Discover(
+      h, Settings("mail.contoso.test", "8b6c3ad5-5d0f-4a8e-9c61-1f2a3b4c5d6e@contoso.test"));
   CHECK(r.outcome == Outcome::kPassed);
   CHECK(r.facts["proxy"] == "mail.contoso.test");
   CHECK(r.facts["rpc_server"] == "8b6c3ad5-5d0f-4a8e-9c61-1f2a3b4c5d6e@contoso.test");
