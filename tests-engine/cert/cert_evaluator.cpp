@@ -250,8 +250,8 @@ CertReport CertEvaluator::Evaluate(const CertInput& input, const TrustPolicy& po
   X509* leaf = ev.leaf_sent < 0 ? nullptr : ev.sent[ev.leaf_sent];
   std::vector<X509Ptr> held;  // the anchors of a remembered path, while this evaluation runs
   bool remembered = false;
+  const std::string key = leaf != nullptr ? PathCache::Key(input, ev.leaf_sent, *anchors) : "";
   if (leaf != nullptr) {
-    const std::string key = PathCache::Key(input, ev.leaf_sent, *anchors);
     if (auto known = paths_->Find(key, anchors)) {
       for (auto& link : known->path) {
         using From = PathCache::Link::From;
@@ -294,7 +294,7 @@ CertReport CertEvaluator::Evaluate(const CertInput& input, const TrustPolicy& po
     }
     ev.path = ToVector(best.chain.get());
     ev.errors = best.errors;
-    paths_->Put(PathCache::Key(input, ev.leaf_sent, *anchors), anchors, Remembered(ev));
+    paths_->Put(key, anchors, Remembered(ev));
   }
   if (leaf != nullptr) {
     if (auto name = NameError(leaf, input.host)) ev.errors.push_back(*name);

@@ -13,19 +13,12 @@
 
 #include <memory>
 
+#include "core/c_handle.h"
+
 namespace cxa::cert {
 
-// Calls `Free` on the pointer it is given: the deleter of the aliases below.
-template <auto Free>
-struct OpenSslFree {
-  template <typename T>
-  void operator()(T* p) const {
-    Free(p);
-  }
-};
-
 template <typename T, auto Free>
-using OpenSslPtr = std::unique_ptr<T, OpenSslFree<Free>>;
+using OpenSslPtr = CHandle<T, Free>;
 
 using X509Ptr = OpenSslPtr<X509, X509_free>;
 using BioPtr = OpenSslPtr<BIO, BIO_free>;

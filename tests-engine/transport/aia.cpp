@@ -5,11 +5,6 @@
 namespace cxa {
 namespace {
 
-bool Incomplete(const cert::CertReport& r) {
-  return std::any_of(r.findings.begin(), r.findings.end(),
-                     [](const Finding& f) { return f.id == "cert.chain.incomplete"; });
-}
-
 std::string TopAiaUrl(const cert::CertReport& r) {
   std::string url;
   for (const auto& c : r.summary.certificates) {
@@ -20,12 +15,17 @@ std::string TopAiaUrl(const cert::CertReport& r) {
 
 }  // namespace
 
+bool ChainUndecided(const std::vector<Finding>& findings) {
+  return std::any_of(findings.begin(), findings.end(),
+                     [](const Finding& f) { return f.id == "cert.chain.incomplete"; });
+}
+
 std::vector<HttpExchange> FollowAia(cert::CertInput& in, cert::CertReport& report,
                                     HttpTransport& transport, const cert::CertEvaluator& evaluator,
                                     const cert::TrustPolicy& policy, const AiaSettings& settings) {
   std::vector<HttpExchange> fetched;
   std::vector<std::string> seen;
-  for (int hop = 0; hop < settings.max_hops && Incomplete(report); ++hop) {
+  for (int hop = 0; hop < settings.max_hops && ChainUndecided(report.findings); ++hop) {
     std::string url = TopAiaUrl(report);
     if (url.empty()) break;
     if (!settings.enabled) {

@@ -10,6 +10,11 @@
 
 namespace cxa {
 
+// The evaluator could not decide the chain: it stops at a certificate whose issuer is neither
+// sent nor an anchor (cert.chain.incomplete), so only its AIA issuer can tell a missing
+// intermediate from a private root.
+bool ChainUndecided(const std::vector<Finding>& findings);
+
 struct AiaSettings {
   bool enabled = true;
   int max_hops = 3;

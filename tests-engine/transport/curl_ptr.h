@@ -5,22 +5,16 @@
 
 #include <memory>
 
+#include "core/c_handle.h"
+
 namespace cxa {
 
-template <auto Free>
-struct CurlFreeFn {
-  template <typename T>
-  void operator()(T* p) const {
-    Free(p);
-  }
-};
-
-using CurlEasyPtr = std::unique_ptr<CURL, CurlFreeFn<curl_easy_cleanup>>;
-using CurlSlistPtr = std::unique_ptr<curl_slist, CurlFreeFn<curl_slist_free_all>>;
-using CurlUrlPtr = std::unique_ptr<CURLU, CurlFreeFn<curl_url_cleanup>>;
-using CurlSharePtr = std::unique_ptr<CURLSH, CurlFreeFn<curl_share_cleanup>>;
+using CurlEasyPtr = CHandle<CURL, curl_easy_cleanup>;
+using CurlSlistPtr = CHandle<curl_slist, curl_slist_free_all>;
+using CurlUrlPtr = CHandle<CURLU, curl_url_cleanup>;
+using CurlSharePtr = CHandle<CURLSH, curl_share_cleanup>;
 
 // A string libcurl allocated (curl_url_get and friends).
-using CurlStringPtr = std::unique_ptr<char, CurlFreeFn<curl_free>>;
+using CurlStringPtr = CHandle<char, curl_free>;
 
 }  // namespace cxa

@@ -209,7 +209,7 @@ int RunBatch(const BatchJob& job) {
   if (progress.enabled() && in == &file) {
     progress.Expect(CountTargets(job.targets_path, columns));
   }
-  std::mutex err_mu;  // stderr: bad lines and notes while records are written
+  std::mutex io_mu;  // the output and stderr: records, bad lines and notes
   int bad_lines = 0, targets = 0, worst = kExitOk;
   std::string fatal;
   bool input_done = false;
@@ -229,7 +229,7 @@ int RunBatch(const BatchJob& job) {
       }
       if (!columns_reported && !reader.ignored_columns().empty()) {
         columns_reported = true;
-        std::lock_guard lock(err_mu);
+        std::lock_guard lock(io_mu);
         std::cerr << (progress.enabled() ? "\r\033[K" : "") << "cxa run: " << job.targets_path
                   << ": columns ignored (not inputs of " << sc.name
                   << "): " << Join(reader.ignored_columns(), ", ") << "\n";
@@ -249,7 +249,7 @@ int RunBatch(const BatchJob& job) {
       }
       if (bad) {
         ++bad_lines;
-        std::lock_guard lock(err_mu);
+        std::lock_guard lock(io_mu);
         std::cerr << (progress.enabled() ? "\r\033[K" : "") << "cxa run: " << job.targets_path
                   << ":" << bad->line << ": skipped \"" << bad->text << "\": " << bad->why << "\n";
         continue;
@@ -268,7 +268,7 @@ int RunBatch(const BatchJob& job) {
   // Each record as its run completes (the engine serializes these calls).
   auto write_record = [&](const BatchRecord& record) {
     {
-      std::lock_guard lock(err_mu);
+      std::lock_guard lock(io_mu);
       *out << renderer->Record(record) << std::flush;
     }
     worst = WorseExit(worst, record.exit_code);

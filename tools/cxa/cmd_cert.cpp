@@ -51,18 +51,11 @@ std::vector<cert::Der> ReadChain(const std::string& path, const char* what) {
   return *ders;
 }
 
-bool Undecided(const cert::CertReport& report) {
-  return std::any_of(report.findings.begin(), report.findings.end(),
-                     [](const Finding& f) { return f.id == "cert.chain.incomplete"; });
-}
-
 // What AIA did for the verdict, as the fact `aia`: "fetched" (the chain was completed through
 // it), "off" (--no-aia left it incomplete) or "failed" (a fetch failed or the URL was unusable,
 // so it stays incomplete). Nothing when AIA was not needed. The URLs asked are `aia_fetched`.
 void AiaVerdictFact(bool enabled, StepResult& step) {
-  bool undecided = std::any_of(step.findings.begin(), step.findings.end(),
-                               [](const Finding& f) { return f.id == "cert.chain.incomplete"; });
-  if (undecided) {
+  if (ChainUndecided(step.findings)) {
     step.facts["aia"] = enabled ? "failed" : "off";
   } else if (step.facts.count("aia_fetched")) {
     step.facts["aia"] = "fetched";
@@ -173,7 +166,7 @@ int CertVerb(int argc, char** argv) {
     // A chain whose issuer is not in the file: follow the AIA URL as a live run does, so the
     // file is judged missing_intermediate or untrusted_root rather than left undecided.
     cert::CertReport first = evaluator.Evaluate(in, policy);
-    if (Undecided(first)) {
+    if (ChainUndecided(first.findings)) {
       CurlTransport transport(BuildTransportOptions(common), evaluator);
       AiaSettings aia;
       aia.enabled = !common.no_aia;
