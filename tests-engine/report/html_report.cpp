@@ -28,31 +28,11 @@ const char* Icon(Outcome o) {
   return "?";
 }
 
-const char* kStyle = R"(
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:70em;color:#1b1b1b;padding:0 1em}
-h1{font-size:1.5em;margin:0 0 .2em}
-.meta{color:#555;margin-bottom:1em}
-.verdict{padding:.6em 1em;border-radius:4px;font-weight:600;margin:1em 0}
-.verdict.passed{background:#e6f4ea;color:#0d652d}.verdict.warning{background:#fef7e0;color:#8a5300}
-.verdict.failed{background:#fce8e6;color:#a50e0e}
-.verdict.incomplete{background:#fef7e0;color:#8a5300}.not-tested{font-weight:400;margin-top:.3em}
-details{border-left:3px solid #ccc;margin:.4em 0 .4em .2em;padding-left:.8em}
-details.passed{border-color:#34a853}details.warning{border-color:#f9ab00}
-details.failed,details.error{border-color:#d93025}details.skipped{border-color:#9aa0a6}
-summary{cursor:pointer;font-weight:600;padding:.2em 0}
-.icon{display:inline-block;width:1.4em;text-align:center}
-.passed>summary .icon{color:#188038}.warning>summary .icon{color:#b06000}
-.failed>summary .icon,.error>summary .icon{color:#c5221f}.skipped>summary .icon{color:#80868b}
-.stage{font-weight:400;color:#666;font-size:.9em}
-.policy{color:#555;font-size:.9em;margin:.3em 0}
-table{border-collapse:collapse;margin:.4em 0;font-size:.92em}
-td,th{border:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:top}
-th{background:#f5f5f5}
-.finding{margin:.5em 0;padding:.4em .7em;border-radius:4px}
-.finding.error{background:#fce8e6}.finding.warning{background:#fef7e0}.finding.info{background:#f1f3f4}
-.finding code{font-weight:600}.fix{margin-top:.3em}.detail{color:#555;font-size:.9em}
-.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em;word-break:break-all}
-)";
+// The stylesheet is kept as CSS in html_style.css and compiled in (CMake writes it into
+// html_style.inc as one string literal).
+const char* const kStyle =
+#include "report/html_style.inc"
+    ;
 
 void Step(std::ostream& out, const StepResult& s) {
   std::string outcome(OutcomeName(s.outcome));
