@@ -20,29 +20,13 @@ FixtureServer& World() { return FixtureServer::Get("hostile-world.xml"); }
 ScenarioRun Oa(const std::string& email, std::vector<std::string> extra = {}) {
   auto& fs = World();
   auto port = [&](const char* site) { return std::to_string(fs.Port(site)); };
-  std::vector<std::string> args = {CxaBinary(),
-                                   "run",
-                                   "outlook-anywhere",
-                                   "--input",
-                                   "email=" + email,
-                                   "--input",
-                                   "user=LAB\\labuser",
-                                   "--password-env",
-                                   "CXA_PW",
-                                   "--public-roots",
-                                   LabRoots(),
-                                   "--format",
-                                   "json",
-                                   "--timeout",
-                                   "2",
-                                   "--connect-to",
-                                   ":443:127.0.0.1:" + port("world-default"),
-                                   "--connect-to",
-                                   "autodiscover.p80.test:80:127.0.0.1:" + port("p80-forged"),
-                                   "--connect-to",
-                                   ":80:127.0.0.1:" + port("world-http-none"),
-                                   "--srv-record",
-                                   "_autodiscover._tcp.srv.test=autodiscover.attacker.test:443"};
+  std::vector<std::string> args = LabRunArgs("outlook-anywhere");
+  args.insert(args.end(),
+              {"--input", "email=" + email, "--input", "user=LAB\\labuser", "--password-env",
+               "CXA_PW", "--connect-to", ":443:127.0.0.1:" + port("world-default"), "--connect-to",
+               "autodiscover.p80.test:80:127.0.0.1:" + port("p80-forged"), "--connect-to",
+               ":80:127.0.0.1:" + port("world-http-none"), "--srv-record",
+               "_autodiscover._tcp.srv.test=autodiscover.attacker.test:443"});
   for (const char* d :
        {"v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "p80", "attacker"}) {
     args.insert(args.end(), {"--srv-record", std::string("_autodiscover._tcp.") + d + ".test="});
@@ -194,25 +178,12 @@ TEST_CASE("hostile world: an OWA logon form that posts to another domain gets no
           "[e2e][loopback][hostile-world]") {
   auto& fs = World();
   auto owa = [&](std::vector<std::string> extra) {
-    std::vector<std::string> args = {CxaBinary(),
-                                     "run",
-                                     "owa",
-                                     "--input",
-                                     "url=owa.contoso.test",
-                                     "--input",
-                                     "user=alice@contoso.test",
-                                     "--password-env",
-                                     "CXA_PW",
-                                     "--public-roots",
-                                     LabRoots(),
-                                     "--format",
-                                     "json",
-                                     "--timeout",
-                                     "2",
-                                     "--connect-to",
-                                     ":443:127.0.0.1:" + std::to_string(fs.Port("world-default")),
-                                     "--connect-to",
-                                     ":80:127.0.0.1:" + std::to_string(fs.Port("world-http-none"))};
+    std::vector<std::string> args = LabRunArgs("owa");
+    args.insert(
+        args.end(),
+        {"--input", "url=owa.contoso.test", "--input", "user=alice@contoso.test", "--password-env",
+         "CXA_PW", "--connect-to", ":443:127.0.0.1:" + std::to_string(fs.Port("world-default")),
+         "--connect-to", ":80:127.0.0.1:" + std::to_string(fs.Port("world-http-none"))});
     args.insert(args.end(), extra.begin(), extra.end());
     return RunScenario(args, {"CXA_PW=cxa-lab-S3cret"}, "", 60);
   };

@@ -55,6 +55,13 @@ inline ScenarioRun RunScenario(const std::vector<std::string>& argv,
 inline std::string LabPki() { return BinaryDir() + "/lab-pki"; }
 inline std::string LabRoots() { return LabPki() + "/ca/public-roots.pem"; }
 
+// The start of a JSON `cxa run SCENARIO` against the lab: the lab's public roots and a short
+// timeout (loopback answers at once; a silent server must not stall the test).
+inline std::vector<std::string> LabRunArgs(const std::string& scenario) {
+  return {CxaBinary(), "run",       scenario, "--public-roots", LabRoots(), "--format",
+          "json",      "--timeout", "2"};
+}
+
 // One fixture server for the whole binary, started on first use.
 class FixtureServer {
  public:

@@ -22,29 +22,21 @@ ScenarioRun Oa(const std::string& email, const std::string& password = "cxa-lab-
                std::vector<std::string> extra = {}) {
   auto& fs = FixtureServer::Get("oa.xml");
   auto port = [&](const char* site) { return std::to_string(fs.Port(site)); };
-  std::vector<std::string> args = {
-      CxaBinary(),
-      "run",
-      "outlook-anywhere",
-      "--input",
-      "email=" + email,
-      "--public-roots",
-      LabRoots(),
-      "--format",
-      "json",
-      "--timeout",
-      "2",
-      "--connect-to",
-      ":443:127.0.0.1:" + port("oa-apex"),
-      "--connect-to",
-      "autodiscover.redir.test:80:127.0.0.1:" + port("oa-http-redirect"),
-      "--connect-to",
-      ":80:127.0.0.1:" + port("oa-http-none"),
-      "--srv-record",
-      "_autodiscover._tcp.oa.test=",
-      "--srv-record",
-      "_autodiscover._tcp.nowhere.test=",
-  };
+  std::vector<std::string> args = LabRunArgs("outlook-anywhere");
+  args.insert(args.end(), {
+                              "--input",
+                              "email=" + email,
+                              "--connect-to",
+                              ":443:127.0.0.1:" + port("oa-apex"),
+                              "--connect-to",
+                              "autodiscover.redir.test:80:127.0.0.1:" + port("oa-http-redirect"),
+                              "--connect-to",
+                              ":80:127.0.0.1:" + port("oa-http-none"),
+                              "--srv-record",
+                              "_autodiscover._tcp.oa.test=",
+                              "--srv-record",
+                              "_autodiscover._tcp.nowhere.test=",
+                          });
   // SRV answers for the lab's domains, unless the test asks a real DNS server (--dns-server).
   if (std::find(extra.begin(), extra.end(), "--dns-server") == extra.end()) {
     args.insert(args.end(),
