@@ -55,11 +55,12 @@ inline ScenarioRun RunScenario(const std::vector<std::string>& argv,
 inline std::string LabPki() { return BinaryDir() + "/lab-pki"; }
 inline std::string LabRoots() { return LabPki() + "/ca/public-roots.pem"; }
 
-// The start of a JSON `cxa run SCENARIO` against the lab: the lab's public roots and a short
-// timeout (loopback answers at once; a silent server must not stall the test).
-inline std::vector<std::string> LabRunArgs(const std::string& scenario) {
+// The start of a `cxa run SCENARIO` against the lab (JSON unless told): the lab's public roots
+// and a short timeout (loopback answers at once; a silent server must not stall the test).
+inline std::vector<std::string> LabRunArgs(const std::string& scenario,
+                                           const std::string& format = "json") {
   return {CxaBinary(), "run",       scenario, "--public-roots", LabRoots(), "--format",
-          "json",      "--timeout", "2"};
+          format,      "--timeout", "2"};
 }
 
 // One fixture server for the whole binary, started on first use.

@@ -18,11 +18,14 @@ const std::vector<std::string> kEndpoints = {"store", "referral", "addressbook"}
 // Runs outlook-anywhere for EMAIL with the lab account (LAB\labuser) and the given password
 // (none when empty); every name on 443 goes to the lab listener, port 80 to the plain sites, and
 // SRV lookups are answered by --srv-record, or by the lab DNS server when `extra` names one.
-ScenarioRun Oa(const std::string& email, const std::string& password = "cxa-lab-S3cret",
-               std::vector<std::string> extra = {}) {
+struct Command {
+  std::vector<std::string> args, env;
+};
+Command OaCommand(const std::string& email, const std::string& password,
+                  std::vector<std::string> extra, const std::string& format = "json") {
   auto& fs = FixtureServer::Get("oa.xml");
   auto port = [&](const char* site) { return std::to_string(fs.Port(site)); };
-  std::vector<std::string> args = LabRunArgs("outlook-anywhere");
+  std::vector<std::string> args = LabRunArgs("outlook-anywhere", format);
   args.insert(args.end(), {
                               "--input",
                               "email=" + email,
@@ -48,7 +51,26 @@ ScenarioRun Oa(const std::string& email, const std::string& password = "cxa-lab-
     env.push_back("CXA_PW=" + password);
   }
   args.insert(args.end(), extra.begin(), extra.end());
-  return RunScenario(args, env, "", 90);
+  return {args, env};
+}
+
+ScenarioRun Oa(const std::string& email, const std::string& password = "cxa-lab-S3cret",
+               std::vector<std::string> extra = {}) {
+  Command c = OaCommand(email, password, std::move(extra));
+  return RunScenario(c.args, c.env, "", 90);
+}
+
+// The text report of the same run (--no-color), as lines.
+std::vector<std::string> OaText(const std::string& email, std::vector<std::string> extra = {}) {
+  Command c = OaCommand(email, "cxa-lab-S3cret", std::move(extra), "text");
+  c.args.push_back("--no-color");
+  CommandResult r = RunCommand(c.args, "", 90, c.env);
+  INFO(r.err);
+  std::vector<std::string> lines;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  REQUIRE(!lines.empty());
+  return lines;
 }
 
 // The IDs of a step's findings that are not information.
@@ -92,6 +114,33 @@ TEST_CASE("outlook-anywhere: the good path passes every step (NTLM and Basic)",
   CHECK(r.Fact("addressbook", "secondary_address") == "6004");
   CHECK(r.Ids("mutual") == Ids{"oa.mutual_auth.ok"});
   CHECK(r.cmd.out.find("cxa-lab-S3cret") == std::string::npos);
+}
+
+TEST_CASE("outlook-anywhere text report: the verdict and its cause first, one screen when passed",
+          "[e2e][loopback][oa]") {
+  auto count = [](const std::vector<std::string>& lines, const std::string& part) {
+    return std::count_if(lines.begin(), lines.end(),
+                         [&](const std::string& l) { return l.find(part) != std::string::npos; });
+  };
+  std::vector<std::string> passed = OaText("labuser@oa.test");
+  CHECK(passed[0].rfind("PASSED: ", 0) == 0);
+  CHECK(passed.size() <= 30);  // one screen
+  for (const char* step : {"[autodiscover", "[proxy", "[store", "[addressbook", "[mutual"}) {
+    CHECK(count(passed, step) == 1);  // one line per passed step
+  }
+  CHECK(count(passed, "trust: ") == 1);  // the policy once, in the header
+  CHECK(passed.back().rfind("PASSED: ", 0) == 0);
+
+  std::vector<std::string> failed = OaText("down@oa.test");
+  CHECK(failed[0].rfind("FAILED at store: oa.rpc.server_unavailable — ", 0) == 0);
+  // What to do names the endpoint the run found, not a placeholder.
+  CHECK(failed[1].rfind("  What to do: ", 0) == 0);
+  CHECK_THAT(failed[1], Catch::Contains("mbx01.oa.local:6001"));
+  CHECK(count(failed, "<server>") == 0);
+
+  std::vector<std::string> brief = OaText("down@oa.test", {"--brief"});
+  CHECK(brief.size() == 1 + 8);  // the banner, one line per step
+  CHECK(brief[0] == failed[0]);
 }
 
 TEST_CASE("outlook-anywhere: each RPC proxy fault yields its finding", "[e2e][loopback][oa]") {
@@ -343,7 +392,7 @@ TEST_CASE("outlook-anywhere: an incomplete run is incomplete in every format, ne
   // The first line says what was not tested and how to test it.
   CHECK(text.rfind("INCOMPLETE: not tested: Autodiscover for labuser@oa.test", 0) == 0);
   CHECK_THAT(text.substr(0, text.find('\n')), Catch::Contains("--password-stdin"));
-  CHECK_THAT(text, Catch::Contains("\nINCOMPLETE: 8 steps"));
+  CHECK_THAT(text, Catch::Contains("\nINCOMPLETE: 0 of 8 steps passed, 8 skipped"));
 
   CHECK(run("junit", base + ".xml").exit_code == 4);
   std::string junit = ReadText(base + ".xml");

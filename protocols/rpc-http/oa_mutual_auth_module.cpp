@@ -107,9 +107,14 @@ class MutualStep : public Step {
         return result;
       }
     }
-    result.findings.push_back(
+    Finding mismatch =
         MakeFinding(kMutualMismatch, "msstd:" + name + " is not on the certificate of " + proxy_,
-                    "common name " + cn));
+                    "common name " + cn);
+    if (!cn.empty()) {  // the report names the value to set
+      size_t at = mismatch.remediation.find("<name on the certificate>");
+      if (at != std::string::npos) mismatch.remediation.replace(at, 25, cn);
+    }
+    result.findings.push_back(std::move(mismatch));
     return result;
   }
 

@@ -7,6 +7,18 @@ namespace cxa {
 namespace {
 constexpr EnumNames<RunVerdict, 5> kVerdicts{
     {"error", "failed", "incomplete", "warning", "passed"}};
+
+// The first finding of `step` or its children (depth first) that `wanted` accepts.
+template <typename Pred>
+RunCause FirstIn(const StepResult& step, const Pred& wanted) {
+  for (const auto& f : step.findings) {
+    if (wanted(f)) return {&step, &f};
+  }
+  for (const auto& c : step.children) {
+    if (RunCause found = FirstIn(c, wanted); found.finding != nullptr) return found;
+  }
+  return {};
+}
 }  // namespace
 
 std::string_view RunVerdictName(RunVerdict v) { return kVerdicts.Name(v); }
@@ -38,6 +50,26 @@ RunVerdict RunReport::Verdict() const {
     if (s.outcome == Outcome::kWarning) return RunVerdict::kWarning;
   }
   return RunVerdict::kPassed;
+}
+
+RunCause RunReport::Cause() const {
+  RunVerdict v = Verdict();
+  auto wanted = [v](const Finding& f) {
+    switch (v) {
+      case RunVerdict::kError:
+        return f.category == FindingCategory::kInternal;
+      case RunVerdict::kFailed:
+        return f.severity == Severity::kError;
+      case RunVerdict::kWarning:
+        return f.severity == Severity::kWarning;
+      default:
+        return false;
+    }
+  };
+  for (const auto& s : steps) {
+    if (RunCause found = FirstIn(s, wanted); found.finding != nullptr) return found;
+  }
+  return {};
 }
 
 int ExitCodeOf(RunVerdict v) {

@@ -22,6 +22,13 @@ std::string_view RunVerdictName(RunVerdict v);  // error | failed | incomplete |
 // 4 incomplete (exit codes of DESIGN.md §3 and README).
 int ExitCodeOf(RunVerdict v);
 
+// The finding that decides a run's verdict, and the step it belongs to (a child step when the
+// finding is a child's): see RunReport::Cause.
+struct RunCause {
+  const StepResult* step = nullptr;
+  const Finding* finding = nullptr;
+};
+
 struct RunReport {
   std::string tool_version;
   std::string scenario;  // name, or "cert" for the offline verb
@@ -38,6 +45,10 @@ struct RunReport {
   const StepResult* FirstNotRun() const;
   // Why that step was not run, without the "skipped: " prefix ("" when complete).
   std::string NotRunReason() const;
+  // The root cause the reports lead with: for an error verdict the first internal finding, for
+  // failed the first error finding, for warning the first warning, in step order (a step's
+  // children before the next step); empty for passed and incomplete runs.
+  RunCause Cause() const;
 };
 
 }  // namespace cxa

@@ -60,6 +60,20 @@ CredentialScope RunCredentialScope(const Scenario& sc,
 
 std::span<const FindingInfo> RunnerFindings() { return kInternal; }
 
+void FillRemediation(StepResult& step, const OptionMap& options) {
+  for (auto& f : step.findings) {
+    for (const auto& [name, value] : options) {
+      if (value.empty()) continue;
+      const std::string placeholder = "<" + name + ">";
+      for (size_t at = f.remediation.find(placeholder); at != std::string::npos;
+           at = f.remediation.find(placeholder, at + value.size())) {
+        f.remediation.replace(at, placeholder.size(), value);
+      }
+    }
+  }
+  for (auto& c : step.children) FillRemediation(c, options);
+}
+
 RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::string>& inputs,
                       const RunSettings& settings, RunObserver* observer) const {
   RunReport report;
@@ -80,8 +94,7 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
       if (m->name == decl.module) mod = m;
     }
     std::vector<std::string> missing;
-    std::string title = Expand(decl.title, inputs, facts, &missing);
-    missing.clear();
+    std::string title = ExpandTitle(decl.title, inputs, facts);
     if (observer) observer->OnStepStart(decl, title);
 
     StepResult result;
@@ -183,6 +196,7 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
                                              std::chrono::steady_clock::now() - started)
                                              .count()});
           }
+          FillRemediation(r, options);
           result = std::move(r);
         }
       } catch (const std::exception& e) {

@@ -56,6 +56,11 @@ class StepCache {
   std::atomic<size_t> computed_{0}, reused_{0};
 };
 
+// A run report's remediation names what the run found: each `<option>` placeholder of a
+// finding's remediation (the catalogue's generic text, e.g. "resolve and reach
+// <server>:<port>") becomes the step's value of that option. `cxa explain` keeps the placeholders.
+void FillRemediation(StepResult& step, const OptionMap& options);
+
 struct RunSettings {
   cert::TrustPolicy operator_policy;
   std::time_t verify_time = 0;

@@ -417,4 +417,36 @@ std::string Expand(std::string_view text, const std::map<std::string, std::strin
   return out;
 }
 
+std::string ExpandTitle(std::string_view title, const std::map<std::string, std::string>& inputs,
+                        const Facts& facts) {
+  for (size_t start = title.find("${"); start != std::string_view::npos;
+       start = title.find("${", start + 2)) {
+    size_t end = title.find('}', start);
+    if (end == std::string_view::npos) break;
+    std::vector<std::string> missing;
+    std::string value = Expand(title.substr(start, end + 1 - start), inputs, facts, &missing);
+    if (!missing.empty() || value.empty()) {
+      size_t cut = title.rfind(' ', start);
+      std::string head =
+          Expand(title.substr(0, cut == std::string_view::npos ? 0 : cut), inputs, facts, nullptr);
+      static constexpr std::string_view kConnectors[] = {"of", "at",   "for", "through", "on",
+                                                         "to", "from", "via", "with"};
+      for (bool trimmed = true; trimmed;) {
+        trimmed = false;
+        while (!head.empty() && (head.back() == ' ' || head.back() == ':')) head.pop_back();
+        for (std::string_view c : kConnectors) {
+          if (head.size() > c.size() && head.ends_with(c) &&
+              head[head.size() - c.size() - 1] == ' ') {
+            head.resize(head.size() - c.size());
+            trimmed = true;
+          }
+        }
+      }
+      if (!head.empty()) return head;
+      break;
+    }
+  }
+  return Expand(title, inputs, facts, nullptr);
+}
+
 }  // namespace cxa

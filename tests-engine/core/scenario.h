@@ -84,5 +84,11 @@ Result<std::map<std::string, std::string>> ResolveInputs(
 // then incomplete and must not be used).
 std::string Expand(std::string_view text, const std::map<std::string, std::string>& inputs,
                    const Facts& facts, std::vector<std::string>* missing);
+// A step's title with its references filled in. When a reference has no value (a fact no
+// earlier step produced, an input not given), the title ends before the word that holds it,
+// without a dangling connector: "RPC proxy echo of ${autodiscover.proxy}" reads "RPC proxy
+// echo" rather than "RPC proxy echo of ".
+std::string ExpandTitle(std::string_view title, const std::map<std::string, std::string>& inputs,
+                        const Facts& facts);
 
 }  // namespace cxa

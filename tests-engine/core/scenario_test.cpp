@@ -155,3 +155,18 @@ TEST_CASE("conditions, fallbacks, batch columns and the target input", "[unit][s
   CHECK(Expand("${a.x}", {}, {}, &missing).empty());
   CHECK(missing == std::vector<std::string>{"a.x"});
 }
+
+TEST_CASE("a step title whose facts are missing ends before them, without a dangling word",
+          "[unit][scenario]") {
+  Facts facts = {{"ad.proxy", "mail.contoso.test"}};
+  CHECK(ExpandTitle("RPC proxy echo of ${ad.proxy}", {}, facts) ==
+        "RPC proxy echo of mail.contoso.test");
+  CHECK(ExpandTitle("RPC proxy echo of ${ad.server}", {}, facts) == "RPC proxy echo");
+  CHECK(ExpandTitle("RPC proxy endpoint ${ad.server}:443", {}, facts) == "RPC proxy endpoint");
+  CHECK(ExpandTitle("Authentication methods of https://${ad.server}/rpc/rpcproxy.dll", {}, facts) ==
+        "Authentication methods");
+  CHECK(ExpandTitle("Sign-in of ${input.user} through ${ad.sts}", {{"user", "alice@contoso.test"}},
+                    facts) == "Sign-in of alice@contoso.test");
+  CHECK(ExpandTitle("Sign-in of ${input.user}", {}, facts) == "Sign-in");  // input not given
+  CHECK(ExpandTitle("${ad.server}", {}, facts).empty());  // nothing left: as Expand gives it
+}

@@ -6,10 +6,10 @@
 namespace cxa::report {
 namespace {
 
-std::string Text(const RunReport& r, bool color) { return RenderText(r, {color, true}); }
-std::string Json(const RunReport& r, bool) { return RenderJson(r); }
-std::string Junit(const RunReport& r, bool) { return RenderJunit(r); }
-std::string Html(const RunReport& r, bool) { return RenderHtml(r); }
+std::string Text(const RunReport& r, const TextOptions& o) { return RenderText(r, o); }
+std::string Json(const RunReport& r, const TextOptions&) { return RenderJson(r); }
+std::string Junit(const RunReport& r, const TextOptions&) { return RenderJunit(r); }
+std::string Html(const RunReport& r, const TextOptions&) { return RenderHtml(r); }
 
 constexpr Format kFormats[] = {
     {"text", true, true, "a tree of steps and findings; with --targets a summary table", Text,

@@ -11,6 +11,7 @@
 
 #include "core/run_report.h"
 #include "report/batch_report.h"
+#include "report/report.h"
 
 namespace cxa::report {
 
@@ -19,8 +20,8 @@ struct Format {
   bool single;  // renders one run (RunReport)
   bool batch;   // renders a batch (--targets): records as they complete, or a summary
   std::string_view help;
-  // For a single run: the report as text (`color`: ANSI colours, text format only).
-  std::string (*render)(const RunReport& report, bool color);
+  // For a single run: the report as text (the options shape the text format only).
+  std::string (*render)(const RunReport& report, const TextOptions& options);
   // For a batch: a renderer fed each target's record as it completes (report/batch_report.h).
   std::unique_ptr<BatchRenderer> (*batch_renderer)(const BatchInfo& info);
 };

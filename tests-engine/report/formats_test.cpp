@@ -15,7 +15,7 @@ TEST_CASE("the format table: every single-run format renders, names and help com
     CHECK_FALSE(f.help.empty());
     CHECK((f.render != nullptr) == f.single);
     CHECK((f.batch_renderer != nullptr) == f.batch);
-    if (f.render != nullptr) CHECK_FALSE(f.render(r, false).empty());
+    if (f.render != nullptr) CHECK_FALSE(f.render(r, TextOptions{}).empty());
     CHECK(FindFormat(f.name, false) == (f.single ? &f : nullptr));
     CHECK(FindFormat(f.name, true) == (f.batch ? &f : nullptr));
     CHECK(FormatHelp().find(std::string(f.name) + " (") != std::string::npos);

@@ -9,9 +9,14 @@
 
 namespace cxa::report {
 
+// How much the text report shows. kBrief: the banner and one line per step. kNormal: the
+// banner, the header, one line per passed step and a block for each step that did not pass.
+// kVerbose: every step's facts, findings, timings and certificate chain.
+enum class Detail { kBrief, kNormal, kVerbose };
+
 struct TextOptions {
-  bool color = false;   // ANSI colours (only on a terminal)
-  bool details = true;  // certificate paths and facts under each step
+  bool color = false;  // ANSI colours (only on a terminal)
+  Detail detail = Detail::kNormal;
 };
 
 std::string RenderText(const RunReport& report, const TextOptions& options);

@@ -49,12 +49,36 @@ TEST_CASE("the JSON report carries the versioned schema fields", "[unit][report]
   CHECK(step["certificate"].is_null());
 }
 
-TEST_CASE("the text report shows each step, its findings and a summary line", "[unit][report]") {
-  std::string text = report::RenderText(Sample(), {false, true});
+TEST_CASE("the text report leads with the verdict and its cause", "[unit][report]") {
+  std::string text = report::RenderText(Sample(), {});
+  // The banner: verdict, step, finding ID; then what to do.
+  CHECK(text.rfind("FAILED at tls: cert.chain.self_signed", 0) == 0);
+  CHECK(text.find("What to do: buy one") < text.find("\n\n"));
   CHECK_THAT(text, Catch::Contains("✖ TLS endpoint mail.contoso.test:443"));
-  CHECK_THAT(text, Catch::Contains("cert.chain.self_signed [cert 0]"));
-  CHECK_THAT(text, Catch::Contains("What to do: buy one"));
   CHECK_THAT(text, Catch::Contains("(exit 1)"));
+  CHECK(text.find("What to do: buy one") == text.rfind("What to do: buy one"));  // said once
   CHECK(text.find("\033[") == std::string::npos);  // no colour unless asked
-  CHECK(report::RenderText(Sample(), {true, true}).find("\033[") != std::string::npos);
+  CHECK(report::RenderText(Sample(), {true}).find("\033[") != std::string::npos);
+
+  // --brief: the banner and one line per step.
+  std::string brief = report::RenderText(Sample(), {false, report::Detail::kBrief});
+  CHECK(brief ==
+        "FAILED at tls: cert.chain.self_signed — self-signed\n"
+        "✖ TLS endpoint mail.contoso.test:443  [tls: failed at certificate check]\n");
+}
+
+TEST_CASE("the text report: a passed step is one line, -v shows its facts", "[unit][report]") {
+  RunReport r = Sample();
+  r.steps[0].findings.clear();
+  r.steps[0].DeriveOutcome();
+  r.steps[0].timings = {{"total", 12.4}};
+  r.steps[0].trust_policy = "strict-public";
+  std::string text = report::RenderText(r, {});
+  CHECK(text.rfind("PASSED: TLS endpoint — the step passed\n", 0) == 0);
+  CHECK_THAT(text, Catch::Contains("✔ TLS endpoint mail.contoso.test:443  [tls, 12 ms]\n"));
+  CHECK_THAT(text, Catch::Contains("trust: strict-public"));
+  CHECK(text.find("TLSv1.3") == std::string::npos);
+  std::string verbose = report::RenderText(r, {false, report::Detail::kVerbose});
+  CHECK_THAT(verbose, Catch::Contains("negotiated TLSv1.3"));
+  CHECK_THAT(verbose, Catch::Contains("timings: total 12.4 ms"));
 }

@@ -1,11 +1,19 @@
-// The text tree, in the spirit of the Remote Connectivity Analyzer's result page: one line per
-// step with its verdict, then what was seen, then each finding with what to change.
+// The text report, root cause first: a banner naming the verdict and, when not passed, the
+// finding that decides it and what to change; then a header (scenario, inputs, the trust policy
+// once); then one line per passed step and a block per step that did not pass (its findings,
+// the facts that explain them, the certificate chain when a certificate finding is involved);
+// then a tally. --brief keeps the banner and the step lines; -v shows everything.
+#include <map>
+#include <set>
 #include <sstream>
 
+#include "report/fact_words.h"
 #include "report/report.h"
 
 namespace cxa::report {
 namespace {
+
+constexpr size_t kWidth = 96;
 
 struct Palette {
   bool on;
@@ -45,104 +53,323 @@ std::string SeverityIcon(Severity s, const Palette& p) {
   return "?";
 }
 
-// Wraps `text` at ~96 columns with the given indent on every line.
-void Wrapped(std::ostream& out, const std::string& indent, const std::string& text) {
-  constexpr size_t kWidth = 96;
+// Writes `text` wrapped at kWidth columns: the first line starts with `indent` + `label`, the
+// following ones with `indent` and as many spaces as the label is wide (a wrapped list does not
+// repeat its label). `style`/`reset` wrap each line (colour codes take no width).
+void Wrapped(std::ostream& out, const std::string& indent, const std::string& text,
+             const std::string& label = "", const std::string& style = "",
+             const std::string& reset = "") {
   std::istringstream words(text);
-  std::string word, line;
+  std::string word, line = label;
+  const std::string cont(label.size(), ' ');
+  bool any = false;
   while (words >> word) {
-    if (!line.empty() && indent.size() + line.size() + 1 + word.size() > kWidth) {
-      out << indent << line << "\n";
-      line.clear();
+    bool at_start = line.size() == (any ? cont.size() : label.size());
+    if (!at_start && indent.size() + line.size() + 1 + word.size() > kWidth) {
+      out << indent << style << line << reset << "\n";
+      line = cont;
+      any = true;
+      at_start = true;
     }
-    line += (line.empty() ? "" : " ") + word;
+    line += (at_start ? "" : " ") + word;
   }
-  if (!line.empty()) out << indent << line << "\n";
-}
-
-void RenderCertificate(std::ostream& out, const CertificateSummary& c, const std::string& ind,
-                       const Palette& p) {
-  out << ind << "Certificate chain" << (c.host.empty() ? "" : " for " + c.host) << " at "
-      << c.verification_time << ": " << (c.trusted ? "trusted" : "NOT trusted") << "\n";
-  for (size_t i = 0; i < c.certificates.size(); ++i) {
-    const auto& ci = c.certificates[i];
-    std::string where = ci.source == "sent"     ? "sent #" + std::to_string(ci.sent_index)
-                        : ci.source == "anchor" ? "trust anchor"
-                                                : "not sent (extra)";
-    if (!ci.on_path) where += ", not on the path";
-    out << ind << "  [" << i << "] " << p.bold() << ci.subject << p.reset() << "\n";
-    out << ind << "      issuer " << ci.issuer << "\n";
-    out << ind << "      " << ci.key << ", " << ci.signature_algorithm << ", valid "
-        << ci.not_before << " .. " << ci.not_after << " (" << where << ")\n";
-    std::string names;
-    for (const auto& n : ci.dns_names) names += (names.empty() ? "" : ", ") + n;
-    for (const auto& n : ci.ip_addresses) names += (names.empty() ? "" : ", ") + n;
-    if (!names.empty()) Wrapped(out, ind + "      names: ", names);
-    out << ind << "      sha256 " << p.dim() << ci.sha256 << p.reset() << "\n";
+  if (line.size() > (any ? cont.size() : label.size())) {
+    out << indent << style << line << reset << "\n";
   }
 }
 
-void RenderStep(std::ostream& out, const StepResult& s, int depth, const TextOptions& opt,
-                const Palette& p) {
-  std::string ind(static_cast<size_t>(depth) * 2, ' ');
-  out << ind << Icon(s.outcome, p) << " " << p.bold() << s.title << p.reset() << "  " << p.dim()
-      << "[" << s.step_id << ": " << OutcomeName(s.outcome);
-  if (s.outcome == Outcome::kFailed || s.outcome == Outcome::kError) {
-    out << " at " << StageName(s.stage);
+std::string Plural(size_t n, const std::string& one, const std::string& many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+// "12 ms", "1.3 s": the step's own time (live runs) or its exchanges' (replays).
+std::string Elapsed(const StepResult& s) {
+  double ms = -1;
+  for (const auto& t : s.timings) {
+    if (t.name == "step") ms = t.ms;
+    if (t.name == "total" && ms < 0) ms = t.ms;
   }
-  out << "]" << p.reset() << "\n";
-  std::string in = ind + "    ";
-  if (!s.skip_reason.empty()) Wrapped(out, in, s.skip_reason);
-  if (opt.details) {
-    if (!s.trust_policy.empty()) Wrapped(out, in + p.dim(), "trust: " + s.trust_policy + p.reset());
-    for (const auto& [k, v] : s.facts) out << in << k << ": " << v << "\n";
-    if (s.certificate) RenderCertificate(out, *s.certificate, in, p);
+  if (ms < 0) return "";
+  std::ostringstream o;
+  if (ms < 1000) {
+    o << static_cast<long>(ms + 0.5) << " ms";
+  } else {
+    o.precision(ms < 10000 ? 2 : 3);
+    o << ms / 1000 << " s";
   }
+  return o.str();
+}
+
+std::string WithoutSkippedPrefix(const std::string& why) {
+  return why.rfind("skipped: ", 0) == 0 ? why.substr(9) : why;
+}
+
+// The trust policy most steps ran under: printed once in the header.
+std::string CommonPolicy(const RunReport& r) {
+  std::map<std::string, int> count;
+  std::string best;
+  for (const auto& s : r.steps) {
+    if (s.trust_policy.empty()) continue;
+    if (++count[s.trust_policy] > count[best] || best.empty()) best = s.trust_policy;
+  }
+  return best;
+}
+
+bool ChainMatters(const StepResult& s) {
+  if (!s.certificate) return false;
+  if (!s.certificate->trusted) return true;
   for (const auto& f : s.findings) {
-    out << in << SeverityIcon(f.severity, p) << " " << f.id
-        << (f.cert_index ? " [cert " + std::to_string(*f.cert_index) + "]" : "") << "\n";
-    Wrapped(out, in + "    ", f.message);
-    if (opt.details && !f.detail.empty()) Wrapped(out, in + "    " + p.dim(), f.detail + p.reset());
-    if (f.severity != Severity::kInfo && !f.remediation.empty()) {
-      Wrapped(out, in + "    ", "What to do: " + f.remediation);
+    if (f.cert_index || f.id.rfind("cert.", 0) == 0) return true;
+  }
+  return false;
+}
+
+class TextRenderer {
+ public:
+  TextRenderer(const RunReport& r, const TextOptions& opt)
+      : r_(r), opt_(opt), p_{opt.color}, policy_(CommonPolicy(r)) {}
+
+  std::string Render() {
+    Banner();
+    if (opt_.detail != Detail::kBrief) Header();
+    for (const auto& s : r_.steps) Step(s, 0);
+    if (opt_.detail != Detail::kBrief) Tally();
+    return out_.str();
+  }
+
+ private:
+  bool Verbose() const { return opt_.detail == Detail::kVerbose; }
+
+  // One line: the verdict and the finding that decides it; then what to change.
+  void Banner() {
+    RunVerdict v = r_.Verdict();
+    RunCause cause = r_.Cause();
+    switch (v) {
+      case RunVerdict::kPassed:
+        out_ << p_.green() << p_.bold() << "PASSED" << p_.reset() << ": " << r_.scenario_title
+             << " — " << Counts() << "\n";
+        return;
+      case RunVerdict::kIncomplete:
+        if (const StepResult* missing = r_.FirstNotRun()) {
+          out_ << p_.yellow() << p_.bold() << "INCOMPLETE" << p_.reset()
+               << ": not tested: " << missing->title << " — " << r_.NotRunReason() << "\n";
+        }
+        return;
+      case RunVerdict::kWarning:
+        out_ << p_.yellow() << p_.bold() << "PASSED WITH WARNINGS" << p_.reset();
+        break;
+      case RunVerdict::kFailed:
+        out_ << p_.red() << p_.bold() << "FAILED" << p_.reset();
+        break;
+      case RunVerdict::kError:
+        out_ << p_.red() << p_.bold() << "ERROR" << p_.reset();
+        break;
+    }
+    if (cause.finding == nullptr) {  // an outcome without a finding (cannot happen today)
+      out_ << ": " << Counts() << "\n";
+      return;
+    }
+    const Finding& f = *cause.finding;
+    std::string host = cause.step->certificate ? cause.step->certificate->host : "";
+    std::string message = f.message;
+    if (!host.empty() && message.find(host) == std::string::npos) message += " (" + host + ")";
+    out_ << " at " << cause.step->step_id << ": " << p_.bold() << f.id << p_.reset() << " — "
+         << message << "\n";
+    if (!f.remediation.empty() && opt_.detail != Detail::kBrief) {
+      Wrapped(out_, "  ", f.remediation, "What to do: ");
+    }
+    explained_[f.id] = cause.step->step_id;
+  }
+
+  void Header() {
+    out_ << "\n"
+         << p_.bold() << r_.scenario_title << p_.reset() << p_.dim() << "  (" << r_.scenario << ", "
+         << r_.mode << " run, " << r_.started_at;
+    if (!r_.tool_version.empty()) out_ << ", cxa " << r_.tool_version;
+    out_ << ")" << p_.reset() << "\n";
+    if (!r_.inputs.empty()) {
+      std::string in;
+      for (const auto& [k, v] : r_.inputs) in += (in.empty() ? "" : "  ") + k + "=" + v;
+      Wrapped(out_, "  ", in, "inputs: ");
+    }
+    if (!policy_.empty()) Wrapped(out_, "  ", policy_, "trust: ");
+    out_ << "\n";
+  }
+
+  // "8 steps passed", "4 steps passed, 1 skipped", "5 of 8 steps passed, 3 failed".
+  std::string Counts() const {
+    size_t n[5] = {0, 0, 0, 0, 0};
+    for (const auto& s : r_.steps) n[static_cast<int>(s.outcome)]++;
+    size_t total = r_.steps.size();
+    if (total == 1) {
+      const auto& o = r_.steps[0].outcome;
+      return o == Outcome::kError
+                 ? "the step ended in an internal error"
+                 : "the step " + std::string(o == Outcome::kWarning ? "passed with warnings"
+                                                                    : OutcomeName(o));
+    }
+    std::string s =
+        n[0] == total ? "all " + Plural(total, "step", "steps") + " passed"
+                      : std::to_string(n[0]) + " of " + Plural(total, "step", "steps") + " passed";
+    if (n[1]) s += ", " + Plural(n[1], "warning", "warnings");
+    if (n[2]) s += ", " + std::to_string(n[2]) + " failed";
+    if (n[3]) s += ", " + std::to_string(n[3]) + " skipped";
+    if (n[4]) s += ", " + Plural(n[4], "internal error", "internal errors");
+    return s;
+  }
+
+  void Tally() {
+    RunVerdict v = r_.Verdict();
+    std::string word = v == RunVerdict::kPassed       ? "PASSED"
+                       : v == RunVerdict::kWarning    ? "PASSED WITH WARNINGS"
+                       : v == RunVerdict::kIncomplete ? "INCOMPLETE"
+                       : v == RunVerdict::kFailed     ? "FAILED"
+                                                      : "ERROR";
+    std::string colour = v == RunVerdict::kPassed                                    ? p_.green()
+                         : v == RunVerdict::kWarning || v == RunVerdict::kIncomplete ? p_.yellow()
+                                                                                     : p_.red();
+    if (!at_blank_) out_ << "\n";
+    out_ << colour << word << p_.reset() << ": " << Counts();
+    if (RunCause c = r_.Cause(); c.finding != nullptr) {
+      out_ << "; first cause " << c.finding->id << " at " << c.step->step_id;
+    }
+    out_ << " (exit " << r_.ExitCode() << ")";
+    if (Verbose() && r_.duration_ms > 0)
+      out_ << " in " << static_cast<long>(r_.duration_ms) << " ms";
+    out_ << "\n";
+  }
+
+  // Whether the step gets a block under its line: anything that did not pass, and everything
+  // with -v; never with --brief.
+  bool HasBody(const StepResult& s) const {
+    if (opt_.detail == Detail::kBrief) return false;
+    return Verbose() || s.outcome != Outcome::kPassed;
+  }
+
+  void Step(const StepResult& s, int depth) {
+    std::string ind(static_cast<size_t>(depth) * 2, ' ');
+    bool body = HasBody(s);
+    std::string in = ind + "    ";
+    // A skipped step is its line and the reason; it needs no space around it.
+    if (s.outcome == Outcome::kSkipped && body && !Verbose()) {
+      StepLine(s, ind);
+      Wrapped(out_, in, WithoutSkippedPrefix(s.skip_reason));
+      at_blank_ = false;
+      return;
+    }
+    if (body && !at_blank_) out_ << "\n";
+    StepLine(s, ind);
+    at_blank_ = false;
+    if (!body) return;
+    if (!s.skip_reason.empty()) Wrapped(out_, in, WithoutSkippedPrefix(s.skip_reason));
+    if (!s.trust_policy.empty() && s.trust_policy != policy_ && s.outcome != Outcome::kSkipped) {
+      Wrapped(out_, in, s.trust_policy, "trust: ", p_.dim(), p_.reset());
+    }
+    for (const auto& f : s.findings) {
+      if (f.severity == Severity::kInfo && !Verbose() && s.outcome == Outcome::kPassed) continue;
+      FindingBlock(s, f, in);
+    }
+    bool chain = s.certificate && (Verbose() || ChainMatters(s));
+    if (s.outcome != Outcome::kSkipped) {
+      for (const auto& line : FactsInWords(s.facts, chain)) Wrapped(out_, in, line);
+    }
+    if (Verbose() && !s.timings.empty()) {
+      std::string t;
+      for (const auto& x : s.timings) {
+        std::ostringstream v;
+        v << x.ms;
+        t += (t.empty() ? "" : ", ") + x.name + " " + v.str() + " ms";
+      }
+      Wrapped(out_, in, t, "timings: ", p_.dim(), p_.reset());
+    }
+    if (chain) Chain(*s.certificate, in);
+    for (const auto& c : s.children) {
+      if (Verbose() || c.outcome != Outcome::kPassed) Step(c, depth + 1);
+    }
+    if (!at_blank_) out_ << "\n";
+    at_blank_ = true;
+  }
+
+  void StepLine(const StepResult& s, const std::string& ind) {
+    std::string tag = s.step_id;
+    switch (s.outcome) {
+      case Outcome::kPassed:
+        break;
+      case Outcome::kWarning:
+        tag += ": warning";
+        break;
+      case Outcome::kFailed:
+        tag += ": failed";
+        if (!StageInWords(s.stage).empty()) tag += " at " + std::string(StageInWords(s.stage));
+        break;
+      case Outcome::kSkipped:
+        tag += s.not_run && !s.optional ? ": not run" : ": skipped";
+        break;
+      case Outcome::kError:
+        tag += ": internal error";
+        break;
+    }
+    if (std::string t = Elapsed(s); !t.empty() && s.outcome != Outcome::kSkipped) tag += ", " + t;
+    out_ << ind << Icon(s.outcome, p_) << " " << p_.bold() << s.title << p_.reset() << "  "
+         << p_.dim() << "[" << tag << "]" << p_.reset() << "\n";
+  }
+
+  void FindingBlock(const StepResult& s, const Finding& f, const std::string& in) {
+    out_ << in << SeverityIcon(f.severity, p_) << " " << p_.bold() << f.id << p_.reset();
+    if (f.cert_index) out_ << "  (certificate [" << *f.cert_index << "] below)";
+    out_ << "\n";
+    Wrapped(out_, in + "    ", f.message);
+    if (Verbose() && !f.detail.empty())
+      Wrapped(out_, in + "    ", f.detail, "", p_.dim(), p_.reset());
+    if (f.severity == Severity::kInfo || f.remediation.empty()) return;
+    auto earlier = explained_.find(f.id);
+    if (earlier != explained_.end() && earlier->second != s.step_id) {
+      Wrapped(out_, in + "    ", "as for " + earlier->second + " above", "What to do: ");
+      return;
+    }
+    if (earlier != explained_.end()) return;  // the banner said it for this step
+    Wrapped(out_, in + "    ", f.remediation, "What to do: ");
+    explained_[f.id] = s.step_id;
+  }
+
+  void Chain(const CertificateSummary& c, const std::string& ind) {
+    out_ << ind << "certificate chain" << (c.host.empty() ? "" : " for " + c.host) << " at "
+         << c.verification_time << ": " << (c.trusted ? "trusted" : "NOT trusted") << "\n";
+    for (size_t i = 0; i < c.certificates.size(); ++i) {
+      const auto& ci = c.certificates[i];
+      std::string where = ci.source == "sent"
+                              ? "sent by the server as #" + std::to_string(ci.sent_index)
+                          : ci.source == "anchor" ? "trust anchor"
+                          : ci.source == "aia"    ? "fetched via AIA, not sent by the server"
+                                                  : "supplied, not sent by the server";
+      if (!ci.on_path) where += ", not on the path";
+      const std::string sub = ind + "      ";
+      out_ << ind << "  [" << i << "] " << p_.bold() << ci.subject << p_.reset() << "\n";
+      out_ << sub << "issuer " << ci.issuer << "\n";
+      out_ << sub << ci.key << ", " << ci.signature_algorithm << ", valid " << ci.not_before
+           << " to " << ci.not_after << "\n";
+      out_ << sub << where << "\n";
+      std::string names;
+      for (const auto& n : ci.dns_names) names += (names.empty() ? "" : ", ") + n;
+      for (const auto& n : ci.ip_addresses) names += (names.empty() ? "" : ", ") + n;
+      if (!names.empty()) Wrapped(out_, sub, names, "names: ");
+      if (Verbose()) out_ << sub << "sha256 " << p_.dim() << ci.sha256 << p_.reset() << "\n";
     }
   }
-  for (const auto& c : s.children) RenderStep(out, c, depth + 1, opt, p);
-}
+
+  const RunReport& r_;
+  const TextOptions& opt_;
+  Palette p_;
+  std::string policy_;
+  std::ostringstream out_;
+  bool at_blank_ = true;                          // the last line written was blank
+  std::map<std::string, std::string> explained_;  // finding ID -> step whose block said what to do
+};
 
 }  // namespace
 
 std::string RenderText(const RunReport& r, const TextOptions& opt) {
-  Palette p{opt.color};
-  std::ostringstream out;
-  // An incomplete run says first what it did not test and why (the reason says how to test it).
-  if (const StepResult* missing = r.FirstNotRun(); missing != nullptr && r.ExitCode() == 4) {
-    out << p.yellow() << "INCOMPLETE" << p.reset() << ": not tested: " << missing->title << " — "
-        << r.NotRunReason() << "\n\n";
-  }
-  out << p.bold() << r.scenario_title << p.reset() << "  " << p.dim() << "(" << r.scenario << ", "
-      << r.mode << ", " << r.started_at << ")" << p.reset() << "\n";
-  if (!r.inputs.empty()) {
-    std::string in;
-    for (const auto& [k, v] : r.inputs) in += (in.empty() ? "" : "  ") + k + "=" + v;
-    Wrapped(out, "  ", "inputs: " + in);
-  }
-  out << "\n";
-  int counts[5] = {0, 0, 0, 0, 0};
-  for (const auto& s : r.steps) {
-    RenderStep(out, s, 0, opt, p);
-    counts[static_cast<int>(s.outcome)]++;
-    out << "\n";
-  }
-  int code = r.ExitCode();
-  const char* verdict = code == 0 ? "PASSED" : code == 4 ? "INCOMPLETE" : "FAILED";
-  out << (code == 0 ? p.green() : code == 4 ? p.yellow() : p.red()) << verdict << p.reset() << ": "
-      << r.steps.size() << " step" << (r.steps.size() == 1 ? "" : "s") << " — " << counts[0]
-      << " passed, " << counts[1] << " warning, " << counts[2] << " failed, " << counts[3]
-      << " skipped";
-  if (counts[4] > 0) out << ", " << counts[4] << " internal error";
-  out << " (exit " << code << ")\n";
-  return out.str();
+  return TextRenderer(r, opt).Render();
 }
 
 std::string RenderExplanation(const FindingInfo& info) {

@@ -48,6 +48,8 @@ struct CommonOptions {
   std::string format = "text";
   std::string output;
   bool no_color = false;
+  bool verbose = false;  // -v: the text report shows every fact, chain and timing
+  bool brief = false;    // --brief: the banner and one line per step
 };
 
 void AddTrustOptions(po::options_description& d, CommonOptions& o);

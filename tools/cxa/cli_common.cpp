@@ -122,13 +122,17 @@ void AddOutputOptions(po::options_description& d, CommonOptions& o) {
                   help.c_str())(
       "output,o", po::value(&o.output)->value_name("FILE"),
       "write the report to FILE (atomically; checked before anything is sent; - is standard "
-      "output)")("no-color", po::bool_switch(&o.no_color), "no colours even on a terminal");
+      "output)")("no-color", po::bool_switch(&o.no_color), "no colours even on a terminal")(
+      "verbose,v", po::bool_switch(&o.verbose),
+      "text report: every step's facts, certificate chain and timings, not only those of the "
+      "steps that did not pass")("brief", po::bool_switch(&o.brief),
+                                 "text report: the verdict line and one line per step");
 }
 
 cert::TrustPolicy BuildPolicy(const CommonOptions& o, std::optional<cert::TrustMode> forced) {
   cert::TrustPolicy p;
   if (!o.public_roots.empty()) {
-    auto s = cert::TrustStore::FromPemFile(o.public_roots, "public roots from " + o.public_roots);
+    auto s = cert::TrustStore::FromPemFile(o.public_roots, o.public_roots);
     if (!s) throw UsageError{"--public-roots: " + s.error()};
     p.public_roots = *s;
   } else {
@@ -276,6 +280,7 @@ void CheckFormat(const std::string& format, bool batch, bool has_targets) {
 }
 
 void CheckOutput(CommonOptions& o) {
+  if (o.brief && o.verbose) throw UsageError{"--brief and -v contradict each other: choose one"};
   if (o.output == "-") {
     o.output.clear();  // standard output
     return;
@@ -291,7 +296,12 @@ void Emit(const RunReport& report, const CommonOptions& o) {
              std::getenv("NO_COLOR") == nullptr;
   const report::Format* format = report::FindFormat(o.format, /*batch=*/false);
   if (format == nullptr) format = report::FindFormat("text", false);
-  text = format->render(report, tty);
+  report::TextOptions options;
+  options.color = tty;
+  options.detail = o.brief     ? report::Detail::kBrief
+                   : o.verbose ? report::Detail::kVerbose
+                               : report::Detail::kNormal;
+  text = format->render(report, options);
   if (o.output.empty()) {
     std::cout << text << std::flush;
     if (!std::cout) {
