@@ -223,11 +223,21 @@ TEST_CASE("batch text: summary table and totals, and a progress bar only on a te
   CHECK_THAT(piped.out, Catch::Contains("target") && Catch::Contains("sts host") &&
                             Catch::Contains("token-signing until"));
   CHECK_THAT(piped.out,
-             Catch::Contains("1001 targets: 601 passed, 0 warning, 400 failed, 0 incomplete (not "
-                             "tested), 0 error; 3 bad lines skipped"));
+             Catch::Contains("1001 targets: 601 passed, 400 failed; 3 bad lines skipped"));
+  // The failed targets come first, each with its reason, and the findings are tallied.
+  std::string first_row = piped.out.substr(piped.out.find('\n', piped.out.find("reason")) + 1);
+  first_row = first_row.substr(0, first_row.find('\n'));
+  CHECK_THAT(first_row, Catch::StartsWith("d0.bulk-fed.test ") && Catch::Contains(" failed ") &&
+                            Catch::EndsWith(" realm.namespace.managed"));
+  CHECK_THAT(piped.out, Catch::Contains("\nfindings: adfs.token_signing.expired ×100, "
+                                        "cert.chain.self_signed ×100, realm.namespace.managed "
+                                        "×100, realm.namespace.unknown ×100\n"));
+  CHECK(piped.out.find("checks shared between targets") == std::string::npos);  // only with -v
   // 1,000 realm lookups (one per domain), 22 hosts' TLS checks, 21 MEX and 21 metadata checks
   // (the self-signed farm stops at TLS).
-  CHECK_THAT(piped.out,
+  std::vector<std::string> verbose = BatchArgs(fs, "text");
+  verbose.push_back("-v");
+  CHECK_THAT(RunCommand(verbose, "", 300).out,
              Catch::Contains("checks shared between targets (same host and options): 1064 run"));
   CHECK(piped.err.find("ETA") == std::string::npos);  // nothing drawn when not on a terminal
 
@@ -300,7 +310,7 @@ TEST_CASE("tls-endpoint --targets: host:port lines, '*' in --resolve aims every 
     outcomes[j["outcome"]]++;
     verdict_of[j["target"]] = j["columns"]["certificate"];
     // The line's port reached the scenario's port input.
-    CHECK(j["report"]["steps"][0]["facts"]["port"] ==
+    CHECK(FactText(j["report"]["steps"][0]["facts"]["port"]) ==
           j["target"].get<std::string>().substr(j["target"].get<std::string>().rfind(':') + 1));
   }
   CHECK(outcomes["passed"] == 40);

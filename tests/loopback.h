@@ -14,6 +14,7 @@
 
 #include "testing/fixtures.h"
 #include "testing/process.h"
+#include "testing/report_samples.h"
 
 namespace cxa::testing {
 
@@ -35,7 +36,7 @@ struct ScenarioRun {
   }
   std::string Fact(const std::string& step, const std::string& name) const {
     const nlohmann::json& f = Step(step)["facts"];
-    return f.contains(name) ? f[name].get<std::string>() : "";
+    return f.contains(name) ? FactText(f[name]) : "";
   }
 };
 

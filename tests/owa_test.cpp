@@ -96,8 +96,7 @@ TEST_CASE("owa: facts of the front end, the logon page and port 80", "[e2e][loop
   OwaRun adfs = Owa("adfs.contoso.test", "owa-adfs");
   CHECK(adfs.Fact("frontend", "adfs_host") == "sts.contoso.test");
   CHECK(adfs.Step("adfs")["outcome"] == "passed");
-  CHECK_THAT(adfs.Step("adfs")["trust_policy"].get<std::string>(),
-             Catch::Contains("strict-public"));
+  CHECK(adfs.Step("adfs")["trust_policy"]["mode"] == "strict-public");
 }
 
 TEST_CASE("owa: a redirect to AD FS on another port is followed to that port",
@@ -172,7 +171,7 @@ TEST_CASE("owa: a self-signed certificate stops the run before any credential is
   CHECK(r.Step("tls")["outcome"] == "warning");
   CHECK(r.Step("tls")["findings"][0]["id"] == "cert.chain.self_signed");
   CHECK(r.Step("tls")["findings"][0]["severity"] == "warning");
-  CHECK_THAT(r.Step("tls")["trust_policy"].get<std::string>(), Catch::Contains("report-only"));
+  CHECK(r.Step("tls")["trust_policy"]["mode"] == "report-only");
   CHECK(r.Step("logon")["outcome"] == "passed");
   CHECK(r.Step("signin")["outcome"] == "failed");
   CHECK_THAT(r.Ids("signin"), Catch::VectorContains(std::string("auth.credentials.withheld")));

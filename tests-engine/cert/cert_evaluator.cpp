@@ -331,7 +331,7 @@ CertReport CertEvaluator::Evaluate(const CertInput& input, const TrustPolicy& po
     CertificateInfo info = Describe(c);
     int sent = ev.SentIndex(c);
     info.sent_index = sent;
-    info.source = sent >= 0 ? "sent" : ev.IsAnchor(c) ? "anchor" : "extra";
+    info.source = sent >= 0 ? "sent" : ev.IsAnchor(c) ? "anchor" : input.extra_source;
     info.on_path = on_path;
     report.summary.certificates.push_back(std::move(info));
   };

@@ -30,6 +30,9 @@ struct CertInput {
   std::string host;                      // expected DNS name or IP address; empty = no name check
   std::time_t time = 0;                  // verification time
   std::vector<Der> extra_intermediates;  // not sent by the server (AIA, --untrusted)
+  // Where the extra intermediates came from, for the report: "aia" (fetched from the
+  // certificates' caIssuers URLs) or "supplied" (given by the operator).
+  std::string extra_source = "supplied";
   // Why there are no extra intermediates when the chain is incomplete, for the finding's text:
   // e.g. "AIA fetching is off (--no-aia)" or "the AIA URL did not answer". Empty = not attempted.
   std::string aia_note;

@@ -71,6 +71,7 @@ TEST_CASE("trust policies resolve per step and strict steps cannot be relaxed", 
   TrustPolicy step = ResolveStepPolicy(op, true);
   CHECK(step.mode == TrustMode::kStrictPublic);
   CHECK(step.locked);
-  CHECK_FALSE(step.note.empty());
+  CHECK(step.refused == "report-only");
+  CHECK(step.Summary().refused == "report-only");
   CHECK(ResolveStepPolicy(op, false).mode == TrustMode::kReportOnly);
 }

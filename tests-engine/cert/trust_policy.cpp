@@ -243,7 +243,7 @@ TrustPolicy& TrustPolicy::operator=(const TrustPolicy& other) {
   custom_roots = other.custom_roots;
   expiry_warning_days = other.expiry_warning_days;
   locked = other.locked;
-  note = other.note;
+  refused = other.refused;
   cache_ = std::make_unique<Cache>();
   return *this;
 }
@@ -268,14 +268,15 @@ std::shared_ptr<const TrustStore> TrustPolicy::Anchors() const {
   return c.merged;
 }
 
-std::string TrustPolicy::Describe() const {
-  std::string s(TrustModeName(mode));
-  s += "; public roots: " + (public_roots ? public_roots->description() : std::string("none"));
+PolicySummary TrustPolicy::Summary() const {
+  PolicySummary s;
+  s.mode = TrustModeName(mode);
+  if (public_roots) s.public_roots = public_roots->description();
   if (custom_roots && mode != TrustMode::kStrictPublic) {
-    s += "; custom anchors: " + custom_roots->description();
+    s.custom_anchors = custom_roots->description();
   }
-  s += "; expiry warning: " + std::to_string(expiry_warning_days) + " days";
-  if (!note.empty()) s += "; " + note;
+  s.expiry_warning_days = expiry_warning_days;
+  s.refused = refused;
   return s;
 }
 
@@ -284,8 +285,7 @@ TrustPolicy ResolveStepPolicy(const TrustPolicy& operator_policy, bool step_requ
   if (!step_requires_strict) return p;
   p.locked = true;
   if (p.mode != TrustMode::kStrictPublic) {
-    p.note = "the operator asked for " + std::string(TrustModeName(p.mode)) +
-             ", refused: this step requires a publicly trusted certificate";
+    p.refused = TrustModeName(p.mode);
   }
   p.mode = TrustMode::kStrictPublic;
   return p;

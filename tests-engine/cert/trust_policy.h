@@ -21,6 +21,7 @@
 
 #include "cert/x509.h"
 #include "core/result.h"
+#include "core/step_result.h"
 
 namespace cxa::cert {
 
@@ -91,7 +92,8 @@ struct TrustPolicy {
   int expiry_warning_days = 30;
   // The step demands strict public trust; the report says when the operator asked otherwise.
   bool locked = false;
-  std::string note;  // e.g. "--ignore-trust refused: this step requires publicly trusted..."
+  // The mode the operator asked for when a locked step refused it ("" when none).
+  std::string refused;
 
   TrustPolicy() = default;
   TrustPolicy(const TrustPolicy& other);
@@ -101,8 +103,10 @@ struct TrustPolicy {
   std::shared_ptr<const TrustStore> Anchors() const;
   // Whether certificate errors abort the connection (all modes but report-only).
   bool Enforcing() const { return mode != TrustMode::kReportOnly; }
-  // One line for reports: "strict-public; anchors: system public roots (146)".
-  std::string Describe() const;
+  // The policy as reports show it, and in words (Summary().Describe(), also the key under which
+  // a batch shares a step's result).
+  PolicySummary Summary() const;
+  std::string Describe() const { return Summary().Describe(); }
 
  private:
   // Cache of Anchors(), valid for the mode and stores it was computed from. Each copy of a

@@ -21,6 +21,7 @@ struct BatchRecord {
   std::string findings;               // IDs of the warning and error findings, space-separated
   const RunReport* report = nullptr;  // the whole report (JSONL); null after an internal error
   std::string error;                  // an internal error instead of a report
+  std::string reason;  // the ID of the finding the verdict rests on (RunReport::Cause), or ""
 };
 
 // What the text summary says after the table.

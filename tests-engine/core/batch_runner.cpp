@@ -65,8 +65,8 @@ std::vector<std::pair<std::string, std::string>> ShownInputs(
 BatchRecord MakeBatchRecord(const Scenario& sc, const Target& target,
                             const std::map<std::string, std::string>& inputs,
                             const RunReport& report) {
-  BatchRecord row{target.line, target.value, report.Verdict(), report.ExitCode(),
-                  {},          {},           &report,          {}};
+  BatchRecord row{
+      target.line, target.value, report.Verdict(), report.ExitCode(), {}, {}, &report, {}, {}};
   Facts facts;
   for (const auto& s : report.steps) {
     for (const auto& [k, v] : s.facts) facts[s.step_id + "." + k] = v;
@@ -89,6 +89,7 @@ BatchRecord MakeBatchRecord(const Scenario& sc, const Target& target,
       if (f.severity != Severity::kInfo) row.findings += (row.findings.empty() ? "" : " ") + f.id;
     }
   }
+  if (RunCause cause = report.Cause(); cause.finding != nullptr) row.reason = cause.finding->id;
   return row;
 }
 
@@ -130,7 +131,8 @@ BatchStats RunBatch(const BatchSpec& spec, const std::function<std::optional<Tar
                         std::vector<std::string>(sc.columns.size()),
                         {},
                         nullptr,
-                        ValidUtf8(std::string("internal error: ") + e.what())};
+                        ValidUtf8(std::string("internal error: ") + e.what()),
+                        {}};
         std::lock_guard lock(record_mu);
         on_record(row);
       }

@@ -22,7 +22,8 @@ struct CertificateInfo {
   bool is_ca = false;
   bool self_signed = false;
   // Where the certificate came from: "sent" (by the server, in this position: sent_index),
-  // "anchor" (the trust store), "extra" (supplied intermediates, e.g. fetched via AIA).
+  // "anchor" (the trust store), "aia" (fetched from a caIssuers URL, not sent by the server),
+  // "supplied" (an intermediate the operator gave, cxa cert --untrusted).
   std::string source;
   int sent_index = -1;
   bool on_path = true;  // false for sent certificates the validated path did not use

@@ -11,7 +11,9 @@
 namespace cxa {
 
 // 2: run outcome "incomplete" with exit code 4; steps carry not_run and optional.
-inline constexpr int kReportSchemaVersion = 2;
+// 3: typed facts, null for absent text, the trust policy as an object, the run's cause,
+//    certificate sources aia/supplied (docs/json-report.md lists the changes).
+inline constexpr int kReportSchemaVersion = 3;
 
 // The verdict of a whole run, worst first: error (cxa's own failure, exit 3), failed (error
 // findings, exit 1), incomplete (no error found, but a step that is not optional was not run,

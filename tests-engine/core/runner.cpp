@@ -102,7 +102,7 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
     result.module = decl.module;
     result.title = title;
     cert::TrustPolicy policy = cert::ResolveStepPolicy(settings.operator_policy, decl.strict_trust);
-    result.trust_policy = policy.Describe();
+    result.trust_policy = policy.Summary();
 
     result.optional = decl.optional;
     // Not run (the run is incomplete) or not applicable: a step skipped because a step it needs

@@ -14,6 +14,18 @@ std::string_view OutcomeName(Outcome o) { return kOutcomes.Name(o); }
 
 std::string_view StageName(Stage s) { return kStages.Name(s); }
 
+std::string PolicySummary::Describe() const {
+  if (mode.empty()) return "";
+  std::string s = mode + "; public roots: " + (public_roots.empty() ? "none" : public_roots);
+  if (!custom_anchors.empty()) s += "; custom anchors: " + custom_anchors;
+  s += "; expiry warning: " + std::to_string(expiry_warning_days) + " days";
+  if (!refused.empty()) {
+    s += "; the operator asked for " + refused +
+         ", refused: this step requires a publicly trusted certificate";
+  }
+  return s;
+}
+
 void StepResult::DeriveOutcome() {
   for (auto& child : children) child.DeriveOutcome();
   if (outcome == Outcome::kSkipped || outcome == Outcome::kError) return;

@@ -28,6 +28,21 @@ struct Timing {
   double ms = 0;
 };
 
+// The trust policy a step ran under, as reports show it (cert::TrustPolicy::Summary fills it).
+struct PolicySummary {
+  std::string mode;            // strict-public | custom | system-plus-custom | report-only; "" none
+  std::string public_roots;    // where the public roots came from
+  std::string custom_anchors;  // the operator's anchors where the mode uses them, else ""
+  int expiry_warning_days = 0;
+  // The mode the operator asked for when the step refused to relax to it ("" when none).
+  std::string refused;
+
+  bool empty() const { return mode.empty(); }
+  // In words, one line: "strict-public; public roots: FILE; expiry warning: 30 days".
+  std::string Describe() const;
+  bool operator==(const PolicySummary&) const = default;
+};
+
 struct StepResult {
   std::string step_id;
   std::string module;
@@ -40,7 +55,7 @@ struct StepResult {
   // if= condition is false, or a step it needs did not apply).
   bool not_run = false;
   bool optional = false;     // the scenario marks it optional: not running it is not incomplete
-  std::string trust_policy;  // effective policy of this step, for the report
+  PolicySummary trust_policy;  // effective policy of this step, for the report
   std::vector<Finding> findings;
   Facts facts;  // names without the step prefix
   std::optional<CertificateSummary> certificate;

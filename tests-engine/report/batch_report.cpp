@@ -1,7 +1,9 @@
 #include "report/batch_report.h"
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "report/report.h"
 
@@ -32,36 +34,70 @@ std::string RenderCsvRecord(const BatchRecord& r) {
 }
 
 std::string RenderJsonlRecord(const BatchRecord& r, const std::vector<std::string>& titles) {
-  nlohmann::json j = {{"line", r.line},
-                      {"target", r.target},
-                      {"outcome", RunVerdictName(r.outcome)},
-                      {"exit_code", r.exit_code}};
+  nlohmann::json j = {
+      {"schema_version", kReportSchemaVersion},
+      {"line", r.line},
+      {"target", r.target},
+      {"outcome", RunVerdictName(r.outcome)},
+      {"exit_code", r.exit_code},
+      {"reason", r.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.reason)}};
   if (!r.error.empty()) {
     j["error"] = r.error;
   } else {
     nlohmann::json cols = nlohmann::json::object();
-    for (size_t i = 0; i < titles.size() && i < r.columns.size(); ++i)
-      cols[titles[i]] = r.columns[i];
+    for (size_t i = 0; i < titles.size() && i < r.columns.size(); ++i) {
+      cols[titles[i]] =
+          r.columns[i].empty() ? nlohmann::json(nullptr) : nlohmann::json(r.columns[i]);
+    }
     j["columns"] = cols;
     if (r.report != nullptr) j["report"] = ToJson(*r.report);
   }
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-std::string RenderSummaryTable(const std::string& scenario_title, const std::string& scenario,
-                               const std::vector<std::string>& column_titles,
-                               std::vector<BatchRecord> records, const BatchTotals& t) {
-  std::sort(records.begin(), records.end(),
-            [](const BatchRecord& a, const BatchRecord& b) { return a.line < b.line; });
+namespace {
+
+// The reason column: the deciding finding, or what stands in for one.
+std::string ReasonOf(const BatchRecord& r) {
+  if (!r.error.empty()) return "internal error";
+  if (!r.reason.empty()) return r.reason;
+  return r.outcome == RunVerdict::kIncomplete ? "not tested" : "";
+}
+
+// "cert.chain.self_signed ×30, adfs.mex.unreachable ×2": every warning and error finding of
+// the batch, most frequent first (then by ID).
+std::string Tally(const std::vector<BatchRecord>& records) {
+  std::map<std::string, int> count;
+  for (const auto& r : records) {
+    std::istringstream ids(r.findings);
+    for (std::string id; ids >> id;) ++count[id];
+  }
+  std::vector<std::pair<std::string, int>> v(count.begin(), count.end());
+  std::stable_sort(v.begin(), v.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::string out;
+  for (const auto& [id, n] : v) out += (out.empty() ? "" : ", ") + id + " ×" + std::to_string(n);
+  return out;
+}
+
+}  // namespace
+
+std::string RenderSummaryTable(const BatchInfo& info, std::vector<BatchRecord> records,
+                               const BatchTotals& t) {
+  // RunVerdict is ordered worst first.
+  std::stable_sort(records.begin(), records.end(), [](const BatchRecord& a, const BatchRecord& b) {
+    return a.outcome != b.outcome ? a.outcome < b.outcome : a.line < b.line;
+  });
   std::vector<std::string> titles = {"target"};
-  titles.insert(titles.end(), column_titles.begin(), column_titles.end());
-  titles.push_back("outcome");
+  titles.insert(titles.end(), info.titles.begin(), info.titles.end());
+  titles.insert(titles.end(), {"outcome", "reason"});
   auto fit = [](const std::string& v) { return v.size() > 48 ? v.substr(0, 45) + "..." : v; };
   auto cells = [&](const BatchRecord& r) {
     std::vector<std::string> v = {r.target};
     v.insert(v.end(), r.columns.begin(), r.columns.end());
-    v.resize(column_titles.size() + 1);
+    v.resize(info.titles.size() + 1);
     v.emplace_back(RunVerdictName(r.outcome));
+    v.push_back(ReasonOf(r));
     for (auto& c : v) c = fit(c.empty() ? "-" : c);
     return v;
   };
@@ -80,20 +116,29 @@ std::string RenderSummaryTable(const std::string& scenario_title, const std::str
     }
     out += line + "\n";
   };
-  out += scenario_title + " (" + scenario + "): " + std::to_string(t.targets) + " targets\n\n";
+  auto n = [](int count, const char* one, const char* many) {
+    return std::to_string(count) + " " + (count == 1 ? one : many);
+  };
+  out += info.scenario_title + " (" + info.scenario + "): " + n(t.targets, "target", "targets") +
+         "\n\n";
   print(titles);
   for (const auto& r : records) print(cells(r));
-  out += "\n" + std::to_string(t.targets) + " targets: " + std::to_string(t.passed) + " passed, " +
-         std::to_string(t.warning) + " warning, " + std::to_string(t.failed) + " failed, " +
-         std::to_string(t.incomplete) + " incomplete (not tested), " + std::to_string(t.error) +
-         " error";
-  if (t.bad_lines > 0) out += "; " + std::to_string(t.bad_lines) + " bad lines skipped";
-  out +=
-      "\nchecks shared between targets (same host and options): " + std::to_string(t.checks_run) +
-      " run, " + std::to_string(t.checks_reused) + " reused\n";
-  out += "engine: " + std::to_string(t.event_loops) + " event loops, " + std::to_string(t.runs) +
-         " runs\n";
-  if (!t.network.empty()) out += t.network + "\n";
+  out += "\n" + n(t.targets, "target", "targets") + ": " + std::to_string(t.passed) + " passed";
+  if (t.warning) out += ", " + n(t.warning, "with warnings", "with warnings");
+  if (t.failed) out += ", " + std::to_string(t.failed) + " failed";
+  if (t.incomplete) out += ", " + std::to_string(t.incomplete) + " incomplete (not tested)";
+  if (t.error) out += ", " + n(t.error, "internal error", "internal errors");
+  if (t.bad_lines > 0) out += "; " + n(t.bad_lines, "bad line", "bad lines") + " skipped";
+  out += "\n";
+  if (std::string tally = Tally(records); !tally.empty()) out += "findings: " + tally + "\n";
+  if (info.verbose) {
+    out +=
+        "checks shared between targets (same host and options): " + std::to_string(t.checks_run) +
+        " run, " + std::to_string(t.checks_reused) + " reused\n";
+    out += "engine: " + n(t.event_loops, "event loop", "event loops") + ", " +
+           n(t.runs, "run", "runs") + "\n";
+    if (!t.network.empty()) out += t.network + "\n";
+  }
   return out;
 }
 
@@ -128,8 +173,7 @@ class SummaryTable : public BatchRenderer {
     return "";
   }
   std::string End(const BatchTotals& totals) override {
-    return RenderSummaryTable(info_.scenario_title, info_.scenario, info_.titles, std::move(rows_),
-                              totals);
+    return RenderSummaryTable(info_, std::move(rows_), totals);
   }
 
  private:

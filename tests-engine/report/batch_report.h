@@ -20,6 +20,7 @@ struct BatchInfo {
   std::string scenario;             // its name
   std::string scenario_title;       // its title
   std::vector<std::string> titles;  // its summary columns' titles
+  bool verbose = false;             // -v: the text summary adds engine and network statistics
 };
 
 // Renders a batch as its records arrive (Format::batch makes one). The caller writes what each
@@ -41,14 +42,16 @@ std::string RenderCsvHeader(const std::vector<std::string>& titles);
 std::string RenderCsvRecord(const BatchRecord& record);
 std::string RenderJsonlRecord(const BatchRecord& record, const std::vector<std::string>& titles);
 
-// The text format: the table of targets (sorted by line) and the totals.
 // The batch renderers of the format table (report/formats.h).
 std::unique_ptr<BatchRenderer> CsvRenderer(const BatchInfo& info);
 std::unique_ptr<BatchRenderer> JsonlRenderer(const BatchInfo& info);
 std::unique_ptr<BatchRenderer> SummaryTableRenderer(const BatchInfo& info);
 
-std::string RenderSummaryTable(const std::string& scenario_title, const std::string& scenario,
-                               const std::vector<std::string>& titles,
-                               std::vector<BatchRecord> records, const BatchTotals& totals);
+// The text format: the table of targets (those that did not pass first: error, failed,
+// incomplete, warning, then passed; in file order within each), each with the ID of the
+// finding its verdict rests on; the totals; a tally of the warning and error findings, most
+// frequent first; with `info.verbose`, the engine's and the network's statistics.
+std::string RenderSummaryTable(const BatchInfo& info, std::vector<BatchRecord> records,
+                               const BatchTotals& totals);
 
 }  // namespace cxa::report

@@ -46,7 +46,7 @@ void Step(std::ostream& out, const StepResult& s) {
   out << "]</span></summary>\n";
   if (!s.skip_reason.empty()) out << "<p>" << Esc(s.skip_reason) << "</p>\n";
   if (!s.trust_policy.empty()) {
-    out << "<div class=\"policy\">Trust policy: " << Esc(s.trust_policy) << "</div>\n";
+    out << "<div class=\"policy\">Trust policy: " << Esc(s.trust_policy.Describe()) << "</div>\n";
   }
   for (const auto& f : s.findings) {
     std::string sev(SeverityName(f.severity));
@@ -78,7 +78,9 @@ void Step(std::ostream& out, const StepResult& s) {
       std::string names;
       for (const auto& n : ci.dns_names) names += (names.empty() ? "" : ", ") + n;
       for (const auto& n : ci.ip_addresses) names += (names.empty() ? "" : ", ") + n;
-      std::string src = ci.source == "sent" ? "sent #" + std::to_string(ci.sent_index) : ci.source;
+      std::string src = ci.source == "sent"  ? "sent #" + std::to_string(ci.sent_index)
+                        : ci.source == "aia" ? "fetched via AIA, not sent by the server"
+                                             : ci.source;
       if (!ci.on_path) src += ", not on the path";
       out << "<tr><td>" << i << "</td><td>" << Esc(ci.subject) << "<br><small>issuer "
           << Esc(ci.issuer) << "</small><div class=\"mono\">sha256 " << Esc(ci.sha256)

@@ -10,7 +10,8 @@ void Redact(CertificateInfo& c, const TextFilter& filter) {
 }
 
 void Redact(StepResult& step, const TextFilter& filter) {
-  for (std::string* s : {&step.title, &step.skip_reason, &step.trust_policy}) {
+  for (std::string* s : {&step.title, &step.skip_reason, &step.trust_policy.public_roots,
+                         &step.trust_policy.custom_anchors}) {
     *s = filter(std::move(*s));
   }
   for (auto& f : step.findings) {

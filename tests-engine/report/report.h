@@ -21,8 +21,12 @@ struct TextOptions {
 
 std::string RenderText(const RunReport& report, const TextOptions& options);
 
-// The JSON report (schema_version 1, docs/json-report.md).
+// The JSON report (docs/json-report.md, docs/report.schema.json; kReportSchemaVersion).
 nlohmann::json ToJson(const RunReport& report);
+nlohmann::json ToJson(const PolicySummary& policy);
+// A fact as JSON: typed by its name (FactIsInteger, `*_trusted` booleans), null when empty.
+nlohmann::json FactJson(const std::string& name, const std::string& value);
+bool FactIsInteger(std::string_view name);
 nlohmann::json ToJson(const StepResult& step);
 nlohmann::json ToJson(const Finding& finding);
 nlohmann::json ToJson(const CertificateSummary& summary);

@@ -34,7 +34,7 @@ RunReport Sample() {
 
 TEST_CASE("the JSON report carries the versioned schema fields", "[unit][report]") {
   nlohmann::json j = report::ToJson(Sample());
-  CHECK(j["schema_version"] == 2);
+  CHECK(j["schema_version"] == 3);
   CHECK(j["scenario"]["name"] == "tls-endpoint");
   CHECK(j["exit_code"] == 1);
   CHECK(j["outcome"] == "failed");
@@ -47,6 +47,24 @@ TEST_CASE("the JSON report carries the versioned schema fields", "[unit][report]
   CHECK(step["findings"][0]["severity"] == "error");
   CHECK(step["findings"][0]["cert_index"] == 0);
   CHECK(step["certificate"].is_null());
+  CHECK(step["reason"].is_null());
+  CHECK(step["findings"][0]["detail"].is_null());  // absent text is null, not ""
+  CHECK(j["cause"]["finding"] == "cert.chain.self_signed");
+  CHECK(j["cause"]["step"] == "tls");
+}
+
+TEST_CASE("JSON facts are typed by their names", "[unit][report]") {
+  using report::FactJson;
+  CHECK(FactJson("port", "443") == 443);
+  CHECK(FactJson("sts_port", "8443") == 8443);
+  CHECK(FactJson("certificate_days_left", "-3") == -3);
+  CHECK(FactJson("connection_timeout_ms", "120000") == 120000);
+  CHECK(FactJson("token_signing_count", "2") == 2);
+  CHECK(FactJson("certificate_trusted", "false") == false);
+  CHECK(FactJson("brand", "2024") == "2024");  // a string by name, whatever it looks like
+  CHECK(FactJson("brand", "").is_null());
+  CHECK(FactJson("port", "44x").is_null());  // never a string where the schema says integer
+  CHECK(FactJson("certificate_trusted", "maybe").is_null());
 }
 
 TEST_CASE("the text report leads with the verdict and its cause", "[unit][report]") {
@@ -72,7 +90,7 @@ TEST_CASE("the text report: a passed step is one line, -v shows its facts", "[un
   r.steps[0].findings.clear();
   r.steps[0].DeriveOutcome();
   r.steps[0].timings = {{"total", 12.4}};
-  r.steps[0].trust_policy = "strict-public";
+  r.steps[0].trust_policy = {"strict-public", "roots.pem", "", 30, ""};
   std::string text = report::RenderText(r, {});
   CHECK(text.rfind("PASSED: TLS endpoint — the step passed\n", 0) == 0);
   CHECK_THAT(text, Catch::Contains("✔ TLS endpoint mail.contoso.test:443  [tls, 12 ms]\n"));

@@ -110,7 +110,8 @@ std::string CommonPolicy(const RunReport& r) {
   std::string best;
   for (const auto& s : r.steps) {
     if (s.trust_policy.empty()) continue;
-    if (++count[s.trust_policy] > count[best] || best.empty()) best = s.trust_policy;
+    std::string words = s.trust_policy.Describe();
+    if (++count[words] > count[best] || best.empty()) best = words;
   }
   return best;
 }
@@ -262,8 +263,9 @@ class TextRenderer {
     at_blank_ = false;
     if (!body) return;
     if (!s.skip_reason.empty()) Wrapped(out_, in, WithoutSkippedPrefix(s.skip_reason));
-    if (!s.trust_policy.empty() && s.trust_policy != policy_ && s.outcome != Outcome::kSkipped) {
-      Wrapped(out_, in, s.trust_policy, "trust: ", p_.dim(), p_.reset());
+    if (std::string words = s.trust_policy.Describe();
+        !words.empty() && words != policy_ && s.outcome != Outcome::kSkipped) {
+      Wrapped(out_, in, words, "trust: ", p_.dim(), p_.reset());
     }
     for (const auto& f : s.findings) {
       if (f.severity == Severity::kInfo && !Verbose() && s.outcome == Outcome::kPassed) continue;

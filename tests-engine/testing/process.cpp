@@ -11,6 +11,8 @@
 #include <chrono>
 #include <cstring>
 
+#include "testing/report_samples.h"
+
 extern char** environ;
 
 namespace cxa::testing {
@@ -83,6 +85,7 @@ CommandResult RunCommand(const std::vector<std::string>& argv, const std::string
   waitpid(pid, &status, 0);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.exit_code = (!killed && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
+  KeepReportSample(argv, r.out);
   return r;
 }
 

@@ -57,6 +57,7 @@ std::vector<HttpExchange> FollowAia(cert::CertInput& in, cert::CertReport& repor
       fetched.push_back(std::move(got));
       if (!certs.empty()) {
         for (auto& c : certs) in.extra_intermediates.push_back(std::move(c));
+        in.extra_source = "aia";
         report = evaluator.Evaluate(in, policy);
         continue;
       }

@@ -32,6 +32,9 @@ struct State {
   // When the TLS layer started, i.e. TCP was connected (libcurl 7.88 records its own connect
   // time only once the whole connection, TLS included, is up).
   std::optional<std::chrono::steady_clock::time_point> tls_started;
+  // When the transfer was set up: the origin of the timings measured here rather than by
+  // libcurl (a handshake the gate aborted at the certificate leaves libcurl's at zero).
+  std::chrono::steady_clock::time_point created = std::chrono::steady_clock::now();
   enum class Abort { kNone, kTlsTimeout, kFirstByteTimeout } abort = Abort::kNone;
   HttpResponse response;
   bool have_status = false;

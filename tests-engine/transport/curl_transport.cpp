@@ -424,6 +424,15 @@ void CurlTransport::Capture(const Handle& handle, bool handshake_kept, HttpExcha
                 {"tls", ms(CURLINFO_APPCONNECT_TIME_T)},
                 {"first_byte", ms(CURLINFO_STARTTRANSFER_TIME_T)},
                 {"total", ms(CURLINFO_TOTAL_TIME_T)}};
+  // A handshake the gate aborted leaves libcurl's connect and TLS times at zero: the times it
+  // measured itself stand in (TCP connected when TLS started; the certificate judged).
+  auto since = [&](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(t - st.created).count();
+  };
+  if (ex.timings[1].ms == 0 && st.tls_started) ex.timings[1].ms = since(*st.tls_started);
+  if (st.https && ex.timings[2].ms == 0 && st.gate && st.gate->judged_at()) {
+    ex.timings[2].ms = since(*st.gate->judged_at());
+  }
   if (!st.https) ex.timings.erase(ex.timings.begin() + 2);
 }
 

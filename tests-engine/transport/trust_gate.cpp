@@ -66,6 +66,7 @@ bool TrustGate::CarriesCredentials() const {
 
 bool TrustGate::JudgeHandshake(SSL* ssl, const std::vector<X509*>& chain) {
   judged_ = true;
+  judged_at_ = std::chrono::steady_clock::now();
   if (request_ == nullptr || capture_ == nullptr || request_->trust == nullptr) return false;
   TlsCapture& tls = *capture_;
   tls.chain.clear();

@@ -13,6 +13,7 @@
 
 #include <openssl/ssl.h>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -69,6 +70,8 @@ class TrustGate {
   std::optional<TransportError> Refusal() const;
 
   bool judged() const { return judged_; }    // a chain of this connection was judged
+  // When the last full handshake's chain was judged (the certificate reached the client).
+  std::optional<std::chrono::steady_clock::time_point> judged_at() const { return judged_at_; }
   bool resumed() const { return resumed_; }  // ... from a resumed TLS session
   bool reused() const { return reused_; }    // ... on an open connection of an earlier request
 
@@ -81,6 +84,7 @@ class TrustGate {
   const HttpRequest* request_ = nullptr;
   TlsCapture* capture_ = nullptr;
   bool judged_ = false;
+  std::optional<std::chrono::steady_clock::time_point> judged_at_;
   bool resumed_ = false;
   bool reused_ = false;
   bool unjudged_ = false;              // an open connection without a chain: refused

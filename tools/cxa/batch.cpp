@@ -200,7 +200,7 @@ int RunBatch(const BatchJob& job) {
   }
   const report::Format* format = report::FindFormat(job.common.format, /*batch=*/true);
   if (format == nullptr) throw UsageError{"--format " + job.common.format + ": not a batch format"};
-  report::BatchInfo info{sc.name, sc.title, {}};
+  report::BatchInfo info{sc.name, sc.title, {}, job.common.verbose};
   for (const auto& c : sc.columns) info.titles.push_back(c.title);
   std::unique_ptr<report::BatchRenderer> renderer = format->batch_renderer(info);
   *out << renderer->Begin();

@@ -155,7 +155,7 @@ int CertVerb(int argc, char** argv) {
   StepResult step;
   step.step_id = "certificate";
   step.module = "cert";
-  step.trust_policy = policy.Describe();
+  step.trust_policy = policy.Summary();
 
   if (!chain_file.empty()) {
     report.mode = "offline";

@@ -1,0 +1,28 @@
+// Every JSON report and batch record the tests make cxa write is kept as a sample, and one test
+// (`schema: every JSON report the tests produced validates`, tools/check-report-schema) checks
+// them all against docs/report.schema.json and docs/batch-record.schema.json after the others
+// have run. RunCommand calls KeepReportSample for every command it runs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace cxa::testing {
+
+// Where the samples go: <build>/report-samples/ (emptied by the test setup `report_samples`).
+std::string ReportSamplesDir();
+
+// When `argv` is `cxa run|cert ... --format json|jsonl` and it wrote a report (on standard
+// output, `out`, or to the -o file), keeps a copy: <pid>-<n>.json or .jsonl.
+void KeepReportSample(const std::vector<std::string>& argv, const std::string& out);
+
+// A fact of a JSON report as the tests write expectations: "443", "true", the string itself;
+// "" for null or an absent fact.
+inline std::string FactText(const nlohmann::json& v) {
+  if (v.is_null()) return "";
+  return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
+}  // namespace cxa::testing
