@@ -47,7 +47,8 @@ std::string StylesheetApart(std::string page) {
   size_t b = a == std::string::npos ? a : page.find(close, a);
   REQUIRE(b != std::string::npos);
   a += open.size();
-  CHECK(page.substr(a, b - a) == "\n" + ReadText(SourceDir() + "/tests-engine/report/html_style.css"));
+  CHECK(page.substr(a, b - a) ==
+        "\n" + ReadText(SourceDir() + "/tests-engine/report/html_style.css"));
   page.replace(a, b - a, "/* tests-engine/report/html_style.css */");
   return page;
 }

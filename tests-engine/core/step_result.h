@@ -54,7 +54,7 @@ struct StepResult {
   // or fact, or a needed step that did not pass); false when it does not apply by design (its
   // if= condition is false, or a step it needs did not apply).
   bool not_run = false;
-  bool optional = false;     // the scenario marks it optional: not running it is not incomplete
+  bool optional = false;       // the scenario marks it optional: not running it is not incomplete
   PolicySummary trust_policy;  // effective policy of this step, for the report
   std::vector<Finding> findings;
   Facts facts;  // names without the step prefix

@@ -31,8 +31,8 @@ void KeepReportSample(const std::vector<std::string>& argv, const std::string& o
   if (text.empty() || text[0] != '{') return;  // a usage error writes no report
   static std::atomic<int> n{0};
   std::filesystem::create_directories(ReportSamplesDir());
-  std::ofstream(ReportSamplesDir() + "/" + std::to_string(::getpid()) + "-" +
-                    std::to_string(n++) + "." + format,
+  std::ofstream(ReportSamplesDir() + "/" + std::to_string(::getpid()) + "-" + std::to_string(n++) +
+                    "." + format,
                 std::ios::binary)
       << text;
 }

@@ -4,10 +4,9 @@
 // have run. RunCommand calls KeepReportSample for every command it runs.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace cxa::testing {
 

@@ -69,7 +69,7 @@ class TrustGate {
   // not refuse.
   std::optional<TransportError> Refusal() const;
 
-  bool judged() const { return judged_; }    // a chain of this connection was judged
+  bool judged() const { return judged_; }  // a chain of this connection was judged
   // When the last full handshake's chain was judged (the certificate reached the client).
   std::optional<std::chrono::steady_clock::time_point> judged_at() const { return judged_at_; }
   bool resumed() const { return resumed_; }  // ... from a resumed TLS session
