@@ -188,8 +188,27 @@ TEST_CASE("the HTML report is self-contained and renders in headless Chromium", 
     INFO(ref);
     CHECK(html.find(ref) == std::string::npos);
   }
-  std::string shot = BinaryDir() + "/report-self-signed.png";
-  std::filesystem::remove(shot);
+  // Light, dark and 400 px wide screenshots and a printed PDF (tests/html_layout.py drives
+  // Chromium over the DevTools pipe; pdftotext reads the PDF).
+  std::string dir = BinaryDir() + "/html-layout";
+  std::filesystem::create_directories(dir);
+  CommandResult layout =
+      RunCommand({"/usr/bin/python3", SourceDir() + "/tests/html_layout.py", out, dir}, "", 180);
+  INFO(layout.err);
+  REQUIRE(layout.exit_code == 0);
+  json m = json::parse(layout.out);
+  for (const char* l : {"light", "dark", "narrow"}) {
+    INFO(l);
+    CHECK(m[l]["screenshot_bytes"] > 20000);                // a rendered page, not a blank one
+    CHECK(m[l]["scroll_width"] <= m[l]["viewport_width"]);  // nothing sticks out sideways
+    CHECK(m[l]["dates"] > 0);
+    CHECK(m[l]["wrapped_dates"] == 0);  // no date breaks mid-token
+  }
+  CHECK(m["light"]["background"] == "rgb(255, 255, 255)");
+  CHECK(m["dark"]["background"] == "rgb(18, 18, 18)");  // the dark palette applies
+  std::string pdf = m["pdf_text"];
+  CHECK_THAT(pdf, Catch::Contains("FAILED at tls: cert.chain.self_signed"));
+  CHECK_THAT(pdf, Catch::Contains("What to do:"));
   std::vector<std::string> chromium = {"/usr/bin/chromium",
                                        "--headless",
                                        "--no-sandbox",
@@ -201,17 +220,53 @@ TEST_CASE("the HTML report is self-contained and renders in headless Chromium", 
                                        "--disable-sync",
                                        "--user-data-dir=" + BinaryDir() + "/chromium-profile",
                                        "--proxy-server=http://127.0.0.1:9"};
-  auto shot_args = chromium;
-  shot_args.insert(shot_args.end(),
-                   {"--window-size=1100,1400", "--screenshot=" + shot, "file://" + out});
-  CommandResult s = RunCommand(shot_args, "", 120);
-  INFO(s.err);
-  REQUIRE(std::filesystem::exists(shot));
-  CHECK(std::filesystem::file_size(shot) > 20000);  // a rendered page, not a blank one
   auto dom_args = chromium;
   dom_args.insert(dom_args.end(), {"--dump-dom", "file://" + out});
   CommandResult dom = RunCommand(dom_args, "", 120);
   CHECK_THAT(dom.out, Catch::Contains("id=\"steps\""));
   CHECK_THAT(dom.out, Catch::Contains("class=\"step failed\""));
   CHECK_THAT(dom.out, Catch::Contains("cert.chain.self_signed"));
+}
+
+TEST_CASE("the printed HTML report of a passing run holds every step's findings and facts",
+          "[replay][html]") {
+  // On screen the passed steps are closed; on paper every step is open.
+  const std::string c = "outlook-anywhere/good-ntlm";
+  std::string dir = FixturesDir() + "/runs/" + c;
+  std::string html = BinaryDir() + "/report-oa-print.html";
+  std::vector<std::string> args = {CxaBinary(),
+                                   "run",
+                                   "outlook-anywhere",
+                                   "--replay",
+                                   dir,
+                                   "--public-roots",
+                                   dir + "/public-roots.pem",
+                                   "--format"};
+  auto html_args = args;
+  html_args.insert(html_args.end(), {"html", "-o", html});
+  REQUIRE(RunCommand(html_args).exit_code == 0);
+  args.push_back("json");
+  json report = json::parse(RunCommand(args).out);
+  std::string outdir = BinaryDir() + "/html-layout-print";
+  std::filesystem::create_directories(outdir);
+  CommandResult layout = RunCommand(
+      {"/usr/bin/python3", SourceDir() + "/tests/html_layout.py", html, outdir}, "", 180);
+  INFO(layout.err);
+  REQUIRE(layout.exit_code == 0);
+  std::string pdf = json::parse(layout.out)["pdf_text"];
+  int facts = 0;
+  for (const auto& s : report["steps"]) {
+    INFO(s["id"]);
+    CHECK_THAT(pdf, Catch::Contains("[" + s["id"].get<std::string>()));
+    for (const auto& f : s["findings"])
+      CHECK_THAT(pdf, Catch::Contains(f["id"].get<std::string>()));
+    for (const auto& [name, value] : s["facts"].items()) {
+      std::string v = FactText(value);
+      if (v.empty() || v.size() > 30) continue;  // long values wrap across PDF lines
+      INFO(name);
+      CHECK_THAT(pdf, Catch::Contains(v));
+      ++facts;
+    }
+  }
+  CHECK(facts > 20);
 }

@@ -1,7 +1,9 @@
 #include "report/fact_words.h"
 
 #include <charconv>
+#include <map>
 #include <set>
+#include <sstream>
 
 namespace cxa::report {
 namespace {
@@ -131,6 +133,50 @@ std::vector<std::string> FactsInWords(const Facts& facts, bool chain_shown) {
     lines.push_back(FactLabel(name) + ": " + (value.empty() ? "(none)" : value));
   }
   return lines;
+}
+
+std::string_view VerdictWords(RunVerdict verdict) {
+  switch (verdict) {
+    case RunVerdict::kPassed:
+      return "PASSED";
+    case RunVerdict::kWarning:
+      return "PASSED WITH WARNINGS";
+    case RunVerdict::kIncomplete:
+      return "INCOMPLETE";
+    case RunVerdict::kFailed:
+      return "FAILED";
+    case RunVerdict::kError:
+      return "ERROR";
+  }
+  return "";
+}
+
+std::string Elapsed(const StepResult& s) {
+  double ms = -1;
+  for (const auto& t : s.timings) {
+    if (t.name == "step") ms = t.ms;
+    if (t.name == "total" && ms < 0) ms = t.ms;
+  }
+  if (ms < 0) return "";
+  std::ostringstream o;
+  if (ms < 1000) {
+    o << static_cast<long>(ms + 0.5) << " ms";
+  } else {
+    o.precision(ms < 10000 ? 2 : 3);
+    o << ms / 1000 << " s";
+  }
+  return o.str();
+}
+
+std::string CommonPolicy(const RunReport& r) {
+  std::map<std::string, int> count;
+  std::string best;
+  for (const auto& s : r.steps) {
+    if (s.trust_policy.empty()) continue;
+    std::string words = s.trust_policy.Describe();
+    if (++count[words] > count[best] || best.empty()) best = words;
+  }
+  return best;
 }
 
 std::string_view StageInWords(Stage stage) {

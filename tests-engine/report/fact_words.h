@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/step_result.h"
+#include "core/run_report.h"
 
 namespace cxa::report {
 
@@ -24,6 +24,16 @@ std::string ExpiryInWords(const std::string& days_left, const std::string& not_a
 // sentence, the certificate facts as another (left out when `chain_shown`: the chain says it),
 // then every other fact as "label: value", in name order.
 std::vector<std::string> FactsInWords(const Facts& facts, bool chain_shown);
+
+// The verdict as the banners say it: PASSED, PASSED WITH WARNINGS, INCOMPLETE, FAILED, ERROR.
+std::string_view VerdictWords(RunVerdict verdict);
+
+// "12 ms", "1.3 s": the step's own time (live runs) or its exchanges' (replays); "" if unknown.
+std::string Elapsed(const StepResult& step);
+
+// The trust policy most steps ran under, in words (the reports print it once, and on a step
+// only where it differs); "" when no step has one.
+std::string CommonPolicy(const RunReport& report);
 
 // How far a step got, in words: "name resolution", "connection", "TLS handshake",
 // "certificate check", "HTTP", "protocol"; "" for Stage::kNone.

@@ -82,38 +82,8 @@ std::string Plural(size_t n, const std::string& one, const std::string& many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
-// "12 ms", "1.3 s": the step's own time (live runs) or its exchanges' (replays).
-std::string Elapsed(const StepResult& s) {
-  double ms = -1;
-  for (const auto& t : s.timings) {
-    if (t.name == "step") ms = t.ms;
-    if (t.name == "total" && ms < 0) ms = t.ms;
-  }
-  if (ms < 0) return "";
-  std::ostringstream o;
-  if (ms < 1000) {
-    o << static_cast<long>(ms + 0.5) << " ms";
-  } else {
-    o.precision(ms < 10000 ? 2 : 3);
-    o << ms / 1000 << " s";
-  }
-  return o.str();
-}
-
 std::string WithoutSkippedPrefix(const std::string& why) {
   return why.rfind("skipped: ", 0) == 0 ? why.substr(9) : why;
-}
-
-// The trust policy most steps ran under: printed once in the header.
-std::string CommonPolicy(const RunReport& r) {
-  std::map<std::string, int> count;
-  std::string best;
-  for (const auto& s : r.steps) {
-    if (s.trust_policy.empty()) continue;
-    std::string words = s.trust_policy.Describe();
-    if (++count[words] > count[best] || best.empty()) best = words;
-  }
-  return best;
 }
 
 bool ChainMatters(const StepResult& s) {
@@ -221,11 +191,7 @@ class TextRenderer {
 
   void Tally() {
     RunVerdict v = r_.Verdict();
-    std::string word = v == RunVerdict::kPassed       ? "PASSED"
-                       : v == RunVerdict::kWarning    ? "PASSED WITH WARNINGS"
-                       : v == RunVerdict::kIncomplete ? "INCOMPLETE"
-                       : v == RunVerdict::kFailed     ? "FAILED"
-                                                      : "ERROR";
+    std::string word(VerdictWords(v));
     std::string colour = v == RunVerdict::kPassed                                    ? p_.green()
                          : v == RunVerdict::kWarning || v == RunVerdict::kIncomplete ? p_.yellow()
                                                                                      : p_.red();
