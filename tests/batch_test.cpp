@@ -317,6 +317,28 @@ TEST_CASE("tls-endpoint --targets: host:port lines, '*' in --resolve aims every 
   CHECK(outcomes["failed"] == 2);
   CHECK(verdict_of["mail.contoso.test:" + self_signed] == "cert.chain.self_signed");
   CHECK(verdict_of["www.contoso.test:" + good] == "cert.name.mismatch");
+
+  // The same wave as JUnit: one testsuite per target, valid against docs/junit.xsd.
+  std::string xml = list + ".xml";
+  CommandResult junit =
+      RunCommand({CxaBinary(), "run", "tls-endpoint", "--targets", list, "--resolve",
+                  "*:" + good + ":127.0.0.1", "--resolve", "*:" + self_signed + ":127.0.0.1",
+                  "--public-roots", LabRoots(), "--no-aia", "--format", "junit", "-o", xml});
+  CHECK(junit.exit_code == 1);
+  CommandResult valid =
+      RunCommand({"/usr/bin/xmllint", "--noout", "--schema", SourceDir() + "/docs/junit.xsd", xml});
+  INFO(valid.err);
+  CHECK(valid.exit_code == 0);
+  std::string doc = ReadText(xml);
+  size_t suites = 0;
+  for (size_t at = doc.find("<testsuite "); at != std::string::npos;
+       at = doc.find("<testsuite ", at + 1)) {
+    ++suites;
+  }
+  CHECK(suites == 42);
+  CHECK_THAT(doc, Catch::Contains("name=\"www.contoso.test:" + good + "\"") &&
+                      Catch::Contains("type=\"cert.name.mismatch\""));
+  std::filesystem::remove(xml);
   std::filesystem::remove(list);
 }
 

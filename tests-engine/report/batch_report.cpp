@@ -163,6 +163,35 @@ class Jsonl : public BatchRenderer {
   BatchInfo info_;
 };
 
+// A JUnit document of the batch, streamed: one <testsuite> per target (named after it, its id the
+// target's line), so a CI server shows a migration wave as a test run. A target that ended in
+// cxa's own error is a suite with one test case in error.
+class JunitBatch : public BatchRenderer {
+ public:
+  explicit JunitBatch(BatchInfo info) : info_(std::move(info)) {}
+  std::string Begin() override {
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n";
+  }
+  std::string Record(const BatchRecord& r) override {
+    if (r.report != nullptr) return RenderJunitSuite(*r.report, r.line, r.target);
+    RunReport failed;
+    failed.scenario = info_.scenario;
+    failed.scenario_title = info_.scenario_title;
+    StepResult step;
+    step.step_id = "target";
+    step.module = "batch";
+    step.title = r.target;
+    step.outcome = Outcome::kError;
+    step.skip_reason = r.error;
+    failed.steps.push_back(std::move(step));
+    return RenderJunitSuite(failed, r.line, r.target);
+  }
+  std::string End(const BatchTotals&) override { return "</testsuites>\n"; }
+
+ private:
+  BatchInfo info_;
+};
+
 // Keeps one short row per target (no report) for the table at the end.
 class SummaryTable : public BatchRenderer {
  public:
@@ -188,6 +217,9 @@ std::unique_ptr<BatchRenderer> CsvRenderer(const BatchInfo& info) {
 }
 std::unique_ptr<BatchRenderer> JsonlRenderer(const BatchInfo& info) {
   return std::make_unique<Jsonl>(info);
+}
+std::unique_ptr<BatchRenderer> JunitBatchRenderer(const BatchInfo& info) {
+  return std::make_unique<JunitBatch>(info);
 }
 std::unique_ptr<BatchRenderer> SummaryTableRenderer(const BatchInfo& info) {
   return std::make_unique<SummaryTable>(info);

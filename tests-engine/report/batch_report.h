@@ -46,6 +46,7 @@ std::string RenderJsonlRecord(const BatchRecord& record, const std::vector<std::
 std::unique_ptr<BatchRenderer> CsvRenderer(const BatchInfo& info);
 std::unique_ptr<BatchRenderer> JsonlRenderer(const BatchInfo& info);
 std::unique_ptr<BatchRenderer> SummaryTableRenderer(const BatchInfo& info);
+std::unique_ptr<BatchRenderer> JunitBatchRenderer(const BatchInfo& info);
 
 // The text format: the table of targets (those that did not pass first: error, failed,
 // incomplete, warning, then passed; in file order within each), each with the ID of the

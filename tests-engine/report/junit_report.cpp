@@ -38,14 +38,8 @@ std::string FindingLines(const StepResult& s) {
   return out;
 }
 
-}  // namespace
-
-std::string RenderJunit(const RunReport& r) {
-  pugi::xml_document doc;
-  auto decl = doc.append_child(pugi::node_declaration);
-  decl.append_attribute("version") = "1.0";
-  decl.append_attribute("encoding") = "UTF-8";
-  pugi::xml_node suites = doc.append_child("testsuites");
+// One run as a <testsuite> under `suites`: named `name`, numbered `id`.
+void AppendSuite(pugi::xml_node suites, const RunReport& r, int id, const std::string& name) {
   pugi::xml_node suite = suites.append_child("testsuite");
   // A required step that was not run fails its test case: a CI server must not count an
   // incomplete run as green. Optional and not-applicable steps are <skipped>.
@@ -58,9 +52,9 @@ std::string RenderJunit(const RunReport& r) {
     errors += s.outcome == Outcome::kError;
     skipped += s.outcome == Outcome::kSkipped && !untested(s);
   }
-  suite.append_attribute("name") = r.scenario.c_str();
+  suite.append_attribute("name") = name.c_str();
   suite.append_attribute("package") = ("cxa." + r.scenario).c_str();
-  suite.append_attribute("id") = 0;
+  suite.append_attribute("id") = id;
   suite.append_attribute("timestamp") = r.started_at.substr(0, 19).c_str();
   suite.append_attribute("hostname") = "cxa";
   suite.append_attribute("tests") = static_cast<int>(r.steps.size());
@@ -113,8 +107,26 @@ std::string RenderJunit(const RunReport& r) {
   }
   suite.append_child("system-out").append_child(pugi::node_pcdata).set_value(out_text.c_str());
   suite.append_child("system-err");
+}
+
+}  // namespace
+
+std::string RenderJunit(const RunReport& r) {
+  pugi::xml_document doc;
+  auto decl = doc.append_child(pugi::node_declaration);
+  decl.append_attribute("version") = "1.0";
+  decl.append_attribute("encoding") = "UTF-8";
+  AppendSuite(doc.append_child("testsuites"), r, 0, r.scenario);
   std::ostringstream out;
   doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
+  return out.str();
+}
+
+std::string RenderJunitSuite(const RunReport& r, int id, const std::string& name) {
+  pugi::xml_document doc;
+  AppendSuite(doc.append_child("testsuites"), r, id, name);
+  std::ostringstream out;
+  doc.first_child().first_child().print(out, "  ", pugi::format_default, pugi::encoding_utf8, 1);
   return out.str();
 }
 

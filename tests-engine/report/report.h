@@ -34,6 +34,9 @@ std::string RenderJson(const RunReport& report);
 
 // JUnit XML (Ant/Jenkins layout, docs/junit.xsd): one testsuite, one testcase per step.
 std::string RenderJunit(const RunReport& report);
+// One run as a <testsuite> element named `name` with id `id`, indented to sit in a
+// <testsuites> document (a batch writes one per target).
+std::string RenderJunitSuite(const RunReport& report, int id, const std::string& name);
 // One self-contained HTML page: collapsible step tree, certificates, remediation, policy.
 std::string RenderHtml(const RunReport& report);
 
