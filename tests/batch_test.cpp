@@ -244,11 +244,40 @@ TEST_CASE("batch text: summary table and totals, and a progress bar only on a te
   if (!std::filesystem::exists("/usr/bin/script")) return;
   std::string cmd;
   for (const auto& a : BatchArgs(fs, "text")) cmd += "'" + a + "' ";
-  CommandResult tty =
-      RunCommand({"/usr/bin/script", "-qec", cmd + ">/dev/null", "/dev/null"}, "", 300);
+  // Each drawing of the bar, as the terminal got it.
+  auto drawings = [](const std::string& out) {
+    std::vector<std::string> v;
+    const std::string erase = "\r\033[K";
+    for (size_t at = out.find(erase); at != std::string::npos;) {
+      size_t next = out.find(erase, at + erase.size());
+      std::string d =
+          out.substr(at + erase.size(),
+                     next == std::string::npos ? std::string::npos : next - at - erase.size());
+      if (!d.empty() && d.find('\n') == std::string::npos) v.push_back(d);
+      at = next;
+    }
+    return v;
+  };
+  auto columns = [](const std::string& s) {  // one column per code point (the bar's symbols)
+    size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    return n;
+  };
+  CommandResult tty = RunCommand(
+      {"/usr/bin/script", "-qec", "stty cols 160; " + cmd + ">/dev/null", "/dev/null"}, "", 300);
   INFO(tty.out.substr(0, 500));
   CHECK_THAT(tty.out,
              Catch::Contains("/1001") && Catch::Contains("ETA") && Catch::Contains("o365-sso ["));
+  CHECK_THAT(tty.out, Catch::Contains(" in flight  0:0"));  // targets in flight, elapsed time
+  // A narrow terminal: the bar gives up parts rather than wrap.
+  CommandResult narrow = RunCommand(
+      {"/usr/bin/script", "-qec", "stty cols 50; " + cmd + ">/dev/null", "/dev/null"}, "", 300);
+  auto drawn = drawings(narrow.out);
+  CHECK(drawn.size() > 2);
+  for (const auto& d : drawn) {
+    INFO(d);
+    CHECK(columns(d) <= 49);
+  }
 }
 
 TEST_CASE("batch usage errors are refused before any I/O", "[e2e][o365][batch]") {

@@ -5,6 +5,7 @@
 // row per target for the closing summary table.
 #include "batch.h"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -17,6 +18,7 @@
 #include <mutex>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "core/batch_runner.h"
 #include "core/output_file.h"
@@ -68,10 +70,16 @@ int WorseExit(int a, int b) {
   return rank(a) >= rank(b) ? a : b;
 }
 
+// The progress bar on a terminal (stderr): targets done of the total, the tally, targets in
+// flight, elapsed time, rate and ETA, fitted to the terminal's width (TIOCGWINSZ, asked at every
+// draw: the window may change). A ticker redraws it four times a second, so the clock moves
+// while every slot waits on a slow server.
 class Progress {
  public:
-  Progress(bool enabled, std::string scenario)
-      : enabled_(enabled), scenario_(std::move(scenario)) {}
+  Progress(bool enabled, std::string scenario) : enabled_(enabled), scenario_(std::move(scenario)) {
+    if (enabled_) ticker_ = std::jthread([this](std::stop_token stop) { Tick(stop); });
+  }
+  ~Progress() { Finish(); }
 
   void Done(RunVerdict o) {
     std::lock_guard lock(mu_);
@@ -92,46 +100,101 @@ class Progress {
   // Targets read so far; `complete` once the list is exhausted.
   void Seen(int read, bool complete) {
     std::lock_guard lock(mu_);
+    read_ = read;
     if (complete || !total_known_) total_ = read;
     total_known_ = total_known_ || complete;
   }
   void Finish() {
     if (!enabled_) return;
+    if (ticker_.joinable()) {
+      ticker_.request_stop();
+      ticker_.join();
+    }
     std::lock_guard lock(mu_);
-    std::cerr << "\r\033[K" << std::flush;
+    if (!finished_) std::cerr << "\r\033[K" << std::flush;
+    finished_ = true;
   }
   bool enabled() const { return enabled_; }
   int count(RunVerdict o) const { return counts_[static_cast<int>(o)]; }
 
  private:
+  void Tick(const std::stop_token& stop) {
+    std::mutex m;
+    std::condition_variable_any cv;
+    std::unique_lock lock(m);
+    while (!stop.stop_requested()) {
+      cv.wait_for(lock, stop, std::chrono::milliseconds(250), [] { return false; });
+      if (stop.stop_requested()) break;
+      std::lock_guard g(mu_);
+      Draw(Clock::now());
+    }
+  }
+
+  static size_t Columns() {
+    winsize ws{};
+    if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
+    return 80;
+  }
+  // Display width of UTF-8 text (each code point one column: the symbols used here are).
+  static size_t Width(const std::string& s) {
+    size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    return n;
+  }
+  static std::string Clock2(int secs) {
+    std::ostringstream o;
+    o << secs / 60 << ":" << std::setw(2) << std::setfill('0') << secs % 60;
+    return o.str();
+  }
+
   void Draw(Clock::time_point now) {
     double secs = std::chrono::duration<double>(now - start_).count();
     double rate = secs > 0 ? done_ / secs : 0;
     int total = std::max(total_, done_);
-    int width = 24;
-    int filled = total > 0 ? width * done_ / total : 0;
-    std::ostringstream bar;
-    bar << "\r\033[K" << scenario_ << " [" << std::string(static_cast<size_t>(filled), '#')
-        << std::string(static_cast<size_t>(width - filled), '-') << "] " << done_ << "/" << total
-        << (total_known_ ? "" : "+") << "  ✔ " << count(RunVerdict::kPassed) << "  ⚠ "
-        << count(RunVerdict::kWarning) << "  ✖ "
-        << count(RunVerdict::kFailed) + count(RunVerdict::kError) << "  ○ "
-        << count(RunVerdict::kIncomplete) << "  " << std::fixed << std::setprecision(1) << rate
-        << "/s";
+    std::ostringstream tally;
+    tally << done_ << "/" << total << (total_known_ ? "" : "+") << "  ✔ "
+          << count(RunVerdict::kPassed) << "  ⚠ " << count(RunVerdict::kWarning) << "  ✖ "
+          << count(RunVerdict::kFailed) + count(RunVerdict::kError) << "  ○ "
+          << count(RunVerdict::kIncomplete);
+    // Parts in the order they are given up when the terminal is narrow.
+    std::vector<std::string> extra;
+    extra.push_back("  " + std::to_string(std::max(0, read_ - done_)) + " in flight");
+    extra.push_back("  " + Clock2(static_cast<int>(secs)));
+    std::ostringstream r;
+    r << "  " << std::fixed << std::setprecision(1) << rate << "/s";
+    extra.push_back(r.str());
     if (total_known_ && rate > 0 && total > done_) {
-      int eta = static_cast<int>((total - done_) / rate);
-      bar << "  ETA " << eta / 60 << ":" << std::setw(2) << std::setfill('0') << eta % 60;
+      extra.push_back("  ETA " + Clock2(static_cast<int>((total - done_) / rate)));
     }
-    std::cerr << bar.str() << std::flush;
+    const size_t cols = Columns() - 1;  // never the last column: some terminals wrap there
+    auto line = [&](size_t parts, size_t bar) {
+      int filled = total > 0 ? static_cast<int>(bar) * done_ / total : 0;
+      std::string s = scenario_ + " [" + std::string(static_cast<size_t>(filled), '#') +
+                      std::string(bar - static_cast<size_t>(filled), '-') + "] " + tally.str();
+      for (size_t i = 0; i < parts; ++i) s += extra[i];
+      return s;
+    };
+    size_t parts = extra.size();
+    size_t bar = 24;
+    while (Width(line(parts, bar)) > cols && bar > 8) --bar;
+    while (Width(line(parts, bar)) > cols && parts > 0) --parts;
+    std::string text = line(parts, bar);
+    while (Width(text) > cols && !text.empty()) {  // a very narrow window: cut, whole characters
+      do {
+        text.pop_back();
+      } while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80);
+    }
+    std::cerr << "\r\033[K" << text << std::flush;
   }
 
   bool enabled_;
   std::string scenario_;
   std::mutex mu_;
-  int done_ = 0, total_ = 0;
-  bool total_known_ = false;
+  int done_ = 0, total_ = 0, read_ = 0;
+  bool total_known_ = false, finished_ = false;
   int counts_[5] = {};
   Clock::time_point start_ = Clock::now(), last_{};
+  std::jthread ticker_;  // last: stopped before the members it reads go
 };
 
 // How many good targets a file holds, read by the same reader as the run (one pass, constant
