@@ -149,4 +149,29 @@ std::string Trim(std::string_view text) {
   return std::string(text.substr(b, e - b + 1));
 }
 
+std::vector<std::string> WrapLines(std::string_view text, size_t width, const std::string& label) {
+  std::vector<std::string> lines;
+  const std::string cont(label.size(), ' ');
+  std::string line = label;
+  bool empty = true;  // nothing but the label or its indent on `line`
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t start = text.find_first_not_of(" \t\r\n", pos);
+    if (start == std::string_view::npos) break;
+    size_t end = text.find_first_of(" \t\r\n", start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view word = text.substr(start, end - start);
+    if (!empty && line.size() + 1 + word.size() > width) {
+      lines.push_back(line);
+      line = cont;
+      empty = true;
+    }
+    line += (empty ? "" : " ") + std::string(word);
+    empty = false;
+    pos = end;
+  }
+  if (!empty) lines.push_back(line);
+  return lines;
+}
+
 }  // namespace cxa

@@ -34,6 +34,13 @@ std::string Trim(std::string_view text);
 // The parts with `separator` between them ("Negotiate NTLM Basic").
 std::string Join(const std::vector<std::string>& parts, std::string_view separator = " ");
 
+// `text` in lines of at most `width` columns (a word longer than that gets a line of its own):
+// the first line starts with `label`, the others with as many spaces (a wrapped list does not
+// repeat its label). Whitespace runs become one space. Counts bytes: for the ASCII-dominated
+// texts of help and reports.
+std::vector<std::string> WrapLines(std::string_view text, size_t width,
+                                   const std::string& label = "");
+
 // The candidate closest to `word` by edit distance when it is close enough to be a typo (at
 // most a third of the word's length, at least 2), else "": for "did you mean ...?" messages.
 std::string Closest(std::string_view word, const std::vector<std::string>& candidates);

@@ -37,3 +37,14 @@ TEST_CASE("Closest suggests a near name and nothing for a far one", "[unit][text
   CHECK(DidYouMean("ow", names) == " (did you mean 'owa'?)");
   CHECK(DidYouMean("zzzzzzzz", names).empty());
 }
+
+TEST_CASE("wrapped text: lines within the width, the label once, long words alone",
+          "[unit][text]") {
+  CHECK(WrapLines("a bb ccc dddd", 8) == std::vector<std::string>{"a bb ccc", "dddd"});
+  CHECK(WrapLines("a, b, c", 9, "names: ") ==
+        std::vector<std::string>{"names: a,", "       b,", "       c"});
+  CHECK(WrapLines("x https://a.very.long.example/path y", 10) ==
+        std::vector<std::string>{"x", "https://a.very.long.example/path", "y"});
+  CHECK(WrapLines("  ", 10).empty());
+  CHECK(WrapLines("one\n two", 40) == std::vector<std::string>{"one two"});
+}

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/text.h"
 #include "report/fact_words.h"
 #include "report/report.h"
 
@@ -53,27 +54,13 @@ std::string SeverityIcon(Severity s, const Palette& p) {
   return "?";
 }
 
-// Writes `text` wrapped at kWidth columns: the first line starts with `indent` + `label`, the
-// following ones with `indent` and as many spaces as the label is wide (a wrapped list does not
-// repeat its label). `style`/`reset` wrap each line (colour codes take no width).
+// Writes `text` wrapped at kWidth columns (core/text.h WrapLines): the first line starts with
+// `indent` + `label`, the following ones with `indent` and the label's width in spaces.
+// `style`/`reset` wrap each line (colour codes take no width).
 void Wrapped(std::ostream& out, const std::string& indent, const std::string& text,
              const std::string& label = "", const std::string& style = "",
              const std::string& reset = "") {
-  std::istringstream words(text);
-  std::string word, line = label;
-  const std::string cont(label.size(), ' ');
-  bool any = false;
-  while (words >> word) {
-    bool at_start = line.size() == (any ? cont.size() : label.size());
-    if (!at_start && indent.size() + line.size() + 1 + word.size() > kWidth) {
-      out << indent << style << line << reset << "\n";
-      line = cont;
-      any = true;
-      at_start = true;
-    }
-    line += (at_start ? "" : " ") + word;
-  }
-  if (line.size() > (any ? cont.size() : label.size())) {
+  for (const auto& line : WrapLines(text, kWidth - indent.size(), label)) {
     out << indent << style << line << reset << "\n";
   }
 }
