@@ -354,6 +354,28 @@ TEST_CASE("outlook-anywhere: describe documents every input and step", "[e2e][oa
         "rpc-auth", "rpc-echo", "rpc-endpoint", "oa-mutual-auth", "strict-public"}) {
     CHECK_THAT(d.out, Catch::Contains(s));
   }
+  // Wrapped to 96 columns; the RPC endpoint module, used by three steps, is described once.
+  std::istringstream lines(d.out);
+  for (std::string line; std::getline(lines, line);) {
+    INFO(line);
+    CHECK(line.size() <= 96 + 2);  // '—' takes 3 bytes and one column
+  }
+  CHECK(d.out.find("module rpc-endpoint:") == d.out.rfind("module rpc-endpoint:"));
+  CHECK_THAT(d.out, Catch::Contains("module rpc-endpoint, as described at step store"));
+
+  CommandResult j =
+      RunCommand({CxaBinary(), "describe", "outlook-anywhere", "--format", "json"}, "", 30);
+  CHECK(j.exit_code == 0);
+  json doc = json::parse(j.out);
+  CHECK(doc["name"] == "outlook-anywhere");
+  CHECK(doc["steps"].size() == 8);
+  CHECK(doc["steps"][1]["id"] == "proxy");
+  CHECK(doc["steps"][1]["trust"] == "strict-public");
+  CHECK(doc["steps"][4]["options"]["port"] == "6001");
+  CHECK(doc["inputs"][0]["name"] == "email");
+  CHECK(doc["inputs"][0]["required"] == true);
+  CHECK(RunCommand({CxaBinary(), "describe", "outlook-anywhere", "--format", "xml"}).exit_code ==
+        2);
 }
 
 TEST_CASE("outlook-anywhere: an incomplete run is incomplete in every format, never green",

@@ -35,7 +35,9 @@ void PrintScenarioInputs(const Scenario& s, std::ostream& out) {
         << (in.target ? "; the TARGET after the scenario, one per line with --targets FILE" : "")
         << (in.target && !in.target_port.empty() ? ", HOST:PORT fills " + in.target_port : "")
         << ")\n";
-    if (!in.doc.empty()) out << "      " << in.doc << "\n";
+    if (!in.doc.empty()) {
+      for (const auto& l : WrapLines(in.doc, 90)) out << "      " << l << "\n";
+    }
   }
 }
 
@@ -114,60 +116,134 @@ int ListVerb(int argc, char** argv) {
   return kExitOk;
 }
 
+namespace {
+
+constexpr size_t kDescribeWidth = 96;
+
+void Para(std::ostream& out, const std::string& indent, const std::string& text,
+          const std::string& label = "") {
+  for (const auto& l : WrapLines(text, kDescribeWidth - indent.size(), label)) {
+    out << indent << l << "\n";
+  }
+}
+
+std::string TrustWords(const StepDecl& st) {
+  return st.strict_trust ? "strict-public (cannot be relaxed by --ignore-trust or --ca-file)"
+                         : "the operator's policy (strict-public unless --ca-file or "
+                           "--ignore-trust)";
+}
+
+// `cxa describe` as text: a module's description is printed at its first step only.
+void DescribeText(const Scenario& s, std::ostream& out) {
+  out << s.name << " — " << s.title << "\n";
+  if (!s.summary.empty()) {
+    out << "\n";
+    Para(out, "", s.summary);
+  }
+  PrintScenarioInputs(s, out);
+  out << "\nSteps:\n";
+  std::map<std::string, std::string> described;  // module -> the step that described it
+  int n = 1;
+  for (const auto& st : s.steps) {
+    const ModuleDescriptor* m = protocols::FindModule(st.module);
+    Para(out, "  ", st.id + " — " + st.title, std::to_string(n++) + ". ");
+    const std::string in = "      ";
+    if (auto it = described.find(st.module); it != described.end()) {
+      Para(out, in, "module " + st.module + ", as described at step " + it->second);
+    } else {
+      out << in << "module " << st.module << ":\n";
+      Para(out, in + "  ", std::string(m->description));
+      described[st.module] = st.id;
+    }
+    Para(out, in, TrustWords(st), "trust: ");
+    for (const auto& [k, v] : st.options) Para(out, in, v, k + " = ");
+    if (!st.needs.empty()) Para(out, in, Join(st.needs), "needs: ");
+    if (!st.if_fact.empty()) Para(out, in, st.if_fact + " = " + st.if_value, "runs only if: ");
+    if (!m->findings.empty() && described[st.module] == st.id) {
+      std::vector<std::string> ids;
+      for (const auto& f : m->findings) ids.emplace_back(f.id);
+      out << in << "may report:\n";
+      Para(out, in + "  ", Join(ids));
+    }
+  }
+  if (!s.columns.empty()) {
+    out << "\nSummary columns of batch runs (--targets FILE; text, jsonl, csv):\n";
+    for (const auto& c : s.columns) {
+      Para(out, "  ",
+           c.verdict_step.empty() ? c.value
+                                  : "verdict of step " + c.verdict_step +
+                                        " (its first error or warning ID, else its outcome)",
+           c.title + ": ");
+    }
+  }
+}
+
+// `cxa describe --format json`: the same, as data (docs/json-report.md, "Scenario description").
+nlohmann::json DescribeJson(const Scenario& s) {
+  using nlohmann::json;
+  json inputs = json::array();
+  for (const auto& in : s.inputs) {
+    inputs.push_back(
+        {{"name", in.name},
+         {"type", OptionTypeName(in.type)},
+         {"required", in.required},
+         {"default", in.default_value.empty() ? json(nullptr) : json(in.default_value)},
+         {"secret", in.secret},
+         {"target", in.target},
+         {"description", in.doc}});
+  }
+  json steps = json::array();
+  for (const auto& st : s.steps) {
+    const ModuleDescriptor* m = protocols::FindModule(st.module);
+    json findings = json::array();
+    for (const auto& f : m->findings) findings.push_back(f.id);
+    steps.push_back(
+        {{"id", st.id},
+         {"title", st.title},
+         {"module", st.module},
+         {"module_description", m->description},
+         {"trust", st.strict_trust ? "strict-public" : "operator"},
+         {"options", st.options},
+         {"needs", st.needs},
+         {"if", st.if_fact.empty() ? json(nullptr)
+                                   : json({{"fact", st.if_fact}, {"value", st.if_value}})},
+         {"optional", st.optional},
+         {"findings", findings}});
+  }
+  json columns = json::array();
+  for (const auto& c : s.columns) {
+    columns.push_back(
+        {{"title", c.title},
+         {"value", c.value.empty() ? json(nullptr) : json(c.value)},
+         {"verdict_step", c.verdict_step.empty() ? json(nullptr) : json(c.verdict_step)}});
+  }
+  return {{"name", s.name},   {"title", s.title}, {"summary", s.summary},
+          {"inputs", inputs}, {"steps", steps},   {"summary_columns", columns}};
+}
+
+}  // namespace
+
 int DescribeVerb(int argc, char** argv) {
-  std::string name;
+  std::string name, format = "text";
   po::options_description d("Options");
-  d.add_options()("scenario", po::value(&name)->value_name("SCENARIO"), "scenario name or file");
+  d.add_options()("scenario", po::value(&name)->value_name("SCENARIO"), "scenario name or file")(
+      "format", po::value(&format)->value_name("FMT")->default_value("text"), "text or json");
   po::positional_options_description pos;
   pos.add("scenario", 1);
   po::variables_map vm;
-  if (!Parse(
-          argc, argv, d, pos, vm, "Usage: cxa describe SCENARIO",
-          "\nPrints the scenario's inputs, its steps in order and each step's trust policy.\n")) {
+  if (!Parse(argc, argv, d, pos, vm, "Usage: cxa describe SCENARIO [--format json]",
+             "\nPrints the scenario's inputs, its steps in order, each step's module, trust "
+             "policy, options and the findings it may report.\n")) {
     return kExitOk;
   }
+  if (format != "text" && format != "json") throw UsageError{"--format must be text or json"};
   if (name.empty()) throw UsageError{"which scenario? (cxa list scenarios)"};
   std::optional<Scenario> s = LoadScenarioArg(name);
-  std::cout << s->name << " — " << s->title << "\n";
-  if (!s->summary.empty()) std::cout << "\n" << s->summary << "\n";
-  PrintScenarioInputs(*s, std::cout);
-  std::cout << "\nSteps:\n";
-  int n = 1;
-  for (const auto& st : s->steps) {
-    const ModuleDescriptor* m = protocols::FindModule(st.module);
-    std::cout << "  " << n++ << ". " << st.id << " — " << st.title << "\n"
-              << "      module " << st.module << ": " << m->description << "\n"
-              << "      trust: "
-              << (st.strict_trust
-                      ? "strict-public (cannot be relaxed by --ignore-trust or --ca-file)"
-                      : "the operator's policy (strict-public unless --ca-file or "
-                        "--ignore-trust)")
+  if (format == "json") {
+    std::cout << DescribeJson(*s).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
-    for (const auto& [k, v] : st.options) std::cout << "      " << k << " = " << v << "\n";
-    if (!st.needs.empty()) {
-      std::cout << "      needs:";
-      for (const auto& x : st.needs) std::cout << " " << x;
-      std::cout << "\n";
-    }
-    if (!st.if_fact.empty()) {
-      std::cout << "      runs only if: " << st.if_fact << " = " << st.if_value << "\n";
-    }
-    if (!m->findings.empty()) {
-      std::cout << "      may report:";
-      for (const auto& f : m->findings) std::cout << " " << f.id;
-      std::cout << "\n";
-    }
-  }
-  if (!s->columns.empty()) {
-    std::cout << "\nSummary columns of batch runs (--targets FILE; text, jsonl, csv):\n";
-    for (const auto& c : s->columns) {
-      std::cout << "  " << c.title << ": "
-                << (c.verdict_step.empty() ? c.value
-                                           : "verdict of step " + c.verdict_step +
-                                                 " (its first error or warning ID, else its "
-                                                 "outcome)")
-                << "\n";
-    }
+  } else {
+    DescribeText(*s, std::cout);
   }
   return kExitOk;
 }
