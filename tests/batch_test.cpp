@@ -368,6 +368,34 @@ TEST_CASE("tls-endpoint --targets: host:port lines, '*' in --resolve aims every 
   CHECK_THAT(doc, Catch::Contains("name=\"www.contoso.test:" + good + "\"") &&
                       Catch::Contains("type=\"cert.name.mismatch\""));
   std::filesystem::remove(xml);
+
+  // And as one HTML page: a table per sort order, each target's report below it.
+  std::string page = list + ".html";
+  CommandResult html =
+      RunCommand({CxaBinary(), "run", "tls-endpoint", "--targets", list, "--resolve",
+                  "*:" + good + ":127.0.0.1", "--resolve", "*:" + self_signed + ":127.0.0.1",
+                  "--public-roots", LabRoots(), "--no-aia", "--format", "html", "-o", page});
+  CHECK(html.exit_code == 1);
+  CommandResult well_formed =
+      RunCommand({"/usr/bin/python3", SourceDir() + "/tests/hostile/html_check.py", page}, "", 30);
+  INFO(well_formed.out);
+  CHECK(well_formed.exit_code == 0);
+  std::string text = ReadText(page);
+  auto count = [&](const std::string& what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  CHECK(count("<details class=\"target ") == 42);
+  CHECK(count("<details class=\"target failed\" id=\"t-") == 2);
+  CHECK(count("<table class=\"by-") == 3);
+  CHECK(count("<tr><td><a href=\"#t-") == 3 * 42);
+  for (const char* ref : {"src=", "<script", "<link", "url("}) CHECK(count(ref) == 0);
+  // Sorted by verdict, the failed targets lead.
+  size_t table = text.find("<table class=\"by-verdict\">");
+  std::string first = text.substr(table, text.find("</tr>", text.find("<tr><td>", table)) - table);
+  CHECK_THAT(first, Catch::Contains(">failed<"));
+  std::filesystem::remove(page);
   std::filesystem::remove(list);
 }
 

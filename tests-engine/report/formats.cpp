@@ -1,5 +1,6 @@
 #include "report/formats.h"
 
+#include "report/batch_html.h"
 #include "report/batch_report.h"
 #include "report/report.h"
 
@@ -18,7 +19,9 @@ constexpr Format kFormats[] = {
     {"junit", true, true,
      "JUnit XML for CI servers, one testcase per step; with --targets one testsuite per target",
      Junit, JunitBatchRenderer},
-    {"html", true, false, "one self-contained page", Html, nullptr},
+    {"html", true, true,
+     "one self-contained page; with --targets a table of the targets and each one's report", Html,
+     HtmlBatchRenderer},
     {"jsonl", false, true, "with --targets: one JSON record per target, as each completes", nullptr,
      JsonlRenderer},
     {"csv", false, true, "with --targets: one CSV record per target (RFC 4180)", nullptr,

@@ -21,6 +21,6 @@ TEST_CASE("the format table: every single-run format renders, names and help com
     CHECK(FormatHelp().find(std::string(f.name) + " (") != std::string::npos);
   }
   CHECK(FormatNames(false) == "text, json, junit or html");
-  CHECK(FormatNames(true) == "text, junit, jsonl or csv");
+  CHECK(FormatNames(true) == "text, junit, html, jsonl or csv");
   CHECK(FindFormat("yaml", false) == nullptr);
 }

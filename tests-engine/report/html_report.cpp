@@ -117,7 +117,8 @@ void Finding(std::ostream& out, const cxa::Finding& f) {
   out << "</div>\n";
 }
 
-void Step(std::ostream& out, const StepResult& s, const std::string& common_policy) {
+void Step(std::ostream& out, const StepResult& s, const std::string& common_policy,
+          const std::string& id_prefix) {
   std::string outcome(OutcomeName(s.outcome));
   bool open = s.outcome != Outcome::kPassed;
   std::string tag = s.step_id;
@@ -127,10 +128,11 @@ void Step(std::ostream& out, const StepResult& s, const std::string& common_poli
     tag += " at " + std::string(StageInWords(s.stage));
   }
   if (std::string t = Elapsed(s); !t.empty() && s.outcome != Outcome::kSkipped) tag += ", " + t;
-  out << "<details class=\"step " << outcome << "\"" << (open ? " open" : "") << " id=\"step-"
-      << Esc(s.step_id) << "\">\n<summary><span class=\"icon\">" << Icon(s.outcome)
-      << "</span><span class=\"title\">" << Esc(s.title) << "</span> <span class=\"stage\">["
-      << Esc(tag) << "]</span></summary>\n<div class=\"body\">\n";
+  out << "<details class=\"step " << outcome << "\"" << (open ? " open" : "") << " id=\""
+      << Esc(id_prefix) << "step-" << Esc(s.step_id) << "\">\n<summary><span class=\"icon\">"
+      << Icon(s.outcome) << "</span><span class=\"title\">" << Esc(s.title)
+      << "</span> <span class=\"stage\">[" << Esc(tag)
+      << "]</span></summary>\n<div class=\"body\">\n";
   if (!s.skip_reason.empty()) out << "<p>" << Esc(s.skip_reason) << "</p>\n";
   if (std::string words = s.trust_policy.Describe(); !words.empty() && words != common_policy) {
     out << "<div class=\"policy\">Trust policy of this step: " << Esc(words) << "</div>\n";
@@ -146,17 +148,17 @@ void Step(std::ostream& out, const StepResult& s, const std::string& common_poli
     out << "</table></div>\n";
   }
   if (s.certificate) Chain(out, s);
-  for (const auto& child : s.children) Step(out, child, common_policy);
+  for (const auto& child : s.children) Step(out, child, common_policy, id_prefix);
   out << "</div></details>\n";
 }
 
 // The banner: the verdict, the finding it rests on and what to do (as the text report's).
-void Verdict(std::ostream& out, const RunReport& r) {
+void Verdict(std::ostream& out, const RunReport& r, bool with_id) {
   RunVerdict v = r.Verdict();
   std::string cls(RunVerdictName(v));
   if (cls == "error") cls = "failed";
-  out << "<div class=\"verdict " << cls << "\" id=\"verdict\"><div class=\"headline\"><b>"
-      << VerdictWords(v) << "</b>";
+  out << "<div class=\"verdict " << cls << "\"" << (with_id ? " id=\"verdict\"" : "")
+      << "><div class=\"headline\"><b>" << VerdictWords(v) << "</b>";
   RunCause cause = r.Cause();
   if (cause.finding != nullptr) {
     out << " at " << Esc(cause.step->step_id) << ": <code>" << Esc(cause.finding->id)
@@ -178,9 +180,21 @@ void Verdict(std::ostream& out, const RunReport& r) {
 
 }  // namespace
 
-std::string RenderHtml(const RunReport& r) {
+std::string HtmlStyle() { return kStyle; }
+
+std::string RenderHtmlFragment(const RunReport& r, const std::string& id_prefix) {
   std::ostringstream out;
   std::string policy = CommonPolicy(r);
+  Verdict(out, r, id_prefix.empty());
+  if (!policy.empty()) out << "<div class=\"policy\">Trust policy: " << Esc(policy) << "</div>\n";
+  out << "<div class=\"tree\"" << (id_prefix.empty() ? " id=\"steps\"" : "") << ">\n";
+  for (const auto& s : r.steps) Step(out, s, policy, id_prefix);
+  out << "</div>\n";
+  return out.str();
+}
+
+std::string RenderHtml(const RunReport& r) {
+  std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
       << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
          "style-src 'unsafe-inline'\">\n"
@@ -192,12 +206,7 @@ std::string RenderHtml(const RunReport& r) {
       << Esc(r.scenario) << "</b>, " << Esc(r.mode) << " run, " << Date(r.started_at) << ", cxa "
       << Esc(r.tool_version);
   for (const auto& [k, v] : r.inputs) out << " · " << Esc(k) << " = " << Esc(v);
-  out << "</div>\n";
-  Verdict(out, r);
-  if (!policy.empty()) out << "<div class=\"policy\">Trust policy: " << Esc(policy) << "</div>\n";
-  out << "<div class=\"tree\" id=\"steps\">\n";
-  for (const auto& s : r.steps) Step(out, s, policy);
-  out << "</div>\n</body></html>\n";
+  out << "</div>\n" << RenderHtmlFragment(r, "") << "</body></html>\n";
   return out.str();
 }
 

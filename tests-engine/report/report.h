@@ -39,6 +39,11 @@ std::string RenderJunit(const RunReport& report);
 std::string RenderJunitSuite(const RunReport& report, int id, const std::string& name);
 // One self-contained HTML page: collapsible step tree, certificates, remediation, policy.
 std::string RenderHtml(const RunReport& report);
+// The page's body without the page: verdict banner, policy, step tree. Element ids start with
+// `id_prefix` (a batch page holds many runs); with an empty prefix, as in RenderHtml.
+std::string RenderHtmlFragment(const RunReport& report, const std::string& id_prefix);
+// The HTML report's stylesheet (html_style.css).
+std::string HtmlStyle();
 
 // `cxa explain ID` text.
 std::string RenderExplanation(const FindingInfo& info);

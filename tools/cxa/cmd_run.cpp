@@ -204,9 +204,9 @@ int RunVerb(int argc, char** argv) {
       "a column named after another input (port, rpc_proxy ...) is that target's value of it; "
       "bad lines are reported with their number and skipped. "
       "Formats: text (summary table), jsonl or csv (one record per target, streamed), junit "
-      "(one testsuite per target)")("targets-column",
-                                    po::value(&targets_column)->value_name("NAME"),
-                                    "with a CSV --targets file: the column that holds the targets")(
+      "(one testsuite per target), html (a table of targets and each one's report)")(
+      "targets-column", po::value(&targets_column)->value_name("NAME"),
+      "with a CSV --targets file: the column that holds the targets")(
       "parallel", po::value(&parallel)->value_name("N")->default_value(16),
       "with --targets: targets in flight at once (1-1024), on one event loop per core: a target "
       "waiting for a slow server costs a small stack, not a thread");
