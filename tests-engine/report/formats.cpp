@@ -22,10 +22,14 @@ constexpr Format kFormats[] = {
     {"html", true, true,
      "one self-contained page; with --targets a table of the targets and each one's report", Html,
      HtmlBatchRenderer},
-    {"jsonl", false, true, "with --targets: one JSON record per target, as each completes", nullptr,
-     JsonlRenderer},
-    {"csv", false, true, "with --targets: one CSV record per target (RFC 4180)", nullptr,
-     CsvRenderer},
+    {"jsonl", false, true,
+     "with --targets: one JSON record per target, as each completes (in completion order, with "
+     "its line)",
+     nullptr, JsonlRenderer},
+    {"csv", false, true,
+     "with --targets: one CSV record per target (RFC 4180), in completion order: the line column "
+     "gives each target's line",
+     nullptr, CsvRenderer},
 };
 
 }  // namespace

@@ -20,7 +20,7 @@ void KeepReportSample(const std::vector<std::string>& argv, const std::string& o
     if (argv[i] == "--format") format = argv[i + 1];
     if (argv[i] == "-o" || argv[i] == "--output") output = argv[i + 1];
   }
-  if (format != "json" && format != "jsonl") return;
+  if (format != "json" && format != "jsonl" && format != "junit") return;
   std::string text = out;
   if (!output.empty() && output != "-") {
     std::error_code ec;  // only a regular file: a FIFO or a device would block or never end
@@ -28,11 +28,11 @@ void KeepReportSample(const std::vector<std::string>& argv, const std::string& o
     std::ifstream in(output, std::ios::binary);
     text.assign(std::istreambuf_iterator<char>(in), {});
   }
-  if (text.empty() || text[0] != '{') return;  // a usage error writes no report
+  if (text.empty() || text[0] != (format == "junit" ? '<' : '{')) return;  // no report written
   static std::atomic<int> n{0};
   std::filesystem::create_directories(ReportSamplesDir());
   std::ofstream(ReportSamplesDir() + "/" + std::to_string(::getpid()) + "-" + std::to_string(n++) +
-                    "." + format,
+                    "." + (format == "junit" ? "xml" : format),
                 std::ios::binary)
       << text;
 }
