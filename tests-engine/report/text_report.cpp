@@ -98,30 +98,27 @@ class TextRenderer {
  private:
   bool Verbose() const { return opt_.detail == Detail::kVerbose; }
 
+  // The colour of a verdict's word.
+  std::string Colour(RunVerdict v) const {
+    return v == RunVerdict::kPassed                                    ? p_.green()
+           : v == RunVerdict::kWarning || v == RunVerdict::kIncomplete ? p_.yellow()
+                                                                       : p_.red();
+  }
+
   // One line: the verdict and the finding that decides it; then what to change.
   void Banner() {
     RunVerdict v = r_.Verdict();
     RunCause cause = r_.Cause();
-    switch (v) {
-      case RunVerdict::kPassed:
-        out_ << p_.green() << p_.bold() << "PASSED" << p_.reset() << ": " << r_.scenario_title
-             << " — " << Counts() << "\n";
-        return;
-      case RunVerdict::kIncomplete:
-        if (const StepResult* missing = r_.FirstNotRun()) {
-          out_ << p_.yellow() << p_.bold() << "INCOMPLETE" << p_.reset()
-               << ": not tested: " << missing->title << " — " << r_.NotRunReason() << "\n";
-        }
-        return;
-      case RunVerdict::kWarning:
-        out_ << p_.yellow() << p_.bold() << "PASSED WITH WARNINGS" << p_.reset();
-        break;
-      case RunVerdict::kFailed:
-        out_ << p_.red() << p_.bold() << "FAILED" << p_.reset();
-        break;
-      case RunVerdict::kError:
-        out_ << p_.red() << p_.bold() << "ERROR" << p_.reset();
-        break;
+    out_ << Colour(v) << p_.bold() << VerdictWords(v) << p_.reset();
+    if (v == RunVerdict::kPassed) {
+      out_ << ": " << r_.scenario_title << " — " << Counts() << "\n";
+      return;
+    }
+    if (v == RunVerdict::kIncomplete) {
+      const StepResult* missing = r_.FirstNotRun();
+      out_ << ": not tested: " << (missing ? missing->title : "") << " — " << r_.NotRunReason()
+           << "\n";
+      return;
     }
     if (cause.finding == nullptr) {  // an outcome without a finding (cannot happen today)
       out_ << ": " << Counts() << "\n";
@@ -178,12 +175,8 @@ class TextRenderer {
 
   void Tally() {
     RunVerdict v = r_.Verdict();
-    std::string word(VerdictWords(v));
-    std::string colour = v == RunVerdict::kPassed                                    ? p_.green()
-                         : v == RunVerdict::kWarning || v == RunVerdict::kIncomplete ? p_.yellow()
-                                                                                     : p_.red();
     if (!at_blank_) out_ << "\n";
-    out_ << colour << word << p_.reset() << ": " << Counts();
+    out_ << Colour(v) << VerdictWords(v) << p_.reset() << ": " << Counts();
     if (RunCause c = r_.Cause(); c.finding != nullptr) {
       out_ << "; first cause " << c.finding->id << " at " << c.step->step_id;
     }
