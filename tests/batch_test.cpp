@@ -326,10 +326,34 @@ TEST_CASE("tls-endpoint --targets: host:port lines, '*' in --resolve aims every 
     out << "mail.contoso.test:" << self_signed << "\n";
     out << "www.contoso.test:" << good << "\n";  // not a name of that certificate
   }
-  CommandResult r = RunCommand({CxaBinary(), "run", "tls-endpoint", "--targets", list, "--resolve",
-                                "*:" + good + ":127.0.0.1", "--resolve",
-                                "*:" + self_signed + ":127.0.0.1", "--public-roots", LabRoots(),
-                                "--no-aia", "--parallel", "8", "--format", "jsonl"});
+  // The wave in FORMAT, written to OUT when given.
+  auto wave = [&](const std::string& format, const std::string& out = "") {
+    std::vector<std::string> args = {CxaBinary(),
+                                     "run",
+                                     "tls-endpoint",
+                                     "--targets",
+                                     list,
+                                     "--resolve",
+                                     "*:" + good + ":127.0.0.1",
+                                     "--resolve",
+                                     "*:" + self_signed + ":127.0.0.1",
+                                     "--public-roots",
+                                     LabRoots(),
+                                     "--no-aia",
+                                     "--parallel",
+                                     "8",
+                                     "--format",
+                                     format};
+    if (!out.empty()) args.insert(args.end(), {"-o", out});
+    return RunCommand(args);
+  };
+  // How often `what` stands in `text`.
+  auto count = [](const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  CommandResult r = wave("jsonl");
   CHECK(r.exit_code == 1);
   std::istringstream lines(r.out);
   std::map<std::string, int> outcomes;
@@ -349,48 +373,32 @@ TEST_CASE("tls-endpoint --targets: host:port lines, '*' in --resolve aims every 
 
   // The same wave as JUnit: one testsuite per target, valid against docs/junit.xsd.
   std::string xml = list + ".xml";
-  CommandResult junit =
-      RunCommand({CxaBinary(), "run", "tls-endpoint", "--targets", list, "--resolve",
-                  "*:" + good + ":127.0.0.1", "--resolve", "*:" + self_signed + ":127.0.0.1",
-                  "--public-roots", LabRoots(), "--no-aia", "--format", "junit", "-o", xml});
+  CommandResult junit = wave("junit", xml);
   CHECK(junit.exit_code == 1);
   CommandResult valid =
       RunCommand({"/usr/bin/xmllint", "--noout", "--schema", SourceDir() + "/docs/junit.xsd", xml});
   INFO(valid.err);
   CHECK(valid.exit_code == 0);
   std::string doc = ReadText(xml);
-  size_t suites = 0;
-  for (size_t at = doc.find("<testsuite "); at != std::string::npos;
-       at = doc.find("<testsuite ", at + 1)) {
-    ++suites;
-  }
-  CHECK(suites == 42);
+  CHECK(count(doc, "<testsuite ") == 42);
   CHECK_THAT(doc, Catch::Contains("name=\"www.contoso.test:" + good + "\"") &&
                       Catch::Contains("type=\"cert.name.mismatch\""));
   std::filesystem::remove(xml);
 
   // And as one HTML page: a table per sort order, each target's report below it.
   std::string page = list + ".html";
-  CommandResult html =
-      RunCommand({CxaBinary(), "run", "tls-endpoint", "--targets", list, "--resolve",
-                  "*:" + good + ":127.0.0.1", "--resolve", "*:" + self_signed + ":127.0.0.1",
-                  "--public-roots", LabRoots(), "--no-aia", "--format", "html", "-o", page});
+  CommandResult html = wave("html", page);
   CHECK(html.exit_code == 1);
   CommandResult well_formed =
       RunCommand({"/usr/bin/python3", SourceDir() + "/tests/hostile/html_check.py", page}, "", 30);
   INFO(well_formed.out);
   CHECK(well_formed.exit_code == 0);
   std::string text = ReadText(page);
-  auto count = [&](const std::string& what) {
-    size_t n = 0;
-    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-    return n;
-  };
-  CHECK(count("<details class=\"target ") == 42);
-  CHECK(count("<details class=\"target failed\" id=\"t-") == 2);
-  CHECK(count("<table class=\"by-") == 3);
-  CHECK(count("<tr><td><a href=\"#t-") == 3 * 42);
-  for (const char* ref : {"src=", "<script", "<link", "url("}) CHECK(count(ref) == 0);
+  CHECK(count(text, "<details class=\"target ") == 42);
+  CHECK(count(text, "<details class=\"target failed\" id=\"t-") == 2);
+  CHECK(count(text, "<table class=\"by-") == 3);
+  CHECK(count(text, "<tr><td><a href=\"#t-") == 3 * 42);
+  for (const char* ref : {"src=", "<script", "<link", "url("}) CHECK(count(text, ref) == 0);
   // Sorted by verdict, the failed targets lead.
   size_t table = text.find("<table class=\"by-verdict\">");
   std::string first = text.substr(table, text.find("</tr>", text.find("<tr><td>", table)) - table);

@@ -37,14 +37,8 @@ class HtmlBatch : public BatchRenderer {
 
   std::string Begin() override {
     std::ostringstream out;
-    out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-        << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-           "style-src 'unsafe-inline'\">\n"
-        << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        << "<meta name=\"color-scheme\" content=\"light dark\">\n"
-        << "<title>" << Esc(info_.scenario_title) << " — cxa batch</title>\n<style>" << HtmlStyle()
-        << kBatchStyle << "</style></head><body>\n<h1>" << Esc(info_.scenario_title)
-        << "</h1>\n<div class=\"batch\">\n"
+    out << HtmlPageStart(info_.scenario_title + " — cxa batch", kBatchStyle) << "<h1>"
+        << Esc(info_.scenario_title) << "</h1>\n<div class=\"batch\">\n"
         << "<section class=\"targets\" id=\"targets\">\n<h2>Each target</h2>\n";
     return out.str();
   }

@@ -180,7 +180,17 @@ void Verdict(std::ostream& out, const RunReport& r, bool with_id) {
 
 }  // namespace
 
-std::string HtmlStyle() { return kStyle; }
+std::string HtmlPageStart(const std::string& title, std::string_view extra_style) {
+  std::ostringstream out;
+  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+      << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+         "style-src 'unsafe-inline'\">\n"
+      << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      << "<meta name=\"color-scheme\" content=\"light dark\">\n"
+      << "<title>" << Esc(title) << "</title>\n<style>" << kStyle << extra_style
+      << "</style></head><body>\n";
+  return out.str();
+}
 
 std::string RenderHtmlFragment(const RunReport& r, const std::string& id_prefix) {
   std::ostringstream out;
@@ -195,16 +205,9 @@ std::string RenderHtmlFragment(const RunReport& r, const std::string& id_prefix)
 
 std::string RenderHtml(const RunReport& r) {
   std::ostringstream out;
-  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-      << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-         "style-src 'unsafe-inline'\">\n"
-      << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      << "<meta name=\"color-scheme\" content=\"light dark\">\n"
-      << "<title>" << Esc(r.scenario_title) << " — cxa</title>\n<style>" << kStyle
-      << "</style></head><body>\n"
-      << "<h1>" << Esc(r.scenario_title) << "</h1>\n<div class=\"meta\">Scenario <b>"
-      << Esc(r.scenario) << "</b>, " << Esc(r.mode) << " run, " << Date(r.started_at) << ", cxa "
-      << Esc(r.tool_version);
+  out << HtmlPageStart(r.scenario_title + " — cxa", "") << "<h1>" << Esc(r.scenario_title)
+      << "</h1>\n<div class=\"meta\">Scenario <b>" << Esc(r.scenario) << "</b>, " << Esc(r.mode)
+      << " run, " << Date(r.started_at) << ", cxa " << Esc(r.tool_version);
   for (const auto& [k, v] : r.inputs) out << " · " << Esc(k) << " = " << Esc(v);
   out << "</div>\n" << RenderHtmlFragment(r, "") << "</body></html>\n";
   return out.str();

@@ -42,8 +42,10 @@ std::string RenderHtml(const RunReport& report);
 // The page's body without the page: verdict banner, policy, step tree. Element ids start with
 // `id_prefix` (a batch page holds many runs); with an empty prefix, as in RenderHtml.
 std::string RenderHtmlFragment(const RunReport& report, const std::string& id_prefix);
-// The HTML report's stylesheet (html_style.css).
-std::string HtmlStyle();
+// The start of a report page up to <body>: the Content-Security-Policy that forbids loading
+// anything, the viewport and colour-scheme hints, `title`, and the stylesheet (html_style.css)
+// followed by `extra_style`.
+std::string HtmlPageStart(const std::string& title, std::string_view extra_style);
 
 // `cxa explain ID` text.
 std::string RenderExplanation(const FindingInfo& info);
