@@ -38,7 +38,8 @@ constexpr FindingInfo kMutualMismatch{
     "certificate does not (neither its common name nor its alternative names): Outlook refuses "
     "the connection.",
     "Set the name to match the certificate: Set-OutlookProvider EXPR -CertPrincipalName "
-    "msstd:<name on the certificate>, or use a certificate that names the proxy host.",
+    "msstd:<certificate_cn> (the name on the certificate), or use a certificate that names the "
+    "proxy host.",
     kRef};
 constexpr FindingInfo kMutualDisabled{
     "oa.mutual_auth.disabled",
@@ -107,14 +108,9 @@ class MutualStep : public Step {
         return result;
       }
     }
-    Finding mismatch =
+    result.findings.push_back(
         MakeFinding(kMutualMismatch, "msstd:" + name + " is not on the certificate of " + proxy_,
-                    "common name " + cn);
-    if (!cn.empty()) {  // the report names the value to set
-      size_t at = mismatch.remediation.find("<name on the certificate>");
-      if (at != std::string::npos) mismatch.remediation.replace(at, 25, cn);
-    }
-    result.findings.push_back(std::move(mismatch));
+                    "common name " + cn));
     return result;
   }
 

@@ -61,15 +61,17 @@ CredentialScope RunCredentialScope(const Scenario& sc,
 std::span<const FindingInfo> RunnerFindings() { return kInternal; }
 
 void FillRemediation(StepResult& step, const OptionMap& options) {
-  for (auto& f : step.findings) {
-    for (const auto& [name, value] : options) {
-      if (value.empty()) continue;
-      const std::string placeholder = "<" + name + ">";
-      for (size_t at = f.remediation.find(placeholder); at != std::string::npos;
-           at = f.remediation.find(placeholder, at + value.size())) {
-        f.remediation.replace(at, placeholder.size(), value);
-      }
+  auto fill = [](std::string& text, const std::string& name, const std::string& value) {
+    if (value.empty()) return;
+    const std::string placeholder = "<" + name + ">";
+    for (size_t at = text.find(placeholder); at != std::string::npos;
+         at = text.find(placeholder, at + value.size())) {
+      text.replace(at, placeholder.size(), value);
     }
+  };
+  for (auto& f : step.findings) {
+    for (const auto& [name, value] : options) fill(f.remediation, name, value);
+    for (const auto& [name, value] : step.facts) fill(f.remediation, name, value);
   }
   for (auto& c : step.children) FillRemediation(c, options);
 }

@@ -56,9 +56,10 @@ class StepCache {
   std::atomic<size_t> computed_{0}, reused_{0};
 };
 
-// A run report's remediation names what the run found: each `<option>` placeholder of a
-// finding's remediation (the catalogue's generic text, e.g. "resolve and reach
-// <server>:<port>") becomes the step's value of that option. `cxa explain` keeps the placeholders.
+// A run report's remediation names what the run found: each `<name>` placeholder of a finding's
+// remediation (the catalogue's generic text, e.g. "resolve and reach <server>:<port>",
+// "msstd:<certificate_cn>") becomes the step's value of the option, else of the fact, of that
+// name. `cxa explain` keeps the placeholders.
 void FillRemediation(StepResult& step, const OptionMap& options);
 
 struct RunSettings {

@@ -182,3 +182,18 @@ TEST_CASE("the step cache keeps its most recently used keys per module", "[unit]
   CHECK(runs == 12);
   CHECK(cache.reused() == 2);
 }
+
+TEST_CASE("remediation placeholders take the step's option, else fact, values", "[unit][runner]") {
+  StepResult s;
+  s.facts = {{"certificate_cn", "mail.contoso.test"}, {"port", "fact-port"}};
+  Finding f;
+  f.remediation = "reach <server>:<port>; set msstd:<certificate_cn>; keep <unknown> and <empty>";
+  s.findings.push_back(f);
+  StepResult child = s;
+  s.children.push_back(child);
+  FillRemediation(s, {{"server", "mbx01.contoso.local"}, {"port", "6001"}, {"empty", ""}});
+  const std::string want =
+      "reach mbx01.contoso.local:6001; set msstd:mail.contoso.test; keep <unknown> and <empty>";
+  CHECK(s.findings[0].remediation == want);  // the option wins over a fact of the same name
+  CHECK(s.children[0].findings[0].remediation == want);
+}
