@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cert/cert_evaluator.h"
+#include "core/references.h"
 #include "core/time_util.h"
 #include "protocols/registry.h"
 #include "testing/expect_file.h"
@@ -148,5 +149,24 @@ TEST_CASE("every catalogue entry is complete", "[unit][catalogue]") {
     CHECK(std::count(f->id.begin(), f->id.end(), '.') == 2);
     // cxa's own failures, and only they, are internal.* (they make a step an error, exit 3).
     CHECK((f->category == FindingCategory::kInternal) == (f->id.rfind("internal.", 0) == 0));
+  }
+}
+
+TEST_CASE("every catalogue entry cites public documents an operator can open",
+          "[unit][catalogue]") {
+  for (const FindingInfo* f : protocols::FullCatalogue().all()) {
+    INFO(f->id << ": " << f->reference);
+    const auto citations = Citations(f->reference);
+    // cxa's own failures follow no outside rule; every other finding names where its rule
+    // comes from.
+    if (f->category == FindingCategory::kServer) CHECK(!citations.empty());
+    for (const auto& c : citations) {
+      INFO(c.text);
+      CHECK(c.url.rfind("https://", 0) == 0);
+    }
+    // Nothing that ships only in the repository (notes, design documents, the README).
+    for (std::string_view internal : {".md", "DESIGN", "README", "protocols"}) {
+      CHECK(f->reference.find(internal) == std::string_view::npos);
+    }
   }
 }

@@ -459,7 +459,18 @@ TEST_CASE("catalogue verbs: list, describe, explain, --version", "[e2e]") {
   Run d = Cxa({"describe", "tls-endpoint"});
   CHECK(d.cmd.exit_code == 0);
   CHECK_THAT(d.cmd.out, Catch::Contains("host"));
-  CHECK(Cxa({"explain", "cert.chain.self_signed"}).cmd.exit_code == 0);
+  // Every entry cites public documents by URL, in the JSON catalogue and in explain.
+  for (const auto& c : checks) {
+    for (const auto& ref : c["references"]) {
+      INFO(c["id"] << ": " << ref["citation"]);
+      CHECK(ref["url"].is_string());
+    }
+  }
+  Run why = Cxa({"explain", "cert.chain.self_signed"});
+  CHECK(why.cmd.exit_code == 0);
+  CHECK_THAT(why.cmd.out,
+             Catch::Contains("https://www.rfc-editor.org/rfc/rfc5280.html#section-6.1") &&
+                 Catch::Contains("https://learn.microsoft.com/"));
   CHECK(Cxa({"explain", "cert.chain.nope"}).cmd.exit_code == 2);
   CHECK_THAT(Cxa({"--version"}).cmd.out, Catch::StartsWith("cxa "));
   CHECK(Cxa({"run", "--help"}).cmd.exit_code == 0);

@@ -18,7 +18,8 @@ constexpr FindingInfo kMetadataUnreachable{
     "Check the AD FS service and the Web Application Proxy; the metadata endpoint must be "
     "enabled and published (Get-AdfsEndpoint -AddressPath /FederationMetadata/2007-06/"
     "FederationMetadata.xml).",
-    "protocols.md §1.3 (SSO-7), §2.4"};
+    "WS-Federation 1.2 §3.1 (federation metadata); Remote Connectivity Analyzer: Active Directory "
+    "Federated Services (AD FS) server is down or unreachable"};
 constexpr FindingInfo kMetadataMalformed{
     "adfs.metadata.malformed",
     Severity::kError,
@@ -27,7 +28,7 @@ constexpr FindingInfo kMetadataMalformed{
     "metadata that carries no usable token-signing certificate.",
     "Make sure the URL reaches AD FS itself and that the proxy passes it through unchanged; "
     "Get-AdfsCertificate -CertificateType Token-Signing shows the certificates it should list.",
-    "protocols.md §2.4"};
+    "WS-Federation 1.2 §3.1 (federation metadata)"};
 constexpr FindingInfo kTokenSigningExpired{
     "adfs.token_signing.expired",
     Severity::kError,
@@ -40,7 +41,8 @@ constexpr FindingInfo kTokenSigningExpired{
     "Token-Signing, or add a new one and make it primary), then update the federation trust in "
     "Microsoft 365 for every federated domain (Update-MgDomainFederationConfiguration, or the "
     "older Update-MsolFederatedDomain).",
-    "Remote Connectivity Analyzer: token-signing certificate expired"};
+    "Remote Connectivity Analyzer: Token Signing Certificate Expired; Microsoft Entra: renew "
+    "federation certificates"};
 constexpr FindingInfo kTokenSigningExpiring{
     "adfs.token_signing.expiring_soon",
     Severity::kWarning,
@@ -51,7 +53,8 @@ constexpr FindingInfo kTokenSigningExpiring{
     "Let automatic rollover create the successor (Get-AdfsProperties: AutoCertificateRollover) "
     "or add one by hand, and make sure Microsoft 365 receives the new certificate (the "
     "federation trust must be updated for every federated domain).",
-    "protocols.md §1.3 (SSO-7)"};
+    "Microsoft Entra: renew federation certificates; Remote Connectivity Analyzer: Token Signing "
+    "Certificate Expired"};
 constexpr FindingInfo kMetadataFindings[] = {kMetadataUnreachable, kMetadataMalformed,
                                              kTokenSigningExpired, kTokenSigningExpiring};
 

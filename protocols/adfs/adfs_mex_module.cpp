@@ -19,7 +19,8 @@ constexpr FindingInfo kMexUnreachable{
     "Check that the AD FS service runs on every farm node and that the Web Application Proxy "
     "publishes /adfs/ to the internet; Get-AdfsEndpoint lists the MEX endpoint and whether the "
     "proxy publishes it.",
-    "protocols.md §1.3 (SSO-6), §2.4"};
+    "WS-MetadataExchange; Remote Connectivity Analyzer: Active Directory Federated Services (AD "
+    "FS) server is down or unreachable"};
 constexpr FindingInfo kMexMalformed{
     "adfs.mex.malformed",
     Severity::kError,
@@ -28,7 +29,7 @@ constexpr FindingInfo kMexMalformed{
     "a proxy's error page or a damaged document. Clients cannot discover the sign-in endpoints.",
     "Make sure the URL reaches AD FS itself (not a portal or a reverse proxy's login page) and "
     "that the proxy passes /adfs/services/trust/mex through unchanged.",
-    "protocols.md §2.4"};
+    "WS-MetadataExchange; WS-Trust 1.3"};
 constexpr FindingInfo kNoUsernamemixed{
     "adfs.mex.no_usernamemixed",
     Severity::kWarning,
@@ -40,7 +41,7 @@ constexpr FindingInfo kNoUsernamemixed{
     "If those clients must work, enable the endpoint and publish it on the proxy "
     "(Enable-AdfsEndpoint -TargetAddressPath /adfs/services/trust/2005/usernamemixed, and "
     "Set-AdfsEndpoint ... -Proxy $true); if it was disabled on purpose, ignore this warning.",
-    "protocols.md §2.4"};
+    "WS-Trust 1.3; WS-MetadataExchange"};
 constexpr FindingInfo kMexFindings[] = {kMexUnreachable, kMexMalformed, kNoUsernamemixed};
 
 constexpr OptionSpec kMexOptions[] = {

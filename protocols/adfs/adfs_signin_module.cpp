@@ -15,7 +15,7 @@ constexpr FindingInfo kSigninOk{
     "AD FS accepted the user name and password on its WS-Trust username/password endpoint and "
     "issued a token for Microsoft 365.",
     "Nothing to fix.",
-    "protocols.md §1.3 (SSO-9)"};
+    "WS-Trust 1.3"};
 constexpr FindingInfo kSigninRejected{
     "adfs.signin.rejected",
     Severity::kError,
@@ -26,7 +26,7 @@ constexpr FindingInfo kSigninRejected{
     "Check the user principal name and the password (sign in to the AD FS page in a browser with "
     "the same account); look at the AD FS admin event log for the failure reason and at extranet "
     "lockout settings.",
-    "Remote Connectivity Analyzer: unknown user name or bad password"};
+    "Remote Connectivity Analyzer: Unknown Username or bad password; WS-Trust 1.3"};
 constexpr FindingInfo kSigninFailed{
     "adfs.signin.failed",
     Severity::kError,
@@ -36,7 +36,8 @@ constexpr FindingInfo kSigninFailed{
     "published by the proxy, or the service is down.",
     "Check that the endpoint is enabled and published on the proxy (Get-AdfsEndpoint) and that "
     "the AD FS service runs.",
-    "protocols.md §1.3 (SSO-9)"};
+    "WS-Trust 1.3; Remote Connectivity Analyzer: Active Directory Federated Services (AD FS) "
+    "server is down or unreachable"};
 constexpr FindingInfo kSigninRefused{
     "adfs.signin.refused",
     Severity::kError,
@@ -46,7 +47,7 @@ constexpr FindingInfo kSigninRefused{
     "judged by the credential rule instead: auth.credentials.withheld.)",
     "Check the endpoints the MEX document advertises; they should all be https URLs on the "
     "federation service name.",
-    "DESIGN.md §8"};
+    "WS-Trust 1.3; RFC 9110 §4.2.2 (the https scheme)"};
 constexpr FindingInfo kSigninFindings[] = {kSigninOk, kSigninRejected, kSigninFailed,
                                            kSigninRefused};
 

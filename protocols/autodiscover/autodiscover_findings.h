@@ -9,8 +9,6 @@
 
 namespace cxa::protocols::autodiscover {
 
-inline constexpr std::string_view kRef = "protocols.md §1.2, §2.2; MS-OXDSCLI; MS-OXDISCO";
-
 inline constexpr FindingInfo kManual{
     "autodiscover.settings.manual",
     Severity::kInfo,
@@ -18,7 +16,7 @@ inline constexpr FindingInfo kManual{
     "The RPC proxy and the other Outlook Anywhere settings were given by the operator, so "
     "Autodiscover was not asked (like the analyzer's manual mode).",
     "Run without rpc_proxy to test Autodiscover as well.",
-    kRef};
+    "Set-OutlookAnywhere; MS-OXDISCO; MS-OXDSCLI; Exchange Autodiscover reference"};
 inline constexpr FindingInfo kCandidateFailed{
     "autodiscover.candidate.failed",
     Severity::kError,
@@ -28,7 +26,7 @@ inline constexpr FindingInfo kCandidateFailed{
     "the next candidate; when a later one works this is information only.",
     "If this URL is meant to answer, check its DNS name, certificate and the Autodiscover "
     "virtual directory; otherwise nothing to change.",
-    kRef};
+    "MS-OXDISCO; MS-OXDSCLI; Exchange Autodiscover reference"};
 inline constexpr FindingInfo kNotFound{
     "autodiscover.lookup.not_found",
     Severity::kError,
@@ -39,7 +37,7 @@ inline constexpr FindingInfo kNotFound{
     "Publish autodiscover.<domain> (DNS A/CNAME record to the Exchange or hybrid endpoint, a "
     "publicly trusted certificate naming it) or an _autodiscover._tcp SRV record pointing to a "
     "host whose certificate names it.",
-    kRef};
+    "MS-OXDISCO; Remote Connectivity Analyzer: The Host Name Could Not be Resolved in DNS"};
 inline constexpr FindingInfo kCredentialsRejected{
     "autodiscover.auth.rejected",
     Severity::kError,
@@ -50,7 +48,8 @@ inline constexpr FindingInfo kCredentialsRejected{
     "authentication methods of the Autodiscover virtual directory "
     "(Get-AutodiscoverVirtualDirectory "
     "| fl *Authentication*).",
-    kRef};
+    "Remote Connectivity Analyzer: Unknown Username or bad password; MS-OXDISCO; MS-OXDSCLI; "
+    "Exchange Autodiscover reference"};
 inline constexpr FindingInfo kNoScheme{
     "autodiscover.auth.unsupported",
     Severity::kError,
@@ -60,7 +59,8 @@ inline constexpr FindingInfo kNoScheme{
     "the WWW-Authenticate headers.",
     "Enable Basic or NTLM on the Autodiscover virtual directory, or let the reverse proxy pass "
     "them through (pre-authentication breaks Autodiscover).",
-    kRef};
+    "Remote Connectivity Analyzer: No Supported Authentication Methods Found in Response; "
+    "MS-OXDISCO; MS-OXDSCLI; Exchange Autodiscover reference"};
 inline constexpr FindingInfo kInsecureRedirect{
     "autodiscover.redirect.refused",
     Severity::kError,
@@ -68,7 +68,7 @@ inline constexpr FindingInfo kInsecureRedirect{
     "A redirect pointed to a URL Outlook does not follow with credentials: plain http, or a path "
     "that is not /autodiscover/autodiscover.xml. Nothing was sent there.",
     "Redirect only to https://<host>/autodiscover/autodiscover.xml.",
-    kRef};
+    "MS-OXDSCLI 3.1.5 (redirect confirmation); MS-OXDISCO"};
 inline constexpr FindingInfo kOtherDomain{
     "autodiscover.redirect.other_domain",
     Severity::kWarning,
@@ -83,7 +83,7 @@ inline constexpr FindingInfo kOtherDomain{
     "--allow-credentials-to HOST; better, publish autodiscover.<domain> with a certificate for "
     "it, so that no redirect to another domain is needed. If you do not know the host, find out "
     "who answers for your domain (the apex web site, port 80, the SRV record).",
-    kRef};
+    "MS-OXDSCLI 3.1.5 (redirect confirmation); MS-OXDISCO"};
 inline constexpr FindingInfo kTooManyHops{
     "autodiscover.redirect.limit",
     Severity::kError,
@@ -91,7 +91,7 @@ inline constexpr FindingInfo kTooManyHops{
     "Autodiscover redirects (HTTP, redirectUrl, redirectAddr) went on for more hops than Outlook "
     "follows (10), or came back to an address already tried: a loop.",
     "Fix the redirect chain: the last redirect must reach a server that answers with settings.",
-    kRef};
+    "MS-OXDISCO; MS-OXDSCLI"};
 inline constexpr FindingInfo kHttpRedirectOther{
     "autodiscover.redirect.http_unusable",
     Severity::kError,
@@ -100,7 +100,7 @@ inline constexpr FindingInfo kHttpRedirectOther{
     "redirect (301/302/307) to an https Autodiscover URL; Outlook ignores any other answer there.",
     "On port 80 of autodiscover.<domain>, answer only with a redirect to "
     "https://<host>/autodiscover/autodiscover.xml.",
-    kRef};
+    "Remote Connectivity Analyzer: An Unexpected Redirect Response was Received; MS-OXDISCO"};
 inline constexpr FindingInfo kSrvNone{
     "autodiscover.srv.not_found",
     Severity::kInfo,
@@ -109,7 +109,8 @@ inline constexpr FindingInfo kSrvNone{
     "only a problem when no other candidate works.",
     "If the domain cannot publish autodiscover.<domain>, add _autodiscover._tcp.<domain> SRV 0 0 "
     "443 <host>.",
-    kRef};
+    "Remote Connectivity Analyzer: Could Not Find Autodiscover Service Location (SRV) Record in "
+    "DNS; RFC 2782; MS-OXDISCO"};
 inline constexpr FindingInfo kMalformed{
     "autodiscover.answer.malformed",
     Severity::kError,
@@ -119,7 +120,7 @@ inline constexpr FindingInfo kMalformed{
     "host name (spaces, control characters, a URL), which no client can connect to.",
     "Check what answers /autodiscover/autodiscover.xml (a web site, a reverse proxy's error "
     "page) and that Autodiscover requests reach Exchange.",
-    kRef};
+    "MS-OXDISCO; MS-OXDSCLI; Exchange Autodiscover reference"};
 inline constexpr FindingInfo kErrors[] = {
     {"autodiscover.error.address_unknown", Severity::kError,
      "Autodiscover does not know the address (500)",
@@ -127,40 +128,53 @@ inline constexpr FindingInfo kErrors[] = {
      "replicated).",
      "Check the primary SMTP address of the mailbox (Get-Mailbox | fl PrimarySmtpAddress) and "
      "that the address was typed right.",
-     kRef},
+     "Remote Connectivity Analyzer: The Outlook Autodiscover Provider Returned an Error Status in "
+     "the XML Response; MS-OXDSCLI"},
     {"autodiscover.error.no_configuration", Severity::kError,
      "Autodiscover has no configuration for the address (501)",
      "Autodiscover answered ErrorCode 501: no configuration is available for this address (no "
      "provider settings, or a mail-enabled user without a mailbox).",
      "Check that the address belongs to a mailbox and that the Outlook providers exist "
      "(Get-OutlookProvider).",
-     kRef},
+     "Remote Connectivity Analyzer: The Outlook Autodiscover Provider Returned an Error Status in "
+     "the XML Response; MS-OXDSCLI"},
     {"autodiscover.error.invalid_address", Severity::kError,
      "Autodiscover refused the address (502)",
      "Autodiscover answered ErrorCode 502: the address is not valid for this Autodiscover "
      "service.",
-     "Check the address and the accepted domains of the organization.", kRef},
+     "Check the address and the accepted domains of the organization.",
+     "Remote Connectivity Analyzer: The Outlook Autodiscover Provider Returned an Error Status in "
+     "the XML Response; MS-OXDSCLI"},
     {"autodiscover.error.invalid_request", Severity::kError,
      "Autodiscover refused the request (600)",
      "Autodiscover answered ErrorCode 600 (invalid request): often another service (a mobile "
      "sync endpoint, a third-party server) answers the POX request.",
-     "Check that /autodiscover/autodiscover.xml reaches Exchange's Autodiscover service.", kRef},
+     "Check that /autodiscover/autodiscover.xml reaches Exchange's Autodiscover service.",
+     "Remote Connectivity Analyzer: The Outlook Autodiscover Provider Returned an Error Status in "
+     "the XML Response; MS-OXDSCLI"},
     {"autodiscover.error.provider_unavailable", Severity::kError,
      "Autodiscover provider unavailable (601)",
      "Autodiscover answered ErrorCode 601: the requested response schema (Outlook) is not "
      "available.",
      "Check the Outlook providers (Get-OutlookProvider) and the Autodiscover virtual directory.",
-     kRef},
+     "Remote Connectivity Analyzer: The Outlook Autodiscover Provider Returned an Error Status in "
+     "the XML Response; MS-OXDSCLI"},
     {"autodiscover.error.configuration_failed", Severity::kError,
      "Autodiscover could not build the configuration (602)",
      "Autodiscover answered ErrorCode 602: the server failed to build the settings.",
-     "Check the Exchange server's application event log for Autodiscover errors.", kRef},
+     "Check the Exchange server's application event log for Autodiscover errors.",
+     "Remote Connectivity Analyzer: The Outlook Autodiscover Provider Returned an Error Status in "
+     "the XML Response; MS-OXDSCLI"},
     {"autodiscover.error.internal", Severity::kError, "Autodiscover internal error (603)",
      "Autodiscover answered ErrorCode 603: an internal server error.",
-     "Check the Exchange server's application event log for Autodiscover errors.", kRef},
+     "Check the Exchange server's application event log for Autodiscover errors.",
+     "Remote Connectivity Analyzer: The Outlook Autodiscover Provider Returned an Error Status in "
+     "the XML Response; MS-OXDSCLI"},
     {"autodiscover.error.other", Severity::kError, "Autodiscover answered with an error",
      "Autodiscover answered with an error code outside the documented ones.",
-     "Check the Exchange server's application event log for Autodiscover errors.", kRef},
+     "Check the Exchange server's application event log for Autodiscover errors.",
+     "Remote Connectivity Analyzer: The Outlook Autodiscover Provider Returned an Error Status in "
+     "the XML Response; MS-OXDSCLI"},
 };
 inline constexpr FindingInfo kNoExpr{
     "autodiscover.settings.no_expr",
@@ -171,7 +185,8 @@ inline constexpr FindingInfo kNoExpr{
     "HTTP.",
     "Enable Outlook Anywhere with an external host name (Set-OutlookAnywhere -ExternalHostname "
     "... -ExternalClientAuthenticationMethod ...).",
-    kRef};
+    "Remote Connectivity Analyzer: Missing EXPR Element in Autodiscover XML Response; MS-OXDISCO; "
+    "MS-OXDSCLI; Exchange Autodiscover reference"};
 inline constexpr FindingInfo kNoExch{
     "autodiscover.settings.no_exch",
     Severity::kWarning,
@@ -179,7 +194,8 @@ inline constexpr FindingInfo kNoExch{
     "The answer has no EXCH block, which names the mailbox server (the RPC target): MAPI may be "
     "disabled for the mailbox.",
     "Check Get-CASMailbox | fl MAPIEnabled and the EXCH provider (Get-OutlookProvider EXCH).",
-    kRef};
+    "Remote Connectivity Analyzer: Missing EXCH Element in Autodiscover XML Response; MS-OXDISCO; "
+    "MS-OXDSCLI; Exchange Autodiscover reference"};
 inline constexpr FindingInfo kNoAuthPackage{
     "autodiscover.settings.no_auth_package",
     Severity::kWarning,
@@ -189,7 +205,8 @@ inline constexpr FindingInfo kNoAuthPackage{
     "Set the external client authentication method (Set-OutlookAnywhere "
     "-ExternalClientAuthenticationMethod Ntlm|Basic|Negotiate) and clear any Server override on "
     "the EXPR provider (Set-OutlookProvider EXPR -Server $null).",
-    kRef};
+    "Remote Connectivity Analyzer: Missing AuthPackage Element in Autodiscover XML Response; "
+    "MS-OXDISCO; MS-OXDSCLI; Exchange Autodiscover reference"};
 inline constexpr FindingInfo kSslOff{
     "autodiscover.settings.ssl_off",
     Severity::kWarning,
@@ -197,7 +214,7 @@ inline constexpr FindingInfo kSslOff{
     "The EXPR block says SSL Off: Outlook would connect to the RPC proxy over plain HTTP, which "
     "only works behind an SSL-offloading device that Outlook still reaches over HTTPS.",
     "Publish Outlook Anywhere with SSL (Set-OutlookAnywhere -ExternalClientsRequireSsl $true).",
-    kRef};
+    "Set-OutlookAnywhere; MS-OXDISCO; MS-OXDSCLI; Exchange Autodiscover reference"};
 
 inline constexpr FindingInfo kFindings[] = {
     kManual,           kCandidateFailed, kNotFound,    kCredentialsRejected, kNoScheme,

@@ -25,7 +25,7 @@ constexpr FindingInfo kUnavailable{
     "page, throttling). Nothing can be concluded about the domain's federation from it.",
     "Run the test again later; if it persists, check the endpoint (--cloud, --realm-endpoint) and "
     "any proxy between cxa and it.",
-    "protocols.md §2.1 (getuserrealm.srf)"};
+    "RFC 9110 §15.6 (server errors)"};
 constexpr FindingInfo kManaged{
     "realm.namespace.managed",
     Severity::kError,
@@ -36,7 +36,7 @@ constexpr FindingInfo kManaged{
     "Check the user principal name. To federate the domain, convert it with the Microsoft Entra "
     "tools (for example Convert-MsolDomainToFederated / New-MgDomainFederationConfiguration) "
     "after AD FS is reachable from the internet with a public certificate.",
-    "Remote Connectivity Analyzer: name space not federated"};
+    "Remote Connectivity Analyzer: Name Space is not Federated"};
 constexpr FindingInfo kUnknown{
     "realm.namespace.unknown",
     Severity::kError,
@@ -44,7 +44,8 @@ constexpr FindingInfo kUnknown{
     "Microsoft 365 does not know the domain: it is not added to any tenant, or the user name "
     "has a typo.",
     "Check the spelling; add and verify the domain in the tenant before configuring federation.",
-    "protocols.md §2.1"};
+    "Remote Connectivity Analyzer: UPN issues when authenticating; Remote Connectivity Analyzer: "
+    "Name Space is not Federated"};
 constexpr FindingInfo kFederated{
     "realm.namespace.federated",
     Severity::kError,
@@ -52,7 +53,7 @@ constexpr FindingInfo kFederated{
     "Microsoft 365 reports the domain as Federated, but the test expected it to be Managed "
     "(e.g. after a cut-over to cloud authentication).",
     "Finish the conversion to managed authentication, or run the test with expect=federated.",
-    "protocols.md §2.1"};
+    "Remote Connectivity Analyzer: Name Space is not Federated"};
 constexpr FindingInfo kThirdParty{
     "realm.idp.third_party",
     Severity::kInfo,
@@ -61,7 +62,7 @@ constexpr FindingInfo kThirdParty{
     "identity provider (Okta, PingFederate, ...) handles it. The AD FS-specific checks do not "
     "apply; its TLS certificate is still checked.",
     "Nothing to fix if this provider is intended.",
-    "protocols.md §1.3 (SSO-2)"};
+    "WS-Federation 1.2; WS-Trust 1.3"};
 constexpr FindingInfo kInfos[] = {kUnavailable, kManaged, kUnknown, kFederated, kThirdParty};
 
 constexpr OptionSpec kOptions[] = {

@@ -17,7 +17,8 @@ constexpr FindingInfo kAnonymous{
     "parking page), or a proxy serves content without authentication.",
     "Check that the URL reaches the Exchange OWA virtual directory and that authentication is "
     "enabled on it (Get-OwaVirtualDirectory | fl *Authentication*).",
-    "protocols.md §1.1"};
+    "Remote Connectivity Analyzer: Anonymous Authentication Enabled for Virtual Directory; "
+    "Set-OwaVirtualDirectory"};
 constexpr FindingInfo kUnexpected{
     "owa.http.unexpected_status",
     Severity::kError,
@@ -27,7 +28,8 @@ constexpr FindingInfo kUnexpected{
     "a proxy in front of it misroutes the request.",
     "Check the publishing rule / load balancer and the OWA virtual directory; the status line "
     "and Location in the finding show what came back.",
-    "protocols.md §1.1"};
+    "Remote Connectivity Analyzer: A Positive HTTP Response Other than a Redirect Response was "
+    "Received; RFC 9110 §15"};
 constexpr FindingInfo kRedirectLoop{
     "owa.http.redirect_loop",
     Severity::kError,
@@ -36,7 +38,8 @@ constexpr FindingInfo kRedirectLoop{
     "loop or a very long chain): browsers give up with 'too many redirects'.",
     "Check the HTTP redirect settings of the Default Web Site and the OWA virtual directory, and "
     "the rules of any reverse proxy (a redirect that points to itself).",
-    "protocols.md §1.1"};
+    "RFC 9110 §15.4 (redirection); Remote Connectivity Analyzer: An Unexpected Redirect Response "
+    "was Received"};
 constexpr FindingInfo kFrontendFindings[] = {kAnonymous, kUnexpected, kRedirectLoop};
 
 constexpr OptionSpec kFrontendOptions[] = {

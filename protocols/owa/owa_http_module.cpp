@@ -16,7 +16,7 @@ constexpr FindingInfo kServedInClear{
     "the name without https:// may send the password in clear text.",
     "Redirect HTTP to HTTPS (an HTTP Redirect on the site or the load balancer), or require SSL "
     "on the virtual directory so that port 80 answers 403.4.",
-    "protocols.md §1.1"};
+    "RFC 9110 §4.2.2 (the https scheme); RFC 6797 (HSTS)"};
 constexpr FindingInfo kPlainInfo{
     "owa.http.plain_unavailable",
     Severity::kInfo,
@@ -24,7 +24,7 @@ constexpr FindingInfo kPlainInfo{
     "Plain HTTP on port 80 did not answer with a redirect to HTTPS (nothing listening, "
     "filtered, or another answer). Users must type https:// themselves; nothing is broken.",
     "Optionally publish port 80 with a redirect to https://<host>/owa/ for convenience.",
-    "protocols.md §1.1"};
+    "RFC 9110 §15.4 (redirection)"};
 constexpr FindingInfo kHttpFindings[] = {kServedInClear, kPlainInfo};
 
 constexpr OptionSpec kHttpOptions[] = {

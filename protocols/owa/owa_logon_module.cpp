@@ -13,7 +13,7 @@ constexpr FindingInfo kLogonUnreachable{
     "OWA logon page unreachable",
     "The forms-based logon page the front end redirects to could not be fetched.",
     "Check the /owa/auth/ directory and the publishing rule for it.",
-    "protocols.md §1.1"};
+    "Set-OwaVirtualDirectory (FormsAuthentication)"};
 constexpr FindingInfo kLogonMalformed{
     "owa.logon.malformed",
     Severity::kError,
@@ -22,7 +22,7 @@ constexpr FindingInfo kLogonMalformed{
     "2007/2003 owaauth.dll): a customized or broken page, or another product's page.",
     "Compare the page with a default Exchange logon page; re-run the Exchange setup's "
     "UpdateCas script or restore the default logon.aspx if it was customized.",
-    "protocols.md §1.1"};
+    "Set-OwaVirtualDirectory (FormsAuthentication)"};
 constexpr FindingInfo kLogonFindings[] = {kLogonUnreachable, kLogonMalformed};
 
 constexpr OptionSpec kLogonOptions[] = {

@@ -11,7 +11,7 @@ using namespace owa;
 constexpr FindingInfo kSigninOk{
     "owa.signin.ok",    Severity::kInfo,
     "Signed in to OWA", "The user name and password were accepted and the mailbox page answered.",
-    "Nothing to fix.",  "protocols.md §1.1"};
+    "Nothing to fix.",  "Set-OwaVirtualDirectory (FormsAuthentication)"};
 constexpr FindingInfo kSigninRejected{
     "owa.signin.rejected",
     Severity::kError,
@@ -20,7 +20,7 @@ constexpr FindingInfo kSigninRejected{
     "reason=2; Basic/NTLM: 401 again).",
     "Check the user name format the site expects (DOMAIN\\user, user@domain or the UPN), the "
     "password, and whether the account is locked or disabled.",
-    "protocols.md §1.1"};
+    "Remote Connectivity Analyzer: Unknown Username or bad password"};
 constexpr FindingInfo kSigninFailed{
     "owa.signin.failed",
     Severity::kError,
@@ -30,7 +30,7 @@ constexpr FindingInfo kSigninFailed{
     "sign-in).",
     "Check the Exchange server's event log and the OWA virtual directory; the finding shows the "
     "answer that came back.",
-    "protocols.md §1.1"};
+    "Set-OwaVirtualDirectory (FormsAuthentication)"};
 constexpr FindingInfo kSigninUnsupported{
     "owa.signin.unsupported",
     Severity::kInfo,
@@ -39,7 +39,7 @@ constexpr FindingInfo kSigninUnsupported{
     "proxy's form) or with Kerberos only (Negotiate without NTLM); cxa does not send the "
     "password there.",
     "Test that sign-in with the matching scenario (o365-sso for AD FS) or in a browser.",
-    "protocols.md §1.1"};
+    "Set-OwaVirtualDirectory"};
 constexpr FindingInfo kSigninFindings[] = {kSigninOk, kSigninRejected, kSigninFailed,
                                            kSigninUnsupported};
 

@@ -9,8 +9,6 @@
 namespace cxa::protocols {
 namespace {
 
-constexpr std::string_view kRef = "protocols.md §1.2 C, §2.3; MS-RPCH";
-
 using rpch::Opt;
 
 constexpr FindingInfo kMutualOk{
@@ -19,7 +17,7 @@ constexpr FindingInfo kMutualOk{
     "Mutual authentication name matches",
     "The msstd: name Outlook checks equals the certificate's subject common name.",
     "Nothing to fix.",
-    kRef};
+    "Remote Connectivity Analyzer: Mutual Authentication Could Not be Established"};
 constexpr FindingInfo kMutualSanOnly{
     "oa.mutual_auth.san_only",
     Severity::kWarning,
@@ -29,7 +27,7 @@ constexpr FindingInfo kMutualSanOnly{
     "SP1 / Outlook 2007 SP1) only compare the common name.",
     "Only if such clients remain: use a certificate whose common name is the proxy host, or set "
     "Set-OutlookProvider EXPR -CertPrincipalName msstd:<common name>.",
-    kRef};
+    "Remote Connectivity Analyzer: Mutual Authentication Established by Subject Alternative Name"};
 constexpr FindingInfo kMutualMismatch{
     "oa.mutual_auth.mismatch",
     Severity::kError,
@@ -40,14 +38,15 @@ constexpr FindingInfo kMutualMismatch{
     "Set the name to match the certificate: Set-OutlookProvider EXPR -CertPrincipalName "
     "msstd:<certificate_cn> (the name on the certificate), or use a certificate that names the "
     "proxy host.",
-    kRef};
+    "Remote Connectivity Analyzer: Mutual Authentication Could Not be Established"};
 constexpr FindingInfo kMutualDisabled{
     "oa.mutual_auth.disabled",
     Severity::kInfo,
     "Mutual authentication disabled",
     "CertPrincipalName is 'none': Outlook does not check the proxy certificate's name.",
     "Nothing to fix; optionally publish msstd:<proxy host>.",
-    kRef};
+    "Set-OutlookAnywhere; Remote Connectivity Analyzer: Mutual Authentication Could Not be "
+    "Established"};
 
 constexpr FindingInfo kMutualFindings[] = {kMutualOk, kMutualSanOnly, kMutualMismatch,
                                            kMutualDisabled};

@@ -11,8 +11,6 @@
 namespace cxa::protocols {
 namespace {
 
-constexpr std::string_view kRef = "protocols.md §1.2 C, §2.3; MS-RPCH";
-
 using rpch::Opt;
 using rpch::ProxyUrl;
 using rpch::RpcRequest;
@@ -28,7 +26,8 @@ constexpr FindingInfo kMethodMissing{
     "authentication (Set-OutlookAnywhere -ExternalClientAuthenticationMethod, "
     "-IISAuthenticationMethods), "
     "and check that a reverse proxy passes the WWW-Authenticate headers through.",
-    kRef};
+    "Remote Connectivity Analyzer: All Required Authentication Methods Could Not be Found; "
+    "Set-OutlookAnywhere"};
 constexpr FindingInfo kNoneOffered{
     "oa.auth.none_offered",
     Severity::kError,
@@ -38,7 +37,8 @@ constexpr FindingInfo kNoneOffered{
     "strips them.",
     "Configure the publishing rule to pass authentication through (no delegation) or to "
     "delegate Basic/NTLM; check the IIS authentication of the /rpc virtual directory.",
-    kRef};
+    "Remote Connectivity Analyzer: No Supported Authentication Methods Found in Response; "
+    "Set-OutlookAnywhere"};
 constexpr FindingInfo kAnonymous{
     "oa.auth.anonymous",
     Severity::kWarning,
@@ -46,7 +46,8 @@ constexpr FindingInfo kAnonymous{
     "/rpc/rpcproxy.dll accepted an unauthenticated request: either something other than the RPC "
     "proxy answers, or anonymous access is enabled on the /rpc virtual directory.",
     "Disable anonymous authentication on the /rpc virtual directory; check what answers the URL.",
-    kRef};
+    "Remote Connectivity Analyzer: Anonymous Authentication Enabled for Virtual Directory; "
+    "Set-OutlookAnywhere"};
 constexpr FindingInfo kProxyMissing{
     "oa.auth.proxy_missing",
     Severity::kError,
@@ -55,14 +56,14 @@ constexpr FindingInfo kProxyMissing{
     "directory is missing on this host, or the publishing rule does not include /rpc/*.",
     "Install the RPC over HTTP Proxy feature and enable Outlook Anywhere on the server; publish "
     "/rpc/* through the reverse proxy.",
-    kRef};
+    "MS-RPCH 2.1.2.1; Set-OutlookAnywhere"};
 constexpr FindingInfo kAuthUnexpected{
     "oa.auth.unexpected",
     Severity::kError,
     "Unexpected answer from the RPC proxy",
     "An unauthenticated request to /rpc/rpcproxy.dll got neither 401 nor a known answer.",
     "Check what answers /rpc/rpcproxy.dll on this host (the status line is in the finding).",
-    kRef};
+    "MS-RPCH 2.1.2.1; RFC 9110 §11 (HTTP authentication)"};
 constexpr FindingInfo kAuthFindings[] = {kMethodMissing, kNoneOffered, kAnonymous, kProxyMissing,
                                          kAuthUnexpected};
 

@@ -10,8 +10,6 @@
 namespace cxa::protocols {
 namespace {
 
-constexpr std::string_view kRef = "protocols.md §1.2 C, §2.3; MS-RPCH";
-
 using rpch::Opt;
 using rpch::ProxyUrl;
 using rpch::RpcRequest;
@@ -22,7 +20,7 @@ constexpr FindingInfo kEchoOk{"oa.echo.ok",
                               "The RPC proxy accepted the credentials and answered an echo "
                               "request with an Echo RTS PDU (like rpcping /E).",
                               "Nothing to fix.",
-                              kRef};
+                              "MS-RPCH 2.1.2.1"};
 constexpr FindingInfo kEchoRejected{
     "oa.echo.rejected",
     Severity::kError,
@@ -30,14 +28,14 @@ constexpr FindingInfo kEchoRejected{
     "The RPC proxy answered 401 to the authenticated echo request: wrong user name or password, "
     "or the method is not enabled on the /rpc virtual directory.",
     "Check the credentials (DOMAIN\\user or UPN) and the IIS authentication methods of /rpc.",
-    kRef};
+    "Remote Connectivity Analyzer: Unknown Username or bad password; MS-RPCH 2.1.2.1"};
 constexpr FindingInfo kEchoFailed{
     "oa.echo.failed",
     Severity::kError,
     "RPC proxy echo failed",
     "The echo request got an answer other than 200 with an Echo RTS PDU.",
     "Check the RPC proxy (the status line is in the finding) and the server's event log.",
-    kRef};
+    "MS-RPCH 2.1.2.1"};
 constexpr FindingInfo kEchoFindings[] = {kEchoOk, kEchoRejected, kEchoFailed};
 
 constexpr FactSpec kEchoFacts[] = {{"echo", "the RTS PDU the proxy answered (Echo)"}};

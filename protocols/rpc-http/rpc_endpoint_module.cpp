@@ -19,8 +19,6 @@
 namespace cxa::protocols {
 namespace {
 
-constexpr std::string_view kRef = "protocols.md §1.2 C, §2.3; MS-RPCH";
-
 using rpch::Opt;
 using rpch::ProxyUrl;
 
@@ -31,7 +29,7 @@ constexpr FindingInfo kEndpointOk{
     "The RPC over HTTP virtual connection opened (CONN/A3 and C2 arrived) and the endpoint "
     "accepted the bind to its interface: Outlook can reach it through the proxy.",
     "Nothing to fix.",
-    kRef};
+    "C706 §12 (bind and bind_ack); MS-RPCH 2.2.3"};
 constexpr FindingInfo kServerUnavailable{
     "oa.rpc.server_unavailable",
     Severity::kError,
@@ -42,7 +40,8 @@ constexpr FindingInfo kServerUnavailable{
     "On the proxy, resolve and reach <server>:<port>; check the ValidPorts registry values of "
     "the RPC proxy, the Exchange services (Microsoft Exchange RPC Client Access, Address Book) "
     "and internal firewalls.",
-    kRef};
+    "Remote Connectivity Analyzer: RPC Server Unavailable Error was Thrown by the RPC Runtime; "
+    "MS-RPCH 2.2.3"};
 constexpr FindingInfo kAccessDenied{
     "oa.rpc.access_denied",
     Severity::kError,
@@ -52,13 +51,14 @@ constexpr FindingInfo kAccessDenied{
     "domain controller replication, logon rights).",
     "Check the account's logon rights, LmCompatibilityLevel on proxy and domain controllers, and "
     "replication.",
-    kRef};
+    "Remote Connectivity Analyzer: Access is Denied Error was Thrown by the RPC Runtime; MS-RPCH "
+    "2.2.3"};
 constexpr FindingInfo kRpcError{"oa.rpc.proxy_error",
                                 Severity::kError,
                                 "The RPC proxy reported an RPC error",
                                 "A channel got '503 RPC Error: <code>' from the RPC proxy.",
                                 "Look up the code in the finding; check the proxy's event log.",
-                                kRef};
+                                "MS-RPCH 2.2.3; C706 §12 (fault PDU)"};
 constexpr FindingInfo kChannelRejected{
     "oa.rpc.channel_rejected",
     Severity::kError,
@@ -67,7 +67,7 @@ constexpr FindingInfo kChannelRejected{
     "before the virtual connection could open.",
     "Check the credentials and the authentication methods of /rpc (401), the RPC proxy "
     "installation (404); the status line is in the finding.",
-    kRef};
+    "Remote Connectivity Analyzer: RPC over HTTP Connection is Not Allowed; MS-RPCH 2.1.2.1"};
 constexpr FindingInfo kNoConnection{
     "oa.rpc.backend_unreachable",
     Severity::kError,
@@ -76,7 +76,8 @@ constexpr FindingInfo kNoConnection{
     "could not set the connection up with the server behind it (unreachable or hung backend).",
     "Check that the RPC target is up and reachable from the proxy on the port, and the proxy's "
     "event log.",
-    kRef};
+    "MS-RPCH 2.2.3.5 (RTS commands); Remote Connectivity Analyzer: RPC Server Unavailable Error "
+    "was Thrown by the RPC Runtime"};
 constexpr FindingInfo kProtocolError{
     "oa.rpc.protocol_error",
     Severity::kError,
@@ -86,7 +87,7 @@ constexpr FindingInfo kProtocolError{
     "not an RPC proxy.",
     "Check reverse proxies and load balancers between client and RPC proxy (they must pass "
     "RPC_IN_DATA / RPC_OUT_DATA bodies unchanged and unbuffered).",
-    kRef};
+    "MS-RPCH 2.2.3.6.1 (RTS PDU header); MS-RPCH 2.2.3.5 (RTS commands)"};
 constexpr FindingInfo kBindRejected{
     "oa.rpc.bind_rejected",
     Severity::kWarning,
@@ -96,14 +97,14 @@ constexpr FindingInfo kBindRejected{
     "on this port, or wants RPC-level authentication first.",
     "Check which Exchange service listens on the port behind the proxy (6001 store, 6002 "
     "referral, 6004 address book).",
-    kRef};
+    "C706 §12 (bind and bind_nak); MS-RPCH 2.2.3"};
 constexpr FindingInfo kNoBindAnswer{
     "oa.rpc.bind_timeout",
     Severity::kError,
     "No answer to the bind",
     "The virtual connection opened but the endpoint did not answer the bind in time.",
     "Check the Exchange service behind the port and the proxy's event log.",
-    kRef};
+    "C706 §12 (bind and bind_ack); MS-RPCH 2.2.3"};
 constexpr FindingInfo kEndpointFindings[] = {kEndpointOk,    kServerUnavailable, kAccessDenied,
                                              kRpcError,      kChannelRejected,   kNoConnection,
                                              kProtocolError, kBindRejected,      kNoBindAnswer};

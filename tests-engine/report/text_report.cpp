@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/references.h"
 #include "core/text.h"
 #include "report/fact_words.h"
 #include "report/report.h"
@@ -327,7 +328,11 @@ std::string RenderExplanation(const FindingInfo& info) {
   Wrapped(out, "", std::string(info.explanation));
   out << "\nWhat to do:\n";
   Wrapped(out, "  ", std::string(info.remediation));
-  if (!info.reference.empty()) out << "\nReference: " << info.reference << "\n";
+  const auto citations = Citations(info.reference);
+  if (!citations.empty()) out << "\nReferences:\n";
+  for (const auto& c : citations) {
+    out << "  " << c.text << (c.url.empty() ? "" : "\n    " + c.url) << "\n";
+  }
   return out.str();
 }
 

@@ -20,7 +20,7 @@ inline constexpr FindingInfo kTransportFindingInfos[] = {
      "configuration that handed it out (Autodiscover, federation metadata, the URL). A name ending "
      "in .local or a single label is internal-only. To test a server before DNS points at it, use "
      "--resolve NAME:PORT:ADDRESS.",
-     "RFC 1034; Remote Connectivity Analyzer: host name could not be resolved"},
+     "RFC 1034; Remote Connectivity Analyzer: The Host Name Could Not be Resolved in DNS"},
     {"net.dns.timeout", Severity::kError, "DNS lookup timed out",
      "The resolver did not answer within the time limit.",
      "Check the authoritative name servers of the zone and the resolver of the testing machine.",
@@ -30,7 +30,8 @@ inline constexpr FindingInfo kTransportFindingInfos[] = {
      "listens elsewhere, or a firewall rejects actively).",
      "Start the service or fix its binding, and check the firewall/NAT rule that forwards the port "
      "to the server.",
-     "Remote Connectivity Analyzer: network error communicating with the remote host"},
+     "RFC 9293 §3.10.7.1; Remote Connectivity Analyzer: A Network Error Occurred while "
+     "Communicating with Remote Host"},
     {"net.connect.timeout", Severity::kError, "Connection timed out",
      "No answer to the TCP connection attempt within the time limit: a firewall drops the packets, "
      "the address is wrong, or the host is down.",
@@ -78,7 +79,7 @@ inline constexpr FindingInfo kTransportFindingInfos[] = {
      "TLS handshake (or, on a resumed TLS session or an open connection an earlier step made, "
      "judged the chain behind it again and did not use it): no request and no credential was "
      "sent to this server.",
-     "Fix the certificate findings reported with this step.", "cxa trust gate (DESIGN.md)"},
+     "Fix the certificate findings reported with this step.", "RFC 8446 §4.4.2.4; RFC 9110 §4.3.4"},
     {"net.address.private", Severity::kWarning, "URL points into a private network",
      "A URL that nobody authenticated (a certificate's AIA address, an unauthenticated answer) "
      "resolves to a loopback, link-local, private, shared or multicast address. cxa does not "
@@ -88,7 +89,7 @@ inline constexpr FindingInfo kTransportFindingInfos[] = {
      "If the URL is meant to be fetched (a lab, an internal CA), aim its name at the address "
      "yourself with --resolve NAME:PORT:ADDRESS or --connect-to; a public CA's AIA URL must "
      "resolve to public addresses.",
-     "README (Security)"},
+     "RFC 1918; RFC 4193; RFC 6890"},
     {"auth.credentials.withheld", Severity::kError, "Credentials withheld",
      "cxa did not send the credentials, so this part was not tested. A credential goes only "
      "over https to a connection whose certificate passes the trust anchors (even with "
@@ -103,7 +104,8 @@ inline constexpr FindingInfo kTransportFindingInfos[] = {
      "another domain), say so with --allow-credentials-to HOST or --allow-credentials-to "
      "*.DOMAIN; otherwise find out who aims clients there. For a certificate or TLS refusal, "
      "fix the certificate or the server's TLS configuration first.",
-     "README (Security); MS-OXDSCLI 3.1.5 (redirect confirmation)"},
+     "RFC 7617 §4 (Basic sends the password readable); RFC 9325 §3.1.1 (TLS versions); MS-OXDSCLI 3.1.5 (redirect "
+     "confirmation)"},
     {"http.request.unsafe", Severity::kError, "Request refused: a value holds control characters",
      "A value that would have gone into cxa's request (a URL, a header, a user name) holds a "
      "control character such as CR or LF. Such values come from answers (a redirect, an "

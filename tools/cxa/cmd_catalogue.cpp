@@ -6,6 +6,7 @@
 
 #include "builtin_scenarios.h"
 #include "cli.h"
+#include "core/references.h"
 #include "core/scenario.h"
 #include "core/text.h"
 #include "protocols/registry.h"
@@ -26,6 +27,16 @@ std::vector<Scenario> KnownScenarios() {
 }
 
 }  // namespace
+
+// A catalogue entry's citations with their URLs (null when the document is unknown).
+nlohmann::json CitationsJson(std::string_view reference) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& c : Citations(reference)) {
+    out.push_back({{"citation", c.text},
+                   {"url", c.url.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.url)}});
+  }
+  return out;
+}
 
 void PrintScenarioInputs(const Scenario& s, std::ostream& out) {
   out << "\nInputs of " << s.name << " (--input NAME=VALUE):\n";
@@ -103,7 +114,8 @@ int ListVerb(int argc, char** argv) {
                      {"title", f->title},
                      {"explanation", f->explanation},
                      {"remediation", f->remediation},
-                     {"reference", f->reference}});
+                     {"reference", f->reference},
+                     {"references", CitationsJson(f->reference)}});
       } else {
         std::cout << f->id << "\t" << SeverityName(f->severity) << "\t" << f->title << "\n";
       }

@@ -18,7 +18,7 @@ constexpr FindingInfo kSelfSigned{
     "Replace it with a certificate from a public certification authority that covers every name "
     "clients use (for Exchange: the OWA, Autodiscover and Outlook Anywhere names; for AD FS: the "
     "federation service name). Bind it to the site, and serve its intermediates with it.",
-    "RFC 5280 §6.1; Remote Connectivity Analyzer: SSL certificate trust failure"};
+    "RFC 5280 §6.1; Remote Connectivity Analyzer: SSL Certificate Trust Failure"};
 
 constexpr FindingInfo kUntrustedRoot{
     "cert.chain.untrusted_root",
@@ -30,7 +30,7 @@ constexpr FindingInfo kUntrustedRoot{
     "For anything reached from the internet, use a certificate from a public certification "
     "authority. If the private root is intended (a lab, an internal-only name), add it with "
     "--ca-file for this test; clients still need it installed.",
-    "RFC 5280 §6.1; Remote Connectivity Analyzer: SSL certificate trust failure"};
+    "RFC 5280 §6.1; Remote Connectivity Analyzer: SSL Certificate Trust Failure"};
 
 constexpr FindingInfo kIncomplete{
     "cert.chain.incomplete",
@@ -43,7 +43,8 @@ constexpr FindingInfo kIncomplete{
     "Look up the issuer named in the finding. If it is an intermediate of a public CA, install it "
     "on the server (or load balancer) so the full chain is sent. If it belongs to an internal CA, "
     "replace the certificate with a publicly trusted one.",
-    "RFC 5280 §6.1; RFC 8446 §4.4.2 (the server sends the chain)"};
+    "RFC 5280 §6.1; RFC 8446 §4.4.2 (the server sends the chain); Remote Connectivity Analyzer: "
+    "Missing Intermediate Certificates in Chain"};
 
 constexpr FindingInfo kMissingIntermediate{
     "cert.chain.missing_intermediate",
@@ -56,7 +57,8 @@ constexpr FindingInfo kMissingIntermediate{
     "Install the named intermediate on the server (or on the load balancer or reverse proxy that "
     "terminates TLS) so the leaf is followed by every intermediate up to, but not including, the "
     "root. On IIS/Exchange, import it into the Intermediate Certification Authorities store.",
-    "RFC 8446 §4.4.2; RFC 5280 §4.2.2.1 (authorityInfoAccess)"};
+    "RFC 8446 §4.4.2; RFC 5280 §4.2.2.1 (authorityInfoAccess); Remote Connectivity Analyzer: "
+    "Missing Intermediate Certificates in Chain"};
 
 constexpr FindingInfo kAnchorNotRoot{
     "cert.chain.anchor_not_root",

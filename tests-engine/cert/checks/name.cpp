@@ -21,7 +21,7 @@ constexpr FindingInfo kMismatch{
     "certificate can carry mail, autodiscover and federation names at once), or publish the "
     "service under a name the certificate covers. A wildcard covers exactly one label: "
     "*.contoso.com covers mail.contoso.com but neither contoso.com nor a.b.contoso.com.",
-    "RFC 6125 §6.4; RFC 2818 §3.1"};
+    "RFC 6125 §6.4; RFC 2818 §3.1; Remote Connectivity Analyzer: SSL Certificate Name Mismatch"};
 
 constexpr FindingInfo kCnOnly{
     "cert.name.cn_only",

@@ -33,7 +33,7 @@ constexpr FindingInfo kExpiringSoon{
     "Certificate expires soon",
     "A certificate in the path expires within the warning horizon (30 days unless configured).",
     "Renew it now and plan the change on every server that presents it.",
-    "Operational practice; RFC 5280 §4.1.2.5"};
+    "RFC 5280 §4.1.2.5; CA/Browser Forum Baseline Requirements §6.3.2"};
 
 constexpr FindingInfo kTooLong{
     "cert.validity.too_long",
