@@ -33,9 +33,7 @@ const StepResult* RunReport::FirstNotRun() const {
 std::string RunReport::NotRunReason() const {
   const StepResult* s = FirstNotRun();
   if (s == nullptr) return "";
-  std::string_view why = s->skip_reason;
-  if (why.rfind("skipped: ", 0) == 0) why.remove_prefix(9);
-  return std::string(why);
+  return std::string(s->SkipWhy());
 }
 
 RunVerdict RunReport::Verdict() const {

@@ -49,6 +49,13 @@ void StepResult::DeriveOutcome() {
   outcome = error ? Outcome::kFailed : warning ? Outcome::kWarning : Outcome::kPassed;
 }
 
+std::string_view StepResult::SkipWhy() const {
+  constexpr std::string_view kPrefix = "skipped: ";
+  std::string_view why = skip_reason;
+  if (why.substr(0, kPrefix.size()) == kPrefix) why.remove_prefix(kPrefix.size());
+  return why;
+}
+
 bool StepResult::HasErrors() const {
   if (outcome == Outcome::kFailed || outcome == Outcome::kError) return true;
   for (const auto& c : children) {

@@ -49,7 +49,7 @@ struct StepResult {
   std::string title;
   Outcome outcome = Outcome::kPassed;
   Stage stage = Stage::kNone;
-  std::string skip_reason;  // set when outcome is skipped or error
+  std::string skip_reason;  // set when outcome is skipped or error ("skipped: no user given")
   // For a skipped step: true when it should have run but could not (a missing input, password
   // or fact, or a needed step that did not pass); false when it does not apply by design (its
   // if= condition is false, or a step it needs did not apply).
@@ -71,6 +71,9 @@ struct StepResult {
   // Leaves skipped/error outcomes alone.
   void DeriveOutcome();
   bool HasErrors() const;
+  // skip_reason without its leading "skipped: ", for sentences that say so already
+  // ("not tested: no user given").
+  std::string_view SkipWhy() const;
 };
 
 }  // namespace cxa

@@ -97,7 +97,7 @@ void AppendSuite(pugi::xml_node suites, const RunReport& r, int id, const std::s
       f.append_child(pugi::node_pcdata).set_value(lines.c_str());
     } else if (untested(s)) {
       pugi::xml_node f = tc.append_child("failure");
-      f.append_attribute("message") = ("not tested: " + s.skip_reason).c_str();
+      f.append_attribute("message") = ("not tested: " + std::string(s.SkipWhy())).c_str();
       f.append_attribute("type") = "cxa.not_tested";
       f.append_child(pugi::node_pcdata).set_value(s.skip_reason.c_str());
     } else if (s.outcome == Outcome::kSkipped) {

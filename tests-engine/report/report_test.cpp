@@ -1,5 +1,6 @@
 #include "report/report.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 using namespace cxa;
@@ -80,9 +81,11 @@ TEST_CASE("the text report leads with the verdict and its cause", "[unit][report
 
   // --brief: the banner and one line per step.
   std::string brief = report::RenderText(Sample(), {false, report::Detail::kBrief});
-  CHECK(brief ==
-        "FAILED at tls: cert.chain.self_signed — self-signed\n"
-        "✖ TLS endpoint mail.contoso.test:443  [tls: failed at certificate check]\n");
+  CHECK(std::count(brief.begin(), brief.end(), '\n') == 2);
+  CHECK(brief.rfind("FAILED at tls: cert.chain.self_signed", 0) == 0);
+  const std::string step_line = brief.substr(brief.find('\n') + 1);
+  CHECK(step_line.rfind("✖ TLS endpoint mail.contoso.test:443", 0) == 0);
+  CHECK_THAT(step_line, Catch::Contains("[tls: failed at certificate check]"));
 }
 
 TEST_CASE("the text report: a passed step is one line, -v shows its facts", "[unit][report]") {

@@ -70,10 +70,6 @@ std::string Plural(size_t n, const std::string& one, const std::string& many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
-std::string WithoutSkippedPrefix(const std::string& why) {
-  return why.rfind("skipped: ", 0) == 0 ? why.substr(9) : why;
-}
-
 bool ChainMatters(const StepResult& s) {
   if (!s.certificate) return false;
   if (!s.certificate->trusted) return true;
@@ -201,7 +197,7 @@ class TextRenderer {
     // A skipped step is its line and the reason; it needs no space around it.
     if (s.outcome == Outcome::kSkipped && body && !Verbose()) {
       StepLine(s, ind);
-      Wrapped(out_, in, WithoutSkippedPrefix(s.skip_reason));
+      Wrapped(out_, in, std::string(s.SkipWhy()));
       at_blank_ = false;
       return;
     }
@@ -209,7 +205,7 @@ class TextRenderer {
     StepLine(s, ind);
     at_blank_ = false;
     if (!body) return;
-    if (!s.skip_reason.empty()) Wrapped(out_, in, WithoutSkippedPrefix(s.skip_reason));
+    if (!s.skip_reason.empty()) Wrapped(out_, in, std::string(s.SkipWhy()));
     if (std::string words = s.trust_policy.Describe();
         !words.empty() && words != policy_ && s.outcome != Outcome::kSkipped) {
       Wrapped(out_, in, words, "trust: ", p_.dim(), p_.reset());
