@@ -5,6 +5,8 @@
 #include <set>
 #include <sstream>
 
+#include "core/enum_names.h"
+
 namespace cxa::report {
 namespace {
 
@@ -136,19 +138,9 @@ std::vector<std::string> FactsInWords(const Facts& facts, bool chain_shown) {
 }
 
 std::string_view VerdictWords(RunVerdict verdict) {
-  switch (verdict) {
-    case RunVerdict::kPassed:
-      return "PASSED";
-    case RunVerdict::kWarning:
-      return "PASSED WITH WARNINGS";
-    case RunVerdict::kIncomplete:
-      return "INCOMPLETE";
-    case RunVerdict::kFailed:
-      return "FAILED";
-    case RunVerdict::kError:
-      return "ERROR";
-  }
-  return "";
+  static constexpr EnumNames<RunVerdict, 5> kWords{
+      {"ERROR", "FAILED", "INCOMPLETE", "PASSED WITH WARNINGS", "PASSED"}};
+  return kWords.Name(verdict);
 }
 
 std::string Elapsed(const StepResult& s) {
@@ -180,23 +172,9 @@ std::string CommonPolicy(const RunReport& r) {
 }
 
 std::string_view StageInWords(Stage stage) {
-  switch (stage) {
-    case Stage::kNone:
-      return "";
-    case Stage::kResolve:
-      return "name resolution";
-    case Stage::kConnect:
-      return "connection";
-    case Stage::kTls:
-      return "TLS handshake";
-    case Stage::kCertificate:
-      return "certificate check";
-    case Stage::kHttp:
-      return "HTTP";
-    case Stage::kProtocol:
-      return "protocol";
-  }
-  return "";
+  static constexpr EnumNames<Stage, 7> kWords{{"", "name resolution", "connection", "TLS handshake",
+                                               "certificate check", "HTTP", "protocol"}};
+  return kWords.Name(stage);
 }
 
 }  // namespace cxa::report

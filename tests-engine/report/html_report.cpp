@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/enum_names.h"
 #include "core/text.h"
 #include "report/fact_words.h"
 #include "report/report.h"
@@ -17,20 +18,9 @@ namespace {
 
 std::string Esc(const std::string& s) { return XmlEscape(s); }
 
-const char* Icon(Outcome o) {
-  switch (o) {
-    case Outcome::kPassed:
-      return "✔";
-    case Outcome::kWarning:
-      return "⚠";
-    case Outcome::kFailed:
-      return "✖";
-    case Outcome::kSkipped:
-      return "–";
-    case Outcome::kError:
-      return "!";
-  }
-  return "?";
+std::string_view Icon(Outcome o) {
+  static constexpr EnumNames<Outcome, 5> kIcons{{"✔", "⚠", "✖", "–", "!"}};
+  return kIcons.Name(o);
 }
 
 // The stylesheet is kept as CSS in html_style.css and compiled in (CMake writes it into

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/enum_names.h"
 #include "core/references.h"
 #include "core/text.h"
 #include "report/fact_words.h"
@@ -28,31 +29,20 @@ struct Palette {
 };
 
 std::string Icon(Outcome o, const Palette& p) {
-  switch (o) {
-    case Outcome::kPassed:
-      return p.green() + "✔" + p.reset();
-    case Outcome::kWarning:
-      return p.yellow() + "⚠" + p.reset();
-    case Outcome::kFailed:
-      return p.red() + "✖" + p.reset();
-    case Outcome::kSkipped:
-      return p.dim() + "-" + p.reset();
-    case Outcome::kError:
-      return p.red() + "!" + p.reset();
-  }
-  return "?";
+  static constexpr EnumNames<Outcome, 5> kIcons{{"✔", "⚠", "✖", "-", "!"}};
+  const std::string colour = o == Outcome::kPassed    ? p.green()
+                             : o == Outcome::kWarning ? p.yellow()
+                             : o == Outcome::kSkipped ? p.dim()
+                                                      : p.red();
+  return colour + std::string(kIcons.Name(o)) + p.reset();
 }
 
 std::string SeverityIcon(Severity s, const Palette& p) {
-  switch (s) {
-    case Severity::kError:
-      return p.red() + "✖" + p.reset();
-    case Severity::kWarning:
-      return p.yellow() + "⚠" + p.reset();
-    case Severity::kInfo:
-      return p.dim() + "i" + p.reset();
-  }
-  return "?";
+  static constexpr EnumNames<Severity, 3> kIcons{{"i", "⚠", "✖"}};
+  const std::string colour = s == Severity::kError     ? p.red()
+                             : s == Severity::kWarning ? p.yellow()
+                                                       : p.dim();
+  return colour + std::string(kIcons.Name(s)) + p.reset();
 }
 
 // Writes `text` wrapped at kWidth columns (core/text.h WrapLines): the first line starts with
