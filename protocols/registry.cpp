@@ -7,6 +7,7 @@
 #include "protocols/o365-realm/realm_module.h"
 #include "protocols/owa/owa_modules.h"
 #include "protocols/rpc-http/rpch_modules.h"
+#include "protocols/smtp/smtp_modules.h"
 #include "protocols/tls/tls_module.h"
 #include "transport/http_transport.h"
 
@@ -28,6 +29,8 @@ ModuleTable AllModules() {
       &kRpcEchoModule,
       &kRpcEndpointModule,
       &kOaMutualAuthModule,
+      &kSmtpMxModule,
+      &kSmtpModule,
   };
   return kModules;
 }

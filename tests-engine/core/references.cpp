@@ -38,6 +38,13 @@ constexpr std::array kDocuments{
     Doc{"Exchange Autodiscover reference",
         "https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/"
         "autodiscover-web-service-reference-for-exchange"},
+    Doc{"Exchange hybrid certificate requirements",
+        "https://learn.microsoft.com/en-us/exchange/certificate-requirements"},
+    Doc{"Exchange Online TLS for mail",
+        "https://learn.microsoft.com/en-us/purview/"
+        "exchange-online-uses-tls-to-secure-email-connections"},
+    Doc{"Enable-ExchangeCertificate",
+        "https://learn.microsoft.com/en-us/powershell/module/exchange/enable-exchangecertificate"},
     Doc{"Microsoft Entra: renew federation certificates",
         "https://learn.microsoft.com/en-us/entra/identity/hybrid/connect/"
         "how-to-connect-fed-o365-certs"},
@@ -95,6 +102,10 @@ constexpr std::array kAnalyzerArticles{
     Doc{"ADFS SSL Certificate Trust", "adfs-ssl-certificate-trust"},
     Doc{"ADFS SSL Certificate Expired", "adfs-ssl-certificate-expired"},
     Doc{"UPN issues when authenticating", "upn-issues-when-authenticating"},
+    Doc{"No MX Records were Found for the Specified SMTP Domain",
+        "no-mx-records-were-found-specified-smtp-domain"},
+    Doc{"Expected Service Banner was not Received when Connecting",
+        "expected-service-banner-not-received-when-connecting"},
 };
 
 std::string_view Trim(std::string_view s) {

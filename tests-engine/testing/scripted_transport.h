@@ -23,8 +23,25 @@ class ScriptedTransport : public HttpTransport {
     return ex;
   }
 
-  // Streams open like a connect-only request and then fail: tests of streams use real ones.
+  // Opens streams (tests of stream modules: testing/scripted_stream.h); unset, a stream opens
+  // like a connect-only request and then fails.
+  std::function<std::unique_ptr<Stream>(const HttpRequest&)> stream_handler;
+
+  // Answers DNS lookups; unset, every lookup fails.
+  std::function<DnsAnswer(const std::string& name, DnsType type)> dns_handler;
+  std::vector<std::string> dns_questions;  // "MX contoso.com", in order
+
+  DnsAnswer LookupDns(const std::string& name, DnsType type, const Timeouts& timeouts) override {
+    dns_questions.push_back(std::string(DnsTypeName(type)) + " " + name);
+    if (dns_handler) return dns_handler(name, type);
+    return HttpTransport::LookupDns(name, type, timeouts);
+  }
+
   std::unique_ptr<Stream> OpenStream(const HttpRequest& request) override {
+    if (stream_handler) {
+      requests.push_back(request);
+      return stream_handler(request);
+    }
     struct Closed : Stream {
       HttpExchange ex;
       const HttpExchange& Connection() const override { return ex; }

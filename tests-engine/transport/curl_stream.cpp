@@ -82,13 +82,22 @@ class CurlStream : public Stream {
   }
 
   Result<std::string> Receive(size_t max, int timeout_ms) override {
+    timed_out_ = false;
     if (!handle_) return Fail("the stream is not connected");
     if (tls_) {
       int left = Left(timeout_ms);
       if (left <= 0) return Spent();
+      bool waited_out = false;  // a wait for the peer ended without an event
       auto got = tls_->Receive(
-          max, [this](short e, int ms) { return Wait(e, ms); }, left);
+          max,
+          [this, &waited_out](short e, int ms) {
+            bool ready = Wait(e, ms);
+            waited_out = !ready;
+            return ready;
+          },
+          left);
       if (!got && left < timeout_ms) return Spent();
+      timed_out_ = !got && waited_out;
       return got;
     }
     std::string buf(std::max<size_t>(max, 1), '\0');
@@ -100,6 +109,7 @@ class CurlStream : public Stream {
         if (left <= 0) return Spent();
         if (!Wait(POLLIN, left)) {
           if (left < timeout_ms) return Spent();
+          timed_out_ = true;
           return Fail("nothing received within " + std::to_string(timeout_ms) + " ms");
         }
         continue;
@@ -109,6 +119,7 @@ class CurlStream : public Stream {
       return buf;
     }
   }
+  bool ReceiveTimedOut() const override { return timed_out_; }
 
  private:
   bool Wait(short events, int timeout_ms) {
@@ -127,7 +138,8 @@ class CurlStream : public Stream {
                     .count();
     return static_cast<int>(std::min<long long>(want, std::max<long long>(left, 0)));
   }
-  Error Spent() const {
+  Error Spent() {
+    timed_out_ = true;
     return Fail("the stream's time budget (" + std::to_string(io_timeout_ms_) +
                 " ms in all) is spent");
   }
@@ -138,6 +150,7 @@ class CurlStream : public Stream {
   std::chrono::steady_clock::time_point deadline_;
   TrustGate gate_;                  // judges the StartTls handshake
   std::unique_ptr<TlsSocket> tls_;  // after StartTls; freed before handle_ closes the socket
+  bool timed_out_ = false;          // the last Receive ran out of time
 };
 
 }  // namespace

@@ -142,6 +142,10 @@ class Stream {
   // Up to `max` bytes within `timeout_ms`; an empty string means the peer closed the stream.
   // A timeout is an error.
   virtual Result<std::string> Receive(size_t max, int timeout_ms) = 0;
+  // Whether the last Receive failed because its time ran out (its timeout, or the stream's
+  // whole budget) rather than because the connection broke: a protocol names the two apart (a
+  // mail server that never greets, a reset).
+  virtual bool ReceiveTimedOut() const { return false; }
   // Upgrades a plain (tcp://) stream to TLS: a handshake with SNI `name` whose chain the trust
   // gate judges under the stream's request policy and time, for `name`. On a rejection or a
   // failed handshake the stream is closed (nothing more is sent) and Connection().error says

@@ -156,6 +156,7 @@ class RecordingStream : public Stream {
     if (got && !got->empty()) Add(false, *got);
     return got;
   }
+  bool ReceiveTimedOut() const override { return inner_->ReceiveTimedOut(); }
   Status StartTls(std::string_view name) override {
     Status done = inner_->StartTls(name);
     const HttpExchange& now = inner_->Connection();

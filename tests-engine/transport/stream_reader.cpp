@@ -4,8 +4,15 @@ namespace cxa {
 
 Status StreamReader::Fill(int timeout_ms, size_t chunk) {
   auto got = stream_.Receive(chunk, timeout_ms);
-  if (!got) return Fail(got.error());
-  if (got->empty()) return Fail("the peer closed the connection");
+  if (!got) {
+    failure_ = stream_.ReceiveTimedOut() ? Failure::kTimeout : Failure::kBroken;
+    return Fail(got.error());
+  }
+  if (got->empty()) {
+    failure_ = Failure::kClosed;
+    return Fail("the peer closed the connection");
+  }
+  failure_ = Failure::kNone;
   buffer_ += *got;
   return Ok{};
 }
@@ -21,6 +28,7 @@ Result<std::string> StreamReader::ReadUntil(std::string_view delimiter, size_t m
       return out;
     }
     if (buffer_.size() > max + delimiter.size()) {
+      failure_ = Failure::kTooLong;
       return Fail("more than " + std::to_string(max) + " bytes without the expected delimiter");
     }
     searched = buffer_.size() >= delimiter.size() ? buffer_.size() - delimiter.size() + 1 : 0;

@@ -16,6 +16,17 @@ class StreamReader {
  public:
   explicit StreamReader(Stream& stream) : stream_(stream) {}
 
+  // Why the last read failed, for callers that name each case (a protocol's own finding for a
+  // silent peer, a closed connection, an unbounded line).
+  enum class Failure {
+    kNone,
+    kClosed,   // the peer closed the connection
+    kTimeout,  // nothing arrived within the read's timeout (or the stream's time budget)
+    kTooLong,  // the bound was reached without the delimiter
+    kBroken    // the stream failed otherwise (a reset, a TLS error)
+  };
+  Failure failure() const { return failure_; }
+
   // The bytes before the next `delimiter` (consumed with it). Fails when `max` bytes arrive
   // without one, when the peer closes, or when a receive waits longer than `timeout_ms`.
   Result<std::string> ReadUntil(std::string_view delimiter, size_t max, int timeout_ms);
@@ -33,6 +44,7 @@ class StreamReader {
  private:
   Stream& stream_;
   std::string buffer_;
+  Failure failure_ = Failure::kNone;
 };
 
 }  // namespace cxa

@@ -17,7 +17,9 @@ class ChunkStream : public Stream {
   Result<std::string> Receive(size_t max, int) override {
     ++receives;
     largest_ask = std::max(largest_ask, max);
+    timed_out_ = false;
     if (chunks_.empty()) {
+      timed_out_ = silent_;
       if (silent_) return Fail("nothing received within 10 ms");
       return std::string();
     }
@@ -26,6 +28,7 @@ class ChunkStream : public Stream {
     if (chunks_.front().empty()) chunks_.pop_front();
     return out;
   }
+  bool ReceiveTimedOut() const override { return timed_out_; }
   int receives = 0;
   size_t largest_ask = 0;
 
@@ -33,6 +36,7 @@ class ChunkStream : public Stream {
   HttpExchange ex_;
   std::deque<std::string> chunks_;
   bool silent_;
+  bool timed_out_ = false;
 };
 
 }  // namespace
@@ -44,8 +48,10 @@ TEST_CASE("stream reader: lines across chunk boundaries, CR LF or LF", "[unit][s
   CHECK(*r.ReadLine(512, 10) == "250-SIZE 1000");
   CHECK(*r.ReadLine(512, 10) == "250 STARTTLS");
   CHECK(r.Buffered().empty());
+  CHECK(r.failure() == StreamReader::Failure::kNone);
   auto cut = r.ReadLine(512, 10);  // "tail", then the peer closes
   REQUIRE_FALSE(cut.ok());
+  CHECK(r.failure() == StreamReader::Failure::kClosed);
   CHECK(r.Buffered() == "tail");  // kept, not lost, when the peer closes
 }
 
@@ -62,6 +68,7 @@ TEST_CASE("stream reader: bounds hold against a peer that never ends a line", "[
   StreamReader r(s);
   auto line = r.ReadLine(512, 10);
   REQUIRE_FALSE(line.ok());
+  CHECK(r.failure() == StreamReader::Failure::kTooLong);
   CHECK(r.Buffered().size() <= 514);  // never more than the bound asks for
   CHECK(s.largest_ask <= 16 * 1024);
 }
@@ -71,6 +78,7 @@ TEST_CASE("stream reader: silence is an error with the stream's reason", "[unit]
   StreamReader r(s);
   auto line = r.ReadLine(512, 10);
   REQUIRE_FALSE(line.ok());
+  CHECK(r.failure() == StreamReader::Failure::kTimeout);
   CHECK(r.Buffered() == "250 partial");  // kept: nothing is lost on a failed read
   auto bytes = r.ReadBytes(4, 10);
   CHECK(*bytes == "250 ");

@@ -1,0 +1,289 @@
+// The smtp and smtp-mx modules in process: a scripted mail server (testing/scripted_stream.h)
+// for each dialogue a real one may hold, scripted DNS answers for the MX lookup. Asserts IDs,
+// stages, facts and what cxa sent (never a MAIL FROM).
+#include <catch2/catch.hpp>
+
+#include "protocols/smtp/smtp_modules.h"
+#include "testing/lab_chain.h"
+#include "testing/module_harness.h"
+#include "testing/scripted_stream.h"
+
+using namespace cxa;
+using namespace cxa::testing;
+using cxa::protocols::kSmtpModule;
+using cxa::protocols::kSmtpMxModule;
+
+namespace {
+
+const char* const kEhloReply =
+    "250-mx.contoso.test\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-STARTTLS\r\n250 "
+    "8BITMIME\r\n";
+
+// A well-behaved server: greeting, EHLO with STARTTLS, 220 to STARTTLS, then a TLS session
+// presenting lab PKI case `pki_case` (judged by the harness's evaluator and policy).
+struct Server {
+  std::unique_ptr<ScriptedStream> stream;  // the last stream the step opened
+  std::string greeting = "220 mx.contoso.test ESMTP\r\n";
+  std::function<std::string(std::string_view)> answers = [](std::string_view sent) {
+    if (sent.rfind("EHLO", 0) == 0) return std::string(kEhloReply);
+    if (sent == "STARTTLS\r\n") return std::string("220 2.0.0 go ahead\r\n");
+    if (sent == "QUIT\r\n") return std::string("221 bye\r\n");
+    return std::string("502 5.5.2 what?\r\n");
+  };
+  std::string pki_case = "good";
+  std::string tls_version = "TLSv1.3";
+  size_t chunk = 0;
+  std::vector<std::string> sent;
+};
+
+StepResult RunSmtp(ModuleHarness& h, Server& server, OptionMap options = {}) {
+  h.transport.stream_handler = [&](const HttpRequest& req) {
+    server.stream = std::make_unique<ScriptedStream>();
+    ScriptedStream* s = server.stream.get();
+    s->connection.request = req;
+    s->connection.remote_address = "192.0.2.25";
+    s->connection.remote_port = 25;
+    s->connection.reached = Stage::kConnect;
+    s->pending = server.greeting;
+    s->on_send = server.answers;
+    s->chunk = server.chunk;
+    cert::CertInput in = LabChainInput(server.pki_case, req.cert_name);
+    TlsCapture tls;
+    tls.chain = in.chain;
+    tls.version = server.tls_version;
+    tls.cipher = "TLS_AES_128_GCM_SHA256";
+    tls.report = h.evaluator.Evaluate(in, h.policy);
+    if (tls.report->trusted) {
+      s->tls = tls;
+    } else {
+      tls.rejected_by_policy = true;
+      s->tls = tls;
+      s->tls_error = TransportError{Stage::kCertificate, "tls.certificate.rejected",
+                                    "the trust gate rejected the chain"};
+    }
+    return std::make_unique<BorrowedStream>(*s);
+  };
+  options.emplace("host", "mail.contoso.test");  // the name the lab's certificates cover
+  StepResult r = h.Run(kSmtpModule, options);
+  server.sent = server.stream ? server.stream->sent : std::vector<std::string>{};
+  return r;
+}
+
+bool Has(const StepResult& r, const std::string& id) {
+  for (const auto& f : r.findings) {
+    if (f.id == id) return true;
+  }
+  return false;
+}
+
+void NothingSubmitted(const Server& s) {
+  for (const auto& line : s.sent) {
+    INFO(line);
+    CHECK(line.rfind("MAIL", 0) != 0);
+    CHECK(line.rfind("RCPT", 0) != 0);
+    CHECK(line.rfind("DATA", 0) != 0);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("smtp module: greeting, EHLO, STARTTLS, a trusted chain, EHLO again, QUIT",
+          "[unit][smtp]") {
+  ModuleHarness h;
+  Server server;
+  server.chunk = 3;  // every reply cut across receives
+  StepResult r = RunSmtp(h, server);
+  CHECK(r.outcome == Outcome::kPassed);
+  CHECK(r.findings.empty());
+  CHECK(r.facts["banner"] == "mx.contoso.test ESMTP");
+  CHECK(r.facts["starttls"] == "ok");
+  CHECK(r.facts["tls_version"] == "TLSv1.3");
+  CHECK(r.facts["certificate_trusted"] == "true");
+  CHECK(r.facts["ehlo_keywords"] == "PIPELINING SIZE STARTTLS 8BITMIME");
+  CHECK(server.sent == std::vector<std::string>{"EHLO cxa.invalid\r\n", "STARTTLS\r\n",
+                                                "EHLO cxa.invalid\r\n", "QUIT\r\n"});
+  CHECK(server.stream->sent_after_tls.size() == 2);
+  // The handshake was for the MX host (SNI and the certificate name).
+  CHECK(server.stream->Connection().request.cert_name == "mail.contoso.test");
+}
+
+TEST_CASE("smtp module: the certificate is judged by the shared evaluator", "[unit][smtp]") {
+  ModuleHarness h;
+  SECTION("self-signed: the gate closes the stream, nothing is sent over it") {
+    Server server;
+    server.pki_case = "self-signed";
+    StepResult r = RunSmtp(h, server);
+    CHECK(r.outcome == Outcome::kFailed);
+    CHECK(r.stage == Stage::kCertificate);
+    CHECK(Has(r, "cert.chain.self_signed"));
+    CHECK(r.facts["tlsrpt_result"] == "certificate-not-trusted");
+    CHECK(server.sent.back() == "STARTTLS\r\n");
+  }
+  SECTION("a name the certificate does not cover") {
+    Server server;
+    StepResult r = RunSmtp(h, server, {{"name", "smtp.fabrikam.test"}});
+    CHECK(Has(r, "cert.name.mismatch"));
+    CHECK(r.facts["tlsrpt_result"] == "certificate-host-mismatch");
+    CHECK(server.stream->Connection().request.cert_name == "smtp.fabrikam.test");
+  }
+  SECTION("TLS 1.1 is too old for Exchange Online") {
+    Server server;
+    server.tls_version = "TLSv1.1";
+    StepResult r = RunSmtp(h, server);
+    CHECK(Has(r, "smtp.tls.protocol_too_old"));
+    CHECK(r.outcome == Outcome::kFailed);
+  }
+}
+
+TEST_CASE("smtp module: servers that do not greet as they should", "[unit][smtp]") {
+  ModuleHarness h;
+  Server server;
+  SECTION("silence") {
+    server.greeting = "";
+    StepResult r = RunSmtp(h, server);
+    CHECK(Has(r, "smtp.banner.timeout"));
+    CHECK(r.stage == Stage::kProtocol);
+    CHECK(server.sent.empty());  // no early talking
+  }
+  SECTION("half a multi-line greeting, then silence") {
+    server.greeting = "220-mx.contoso.test\r\n";
+    CHECK(Has(RunSmtp(h, server), "smtp.banner.timeout"));
+    CHECK(server.sent.empty());
+  }
+  SECTION("421 throttling: not tested, and said so") {
+    server.greeting = "421 4.7.0 mx.contoso.test too many connections\r\n";
+    StepResult r = RunSmtp(h, server);
+    CHECK(r.outcome == Outcome::kSkipped);
+    CHECK(Has(r, "smtp.banner.throttled"));
+    CHECK(r.skip_reason.find("421") != std::string::npos);
+  }
+  SECTION("554 refusal") {
+    server.greeting = "554 5.7.1 no service for you\r\n";
+    CHECK(Has(RunSmtp(h, server), "smtp.banner.rejected"));
+  }
+  SECTION("not SMTP") {
+    server.greeting = "SSH-2.0-OpenSSH_9.2\r\n";
+    CHECK(Has(RunSmtp(h, server), "smtp.reply.malformed"));
+  }
+  SECTION("an endless multi-line greeting is cut off") {
+    server.greeting.clear();
+    for (int i = 0; i < 500; ++i) server.greeting += "220-more\r\n";
+    CHECK(Has(RunSmtp(h, server), "smtp.reply.malformed"));
+  }
+}
+
+TEST_CASE("smtp module: STARTTLS missing, refused, or followed by injected data", "[unit][smtp]") {
+  ModuleHarness h;
+  Server server;
+  SECTION("not offered") {
+    server.answers = [](std::string_view sent) {
+      return std::string(sent.rfind("EHLO", 0) == 0 ? "250-mx\r\n250 SIZE 1000\r\n"
+                                                    : "221 bye\r\n");
+    };
+    StepResult r = RunSmtp(h, server);
+    CHECK(Has(r, "smtp.starttls.not_offered"));
+    CHECK(r.facts["starttls"] == "not offered");
+    CHECK(r.facts["tlsrpt_result"] == "starttls-not-supported");
+    CHECK(server.sent == std::vector<std::string>{"EHLO cxa.invalid\r\n", "QUIT\r\n"});
+  }
+  SECTION("refused with 454") {
+    server.answers = [](std::string_view sent) {
+      return std::string(sent.rfind("EHLO", 0) == 0 ? kEhloReply
+                                                    : "454 4.7.0 TLS not available\r\n");
+    };
+    CHECK(Has(RunSmtp(h, server), "smtp.starttls.rejected"));
+  }
+  SECTION("EHLO refused") {
+    server.answers = [](std::string_view) { return std::string("502 5.5.1 no\r\n"); };
+    CHECK(Has(RunSmtp(h, server), "smtp.ehlo.rejected"));
+  }
+  SECTION("data after the 220 to STARTTLS is not carried into TLS") {
+    server.answers = [](std::string_view sent) {
+      if (sent == "STARTTLS\r\n") return std::string("220 go\r\n250 injected\r\n");
+      return std::string(kEhloReply);
+    };
+    StepResult r = RunSmtp(h, server);
+    CHECK(Has(r, "smtp.reply.malformed"));
+    CHECK(server.stream->sent_after_tls.empty());
+  }
+  SECTION("no answer to EHLO") {
+    server.answers = [](std::string_view) { return std::string(); };
+    CHECK(Has(RunSmtp(h, server), "smtp.reply.timeout"));
+  }
+  SECTION("the session breaks after TLS") {
+    server.answers = [n = 0](std::string_view sent) mutable {
+      if (sent.rfind("EHLO", 0) == 0 && n++ > 0) return std::string("421 4.4.2 gone\r\n");
+      if (sent == "STARTTLS\r\n") return std::string("220 go\r\n");
+      return std::string(kEhloReply);
+    };
+    CHECK(Has(RunSmtp(h, server), "smtp.tls.session_failed"));
+  }
+  NothingSubmitted(server);
+}
+
+TEST_CASE("smtp module: options are checked before anything is sent", "[unit][smtp]") {
+  OptionMap o{{"host", "mx.contoso.test"}, {"port", "25"}, {"name", ""}, {"helo", "cxa.invalid"}};
+  CHECK(kSmtpModule.create(o).ok());
+  o["helo"] = "not fqdn";
+  CHECK_FALSE(kSmtpModule.create(o).ok());
+  o["helo"] = "[192.0.2.1]";
+  CHECK(kSmtpModule.create(o).ok());
+  o["host"] = "mx.contoso.test/x";
+  CHECK_FALSE(kSmtpModule.create(o).ok());
+}
+
+namespace {
+
+StepResult RunMx(ModuleHarness& h, std::vector<std::string> records,
+                 DnsAnswer::Status status = DnsAnswer::Status::kFound, bool secure = false) {
+  h.transport.dns_handler = [=](const std::string& name, DnsType type) {
+    DnsAnswer a;
+    a.name = name;
+    a.type = type;
+    a.status = status;
+    a.authenticated = secure;
+    if (status == DnsAnswer::Status::kFailed) a.error = "SERVFAIL";
+    for (const auto& r : records) a.records.push_back({300, r});
+    return a;
+  };
+  return h.Run(kSmtpMxModule, {{"domain", "Contoso.Test."}});
+}
+
+}  // namespace
+
+TEST_CASE("smtp-mx module: MX hosts in preference order, and what they are", "[unit][smtp]") {
+  ModuleHarness h;
+  StepResult r =
+      RunMx(h, {"20 mx2.contoso.test.", "10 mx1.contoso.test."}, DnsAnswer::Status::kFound,
+            /*secure=*/true);
+  CHECK(h.transport.dns_questions == std::vector<std::string>{"MX contoso.test"});
+  CHECK(r.outcome == Outcome::kPassed);
+  CHECK(r.facts["host1"] == "mx1.contoso.test");
+  CHECK(r.facts["host2"] == "mx2.contoso.test");
+  CHECK(r.facts["count"] == "2");
+  CHECK(r.facts["dnssec"] == "secure");
+
+  CHECK(Has(RunMx(h, {}, DnsAnswer::Status::kNoRecords), "smtp.mx.none"));
+  CHECK(Has(RunMx(h, {}, DnsAnswer::Status::kFailed), "smtp.mx.lookup_failed"));
+  CHECK(Has(RunMx(h, {"0 ."}), "smtp.mx.null"));
+  CHECK(Has(RunMx(h, {"10 192.0.2.25."}), "smtp.mx.ip_literal"));
+  CHECK(Has(RunMx(h, {"10 exchange01.corp.local."}), "smtp.mx.internal_name"));
+  CHECK(Has(RunMx(h, {"ten mx"}), "smtp.mx.malformed"));
+  StepResult eo = RunMx(h, {"0 contoso-test.mail.protection.outlook.com."});
+  CHECK(Has(eo, "smtp.mx.exchange_online"));
+  CHECK(eo.outcome == Outcome::kPassed);  // information
+  StepResult many =
+      RunMx(h, {"1 a.test", "2 b.test", "3 c.test", "4 d.test", "5 e.test", "6 f.test"});
+  CHECK(Has(many, "smtp.mx.not_all_tested"));
+  CHECK(many.facts["host5"] == "e.test");
+  CHECK(many.facts.count("host6") == 0);
+}
+
+TEST_CASE("smtp-mx module: a host instead of a domain is tested without a lookup", "[unit][smtp]") {
+  ModuleHarness h;
+  StepResult r = h.Run(kSmtpMxModule, {{"host", "mail.contoso.test"}});
+  CHECK(h.transport.dns_questions.empty());
+  CHECK(r.facts["host1"] == "mail.contoso.test");
+  CHECK_FALSE(kSmtpMxModule.create({{"domain", ""}, {"host", ""}}).ok());
+  CHECK_FALSE(kSmtpMxModule.create({{"domain", "a b"}, {"host", ""}}).ok());
+}
