@@ -266,8 +266,14 @@ TEST_CASE("smtp-mx module: MX hosts in preference order, and what they are", "[u
   CHECK(Has(RunMx(h, {}, DnsAnswer::Status::kNoRecords), "smtp.mx.none"));
   CHECK(Has(RunMx(h, {}, DnsAnswer::Status::kFailed), "smtp.mx.lookup_failed"));
   CHECK(Has(RunMx(h, {"0 ."}), "smtp.mx.null"));
-  CHECK(Has(RunMx(h, {"10 192.0.2.25."}), "smtp.mx.ip_literal"));
-  CHECK(Has(RunMx(h, {"10 exchange01.corp.local."}), "smtp.mx.internal_name"));
+  // Hosts no sender can reach are reported and not handed to the per-MX steps.
+  StepResult literal = RunMx(h, {"10 192.0.2.25.", "20 mx.contoso.test"});
+  CHECK(Has(literal, "smtp.mx.ip_literal"));
+  CHECK(literal.facts["host1"] == "mx.contoso.test");
+  CHECK(literal.facts.count("host2") == 0);
+  StepResult internal = RunMx(h, {"10 exchange01.corp.local."});
+  CHECK(Has(internal, "smtp.mx.internal_name"));
+  CHECK(internal.facts.count("host1") == 0);
   CHECK(Has(RunMx(h, {"ten mx"}), "smtp.mx.malformed"));
   StepResult eo = RunMx(h, {"0 contoso-test.mail.protection.outlook.com."});
   CHECK(Has(eo, "smtp.mx.exchange_online"));

@@ -114,7 +114,7 @@ class MxStep : public Step {
       result.facts["count"] = "1";
       result.facts["hosts"] = host_;
       result.facts["host1"] = host_;
-      Classify(host_, result);
+      (void)Classify(host_, result);  // the operator named it: test it whatever it is
       return result;
     }
     result.stage = Stage::kResolve;
@@ -143,42 +143,46 @@ class MxStep : public Step {
       result.findings.push_back(MakeFinding(kNull, domain_ + " publishes the null MX"));
       return result;
     }
+    // Hosts no sender on the Internet can reach (an address where a name belongs, an internal
+    // name) are reported and not connected to: a sender fails at their name already.
     std::string hosts;
-    for (size_t i = 0; i < records->size(); ++i) {
-      const MxRecord& mx = (*records)[i];
+    size_t tested = 0;
+    for (const MxRecord& mx : *records) {
       const std::string host = Printable(mx.host);
       hosts += (hosts.empty() ? "" : " ") + host;
-      if (i < kTestedHosts) result.facts["host" + std::to_string(i + 1)] = host;
-      Classify(host, result);
+      if (!Classify(host, result)) continue;
+      if (++tested <= kTestedHosts) result.facts["host" + std::to_string(tested)] = host;
     }
     result.facts["hosts"] = hosts;
-    if (records->size() > kTestedHosts) {
+    if (tested > kTestedHosts) {
       result.findings.push_back(
-          MakeFinding(kMoreThanTested, domain_ + " has " + std::to_string(records->size()) +
-                                           " MX hosts; the first " + std::to_string(kTestedHosts) +
-                                           " are tested"));
+          MakeFinding(kMoreThanTested, domain_ + " has " + std::to_string(tested) +
+                                           " reachable MX hosts; the first " +
+                                           std::to_string(kTestedHosts) + " are tested"));
     }
     return result;
   }
 
  private:
-  static void Classify(const std::string& host, StepResult& result) {
+  // Adds what `host` is to the result; false for a host senders cannot reach by its name.
+  static bool Classify(const std::string& host, StepResult& result) {
     switch (ClassifyMxHost(host)) {
       case MxKind::kIpLiteral:
         result.findings.push_back(MakeFinding(kIpLiteral, "the MX " + host + " is an IP address"));
-        break;
+        return false;
       case MxKind::kInternal:
         result.findings.push_back(
             MakeFinding(kInternal, "the MX " + host + " is not a public name"));
-        break;
+        return false;
       case MxKind::kExchangeOnline:
         result.facts["exchange_online"] = "true";
         result.findings.push_back(
             MakeFinding(kExchangeOnline, host + " is Exchange Online's inbound service"));
-        break;
+        return true;
       case MxKind::kPublic:
-        break;
+        return true;
     }
+    return true;
   }
 
   std::string domain_;

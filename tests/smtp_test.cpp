@@ -1,0 +1,163 @@
+// The smtp scenario end to end: the real cxa against a real MTA (Debian's Postfix on loopback
+// ports, tests/postfix_lab.h) and a real authoritative DNS server for the MX lookups (nsd,
+// tests/dns_lab.h). Every name is aimed at 127.0.0.1 with --resolve; nothing leaves loopback,
+// and Postfix's own log proves that no message was ever submitted.
+#include <catch2/catch.hpp>
+#include <regex>
+
+#include "dns_lab.h"
+#include "loopback.h"
+#include "postfix_lab.h"
+
+using namespace cxa;
+using namespace cxa::testing;
+
+namespace {
+
+bool Has(const std::vector<std::string>& v, const std::string& id) {
+  return std::find(v.begin(), v.end(), id) != v.end();
+}
+
+// `cxa run smtp` aimed at the Postfix listener `listener` for every name in `names`.
+ScenarioRun Smtp(const std::string& listener, std::vector<std::string> args,
+                 const std::vector<std::string>& names = {"mail.contoso.test"}) {
+  const std::string port = std::to_string(PostfixLab::Get().port(listener));
+  std::vector<std::string> argv = LabRunArgs("smtp");
+  argv.insert(argv.end(), {"--input", "port=" + port});
+  for (const auto& n : names) argv.insert(argv.end(), {"--resolve", n + ":" + port + ":127.0.0.1"});
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunScenario(argv);
+}
+
+ScenarioRun Host(const std::string& listener, std::vector<std::string> extra = {}) {
+  extra.insert(extra.begin(), {"--input", "host=mail.contoso.test", "--no-aia"});
+  return Smtp(listener, extra);
+}
+
+}  // namespace
+
+TEST_CASE("smtp: STARTTLS against Postfix, each certificate judged by the shared evaluator",
+          "[e2e][loopback][smtp]") {
+  ScenarioRun good = Host("good");
+  CHECK(good.cmd.exit_code == 0);
+  CHECK(good.report["outcome"] == "passed");
+  CHECK(good.Fact("mx1", "starttls") == "ok");
+  CHECK(good.Fact("mx1", "tls_version") == "TLSv1.3");
+  CHECK(good.Fact("mx1", "certificate_trusted") == "true");
+  CHECK(good.Fact("mx1", "banner") == "mx.lab.test ESMTP lab");
+  CHECK(good.Step("mx2")["outcome"] == "skipped");  // no second MX: not applicable
+
+  struct Case {
+    const char* listener;
+    const char* finding;
+    const char* tlsrpt;
+  };
+  auto c = GENERATE(values<Case>({
+      {"self-signed", "cert.chain.self_signed", "certificate-not-trusted"},
+      {"wrong-name", "cert.name.mismatch", "certificate-host-mismatch"},
+      {"expired", "cert.validity.expired", "certificate-expired"},
+      {"missing-intermediate", "cert.chain.incomplete", "certificate-not-trusted"},
+  }));
+  INFO(c.listener);
+  ScenarioRun r = Host(c.listener);
+  CHECK(r.cmd.exit_code == 1);
+  CHECK(Has(r.Ids("mx1"), c.finding));
+  CHECK(r.Step("mx1")["stage"] == "certificate");
+  CHECK(r.Fact("mx1", "tlsrpt_result") == c.tlsrpt);
+  CHECK(r.report["cause"]["step"] == "mx1");
+}
+
+TEST_CASE("smtp: no STARTTLS, another expected name, and no relaxing of trust",
+          "[e2e][loopback][smtp]") {
+  ScenarioRun plain = Host("no-starttls");
+  CHECK(plain.cmd.exit_code == 1);
+  CHECK(Has(plain.Ids("mx1"), "smtp.starttls.not_offered"));
+  CHECK(plain.Fact("mx1", "tlsrpt_result") == "starttls-not-supported");
+
+  // The hybrid connector's TlsDomain: a name the certificate covers passes, another fails.
+  CHECK(Host("good", {"--input", "expect_name=autodiscover.contoso.test"}).cmd.exit_code == 0);
+  ScenarioRun other = Host("good", {"--input", "expect_name=smtp.fabrikam.test"});
+  CHECK(Has(other.Ids("mx1"), "cert.name.mismatch"));
+
+  // Exchange Online validates the certificate: --ignore-trust does not relax these steps.
+  ScenarioRun relaxed = Host("self-signed", {"--ignore-trust"});
+  CHECK(relaxed.cmd.exit_code == 1);
+  CHECK(Has(relaxed.Ids("mx1"), "cert.chain.self_signed"));
+  CHECK(relaxed.Step("mx1")["trust_policy"]["mode"] == "strict-public");
+}
+
+TEST_CASE("smtp: a missing intermediate is told apart through AIA, as for HTTPS",
+          "[e2e][loopback][smtp]") {
+  const int aia = FixtureServer::Get().Port("aia");
+  ScenarioRun r =
+      Smtp("missing-intermediate", {"--input", "host=mail.contoso.test", "--connect-to",
+                                    "pki.cxa.test:80:127.0.0.1:" + std::to_string(aia)});
+  CHECK(r.cmd.exit_code == 1);
+  CHECK(Has(r.Ids("mx1"), "cert.chain.missing_intermediate"));
+}
+
+TEST_CASE("smtp: MX records from a real DNS server, every MX tested in preference order",
+          "[e2e][loopback][smtp][dns]") {
+  const std::string dns = NsdLab::Get().server();
+  ScenarioRun two = Smtp("wildcard", {"smtp.test", "--dns-server", dns},
+                         {"mail.contoso.test", "mx2.contoso.test"});
+  CHECK(two.cmd.exit_code == 0);
+  CHECK(two.Fact("mx", "host1") == "mail.contoso.test");
+  CHECK(two.Fact("mx", "host2") == "mx2.contoso.test");
+  CHECK(two.Fact("mx", "dnssec") == "insecure");  // an authoritative server validates nothing
+  CHECK(two.Step("mx1")["outcome"] == "passed");
+  CHECK(two.Step("mx2")["outcome"] == "passed");
+  CHECK(two.Step("mx3")["outcome"] == "skipped");
+
+  ScenarioRun self = Smtp("self-signed", {"selfsigned.smtp.test", "--dns-server", dns},
+                          {"selfsigned.contoso.test"});
+  CHECK(Has(self.Ids("mx1"), "cert.chain.self_signed"));
+
+  struct Case {
+    const char* domain;
+    const char* finding;
+  };
+  auto c = GENERATE(values<Case>({
+      {"nomx.smtp.test", "smtp.mx.none"},
+      {"null.smtp.test", "smtp.mx.null"},
+      {"literal.smtp.test", "smtp.mx.ip_literal"},
+      {"internal.smtp.test", "smtp.mx.internal_name"},
+  }));
+  INFO(c.domain);
+  // No per-MX step runs: an unreachable MX is not connected to (the address is outside
+  // loopback, the name is not public).
+  ScenarioRun r = Smtp("good", {c.domain, "--dns-server", dns});
+  CHECK(r.cmd.exit_code == 1);
+  CHECK(Has(r.Ids("mx"), c.finding));
+  CHECK(r.Step("mx1")["outcome"] == "skipped");
+}
+
+TEST_CASE("smtp: nothing is ever submitted to the MTA", "[e2e][loopback][smtp]") {
+  Host("good");
+  Host("no-starttls");
+  const std::string log = PostfixLab::Get().Log();
+  INFO(log);
+  // Postfix logs each session's commands when it ends: EHLO, STARTTLS and QUIT only.
+  std::regex session(R"(disconnect from \S+ (.*))");
+  int sessions = 0;
+  for (std::sregex_iterator it(log.begin(), log.end(), session), end; it != end; ++it) {
+    const std::string commands = (*it)[1];
+    CHECK(commands.find("mail=") == std::string::npos);
+    CHECK(commands.find("rcpt=") == std::string::npos);
+    CHECK(commands.find("data=") == std::string::npos);
+    ++sessions;
+  }
+  CHECK(sessions >= 2);
+  CHECK(log.find("ehlo=2 starttls=1 quit=1") != std::string::npos);
+}
+
+TEST_CASE("smtp: a recorded run replays offline to the same verdict", "[e2e][loopback][smtp]") {
+  const std::string rec = BinaryDir() + "/test-logs/smtp-record-" + std::to_string(::getpid());
+  ScenarioRun live = Host("self-signed", {"--record", rec});
+  REQUIRE(live.cmd.exit_code == 1);
+  std::vector<std::string> argv = {CxaBinary(), "run", "smtp", "--replay", rec, "--format", "json"};
+  ScenarioRun replayed = RunScenario(argv);
+  CHECK(replayed.cmd.exit_code == 1);
+  CHECK(replayed.Ids("mx1") == live.Ids("mx1"));
+  CHECK(replayed.Fact("mx1", "banner") == live.Fact("mx1", "banner"));
+}
