@@ -3,6 +3,7 @@
 // tests/dns_lab.h). Every name is aimed at 127.0.0.1 with --resolve; nothing leaves loopback,
 // and Postfix's own log proves that no message was ever submitted.
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <regex>
 
 #include "dns_lab.h"
@@ -160,4 +161,36 @@ TEST_CASE("smtp: a recorded run replays offline to the same verdict", "[e2e][loo
   CHECK(replayed.cmd.exit_code == 1);
   CHECK(replayed.Ids("mx1") == live.Ids("mx1"));
   CHECK(replayed.Fact("mx1", "banner") == live.Fact("mx1", "banner"));
+}
+
+TEST_CASE("smtp: a wave of domains tests each MX host once", "[e2e][loopback][smtp][dns]") {
+  const std::string port = std::to_string(PostfixLab::Get().port("wildcard"));
+  const std::string targets =
+      BinaryDir() + "/test-logs/smtp-targets-" + std::to_string(::getpid()) + ".txt";
+  {
+    std::ofstream out(targets);
+    out << "smtp.test\nshared.smtp.test\nnomx.smtp.test\n";
+  }
+  // SMTP sessions the wildcard listener held (the lab's readiness probe sends no EHLO).
+  auto sessions = [] {
+    const std::string log = PostfixLab::Get().Log();
+    std::regex ended(R"(/wildcard/smtpd\[\d+\]: disconnect from \S+ ehlo=)");
+    return static_cast<size_t>(
+        std::distance(std::sregex_iterator(log.begin(), log.end(), ended), std::sregex_iterator()));
+  };
+  const size_t before = sessions();
+  CommandResult r =
+      RunCommand({CxaBinary(), "run", "smtp", "--targets", targets, "--public-roots", LabRoots(),
+                  "--dns-server", NsdLab::Get().server(), "--input", "port=" + port, "--resolve",
+                  "mail.contoso.test:" + port + ":127.0.0.1", "--resolve",
+                  "mx2.contoso.test:" + port + ":127.0.0.1", "--format", "csv", "--parallel", "3"},
+                 "", 60);
+  INFO(r.err);
+  CHECK(r.exit_code == 1);  // nomx.smtp.test has no MX
+  CHECK(r.out.rfind("line,target,outcome,exit_code,MX,STARTTLS,certificate,TLS,findings", 0) == 0);
+  CHECK(r.out.find(",smtp.test,passed,0,mail.contoso.test,ok,passed,TLSv1.3,") !=
+        std::string::npos);
+  CHECK(r.out.find(",nomx.smtp.test,failed,1,") != std::string::npos);
+  // mail.contoso.test (the MX of two domains) and mx2.contoso.test: one session each.
+  CHECK(sessions() - before == 2);
 }
