@@ -194,3 +194,39 @@ TEST_CASE("smtp: a wave of domains tests each MX host once", "[e2e][loopback][sm
   // mail.contoso.test (the MX of two domains) and mx2.contoso.test: one session each.
   CHECK(sessions() - before == 2);
 }
+
+TEST_CASE("smtp: servers that misbehave as real ones do end in their finding, in bounded time",
+          "[e2e][loopback][smtp]") {
+  FixtureServer& lab = FixtureServer::Get("smtp.xml");
+  struct Case {
+    const char* site;
+    const char* finding;  // of step mx1, or "" for none
+    int exit_code;
+  };
+  auto c = GENERATE(values<Case>({
+      {"smtp-good", "", 0},
+      {"smtp-split", "", 0},        // greeting and EHLO reply line by line, segment by segment
+      {"smtp-greet-pause", "", 0},  // a 1.5 s greeting delay: cxa waits and never talks first
+      {"smtp-self-signed", "cert.chain.self_signed", 1},
+      {"smtp-no-starttls", "smtp.starttls.not_offered", 1},
+      {"smtp-refuse", "smtp.starttls.rejected", 1},
+      {"smtp-throttle", "smtp.banner.throttled", 4},  // not tested, not passed
+      {"smtp-garbage", "smtp.reply.malformed", 1},
+      {"smtp-endless", "smtp.reply.malformed", 1},
+      {"smtp-stall-tls", "tls.handshake.timeout", 1},
+  }));
+  INFO(c.site);
+  const std::string port = std::to_string(lab.Port(c.site));
+  std::vector<std::string> argv = LabRunArgs("smtp");
+  argv.insert(argv.end(), {"--input", "host=mail.contoso.test", "--input", "port=" + port,
+                           "--resolve", "mail.contoso.test:" + port + ":127.0.0.1", "--no-aia"});
+  ScenarioRun r = RunScenario(argv, {}, "", 30);
+  CHECK(r.cmd.exit_code == c.exit_code);
+  if (*c.finding != '\0') CHECK(Has(r.Ids("mx1"), c.finding));
+  if (*c.finding == '\0') CHECK(r.Ids("mx1").empty());
+  // Whatever the server did, cxa sent it no mail.
+  const std::string log = lab.RequestLog();
+  CHECK(log.find(" SMTP MAIL ") == std::string::npos);
+  CHECK(log.find(" SMTP RCPT ") == std::string::npos);
+  CHECK(log.find(" SMTP DATA ") == std::string::npos);
+}

@@ -10,6 +10,7 @@
 
 #include "cert/x509.h"
 #include "core/text.h"
+#include "smtp_session.h"
 #include "transport/url.h"
 
 namespace fixture {
@@ -133,6 +134,16 @@ std::vector<std::unique_ptr<Site>> SitesFromConfig(const pugi::xml_document& doc
         return {};
       }
       s->rpc = proxy;
+    }
+    if (pugi::xml_node m = n.child("smtp")) {
+      SmtpService smtp;
+      smtp.mode = m.attribute("mode").as_string("ok");
+      smtp.greet_ms = m.attribute("greet-ms").as_int(0);
+      if (!KnownSmtpMode(smtp.mode)) {
+        error = "<smtp mode=\"" + smtp.mode + "\"> is not a known mode";
+        return {};
+      }
+      s->smtp = smtp;
     }
     if ((s->rpc || !s->mailboxes.empty()) && !s->ntlm) {
       error = "site " + s->name + ": <rpc-proxy> and <autodiscover> need the lab account (<ntlm>)";

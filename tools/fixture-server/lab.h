@@ -78,10 +78,19 @@ struct RpcProxy {
   std::string mode = "ok";
 };
 
+// <smtp mode="ok" greet-ms="0"/>: the site is a mail server on a plain listener (smtp_session.h
+// lists the modes); STARTTLS upgrades to the site's chain.
+struct SmtpService {
+  std::string mode = "ok";
+  int greet_ms = 0;     // greet-pause: the delay before the greeting
+  int connections = 0;  // starttls-sometimes: which connections offer STARTTLS
+};
+
 struct Site {
   std::string name;
   std::map<std::string, Mailbox> mailboxes;  // lower-case address -> settings (Autodiscover)
   std::optional<RpcProxy> rpc;
+  std::optional<SmtpService> smtp;
   std::vector<Route> routes;                // recorded or configured answers
   std::map<std::string, RealmEntry> realm;  // domain -> entry: this site answers getuserrealm
   std::optional<cxa::ntlm::Account> ntlm;   // <ntlm user password domain/>: NTLM sign-in

@@ -12,13 +12,15 @@
 //
 // One file per part: lab.h (sites, listeners, what sessions share), config (configuration and
 // transcript loading, TLS contexts), tls_session (HTTPS, NTLM, the lab account), routes,
-// realm, autodiscover, rpc_channel (RPC over HTTP v2), plain_session (AIA over plain HTTP).
+// realm, autodiscover, rpc_channel (RPC over HTTP v2), plain_session (AIA over plain HTTP),
+// smtp_session (a mail server with STARTTLS, and the ways real ones misbehave).
 #include <csignal>
 #include <iostream>
 
 #include "config.h"
 #include "lab.h"
 #include "plain_session.h"
+#include "smtp_session.h"
 #include "tls_session.h"
 
 using namespace fixture;
@@ -34,7 +36,9 @@ int Die(const std::string& msg) {
 // site, TLS listeners choose among theirs by SNI.
 void Accept(Lab& lab, tcp::acceptor& acceptor, Listener& listener) {
   acceptor.async_accept([&lab, &acceptor, &listener](beast::error_code ec, tcp::socket socket) {
-    if (!ec && listener.sites.front()->plain) {
+    if (!ec && listener.sites.front()->smtp) {
+      StartSmtpSession(lab, std::move(socket), *listener.sites.front());
+    } else if (!ec && listener.sites.front()->plain) {
       StartPlainSession(lab, std::move(socket), *listener.sites.front());
     } else if (!ec) {
       StartTlsSession(lab, std::move(socket), listener);
