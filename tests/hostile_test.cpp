@@ -40,6 +40,11 @@ std::vector<std::string> ScenarioArgs(const std::string& scenario, int port) {
             "--input",   "port=" + p,
             "--resolve", "mail.contoso.test:" + p + ":127.0.0.1"};
   }
+  if (scenario == "smtp") {
+    return {"--input",   "host=mail.contoso.test",
+            "--input",   "port=" + p,
+            "--resolve", "mail.contoso.test:" + p + ":127.0.0.1"};
+  }
   if (scenario == "owa") {
     return {"--input",      "url=https://mail.contoso.test:" + p + "/owa/",
             "--resolve",    "mail.contoso.test:" + p + ":127.0.0.1",
@@ -107,6 +112,11 @@ TEST_CASE("hostile servers end with a finding, in bounded time and memory", "[e2
       // Each byte comes within the read timeout; the stream's overall budget (3 x --timeout)
       // still ends each endpoint's channel.
       {"rts-dribble", "outlook-anywhere-manual", "store", "oa.rpc.protocol_error", 1, 30},
+      // Mail servers: replies and lines that never end are cut at their bounds; a greeting
+      // dribbled byte by byte ends when the stream's budget does.
+      {"smtp-endless", "smtp", "mx1", "smtp.reply.malformed", 1, 5},
+      {"smtp-long-line", "smtp", "mx1", "smtp.reply.malformed", 1, 5},
+      {"smtp-dribble", "smtp", "mx1", "smtp.banner.timeout", 1, 12},
   }));
   INFO(c.mode << " / " << c.scenario);
   std::string work = BinaryDir() + "/test-logs/hostile-" + std::to_string(::getpid());

@@ -51,10 +51,11 @@ std::vector<std::pair<std::string, std::string>> ShownInputs(
     bool own = k == target_input->target_port || from_line(k);
     if (own && !sc.FindInput(k)->secret) v = inputs[k];
   }
-  for (const auto& [k, v] : t.inputs) {
+  for (const auto& input : t.inputs) {
+    const std::string& k = input.first;  // named: clang 14 cannot capture a structured binding
     bool listed =
         std::any_of(shown.begin(), shown.end(), [&](const auto& i) { return i.first == k; });
-    if (!listed) shown.emplace_back(k, sc.FindInput(k)->secret ? "[redacted]" : v);
+    if (!listed) shown.emplace_back(k, sc.FindInput(k)->secret ? "[redacted]" : input.second);
   }
   shown.emplace_back(target_input->name, inputs[target_input->name]);
   return shown;

@@ -335,6 +335,21 @@ def handle(mode, raw, ctx):
             raw.recv(4096)
             raw.sendall(b"\x00GARBAGE, NOT TLS\r\n" * 256)
             return
+        # Mail servers (plain SMTP): a reply that never ends, a line that never ends, a greeting
+        # one byte at a time (each byte within the read timeout).
+        if mode == "smtp-endless":
+            while True:
+                raw.sendall(b"220-and more\r\n" * 64)
+        if mode == "smtp-long-line":
+            raw.sendall(b"220 ")
+            while True:
+                raw.sendall(b"x" * 65536)
+        if mode == "smtp-dribble":
+            for b in b"220 mx.lab.test ESMTP\r\n":
+                raw.sendall(bytes([b]))
+                time.sleep(0.4)
+            time.sleep(30)
+            return
         if mode == "abort-handshake":
             raw.recv(4096)
             raw.sendall(b"\x16\x03\x03\x40\x00\x02\x00\x3f\xfc\x03\x03" + os.urandom(64))
@@ -360,7 +375,8 @@ def main():
     a.pki = os.path.abspath(a.pki)
     a.work = os.path.abspath(a.work)
     ctx = None
-    if a.mode not in ("silent", "garbage", "abort-handshake"):
+    if a.mode not in ("silent", "garbage", "abort-handshake", "smtp-endless", "smtp-long-line",
+                      "smtp-dribble"):
         case = os.path.join(a.pki, "good")
         if a.mode == "big-chain":
             case = big_chain(a.work, a.pki)
