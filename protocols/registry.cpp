@@ -31,6 +31,8 @@ ModuleTable AllModules() {
       &kOaMutualAuthModule,
       &kSmtpMxModule,
       &kSmtpModule,
+      &kMtaStsModule,
+      &kTlsRptModule,
   };
   return kModules;
 }

@@ -20,7 +20,7 @@ namespace cxa::testing {
 class NsdLab {
  public:
   static constexpr const char* kNsd = "/usr/sbin/nsd";
-  static constexpr const char* kZones[] = {"srv.test", "mail.test", "smtp.test"};
+  static constexpr const char* kZones[] = {"srv.test", "mail.test", "smtp.test", "contoso.test"};
 
   static NsdLab& Get() {
     static NsdLab lab;

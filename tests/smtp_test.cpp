@@ -187,8 +187,9 @@ TEST_CASE("smtp: a wave of domains tests each MX host once", "[e2e][loopback][sm
                  "", 60);
   INFO(r.err);
   CHECK(r.exit_code == 1);  // nomx.smtp.test has no MX
-  CHECK(r.out.rfind("line,target,outcome,exit_code,MX,STARTTLS,certificate,TLS,findings", 0) == 0);
-  CHECK(r.out.find(",smtp.test,passed,0,mail.contoso.test,ok,passed,TLSv1.3,") !=
+  CHECK(r.out.rfind("line,target,outcome,exit_code,MX,STARTTLS,certificate,TLS,MTA-STS,findings",
+                    0) == 0);
+  CHECK(r.out.find(",smtp.test,passed,0,mail.contoso.test,ok,passed,TLSv1.3,none,") !=
         std::string::npos);
   CHECK(r.out.find(",nomx.smtp.test,failed,1,") != std::string::npos);
   // mail.contoso.test (the MX of two domains) and mx2.contoso.test: one session each.
@@ -229,4 +230,40 @@ TEST_CASE("smtp: servers that misbehave as real ones do end in their finding, in
   CHECK(log.find(" SMTP MAIL ") == std::string::npos);
   CHECK(log.find(" SMTP RCPT ") == std::string::npos);
   CHECK(log.find(" SMTP DATA ") == std::string::npos);
+}
+
+TEST_CASE("smtp: the domain's MTA-STS policy and TLS reporting record",
+          "[e2e][loopback][smtp][dns]") {
+  FixtureServer& lab = FixtureServer::Get("smtp.xml");
+  const std::string smtp = std::to_string(lab.Port("smtp-good"));
+  const std::string https = std::to_string(lab.Port("mta-sts"));
+  auto run = [&](const std::string& domain) {
+    std::vector<std::string> argv = LabRunArgs("smtp");
+    argv.insert(argv.end(),
+                {domain, "--dns-server", NsdLab::Get().server(), "--input", "port=" + smtp,
+                 "--resolve", "*:" + smtp + ":127.0.0.1", "--connect-to",
+                 "mta-sts." + domain + ":443:127.0.0.1:" + https, "--no-aia"});
+    return RunScenario(argv);
+  };
+  // One MX, covered by an enforced policy fetched under strict public trust; reports go by mail.
+  ScenarioRun good = run("contoso.test");
+  CHECK(good.cmd.exit_code == 0);
+  CHECK(good.Step("mta-sts")["outcome"] == "passed");
+  CHECK(good.Fact("mta-sts", "mode") == "enforce");
+  CHECK(good.Fact("mta-sts", "id") == "20261207");
+  CHECK(good.Fact("tls-rpt", "rua") == "mailto:tls-reports@contoso.test");
+  CHECK(lab.RequestLog().find("mta-sts GET /.well-known/mta-sts.txt") != std::string::npos);
+
+  // The policy host's certificate does not cover mta-sts.moved.contoso.test: senders see no
+  // policy (sts-webpki-invalid); its TLS-RPT record names an ftp: address.
+  ScenarioRun moved = run("moved.contoso.test");
+  CHECK(moved.cmd.exit_code == 1);
+  CHECK(Has(moved.Ids("mta-sts"), "cert.name.mismatch"));
+  CHECK(moved.Fact("mta-sts", "tlsrpt_result") == "sts-webpki-invalid");
+  CHECK(Has(moved.Ids("tls-rpt"), "tlsrpt.record.invalid"));
+
+  // No MTA-STS and no TLS-RPT record: information only.
+  ScenarioRun none = run("smtp.test");
+  CHECK(Has(none.Ids("mta-sts"), "mtasts.record.missing"));
+  CHECK(Has(none.Ids("tls-rpt"), "tlsrpt.record.missing"));
 }

@@ -1,4 +1,5 @@
-// Mail flow modules behind the smtp scenario: the MX lookup and one mail server's dialogue.
+// Mail flow modules behind the smtp scenario: the MX lookup, one mail server's dialogue, the
+// domain's MTA-STS policy and its TLS reporting record.
 #pragma once
 
 #include "core/module.h"
@@ -7,5 +8,7 @@ namespace cxa::protocols {
 
 extern const ModuleDescriptor kSmtpMxModule;
 extern const ModuleDescriptor kSmtpModule;
+extern const ModuleDescriptor kMtaStsModule;
+extern const ModuleDescriptor kTlsRptModule;
 
 }  // namespace cxa::protocols

@@ -92,6 +92,7 @@ constexpr OptionSpec kMxOptions[] = {
      "FQDN)"},
 };
 constexpr FactSpec kMxFacts[] = {
+    {"domain", "the domain whose MX records were looked up (none when a host was given)"},
     {"count", "how many MX records the domain has"},
     {"hosts", "the MX hosts in preference order"},
     {"host1", "the most preferred MX host"},
@@ -117,6 +118,7 @@ class MxStep : public Step {
       (void)Classify(host_, result);  // the operator named it: test it whatever it is
       return result;
     }
+    result.facts["domain"] = domain_;
     result.stage = Stage::kResolve;
     DnsAnswer answer = ctx.transport.LookupDns(domain_, DnsType::kMx, ctx.timeouts);
     result.timings = answer.timings;

@@ -77,13 +77,31 @@ class TextRenderer {
   std::string Render() {
     Banner();
     if (opt_.detail != Detail::kBrief) Header();
-    for (const auto& s : r_.steps) Step(s, 0);
+    std::string not_applicable;
+    for (const auto& s : r_.steps) {
+      if (NotApplicable(s) && !Verbose()) {
+        not_applicable += (not_applicable.empty() ? "" : ", ") + s.step_id;
+      } else {
+        Step(s, 0);
+      }
+    }
+    if (!not_applicable.empty() && opt_.detail != Detail::kBrief) {
+      Wrapped(out_, "", not_applicable + " (-v tells why)", "not applicable here: ", p_.dim(),
+              p_.reset());
+      at_blank_ = false;
+    }
     if (opt_.detail != Detail::kBrief) Tally();
     return out_.str();
   }
 
  private:
   bool Verbose() const { return opt_.detail == Detail::kVerbose; }
+
+  // A step that does not apply to this target by design (a second MX the domain does not have,
+  // the AD FS steps of a managed domain): shown as one line for all of them, except with -v.
+  static bool NotApplicable(const StepResult& s) {
+    return s.outcome == Outcome::kSkipped && !s.not_run && !s.optional && s.findings.empty();
+  }
 
   // The colour of a verdict's word.
   std::string Colour(RunVerdict v) const {
@@ -141,9 +159,19 @@ class TextRenderer {
   // "8 steps passed", "4 steps passed, 1 skipped", "5 of 8 steps passed, 3 failed".
   std::string Counts() const {
     size_t n[5] = {0, 0, 0, 0, 0};
-    for (const auto& s : r_.steps) n[static_cast<int>(s.outcome)]++;
-    size_t total = r_.steps.size();
-    if (total == 1) {
+    size_t not_applicable = 0;
+    for (const auto& s : r_.steps) {
+      if (NotApplicable(s)) {
+        ++not_applicable;
+      } else {
+        n[static_cast<int>(s.outcome)]++;
+      }
+    }
+    const std::string rest =
+        not_applicable ? ", " + std::to_string(not_applicable) + " not applicable" : "";
+    size_t total = r_.steps.size() - not_applicable;
+    if (total == 0) return "no step applies" + rest;
+    if (total == 1 && not_applicable == 0) {
       const auto& o = r_.steps[0].outcome;
       return o == Outcome::kError
                  ? "the step ended in an internal error"
@@ -157,7 +185,7 @@ class TextRenderer {
     if (n[2]) s += ", " + std::to_string(n[2]) + " failed";
     if (n[3]) s += ", " + std::to_string(n[3]) + " skipped";
     if (n[4]) s += ", " + Plural(n[4], "internal error", "internal errors");
-    return s;
+    return s + rest;
   }
 
   void Tally() {
