@@ -6,6 +6,7 @@
 // matched against the policy's mx patterns. RFC 8460 result types as the fact tlsrpt_result.
 #include "core/text.h"
 #include "protocols/smtp/mtasts_codec.h"
+#include "protocols/smtp/smtp_codec.h"
 #include "protocols/smtp/smtp_modules.h"
 #include "transport/connection_report.h"
 
@@ -233,11 +234,9 @@ class MtaStsStep : public Step {
 };
 
 Result<std::unique_ptr<Step>> CreateMtaSts(const OptionMap& o) {
-  std::string domain = ToLower(o.at("domain"));
-  while (!domain.empty() && domain.back() == '.') domain.pop_back();
-  if (domain.empty() || domain.find_first_of(" /:@\\") != std::string::npos) {
-    return Fail("option 'domain' must be a domain name, got '" + Printable(domain) + "'");
-  }
+  auto domain = DomainOption(o.at("domain"));
+  if (!domain) return Fail("option 'domain': " + domain.error());
+  if (domain->empty()) return Fail("option 'domain' is empty");
   std::vector<std::string> hosts;
   std::string list = o.count("hosts") ? o.at("hosts") : "";
   for (size_t at = 0; at < list.size();) {
@@ -246,7 +245,7 @@ Result<std::unique_ptr<Step>> CreateMtaSts(const OptionMap& o) {
     if (space > at) hosts.push_back(list.substr(at, space - at));
     at = space + 1;
   }
-  return std::unique_ptr<Step>(std::make_unique<MtaStsStep>(std::move(domain), std::move(hosts)));
+  return std::unique_ptr<Step>(std::make_unique<MtaStsStep>(*domain, std::move(hosts)));
 }
 
 }  // namespace

@@ -44,13 +44,6 @@ StepResult RunSts(ModuleHarness& h, const Lab& lab, const std::string& hosts) {
   return h.Run(kMtaStsModule, {{"domain", "contoso.test"}, {"hosts", hosts}});
 }
 
-bool Has(const StepResult& r, const std::string& id) {
-  for (const auto& f : r.findings) {
-    if (f.id == id) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 TEST_CASE("mta-sts module: a policy that covers every MX", "[unit][smtp][mtasts]") {
@@ -72,54 +65,54 @@ TEST_CASE("mta-sts module: what goes wrong with records and policies", "[unit][s
   SECTION("no record: information, no fetch") {
     lab.txt.clear();
     StepResult r = RunSts(h, lab, "mail.contoso.test");
-    CHECK(Has(r, "mtasts.record.missing"));
+    CHECK(ModuleHarness::Has(r, "mtasts.record.missing"));
     CHECK(r.outcome == Outcome::kPassed);
     CHECK(h.transport.requests.empty());
   }
   SECTION("two records") {
     lab.txt = {"v=STSv1; id=1", "v=STSv1; id=2"};
-    CHECK(Has(RunSts(h, lab, ""), "mtasts.record.multiple"));
+    CHECK(ModuleHarness::Has(RunSts(h, lab, ""), "mtasts.record.multiple"));
   }
   SECTION("a bad id") {
     lab.txt = {"v=STSv1; id=not valid!"};
-    CHECK(Has(RunSts(h, lab, ""), "mtasts.record.invalid"));
+    CHECK(ModuleHarness::Has(RunSts(h, lab, ""), "mtasts.record.invalid"));
   }
   SECTION("a redirect is not followed") {
     lab.status = 301;
     lab.extra = {{"Location", "https://www.contoso.test/mta-sts.txt"}};
     StepResult r = RunSts(h, lab, "");
-    CHECK(Has(r, "mtasts.policy.redirect"));
+    CHECK(ModuleHarness::Has(r, "mtasts.policy.redirect"));
     CHECK(r.facts["tlsrpt_result"] == "sts-policy-fetch-error");
     CHECK(h.transport.requests.size() == 1);
   }
   SECTION("not found") {
     lab.status = 404;
-    CHECK(Has(RunSts(h, lab, ""), "mtasts.policy.fetch_failed"));
+    CHECK(ModuleHarness::Has(RunSts(h, lab, ""), "mtasts.policy.fetch_failed"));
   }
   SECTION("served as HTML, and not a policy") {
     lab.type = "text/html";
     lab.body = "<html>hello</html>";
     StepResult r = RunSts(h, lab, "");
-    CHECK(Has(r, "mtasts.policy.bad_content_type"));
-    CHECK(Has(r, "mtasts.policy.invalid"));
+    CHECK(ModuleHarness::Has(r, "mtasts.policy.bad_content_type"));
+    CHECK(ModuleHarness::Has(r, "mtasts.policy.invalid"));
     CHECK(r.facts["tlsrpt_result"] == "sts-policy-invalid");
   }
   SECTION("an MX the policy does not cover: an error under enforce") {
     StepResult r = RunSts(h, lab, "mail.contoso.test contoso-test.j-v1.mx.microsoft");
-    CHECK(Has(r, "mtasts.mx.not_covered"));
+    CHECK(ModuleHarness::Has(r, "mtasts.mx.not_covered"));
     CHECK(r.outcome == Outcome::kFailed);
   }
   SECTION("... a warning under testing") {
     lab.body = "version: STSv1\nmode: testing\nmx: mail.contoso.test\nmax_age: 86400\n";
     StepResult r = RunSts(h, lab, "other.contoso.test");
-    CHECK(Has(r, "mtasts.policy.mode_testing"));
-    CHECK(Has(r, "mtasts.mx.not_covered"));
+    CHECK(ModuleHarness::Has(r, "mtasts.policy.mode_testing"));
+    CHECK(ModuleHarness::Has(r, "mtasts.mx.not_covered"));
     CHECK(r.outcome == Outcome::kWarning);
   }
   SECTION("the policy host does not answer") {
     lab.status = 0;
     StepResult r = RunSts(h, lab, "");
-    CHECK(Has(r, "net.connect.refused"));
+    CHECK(ModuleHarness::Has(r, "net.connect.refused"));
     CHECK(r.facts["tlsrpt_result"] == "sts-policy-fetch-error");
   }
 }

@@ -95,6 +95,15 @@ bool Offers(const std::vector<std::string>& keywords, std::string_view keyword) 
   return std::find(keywords.begin(), keywords.end(), keyword) != keywords.end();
 }
 
+Result<std::string> DomainOption(std::string_view value) {
+  std::string name = ToLower(value);
+  while (!name.empty() && name.back() == '.') name.pop_back();
+  if (name.find_first_of(" /:@\\") != std::string::npos) {
+    return Fail("'" + Printable(name) + "' is not a domain name");
+  }
+  return name;
+}
+
 Result<std::vector<MxRecord>> MxRecordsOf(const DnsAnswer& answer) {
   if (answer.status == DnsAnswer::Status::kFailed) return Fail(answer.error);
   std::vector<MxRecord> out;

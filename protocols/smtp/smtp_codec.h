@@ -52,6 +52,10 @@ ReadOutcome ReadReply(StreamReader& in, const ReplyLimits& limits);
 std::vector<std::string> EhloKeywords(const Reply& ehlo);
 bool Offers(const std::vector<std::string>& keywords, std::string_view keyword);
 
+// A domain or host option as the mail modules take it: lower case, without a trailing dot; an
+// error for a value that cannot be a DNS name (spaces, slashes, colons, @). Empty stays empty.
+Result<std::string> DomainOption(std::string_view value);
+
 // An MX record "10 mx1.contoso.com" (presentation form, transport/dns.h).
 struct MxRecord {
   int preference = 0;

@@ -69,13 +69,6 @@ StepResult RunSmtp(ModuleHarness& h, Server& server, OptionMap options = {}) {
   return r;
 }
 
-bool Has(const StepResult& r, const std::string& id) {
-  for (const auto& f : r.findings) {
-    if (f.id == id) return true;
-  }
-  return false;
-}
-
 void NothingSubmitted(const Server& s) {
   for (const auto& line : s.sent) {
     INFO(line);
@@ -115,14 +108,14 @@ TEST_CASE("smtp module: the certificate is judged by the shared evaluator", "[un
     StepResult r = RunSmtp(h, server);
     CHECK(r.outcome == Outcome::kFailed);
     CHECK(r.stage == Stage::kCertificate);
-    CHECK(Has(r, "cert.chain.self_signed"));
+    CHECK(ModuleHarness::Has(r, "cert.chain.self_signed"));
     CHECK(r.facts["tlsrpt_result"] == "certificate-not-trusted");
     CHECK(server.sent.back() == "STARTTLS\r\n");
   }
   SECTION("a name the certificate does not cover") {
     Server server;
     StepResult r = RunSmtp(h, server, {{"name", "smtp.fabrikam.test"}});
-    CHECK(Has(r, "cert.name.mismatch"));
+    CHECK(ModuleHarness::Has(r, "cert.name.mismatch"));
     CHECK(r.facts["tlsrpt_result"] == "certificate-host-mismatch");
     CHECK(server.stream->Connection().request.cert_name == "smtp.fabrikam.test");
   }
@@ -130,7 +123,7 @@ TEST_CASE("smtp module: the certificate is judged by the shared evaluator", "[un
     Server server;
     server.tls_version = "TLSv1.1";
     StepResult r = RunSmtp(h, server);
-    CHECK(Has(r, "smtp.tls.protocol_too_old"));
+    CHECK(ModuleHarness::Has(r, "smtp.tls.protocol_too_old"));
     CHECK(r.outcome == Outcome::kFailed);
   }
 }
@@ -141,34 +134,34 @@ TEST_CASE("smtp module: servers that do not greet as they should", "[unit][smtp]
   SECTION("silence") {
     server.greeting = "";
     StepResult r = RunSmtp(h, server);
-    CHECK(Has(r, "smtp.banner.timeout"));
+    CHECK(ModuleHarness::Has(r, "smtp.banner.timeout"));
     CHECK(r.stage == Stage::kProtocol);
     CHECK(server.sent.empty());  // no early talking
   }
   SECTION("half a multi-line greeting, then silence") {
     server.greeting = "220-mx.contoso.test\r\n";
-    CHECK(Has(RunSmtp(h, server), "smtp.banner.timeout"));
+    CHECK(ModuleHarness::Has(RunSmtp(h, server), "smtp.banner.timeout"));
     CHECK(server.sent.empty());
   }
   SECTION("421 throttling: not tested, and said so") {
     server.greeting = "421 4.7.0 mx.contoso.test too many connections\r\n";
     StepResult r = RunSmtp(h, server);
     CHECK(r.outcome == Outcome::kSkipped);
-    CHECK(Has(r, "smtp.banner.throttled"));
+    CHECK(ModuleHarness::Has(r, "smtp.banner.throttled"));
     CHECK(r.skip_reason.find("421") != std::string::npos);
   }
   SECTION("554 refusal") {
     server.greeting = "554 5.7.1 no service for you\r\n";
-    CHECK(Has(RunSmtp(h, server), "smtp.banner.rejected"));
+    CHECK(ModuleHarness::Has(RunSmtp(h, server), "smtp.banner.rejected"));
   }
   SECTION("not SMTP") {
     server.greeting = "SSH-2.0-OpenSSH_9.2\r\n";
-    CHECK(Has(RunSmtp(h, server), "smtp.reply.malformed"));
+    CHECK(ModuleHarness::Has(RunSmtp(h, server), "smtp.reply.malformed"));
   }
   SECTION("an endless multi-line greeting is cut off") {
     server.greeting.clear();
     for (int i = 0; i < 500; ++i) server.greeting += "220-more\r\n";
-    CHECK(Has(RunSmtp(h, server), "smtp.reply.malformed"));
+    CHECK(ModuleHarness::Has(RunSmtp(h, server), "smtp.reply.malformed"));
   }
 }
 
@@ -181,7 +174,7 @@ TEST_CASE("smtp module: STARTTLS missing, refused, or followed by injected data"
                                                     : "221 bye\r\n");
     };
     StepResult r = RunSmtp(h, server);
-    CHECK(Has(r, "smtp.starttls.not_offered"));
+    CHECK(ModuleHarness::Has(r, "smtp.starttls.not_offered"));
     CHECK(r.facts["starttls"] == "not offered");
     CHECK(r.facts["tlsrpt_result"] == "starttls-not-supported");
     CHECK(server.sent == std::vector<std::string>{"EHLO cxa.invalid\r\n", "QUIT\r\n"});
@@ -191,11 +184,11 @@ TEST_CASE("smtp module: STARTTLS missing, refused, or followed by injected data"
       return std::string(sent.rfind("EHLO", 0) == 0 ? kEhloReply
                                                     : "454 4.7.0 TLS not available\r\n");
     };
-    CHECK(Has(RunSmtp(h, server), "smtp.starttls.rejected"));
+    CHECK(ModuleHarness::Has(RunSmtp(h, server), "smtp.starttls.rejected"));
   }
   SECTION("EHLO refused") {
     server.answers = [](std::string_view) { return std::string("502 5.5.1 no\r\n"); };
-    CHECK(Has(RunSmtp(h, server), "smtp.ehlo.rejected"));
+    CHECK(ModuleHarness::Has(RunSmtp(h, server), "smtp.ehlo.rejected"));
   }
   SECTION("data after the 220 to STARTTLS is not carried into TLS") {
     server.answers = [](std::string_view sent) {
@@ -203,12 +196,12 @@ TEST_CASE("smtp module: STARTTLS missing, refused, or followed by injected data"
       return std::string(kEhloReply);
     };
     StepResult r = RunSmtp(h, server);
-    CHECK(Has(r, "smtp.reply.malformed"));
+    CHECK(ModuleHarness::Has(r, "smtp.reply.malformed"));
     CHECK(server.stream->sent_after_tls.empty());
   }
   SECTION("no answer to EHLO") {
     server.answers = [](std::string_view) { return std::string(); };
-    CHECK(Has(RunSmtp(h, server), "smtp.reply.timeout"));
+    CHECK(ModuleHarness::Has(RunSmtp(h, server), "smtp.reply.timeout"));
   }
   SECTION("the session breaks after TLS") {
     server.answers = [n = 0](std::string_view sent) mutable {
@@ -216,7 +209,7 @@ TEST_CASE("smtp module: STARTTLS missing, refused, or followed by injected data"
       if (sent == "STARTTLS\r\n") return std::string("220 go\r\n");
       return std::string(kEhloReply);
     };
-    CHECK(Has(RunSmtp(h, server), "smtp.tls.session_failed"));
+    CHECK(ModuleHarness::Has(RunSmtp(h, server), "smtp.tls.session_failed"));
   }
   NothingSubmitted(server);
 }
@@ -263,24 +256,24 @@ TEST_CASE("smtp-mx module: MX hosts in preference order, and what they are", "[u
   CHECK(r.facts["count"] == "2");
   CHECK(r.facts["dnssec"] == "secure");
 
-  CHECK(Has(RunMx(h, {}, DnsAnswer::Status::kNoRecords), "smtp.mx.none"));
-  CHECK(Has(RunMx(h, {}, DnsAnswer::Status::kFailed), "smtp.mx.lookup_failed"));
-  CHECK(Has(RunMx(h, {"0 ."}), "smtp.mx.null"));
+  CHECK(ModuleHarness::Has(RunMx(h, {}, DnsAnswer::Status::kNoRecords), "smtp.mx.none"));
+  CHECK(ModuleHarness::Has(RunMx(h, {}, DnsAnswer::Status::kFailed), "smtp.mx.lookup_failed"));
+  CHECK(ModuleHarness::Has(RunMx(h, {"0 ."}), "smtp.mx.null"));
   // Hosts no sender can reach are reported and not handed to the per-MX steps.
   StepResult literal = RunMx(h, {"10 192.0.2.25.", "20 mx.contoso.test"});
-  CHECK(Has(literal, "smtp.mx.ip_literal"));
+  CHECK(ModuleHarness::Has(literal, "smtp.mx.ip_literal"));
   CHECK(literal.facts["host1"] == "mx.contoso.test");
   CHECK(literal.facts.count("host2") == 0);
   StepResult internal = RunMx(h, {"10 exchange01.corp.local."});
-  CHECK(Has(internal, "smtp.mx.internal_name"));
+  CHECK(ModuleHarness::Has(internal, "smtp.mx.internal_name"));
   CHECK(internal.facts.count("host1") == 0);
-  CHECK(Has(RunMx(h, {"ten mx"}), "smtp.mx.malformed"));
+  CHECK(ModuleHarness::Has(RunMx(h, {"ten mx"}), "smtp.mx.malformed"));
   StepResult eo = RunMx(h, {"0 contoso-test.mail.protection.outlook.com."});
-  CHECK(Has(eo, "smtp.mx.exchange_online"));
+  CHECK(ModuleHarness::Has(eo, "smtp.mx.exchange_online"));
   CHECK(eo.outcome == Outcome::kPassed);  // information
   StepResult many =
       RunMx(h, {"1 a.test", "2 b.test", "3 c.test", "4 d.test", "5 e.test", "6 f.test"});
-  CHECK(Has(many, "smtp.mx.not_all_tested"));
+  CHECK(ModuleHarness::Has(many, "smtp.mx.not_all_tested"));
   CHECK(many.facts["host5"] == "e.test");
   CHECK(many.facts.count("host6") == 0);
 }

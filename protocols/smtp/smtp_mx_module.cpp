@@ -192,16 +192,12 @@ class MxStep : public Step {
 };
 
 Result<std::unique_ptr<Step>> CreateMx(const OptionMap& o) {
-  std::string domain = ToLower(o.at("domain"));
-  while (!domain.empty() && domain.back() == '.') domain.pop_back();
-  std::string host = ToLower(o.at("host"));
-  if (domain.empty() && host.empty()) return Fail("give a domain or a host");
-  for (const std::string* name : {&domain, &host}) {
-    if (name->find_first_of(" /:@\\") != std::string::npos) {
-      return Fail("'" + Printable(*name) + "' is not a domain name");
-    }
-  }
-  return std::unique_ptr<Step>(std::make_unique<MxStep>(std::move(domain), std::move(host)));
+  auto domain = DomainOption(o.at("domain"));
+  if (!domain) return Fail("option 'domain': " + domain.error());
+  auto host = DomainOption(o.at("host"));
+  if (!host) return Fail("option 'host': " + host.error());
+  if (domain->empty() && host->empty()) return Fail("give a domain or a host");
+  return std::unique_ptr<Step>(std::make_unique<MxStep>(*domain, *host));
 }
 
 }  // namespace

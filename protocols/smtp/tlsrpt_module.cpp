@@ -3,6 +3,7 @@
 // senders that could not deliver over TLS (MTA-STS, DANE); with a broken one, neither.
 #include "core/text.h"
 #include "protocols/smtp/mtasts_codec.h"
+#include "protocols/smtp/smtp_codec.h"
 #include "protocols/smtp/smtp_modules.h"
 
 namespace cxa::protocols {
@@ -88,12 +89,10 @@ class TlsRptStep : public Step {
 };
 
 Result<std::unique_ptr<Step>> CreateTlsRpt(const OptionMap& o) {
-  std::string domain = ToLower(o.at("domain"));
-  while (!domain.empty() && domain.back() == '.') domain.pop_back();
-  if (domain.empty() || domain.find_first_of(" /:@\\") != std::string::npos) {
-    return Fail("option 'domain' must be a domain name, got '" + Printable(domain) + "'");
-  }
-  return std::unique_ptr<Step>(std::make_unique<TlsRptStep>(std::move(domain)));
+  auto domain = DomainOption(o.at("domain"));
+  if (!domain) return Fail("option 'domain': " + domain.error());
+  if (domain->empty()) return Fail("option 'domain' is empty");
+  return std::unique_ptr<Step>(std::make_unique<TlsRptStep>(*domain));
 }
 
 }  // namespace

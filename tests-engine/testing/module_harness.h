@@ -50,6 +50,13 @@ class ModuleHarness {
     return r;
   }
 
+  // Whether the step reported finding `id`.
+  static bool Has(const StepResult& r, std::string_view id) {
+    for (const auto& f : r.findings) {
+      if (f.id == id) return true;
+    }
+    return false;
+  }
   static std::vector<std::string> Ids(const StepResult& r) {
     std::vector<std::string> v;
     for (const auto& f : r.findings) v.push_back(f.id);
