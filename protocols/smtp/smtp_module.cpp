@@ -91,6 +91,17 @@ constexpr FindingInfo kStartTlsNotOffered{
     "FQDN to the SMTP service (Enable-ExchangeCertificate -Services SMTP) and keep the TLS "
     "authentication mechanism on the connector.",
     "RFC 3207 §4; RFC 8460 §4.3 (starttls-not-supported); Enable-ExchangeCertificate"};
+constexpr FindingInfo kStartTlsInconsistent{
+    "smtp.starttls.inconsistent",
+    Severity::kError,
+    "STARTTLS offered on some connections only",
+    "One connection's EHLO reply did not list STARTTLS and another's did: the servers behind "
+    "this name (a pool, a load balancer, nodes of a DAG) are configured differently. Senders "
+    "that require TLS fail on some attempts and deliver on others, so mail is delayed at "
+    "random. TLS report result: starttls-not-supported.",
+    "Give every server behind the name the same receive connector configuration and a valid "
+    "certificate bound to SMTP (Enable-ExchangeCertificate -Services SMTP on each).",
+    "RFC 3207 §4; RFC 8460 §4.3 (starttls-not-supported); Enable-ExchangeCertificate"};
 constexpr FindingInfo kStartTlsRejected{
     "smtp.starttls.rejected",
     Severity::kError,
@@ -120,7 +131,7 @@ constexpr FindingInfo kAfterTls{
 constexpr FindingInfo kSmtpFindings[] = {
     kBannerTimeout,    kBannerClosed, kBannerRejected, kBannerThrottled,
     kReplyMalformed,   kReplyTimeout, kEhloRejected,   kStartTlsNotOffered,
-    kStartTlsRejected, kTlsTooOld,    kAfterTls};
+    kStartTlsRejected, kTlsTooOld,    kAfterTls,       kStartTlsInconsistent};
 
 constexpr OptionSpec kSmtpOptions[] = {
     {"host", OptionType::kString, true, "", "the mail server (an MX host or a smarthost name)"},
@@ -135,7 +146,7 @@ constexpr FactSpec kSmtpFacts[] = {
     {"port", "the TCP port connected to"},
     {"banner", "the first line of the server's 220 greeting"},
     {"ehlo_keywords", "the extensions the server offers before TLS (EHLO reply)"},
-    {"starttls", "offered, not offered, refused or ok"},
+    {"starttls", "ok, offered (the handshake failed), not offered, inconsistent or refused"},
     {"tls_version", "the negotiated TLS version"},
     {"cipher", "the negotiated cipher suite"},
     {"certificate_trusted", "true when the chain validated under strict public trust"},
@@ -204,12 +215,22 @@ class SmtpStep : public Step {
     std::vector<std::string> keywords = EhloKeywords(*ehlo);
     result.facts["ehlo_keywords"] = Joined(keywords);
     if (!Offers(keywords, "STARTTLS")) {
+      Quit(*stream, in);
       result.facts["starttls"] = "not offered";
       result.facts["tlsrpt_result"] = "starttls-not-supported";
-      result.findings.push_back(MakeFinding(
-          kStartTlsNotOffered, host_ + " does not offer STARTTLS (EHLO lists: " +
-                                   (keywords.empty() ? "nothing" : Joined(keywords)) + ")"));
-      Quit(*stream, in);
+      const std::string lists =
+          " (EHLO lists: " + (keywords.empty() ? "nothing" : Joined(keywords)) + ")";
+      // A pool of servers behind one name may differ: a second session tells a server that
+      // never offers STARTTLS from one that offers it on some connections only.
+      if (SecondSessionOffersStartTls(ctx, req, limits)) {
+        result.facts["starttls"] = "inconsistent";
+        result.findings.push_back(MakeFinding(
+            kStartTlsInconsistent,
+            host_ + " offered STARTTLS on a second connection but not on the first" + lists));
+      } else {
+        result.findings.push_back(
+            MakeFinding(kStartTlsNotOffered, host_ + " does not offer STARTTLS" + lists));
+      }
       return result;
     }
 
@@ -315,6 +336,23 @@ class SmtpStep : public Step {
           kReplyMalformed, "the answer to " + verb + " is not SMTP", Printable(o.detail)));
     }
     return std::nullopt;
+  }
+
+  // Opens one more session (greeting and EHLO only, then QUIT) and says whether its EHLO reply
+  // offers STARTTLS.
+  bool SecondSessionOffersStartTls(StepContext& ctx, const HttpRequest& req,
+                                   const ReplyLimits& limits) {
+    std::unique_ptr<Stream> again = ctx.transport.OpenStream(req);
+    if (again->Connection().error) return false;
+    StreamReader in(*again);
+    ReadOutcome greeting = ReadReply(in, limits);
+    if (greeting.error != ReplyError::kNone || greeting.reply.code != 220) return false;
+    if (!again->Send("EHLO " + helo_ + "\r\n")) return false;
+    ReadOutcome ehlo = ReadReply(in, limits);
+    const bool offered = ehlo.error == ReplyError::kNone && ehlo.reply.code == 250 &&
+                         Offers(EhloKeywords(ehlo.reply), "STARTTLS");
+    Quit(*again, in);
+    return offered;
   }
 
   // Ends the session politely; the answer does not matter.

@@ -22,7 +22,8 @@ const char* const kEhloReply =
 // A well-behaved server: greeting, EHLO with STARTTLS, 220 to STARTTLS, then a TLS session
 // presenting lab PKI case `pki_case` (judged by the harness's evaluator and policy).
 struct Server {
-  std::unique_ptr<ScriptedStream> stream;  // the last stream the step opened
+  std::vector<std::unique_ptr<ScriptedStream>> streams;  // every stream the step opened
+  ScriptedStream* stream = nullptr;                      // the first one
   std::string greeting = "220 mx.contoso.test ESMTP\r\n";
   std::function<std::string(std::string_view)> answers = [](std::string_view sent) {
     if (sent.rfind("EHLO", 0) == 0) return std::string(kEhloReply);
@@ -30,6 +31,8 @@ struct Server {
     if (sent == "QUIT\r\n") return std::string("221 bye\r\n");
     return std::string("502 5.5.2 what?\r\n");
   };
+  // The answers of the second and later connections, when they differ (a pool of servers).
+  std::function<std::string(std::string_view)> later_answers;
   std::string pki_case = "good";
   std::string tls_version = "TLSv1.3";
   size_t chunk = 0;
@@ -38,14 +41,16 @@ struct Server {
 
 StepResult RunSmtp(ModuleHarness& h, Server& server, OptionMap options = {}) {
   h.transport.stream_handler = [&](const HttpRequest& req) {
-    server.stream = std::make_unique<ScriptedStream>();
-    ScriptedStream* s = server.stream.get();
+    server.streams.push_back(std::make_unique<ScriptedStream>());
+    ScriptedStream* s = server.streams.back().get();
+    if (server.stream == nullptr) server.stream = s;
     s->connection.request = req;
     s->connection.remote_address = "192.0.2.25";
     s->connection.remote_port = 25;
     s->connection.reached = Stage::kConnect;
     s->pending = server.greeting;
-    s->on_send = server.answers;
+    s->on_send =
+        server.streams.size() > 1 && server.later_answers ? server.later_answers : server.answers;
     s->chunk = server.chunk;
     cert::CertInput in = LabChainInput(server.pki_case, req.cert_name);
     TlsCapture tls;
@@ -178,6 +183,21 @@ TEST_CASE("smtp module: STARTTLS missing, refused, or followed by injected data"
     CHECK(r.facts["starttls"] == "not offered");
     CHECK(r.facts["tlsrpt_result"] == "starttls-not-supported");
     CHECK(server.sent == std::vector<std::string>{"EHLO cxa.invalid\r\n", "QUIT\r\n"});
+    // A second session asks again, to tell "never" from "on some connections".
+    REQUIRE(server.streams.size() == 2);
+    CHECK(server.streams[1]->sent == server.sent);
+  }
+  SECTION("offered on the second connection only") {
+    server.later_answers = server.answers;
+    server.answers = [](std::string_view sent) {
+      return std::string(sent.rfind("EHLO", 0) == 0 ? "250-mx\r\n250 SIZE 1000\r\n"
+                                                    : "221 bye\r\n");
+    };
+    StepResult r = RunSmtp(h, server);
+    CHECK(ModuleHarness::Has(r, "smtp.starttls.inconsistent"));
+    CHECK_FALSE(ModuleHarness::Has(r, "smtp.starttls.not_offered"));
+    CHECK(r.facts["starttls"] == "inconsistent");
+    CHECK(server.streams[1]->sent_after_tls.empty());  // the second session only asks
   }
   SECTION("refused with 454") {
     server.answers = [](std::string_view sent) {
