@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "dns_lab.h"
+#include "dnssec_lab.h"
 #include "loopback.h"
 #include "postfix_lab.h"
 
@@ -267,4 +268,23 @@ TEST_CASE("smtp: the domain's MTA-STS policy and TLS reporting record",
   ScenarioRun none = run("smtp.test");
   CHECK(Has(none.Ids("mta-sts"), "mtasts.record.missing"));
   CHECK(Has(none.Ids("tls-rpt"), "tlsrpt.record.missing"));
+}
+
+TEST_CASE("smtp: the DNSSEC status comes from a validating resolver",
+          "[e2e][loopback][smtp][dns]") {
+  const std::string resolver = DnssecLab::Get().server();
+  auto run = [&](const std::string& domain) {
+    std::vector<std::string> argv = LabRunArgs("smtp");
+    argv.insert(argv.end(), {domain, "--dns-server", resolver, "--input", "port=1", "--resolve",
+                             "*:1:127.0.0.1", "--no-aia"});
+    return RunScenario(argv);
+  };
+  // A signed zone whose key unbound holds as a trust anchor: the MX answer is secure.
+  ScenarioRun secure = run("signed.test");
+  CHECK(secure.Fact("mx", "dnssec") == "secure");
+  CHECK(secure.Fact("mx", "host1") == "mail.contoso.test");
+  // The same with a record changed after signing: the resolver refuses the answer.
+  ScenarioRun bogus = run("bogus.test");
+  CHECK(bogus.cmd.exit_code == 1);
+  CHECK(Has(bogus.Ids("mx"), "smtp.mx.lookup_failed"));
 }

@@ -228,6 +228,12 @@ DnsAnswer LookupDnsLive(const std::string& name, DnsType type, const DnsOptions&
   st.retrans = std::max(1, timeout_ms / 1000);
   st.retry = 1;
   st.options |= RES_USE_EDNS0 | RES_USE_DNSSEC;  // DO: a validating resolver sets AD
+#ifdef RES_TRUSTAD
+  // glibc clears the AD bit of answers unless told to trust the resolver (trust-ad). The
+  // DNSSEC status is the resolver's to give, as for Postfix: the operator chose it
+  // (--dns-server, or the system's resolv.conf).
+  st.options |= RES_TRUSTAD;
+#endif
   std::vector<unsigned char> answer(65536);
   int n = res_nquery(&st, name.c_str(), ns_c_in, static_cast<int>(type), answer.data(),
                      static_cast<int>(answer.size()));
