@@ -8,28 +8,15 @@
 namespace cxa::protocols::smtp {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
 // "k1=v1; k2=v2" -> pairs, trimmed; empty fields skipped.
 std::vector<std::pair<std::string, std::string>> Fields(std::string_view record) {
   std::vector<std::pair<std::string, std::string>> out;
-  while (!record.empty()) {
-    size_t semi = record.find(';');
-    std::string_view field = Trim(record.substr(0, semi));
-    record = semi == std::string_view::npos ? std::string_view{} : record.substr(semi + 1);
-    if (field.empty()) continue;
+  for (const std::string& field : Split(record, ';')) {
     size_t eq = field.find('=');
-    if (eq == std::string_view::npos) {
-      out.emplace_back(std::string(field), std::string());
+    if (eq == std::string::npos) {
+      out.emplace_back(field, std::string());
     } else {
-      out.emplace_back(std::string(Trim(field.substr(0, eq))),
-                       std::string(Trim(field.substr(eq + 1))));
+      out.emplace_back(Trim(field.substr(0, eq)), Trim(field.substr(eq + 1)));
     }
   }
   return out;
@@ -52,11 +39,11 @@ std::string Bare(std::string_view name) {
 
 StsRecordResult ParseStsRecord(const std::vector<std::string>& txt_strings) {
   StsRecordResult out;
-  std::vector<std::string_view> candidates;
+  std::vector<std::string> candidates;
   for (const auto& t : txt_strings) {
-    std::string_view v = Trim(t);
+    std::string v = Trim(t);
     if (v.substr(0, 7) == "v=STSv1" && (v.size() == 7 || v[7] == ';' || v[7] == ' ')) {
-      candidates.push_back(v);
+      candidates.push_back(std::move(v));
     }
   }
   if (candidates.empty()) return out;
@@ -89,7 +76,7 @@ Result<StsPolicy> ParseStsPolicy(std::string_view text) {
   while (!text.empty()) {
     ++line_no;
     size_t nl = text.find('\n');
-    std::string_view line = Trim(text.substr(0, nl));
+    const std::string line = Trim(text.substr(0, nl));
     text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
     if (line.empty()) continue;
     size_t colon = line.find(':');
@@ -97,8 +84,8 @@ Result<StsPolicy> ParseStsPolicy(std::string_view text) {
       return Fail("line " + std::to_string(line_no) + " is not \"key: value\": \"" +
                   Excerpt(line, 60) + "\"");
     }
-    std::string_view key = Trim(line.substr(0, colon));
-    std::string_view value = Trim(line.substr(colon + 1));
+    const std::string key = Trim(line.substr(0, colon));
+    const std::string value = Trim(line.substr(colon + 1));
     if (key == "version") {
       version = std::string(value);
     } else if (key == "mode") {
@@ -137,20 +124,16 @@ bool StsMxMatches(std::string_view pattern, std::string_view host) {
 }
 
 Result<std::vector<std::string>> ParseTlsRptRecord(std::string_view record) {
-  std::string_view r = Trim(record);
+  const std::string r = Trim(record);
   if (r.substr(0, 10) != "v=TLSRPTv1") return Fail("it does not start with v=TLSRPTv1");
   std::vector<std::string> rua;
   for (const auto& [k, v] : Fields(r)) {
     if (k != "rua") continue;
-    std::string_view list = v;
-    while (!list.empty()) {
-      size_t comma = list.find(',');
-      std::string uri(Trim(list.substr(0, comma)));
-      list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    for (std::string& uri : Split(v, ',')) {
       if (uri.rfind("mailto:", 0) != 0 && uri.rfind("https://", 0) != 0) {
         return Fail("rua \"" + Excerpt(uri, 60) + "\" is neither mailto: nor https:");
       }
-      rua.push_back(uri);
+      rua.push_back(std::move(uri));
     }
   }
   if (rua.empty()) return Fail("no rua= (where reports go)");

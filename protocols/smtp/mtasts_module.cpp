@@ -205,8 +205,7 @@ class MtaStsStep : public Step {
     }
     result.facts["mode"] = policy->mode;
     result.facts["max_age"] = std::to_string(policy->max_age);
-    std::string patterns;
-    for (const auto& p : policy->mx) patterns += (patterns.empty() ? "" : " ") + Printable(p);
+    const std::string patterns = Printable(Join(policy->mx));
     result.facts["mx_patterns"] = patterns;
     if (policy->mode == "none") {
       result.findings.push_back(MakeFinding(kModeNone, domain_ + "'s policy is mode none"));
@@ -237,14 +236,7 @@ Result<std::unique_ptr<Step>> CreateMtaSts(const OptionMap& o) {
   auto domain = DomainOption(o.at("domain"));
   if (!domain) return Fail("option 'domain': " + domain.error());
   if (domain->empty()) return Fail("option 'domain' is empty");
-  std::vector<std::string> hosts;
-  std::string list = o.count("hosts") ? o.at("hosts") : "";
-  for (size_t at = 0; at < list.size();) {
-    size_t space = list.find(' ', at);
-    if (space == std::string::npos) space = list.size();
-    if (space > at) hosts.push_back(list.substr(at, space - at));
-    at = space + 1;
-  }
+  std::vector<std::string> hosts = Split(o.count("hosts") ? o.at("hosts") : "", ' ');
   return std::unique_ptr<Step>(std::make_unique<MtaStsStep>(*domain, std::move(hosts)));
 }
 

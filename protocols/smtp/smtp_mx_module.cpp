@@ -147,15 +147,14 @@ class MxStep : public Step {
     }
     // Hosts no sender on the Internet can reach (an address where a name belongs, an internal
     // name) are reported and not connected to: a sender fails at their name already.
-    std::string hosts;
+    std::vector<std::string> hosts;
     size_t tested = 0;
     for (const MxRecord& mx : *records) {
-      const std::string host = Printable(mx.host);
-      hosts += (hosts.empty() ? "" : " ") + host;
+      const std::string& host = hosts.emplace_back(Printable(mx.host));
       if (!Classify(host, result)) continue;
       if (++tested <= kTestedHosts) result.facts["host" + std::to_string(tested)] = host;
     }
-    result.facts["hosts"] = hosts;
+    result.facts["hosts"] = Join(hosts);
     if (tested > kTestedHosts) {
       result.findings.push_back(
           MakeFinding(kMoreThanTested, domain_ + " has " + std::to_string(tested) +

@@ -78,9 +78,7 @@ class TlsRptStep : public Step {
                                             "\"" + Excerpt(records.front(), 120) + "\""));
       return result;
     }
-    std::string list;
-    for (const auto& u : *rua) list += (list.empty() ? "" : " ") + Printable(u);
-    result.facts["rua"] = list;
+    result.facts["rua"] = Printable(Join(*rua));
     return result;
   }
 

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <utility>
 
+#include "core/text.h"
+
 namespace cxa {
 namespace {
 
@@ -108,12 +110,6 @@ constexpr std::array kAnalyzerArticles{
         "expected-service-banner-not-received-when-connecting"},
 };
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // "RFC 5280 §6.1.3 (a)" -> https://www.rfc-editor.org/rfc/rfc5280.html#section-6.1.3
@@ -125,10 +121,12 @@ std::string RfcUrl(std::string_view c) {
   while (n < c.size() && IsDigit(c[n])) ++n;
   if (n == 0 || (n < c.size() && c[n] != ' ' && c[n] != ',')) return {};
   std::string url = "https://www.rfc-editor.org/rfc/rfc" + std::string(c.substr(0, n)) + ".html";
-  std::string_view rest = Trim(c.substr(n));
+  std::string trimmed = Trim(c.substr(n));
+  std::string_view rest = trimmed;
   constexpr std::string_view kSection = "§";
   if (rest.substr(0, kSection.size()) == kSection) {
-    rest = Trim(rest.substr(kSection.size()));
+    rest.remove_prefix(kSection.size());
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
     size_t end = 0;
     while (end < rest.size() && (IsDigit(rest[end]) || rest[end] == '.')) ++end;
     while (end > 0 && rest[end - 1] == '.') --end;
@@ -172,15 +170,11 @@ std::string DocumentUrl(std::string_view c) {
 
 std::vector<Citation> Citations(std::string_view reference) {
   std::vector<Citation> out;
-  while (!reference.empty()) {
-    const size_t semi = reference.find(';');
-    std::string_view c = Trim(reference.substr(0, semi));
-    reference = semi == std::string_view::npos ? std::string_view{} : reference.substr(semi + 1);
-    if (c.empty()) continue;
+  for (std::string& c : Split(reference, ';')) {
     std::string url = RfcUrl(c);
     if (url.empty()) url = ManPageUrl(c);
     if (url.empty()) url = DocumentUrl(c);
-    out.push_back({std::string(c), std::move(url)});
+    out.push_back({std::move(c), std::move(url)});
   }
   return out;
 }

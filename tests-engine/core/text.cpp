@@ -149,6 +149,19 @@ std::string Trim(std::string_view text) {
   return std::string(text.substr(b, e - b + 1));
 }
 
+std::vector<std::string> Split(std::string_view text, char separator) {
+  std::vector<std::string> parts;
+  for (size_t at = 0; at <= text.size();) {
+    size_t end = text.find(separator, at);
+    if (end == std::string_view::npos) end = text.size();
+    if (std::string part = Trim(text.substr(at, end - at)); !part.empty()) {
+      parts.push_back(std::move(part));
+    }
+    at = end + 1;
+  }
+  return parts;
+}
+
 std::vector<std::string> WrapLines(std::string_view text, size_t width, const std::string& label) {
   std::vector<std::string> lines;
   const std::string cont(label.size(), ' ');

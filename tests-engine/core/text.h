@@ -31,6 +31,10 @@ std::string Printable(std::string_view text);
 // `text` without leading and trailing spaces, tabs, CRs and LFs.
 std::string Trim(std::string_view text);
 
+// The parts of `text` between `separator`s, each trimmed (Trim), empty ones left out:
+// Split("a; b;;c", ';') is {"a", "b", "c"}.
+std::vector<std::string> Split(std::string_view text, char separator);
+
 // The parts with `separator` between them ("Negotiate NTLM Basic").
 std::string Join(const std::vector<std::string>& parts, std::string_view separator = " ");
 

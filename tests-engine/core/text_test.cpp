@@ -48,3 +48,10 @@ TEST_CASE("wrapped text: lines within the width, the label once, long words alon
   CHECK(WrapLines("  ", 10).empty());
   CHECK(WrapLines("one\n two", 40) == std::vector<std::string>{"one two"});
 }
+
+TEST_CASE("split: trimmed parts, empty ones left out", "[unit][text]") {
+  CHECK(Split("a; b;;c ;", ';') == std::vector<std::string>{"a", "b", "c"});
+  CHECK(Split("", ',').empty());
+  CHECK(Split(" , ", ',').empty());
+  CHECK(Split("mx1 mx2", ' ') == std::vector<std::string>{"mx1", "mx2"});
+}
