@@ -191,8 +191,8 @@ class SmtpStep : public Step {
     if (greeting.error != ReplyError::kNone) return GreetingFailed(greeting, result);
     result.facts["banner"] = Printable(greeting.reply.First());
     if (greeting.reply.code == 421) {
-      result.findings.push_back(MakeFinding(
-          kBannerThrottled, host_ + " answered " + greeting.reply.Summary(), Printable(host_)));
+      result.findings.push_back(
+          MakeFinding(kBannerThrottled, host_ + " answered " + greeting.reply.Summary()));
       result.outcome = Outcome::kSkipped;
       result.skip_reason = "skipped: " + host_ + " throttled the test (" +
                            greeting.reply.Summary() + "); run it again later";
@@ -213,13 +213,13 @@ class SmtpStep : public Step {
       return result;
     }
     std::vector<std::string> keywords = EhloKeywords(*ehlo);
-    result.facts["ehlo_keywords"] = Joined(keywords);
+    result.facts["ehlo_keywords"] = Join(keywords);
     if (!Offers(keywords, "STARTTLS")) {
       Quit(*stream, in);
       result.facts["starttls"] = "not offered";
       result.facts["tlsrpt_result"] = "starttls-not-supported";
       const std::string lists =
-          " (EHLO lists: " + (keywords.empty() ? "nothing" : Joined(keywords)) + ")";
+          " (EHLO lists: " + (keywords.empty() ? "nothing" : Join(keywords)) + ")";
       // A pool of servers behind one name may differ: a second session tells a server that
       // never offers STARTTLS from one that offers it on some connections only.
       if (SecondSessionOffersStartTls(ctx, req, limits)) {
@@ -293,12 +293,6 @@ class SmtpStep : public Step {
   }
 
  private:
-  static std::string Joined(const std::vector<std::string>& words) {
-    std::string out;
-    for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
-    return out;
-  }
-
   StepResult& GreetingFailed(const ReadOutcome& o, StepResult& result) {
     switch (o.error) {
       case ReplyError::kTimeout:

@@ -1,6 +1,7 @@
 #include "smtp_session.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 
 namespace fixture {
@@ -87,7 +88,7 @@ class SmtpSession : public std::enable_shared_from_this<SmtpSession> {
 
   void Handle(const std::string& line) {
     std::string verb = line.substr(0, line.find(' '));
-    std::transform(verb.begin(), verb.end(), verb.begin(), ::toupper);
+    for (char& c : verb) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (lab_.request_log != nullptr) {
       std::fprintf(lab_.request_log, "%s SMTP %s 0 credentials=none\n", site_.name.c_str(),
                    verb.substr(0, 16).c_str());
