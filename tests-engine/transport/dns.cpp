@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <sstream>
@@ -135,6 +136,20 @@ std::optional<std::string> Presentation(const ns_msg& msg, const ns_rr& rr) {
   return std::nullopt;
 }
 
+// Asks `name` again with the CD bit (checking disabled, RFC 4035 §3.2.2): a validating resolver
+// that answered SERVFAIL and now answers NOERROR or NXDOMAIN holds data that failed validation.
+bool AnswersWithCheckingDisabled(res_state st, const std::string& name, DnsType type) {
+  std::vector<unsigned char> query(512), reply(65536);
+  int len = res_nmkquery(st, ns_o_query, name.c_str(), ns_c_in, static_cast<int>(type), nullptr, 0,
+                         nullptr, query.data(), static_cast<int>(query.size()));
+  if (len < static_cast<int>(sizeof(HEADER))) return false;
+  reinterpret_cast<HEADER*>(query.data())->cd = 1;
+  int n = res_nsend(st, query.data(), len, reply.data(), static_cast<int>(reply.size()));
+  if (n < static_cast<int>(sizeof(HEADER))) return false;
+  const auto* h = reinterpret_cast<const HEADER*>(reply.data());
+  return h->rcode == ns_r_noerror || h->rcode == ns_r_nxdomain;
+}
+
 }  // namespace
 
 std::string_view DnsTypeName(DnsType type) {
@@ -235,19 +250,27 @@ DnsAnswer LookupDnsLive(const std::string& name, DnsType type, const DnsOptions&
   st.options |= RES_TRUSTAD;
 #endif
   std::vector<unsigned char> answer(65536);
+  errno = 0;
   int n = res_nquery(&st, name.c_str(), ns_c_in, static_cast<int>(type), answer.data(),
                      static_cast<int>(answer.size()));
   int herr = st.res_h_errno;
-  res_nclose(&st);
+  const bool no_reply = errno == ETIMEDOUT || errno == ECONNREFUSED;  // not a SERVFAIL
   if (n < 0) {
     if (herr == HOST_NOT_FOUND || herr == NO_DATA) {
+      res_nclose(&st);
       a.status = DnsAnswer::Status::kNoRecords;
       a.nxdomain = herr == HOST_NOT_FOUND;
       return done();
     }
     a.error = herr == TRY_AGAIN ? "no answer (a timeout or SERVFAIL)" : "the lookup was refused";
+    if (herr == TRY_AGAIN && !no_reply && AnswersWithCheckingDisabled(&st, name, type)) {
+      a.bogus = true;
+      a.error = "DNSSEC validation failed (bogus): the resolver answers only with checking disabled";
+    }
+    res_nclose(&st);
     return done();
   }
+  res_nclose(&st);
   ns_msg msg;
   if (ns_initparse(answer.data(), n, &msg) != 0) {
     a.error = "the answer is not a DNS message";

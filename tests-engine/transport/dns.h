@@ -40,6 +40,10 @@ struct DnsAnswer {
   enum class Status { kFound, kNoRecords, kFailed } status = Status::kFailed;
   bool nxdomain = false;       // kNoRecords because the name does not exist
   bool authenticated = false;  // the resolver validated it with DNSSEC (the AD bit)
+  // kFailed because DNSSEC validation failed: the resolver answered SERVFAIL, and the same
+  // question with checking disabled (the CD bit) got an answer. A validating resolver's way of
+  // saying "bogus" (RFC 4035 §3.2.2).
+  bool bogus = false;
   std::vector<DnsRecord> records;
   std::string error;  // kFailed: why (a timeout, SERVFAIL, an unusable resolver)
   std::vector<Timing> timings;

@@ -118,7 +118,7 @@ void WriteTimings(pugi::xml_node parent, const std::vector<Timing>& timings) {
   }
 }
 
-// <dns name type status nxdomain authenticated error><record ttl>DATA</record><timing/></dns>
+// <dns name type status nxdomain authenticated bogus error><record ttl>DATA</record><timing/></dns>
 void WriteDns(pugi::xml_node d, const DnsAnswer& a) {
   d.append_attribute("name") = Attr(a.name).c_str();
   d.append_attribute("type") = std::string(DnsTypeName(a.type)).c_str();
@@ -127,6 +127,7 @@ void WriteDns(pugi::xml_node d, const DnsAnswer& a) {
                                                                              : "failed";
   if (a.nxdomain) d.append_attribute("nxdomain") = true;
   if (a.authenticated) d.append_attribute("authenticated") = true;
+  if (a.bogus) d.append_attribute("bogus") = true;
   if (!a.error.empty()) d.append_attribute("error") = Attr(a.error).c_str();
   for (const auto& r : a.records) {
     pugi::xml_node rec = d.append_child("record");
@@ -367,6 +368,7 @@ class Reader {
     }
     a.nxdomain = d.attribute("nxdomain").as_bool(false);
     a.authenticated = d.attribute("authenticated").as_bool(false);
+    a.bogus = d.attribute("bogus").as_bool(false);
     a.error = d.attribute("error").value();
     for (pugi::xml_node r : d.children("record")) {
       a.records.push_back({r.attribute("ttl").as_uint(0), r.text().get()});
