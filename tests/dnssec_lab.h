@@ -1,8 +1,10 @@
 // A validating resolver for the tests: Debian's unbound on 127.0.0.1 in front of nsd serving
 // zones signed at start with fresh keys (ldns-keygen, ldns-signzone; all installed by
 // tools/install-deps). unbound holds the zones' keys as trust anchors, so their answers carry
-// the AD bit; bogus.test is changed after signing and fails validation (SERVFAIL). One lab per
-// test process, stopped by PID; tests aim cxa at it with --dns-server.
+// the AD bit; bogus.test is changed after signing and fails validation (SERVFAIL), as does the
+// TLSA record of forged.signed.test. signed.test's TLSA records describe the lab PKI's good chain
+// (digests taken with the openssl command). One lab per test process, stopped by PID; tests aim
+// cxa at it with --dns-server.
 #pragma once
 
 #include <unistd.h>
@@ -12,7 +14,9 @@
 #include <fstream>
 #include <string>
 
+#include "loopback.h"
 #include "testing/fixtures.h"
+#include "testing/lab_chain.h"
 #include "testing/process.h"
 #include "transport/dns.h"
 
@@ -72,11 +76,22 @@ class DnssecLab {
     FAIL("unbound gave no validated answer on " << server() << " (see " << dir_ << ")");
   }
 
-  // Signs fixtures/dns/<zone>.zone into <dir>/<zone>.zone.signed; returns its key-signing key's
-  // DNSKEY record (the trust anchor). bogus.test's MX is changed after signing.
+  static void Replace(std::string& text, const std::string& from, const std::string& to) {
+    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at)) {
+      text.replace(at, from.size(), to);
+      at += to.size();
+    }
+  }
+
+  // Signs fixtures/dns/<zone>.zone (its placeholders filled in) into
+  // <dir>/<zone>.zone.signed; returns its key-signing key's DNSKEY record (the trust anchor).
+  // bogus.test's MX and forged.signed.test's TLSA record are changed after signing.
   std::string SignZone(const std::string& zone) {
-    std::filesystem::copy_file(FixturesDir() + "/dns/" + zone + ".zone",
-                               dir_ + "/" + zone + ".zone");
+    std::string source = ReadText(FixturesDir() + "/dns/" + zone + ".zone");
+    const std::string good = LabPki() + "/good/chain.pem";
+    Replace(source, "@LEAF_SPKI_SHA256@", TlsaDigest(good, 1, 1));
+    Replace(source, "@ISSUER_SPKI_SHA256@", TlsaDigest(good, 2, 1));
+    std::ofstream(dir_ + "/" + zone + ".zone") << source;
     auto keygen = [&](bool ksk) {
       std::vector<std::string> argv = {"/usr/bin/ldns-keygen", "-a", "ECDSAP256SHA256"};
       if (ksk) argv.push_back("-k");
@@ -99,6 +114,16 @@ class DnssecLab {
       const size_t at = text.find(from);
       REQUIRE(at != std::string::npos);
       text.replace(at, from.size(), "MX\t10 evil.contoso.test.");
+      std::ofstream(dir_ + "/" + zone + ".zone.signed") << text;
+    }
+    if (zone == "signed.test") {
+      std::string text = ReadText(dir_ + "/" + zone + ".zone.signed");
+      const size_t line = text.find("_25._tcp.forged.signed.test.");
+      REQUIRE(line != std::string::npos);
+      const size_t data = text.find("TLSA\t3 1 1 ", line);
+      REQUIRE(data != std::string::npos);
+      char& digit = text[data + 11];
+      digit = digit == '0' ? '1' : '0';
       std::ofstream(dir_ + "/" + zone + ".zone.signed") << text;
     }
     std::string key = ReadText(dir_ + "/" + ksk + ".key");

@@ -188,9 +188,11 @@ TEST_CASE("smtp: a wave of domains tests each MX host once", "[e2e][loopback][sm
                  "", 60);
   INFO(r.err);
   CHECK(r.exit_code == 1);  // nomx.smtp.test has no MX
-  CHECK(r.out.rfind("line,target,outcome,exit_code,MX,STARTTLS,certificate,TLS,MTA-STS,findings",
-                    0) == 0);
-  CHECK(r.out.find(",smtp.test,passed,0,mail.contoso.test,ok,passed,TLSv1.3,none,") !=
+  CHECK(r.out.rfind(
+            "line,target,outcome,exit_code,MX,STARTTLS,certificate,TLS,MTA-STS,DANE,findings", 0) ==
+        0);
+  // The MX records come unsigned from nsd: DANE does not apply.
+  CHECK(r.out.find(",smtp.test,passed,0,mail.contoso.test,ok,passed,TLSv1.3,none,not applicable,") !=
         std::string::npos);
   CHECK(r.out.find(",nomx.smtp.test,failed,1,") != std::string::npos);
   // mail.contoso.test (the MX of two domains) and mx2.contoso.test: one session each.
@@ -270,21 +272,75 @@ TEST_CASE("smtp: the domain's MTA-STS policy and TLS reporting record",
   CHECK(Has(none.Ids("tls-rpt"), "tlsrpt.record.missing"));
 }
 
-TEST_CASE("smtp: the DNSSEC status comes from a validating resolver",
-          "[e2e][loopback][smtp][dns]") {
+TEST_CASE("smtp: DANE and the DNSSEC status, from a validating resolver in front of a signed zone",
+          "[e2e][loopback][smtp][dns][dane]") {
   const std::string resolver = DnssecLab::Get().server();
-  auto run = [&](const std::string& domain) {
+  const std::string port = std::to_string(PostfixLab::Get().port("good"));
+  // Port 25 as senders use it (the TLSA records are at _25._tcp), each host connected to the
+  // Postfix listener that presents the lab PKI's good chain; the name checked is the one that
+  // chain covers, as a hybrid connector's TlsDomain would be.
+  std::vector<std::string> lab = {"--dns-server", resolver, "--input",
+                                  "expect_name=mail.contoso.test"};
+  for (const char* host : {"ee", "ta", "stale", "pkix", "forged", "plain"}) {
+    lab.insert(lab.end(), {"--connect-to", std::string(host) + ".signed.test:25:127.0.0.1:" + port});
+  }
+  auto run = [&](std::vector<std::string> args) {
     std::vector<std::string> argv = LabRunArgs("smtp");
-    argv.insert(argv.end(), {domain, "--dns-server", resolver, "--input", "port=1", "--resolve",
-                             "*:1:127.0.0.1", "--no-aia"});
+    argv.insert(argv.end(), lab.begin(), lab.end());
+    argv.insert(argv.end(), args.begin(), args.end());
     return RunScenario(argv);
   };
-  // A signed zone whose key unbound holds as a trust anchor: the MX answer is secure.
-  ScenarioRun secure = run("signed.test");
-  CHECK(secure.Fact("mx", "dnssec") == "secure");
-  CHECK(secure.Fact("mx", "host1") == "mail.contoso.test");
-  // The same with a record changed after signing: the resolver refuses the answer.
-  ScenarioRun bogus = run("bogus.test");
+  ScenarioRun r = run({"signed.test"});
+  CHECK(r.Fact("mx", "dnssec") == "secure");
+  CHECK(r.Fact("mx", "host1") == "ee.signed.test");
+  // DANE-EE and DANE-TA records that match the presented chain.
+  CHECK(r.Step("mx1")["outcome"] == "passed");
+  CHECK(r.Fact("mx1", "dane") == "verified");
+  CHECK(r.Fact("mx1", "dane_match") == "3 1 1");
+  CHECK(r.Fact("mx2", "dane") == "verified");
+  CHECK(r.Fact("mx2", "dane_match") == "2 1 1");
+  // A record for a key the server no longer has.
+  CHECK(Has(r.Ids("mx3"), "dane.tlsa.mismatch"));
+  CHECK(r.Fact("mx3", "tlsrpt_result") == "tlsa-invalid");
+  // Only a usage SMTP does not use.
+  CHECK(Has(r.Ids("mx4"), "dane.tlsa.unusable_usage"));
+  // A TLSA record changed after signing: the resolver refuses it.
+  CHECK(Has(r.Ids("mx5"), "dane.dnssec.bogus"));
+  CHECK(r.Fact("mx5", "tlsrpt_result") == "dnssec-invalid");
+  CHECK(r.cmd.exit_code == 1);
+
+  // A host in the signed zone without a TLSA record: information.
+  ScenarioRun plain = run({"--input", "host=plain.signed.test"});
+  CHECK(plain.cmd.exit_code == 0);
+  CHECK(Has(plain.Ids("mx1"), "dane.tlsa.missing"));
+
+  // A batch summary says DANE per domain.
+  const std::string targets =
+      BinaryDir() + "/test-logs/dane-targets-" + std::to_string(::getpid()) + ".txt";
+  std::ofstream(targets) << "signed.test\n";
+  std::vector<std::string> argv = LabRunArgs("smtp", "csv");
+  argv.insert(argv.end(), lab.begin(), lab.end());
+  argv.insert(argv.end(), {"--targets", targets});
+  CommandResult csv = RunCommand(argv, "", 60);
+  INFO(csv.out);
+  CHECK(csv.out.find(",ee.signed.test,ok,passed,TLSv1.3,none,verified,") != std::string::npos);
+
+  // The same question with a record changed after signing: the MX answer itself is bogus.
+  ScenarioRun bogus = run({"bogus.test"});
   CHECK(bogus.cmd.exit_code == 1);
   CHECK(Has(bogus.Ids("mx"), "smtp.mx.lookup_failed"));
+  CHECK(bogus.Fact("mx", "dnssec") == "bogus");
+}
+
+TEST_CASE("smtp: TLSA records in an unsigned zone are reported as ignored",
+          "[e2e][loopback][smtp][dns][dane]") {
+  const std::string port = std::to_string(PostfixLab::Get().port("good"));
+  std::vector<std::string> argv = LabRunArgs("smtp");
+  argv.insert(argv.end(), {"--input", "host=unsigned-dane.contoso.test", "--input",
+                           "expect_name=mail.contoso.test", "--dns-server", NsdLab::Get().server(),
+                           "--connect-to", "unsigned-dane.contoso.test:25:127.0.0.1:" + port});
+  ScenarioRun r = RunScenario(argv);
+  CHECK(Has(r.Ids("mx1"), "dane.dnssec.insecure"));
+  CHECK(r.Fact("mx1", "dane") == "not signed");
+  CHECK(r.cmd.exit_code == 0);  // a warning: mail still flows
 }

@@ -8,6 +8,7 @@
 
 #include "core/text.h"
 #include "protocols/smtp/smtp_codec.h"
+#include "protocols/smtp/smtp_dane.h"
 #include "protocols/smtp/smtp_modules.h"
 #include "transport/aia.h"
 #include "transport/connection_report.h"
@@ -131,7 +132,9 @@ constexpr FindingInfo kAfterTls{
 constexpr FindingInfo kSmtpFindings[] = {
     kBannerTimeout,    kBannerClosed, kBannerRejected, kBannerThrottled,
     kReplyMalformed,   kReplyTimeout, kEhloRejected,   kStartTlsNotOffered,
-    kStartTlsRejected, kTlsTooOld,    kAfterTls,       kStartTlsInconsistent};
+    kStartTlsRejected, kTlsTooOld,    kAfterTls,       kStartTlsInconsistent,
+    kDaneTlsaMissing,  kDaneInsecure, kDaneBogus,      kDaneLookupFailed,
+    kDaneUnusable,     kDaneMismatch};
 
 constexpr OptionSpec kSmtpOptions[] = {
     {"host", OptionType::kString, true, "", "the mail server (an MX host or a smarthost name)"},
@@ -140,6 +143,9 @@ constexpr OptionSpec kSmtpOptions[] = {
      "the name its certificate must cover (default: host; for hybrid, the connector's TlsDomain)"},
     {"helo", OptionType::kString, false, "cxa.invalid",
      "the name cxa gives in EHLO (a fully qualified name; some servers want one that resolves)"},
+    {"dnssec", OptionType::kString, false, "",
+     "the DNSSEC status of the MX records that named the host (secure or insecure; empty when "
+     "the operator named the host): DANE applies only below signed MX records"},
 };
 constexpr FactSpec kSmtpFacts[] = {
     {"address", "the IP address connected to"},
@@ -153,6 +159,11 @@ constexpr FactSpec kSmtpFacts[] = {
     {"certificate_subject", "subject of the server certificate"},
     {"certificate_not_after", "expiry of the server certificate (RFC 3339)"},
     {"certificate_days_left", "days until the server certificate expires"},
+    {"dane",
+     "verified, mismatch, not verified, no usable TLSA, no TLSA, not signed, bogus, lookup "
+     "failed or not applicable"},
+    {"tlsa", "the host's TLSA records (usage selector matching data)"},
+    {"dane_match", "the parameters of the TLSA record the chain matched (\"3 1 1\")"},
     {"tlsrpt_result",
      "the TLS report result type (RFC 8460) a sender would report for this server, if any"},
 };
@@ -170,11 +181,18 @@ std::string_view TlsRptResult(std::string_view finding_id) {
 
 class SmtpStep : public Step {
  public:
-  SmtpStep(std::string host, int port, std::string name, std::string helo)
-      : host_(std::move(host)), port_(port), name_(std::move(name)), helo_(std::move(helo)) {}
+  SmtpStep(std::string host, int port, std::string name, std::string helo, std::string dnssec)
+      : host_(std::move(host)),
+        port_(port),
+        name_(std::move(name)),
+        helo_(std::move(helo)),
+        dnssec_(std::move(dnssec)) {}
 
   StepResult Run(StepContext& ctx) override {
     StepResult result;
+    // A DANE-aware sender looks the TLSA records up before it connects (RFC 7672 §2.2).
+    DaneCheck dane;
+    dane.Lookup(ctx, host_, port_, dnssec_, result);
     HttpRequest req = StepRequest(ctx, "tcp://" + HostForUrl(host_) + ":" + std::to_string(port_));
     req.cert_name = name_;
     std::unique_ptr<Stream> stream = ctx.transport.OpenStream(req);
@@ -257,10 +275,14 @@ class SmtpStep : public Step {
     CompleteChainViaAia(tls, ctx.transport, ctx.evaluator, ctx.trust, ctx.aia);
     const bool usable = ReportConnection(tls, ctx.now, result) && upgraded.ok();
     for (const auto& f : result.findings) {
+      if (result.facts.count("tlsrpt_result")) break;  // DNSSEC said it first (bogus)
       if (auto type = TlsRptResult(f.id); !type.empty() && f.severity == Severity::kError) {
         result.facts["tlsrpt_result"] = std::string(type);
         break;
       }
+    }
+    if (dane.required() && tls.tls && !tls.tls->chain.empty()) {
+      dane.Verify(tls.tls->chain, name_, ctx.now, result);
     }
     if (!usable) {
       result.facts["starttls"] = "offered";
@@ -361,6 +383,7 @@ class SmtpStep : public Step {
   int port_;
   std::string name_;
   std::string helo_;
+  std::string dnssec_;  // of the MX records that named host_: "secure", "insecure" or ""
 };
 
 // An EHLO argument: a domain name (letters, digits, hyphens, dots) or an address literal.
@@ -385,8 +408,13 @@ Result<std::unique_ptr<Step>> CreateSmtp(const OptionMap& o) {
                 Printable(helo) + "'");
   }
   std::string name = o.count("name") && !o.at("name").empty() ? o.at("name") : host;
-  return std::unique_ptr<Step>(
-      std::make_unique<SmtpStep>(host, std::stoi(o.at("port")), std::move(name), helo));
+  const std::string dnssec = o.count("dnssec") ? o.at("dnssec") : "";
+  if (!dnssec.empty() && dnssec != "secure" && dnssec != "insecure") {
+    return Fail("option 'dnssec' must be secure, insecure or empty, got '" + Printable(dnssec) +
+                "'");
+  }
+  return std::unique_ptr<Step>(std::make_unique<SmtpStep>(host, std::stoi(o.at("port")),
+                                                          std::move(name), helo, dnssec));
 }
 
 }  // namespace

@@ -234,6 +234,110 @@ TEST_CASE("smtp module: STARTTLS missing, refused, or followed by injected data"
   NothingSubmitted(server);
 }
 
+namespace {
+
+// TLSA answers for _25._tcp.mail.contoso.test: `records`, validated (`secure`) or not, or a
+// failed lookup (`bogus` when validation failed).
+void Tlsa(ModuleHarness& h, std::vector<std::string> records, bool secure = true,
+          DnsAnswer::Status status = DnsAnswer::Status::kFound, bool bogus = false) {
+  h.transport.dns_handler = [=](const std::string& name, DnsType type) {
+    DnsAnswer a;
+    a.name = name;
+    a.type = type;
+    a.status = records.empty() && status == DnsAnswer::Status::kFound
+                   ? DnsAnswer::Status::kNoRecords
+                   : status;
+    a.authenticated = secure;
+    a.bogus = bogus;
+    if (status == DnsAnswer::Status::kFailed) a.error = "SERVFAIL";
+    for (const auto& r : records) a.records.push_back({300, r});
+    return a;
+  };
+}
+
+std::string GoodKey(int index) {
+  return TlsaDigest(FixturesDir() + "/pki/good/chain.pem", index, 1);
+}
+
+}  // namespace
+
+TEST_CASE("smtp module: DANE, the TLSA records matched against the presented chain",
+          "[unit][smtp][dane]") {
+  ModuleHarness h;
+  const OptionMap secure_mx{{"dnssec", "secure"}};
+  SECTION("DANE-EE and DANE-TA records that match") {
+    for (const std::string& record : {"3 1 1 " + GoodKey(1), "2 1 1 " + GoodKey(2)}) {
+      Tlsa(h, {"3 1 1 " + std::string(64, '0'), record});
+      Server server;
+      StepResult r = RunSmtp(h, server, secure_mx);
+      CHECK(h.transport.dns_questions.back() == "TLSA _25._tcp.mail.contoso.test");
+      CHECK(r.outcome == Outcome::kPassed);
+      CHECK(r.facts["dane"] == "verified");
+      CHECK(r.facts["dane_match"] == record.substr(0, 5));
+    }
+  }
+  SECTION("a certificate renewed without its TLSA record") {
+    Tlsa(h, {"3 1 1 " + std::string(64, 'a')});
+    Server server;
+    StepResult r = RunSmtp(h, server, secure_mx);
+    CHECK(ModuleHarness::Has(r, "dane.tlsa.mismatch"));
+    CHECK(r.facts["dane"] == "mismatch");
+    CHECK(r.facts["tlsrpt_result"] == "tlsa-invalid");
+    CHECK(r.outcome == Outcome::kFailed);
+  }
+  SECTION("DANE-EE is matched even when strict public trust rejects the chain") {
+    Tlsa(h, {"3 1 1 " + TlsaDigest(FixturesDir() + "/pki/self-signed/chain.pem", 1, 1)});
+    Server server;
+    server.pki_case = "self-signed";
+    StepResult r = RunSmtp(h, server, secure_mx);
+    CHECK(r.facts["dane"] == "verified");
+    CHECK(ModuleHarness::Has(r, "cert.chain.self_signed"));  // Exchange Online still refuses it
+  }
+  SECTION("records senders cannot use, or ignore") {
+    Tlsa(h, {"1 1 1 " + GoodKey(1), "0 0 1 " + GoodKey(2)});
+    Server unusable_server;
+    StepResult unusable = RunSmtp(h, unusable_server, secure_mx);
+    CHECK(ModuleHarness::Has(unusable, "dane.tlsa.unusable_usage"));
+    CHECK(unusable.facts["dane"] == "no usable TLSA");
+
+    Tlsa(h, {"3 1 1 " + GoodKey(1)}, /*secure=*/false);
+    Server insecure_server;
+    StepResult insecure = RunSmtp(h, insecure_server, secure_mx);
+    CHECK(ModuleHarness::Has(insecure, "dane.dnssec.insecure"));
+    CHECK(insecure.facts["dane"] == "not signed");
+  }
+  SECTION("no TLSA in a signed zone, a bogus answer, a failed lookup") {
+    Tlsa(h, {});
+    Server none_server;
+    StepResult none = RunSmtp(h, none_server, secure_mx);
+    CHECK(ModuleHarness::Has(none, "dane.tlsa.missing"));
+    CHECK(none.outcome == Outcome::kPassed);  // information
+
+    Tlsa(h, {}, true, DnsAnswer::Status::kFailed, /*bogus=*/true);
+    Server bogus_server;
+    StepResult bogus = RunSmtp(h, bogus_server, secure_mx);
+    CHECK(ModuleHarness::Has(bogus, "dane.dnssec.bogus"));
+    CHECK(bogus.facts["tlsrpt_result"] == "dnssec-invalid");
+
+    Tlsa(h, {}, true, DnsAnswer::Status::kFailed);
+    Server failed_server;
+    CHECK(ModuleHarness::Has(RunSmtp(h, failed_server, secure_mx), "dane.tlsa.lookup_failed"));
+    // A host the operator named: whether senders look its TLSA up is not known, no finding.
+    Server named_server;
+    StepResult named = RunSmtp(h, named_server);
+    CHECK(named.findings.empty());
+    CHECK(named.facts["dane"] == "unknown (TLSA lookup failed)");
+  }
+  SECTION("below unsigned MX records DANE does not apply: no TLSA question") {
+    Tlsa(h, {"3 1 1 " + std::string(64, 'a')});
+    Server server;
+    StepResult r = RunSmtp(h, server, {{"dnssec", "insecure"}});
+    CHECK(h.transport.dns_questions.empty());
+    CHECK(r.facts["dane"] == "not applicable");
+    CHECK(r.outcome == Outcome::kPassed);
+  }
+}
+
 TEST_CASE("smtp module: options are checked before anything is sent", "[unit][smtp]") {
   OptionMap o{{"host", "mx.contoso.test"}, {"port", "25"}, {"name", ""}, {"helo", "cxa.invalid"}};
   CHECK(kSmtpModule.create(o).ok());
@@ -242,6 +346,9 @@ TEST_CASE("smtp module: options are checked before anything is sent", "[unit][sm
   o["helo"] = "[192.0.2.1]";
   CHECK(kSmtpModule.create(o).ok());
   o["host"] = "mx.contoso.test/x";
+  CHECK_FALSE(kSmtpModule.create(o).ok());
+  o["host"] = "mx.contoso.test";
+  o["dnssec"] = "maybe";
   CHECK_FALSE(kSmtpModule.create(o).ok());
 }
 

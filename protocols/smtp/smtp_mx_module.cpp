@@ -100,7 +100,9 @@ constexpr FactSpec kMxFacts[] = {
     {"host3", "the third MX host"},
     {"host4", "the fourth MX host"},
     {"host5", "the fifth MX host"},
-    {"dnssec", "secure when the resolver validated the answer (its AD bit), else insecure"},
+    {"dnssec",
+     "secure when the resolver validated the answer (its AD bit), bogus when it failed "
+     "validation, else insecure"},
     {"exchange_online", "true when an MX is Exchange Online's inbound service"},
 };
 
@@ -123,6 +125,7 @@ class MxStep : public Step {
     DnsAnswer answer = ctx.transport.LookupDns(domain_, DnsType::kMx, ctx.timeouts);
     result.timings = answer.timings;
     if (answer.status == DnsAnswer::Status::kFailed) {
+      if (answer.bogus) result.facts["dnssec"] = "bogus";
       result.findings.push_back(MakeFinding(
           kLookupFailed, "the MX lookup of " + domain_ + " failed", Printable(answer.error)));
       return result;

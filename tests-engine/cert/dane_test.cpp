@@ -3,25 +3,16 @@
 #include <catch2/catch.hpp>
 
 #include "testing/lab_chain.h"
-#include "testing/process.h"
 
 using namespace cxa;
 using namespace cxa::cert;
 
 namespace {
 
-// The digest of certificate `index` (1-based) of a lab chain, as the openssl command computes it
-// (an implementation apart from the one under test): `selector` 0 the certificate, 1 its key.
+// The digest of certificate `index` (1-based) of a lab chain, taken with the openssl command.
 std::string OpensslDigest(const std::string& pki_case, int index, int selector, const char* md) {
-  const std::string pem = testing::FixturesDir() + "/pki/" + pki_case + "/chain.pem";
-  std::string script = "awk -v n=" + std::to_string(index) +
-                       " '/BEGIN CERT/{i++} i==n' '" + pem + "' | ";
-  script += selector == 0 ? "openssl x509 -outform DER"
-                          : "openssl x509 -pubkey -noout | openssl pkey -pubin -outform DER";
-  script += std::string(" | openssl dgst -") + md + " -r | cut -d' ' -f1";
-  testing::CommandResult r = testing::RunCommand({"/bin/sh", "-c", script});
-  REQUIRE(r.exit_code == 0);
-  return r.out.substr(0, r.out.find('\n'));
+  return testing::TlsaDigest(testing::FixturesDir() + "/pki/" + pki_case + "/chain.pem", index,
+                             selector, md);
 }
 
 TlsaRecord Record(const std::string& text) {

@@ -47,6 +47,8 @@ constexpr std::array kDocuments{
         "exchange-online-uses-tls-to-secure-email-connections"},
     Doc{"Enable-ExchangeCertificate",
         "https://learn.microsoft.com/en-us/powershell/module/exchange/enable-exchangecertificate"},
+    Doc{"Enable-SmtpDaneInbound",
+        "https://learn.microsoft.com/en-us/powershell/module/exchange/enable-smtpdaneinbound"},
     Doc{"Microsoft Entra: renew federation certificates",
         "https://learn.microsoft.com/en-us/entra/identity/hybrid/connect/"
         "how-to-connect-fed-o365-certs"},
