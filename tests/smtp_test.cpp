@@ -164,6 +164,23 @@ TEST_CASE("smtp: a recorded run replays offline to the same verdict", "[e2e][loo
   CHECK(replayed.Fact("mx1", "banner") == live.Fact("mx1", "banner"));
 }
 
+TEST_CASE("smtp: a server that never greets in time replays as a timeout",
+          "[e2e][loopback][smtp]") {
+  // The greet-pause site waits 1.5 s before its 220; with --timeout 1 cxa stops waiting first.
+  const std::string port = std::to_string(FixtureServer::Get("smtp.xml").Port("smtp-greet-pause"));
+  const std::string rec = BinaryDir() + "/test-logs/smtp-timeout-" + std::to_string(::getpid());
+  ScenarioRun live = RunScenario({CxaBinary(), "run", "smtp", "--public-roots", LabRoots(),
+                                  "--format", "json", "--timeout", "1", "--input",
+                                  "host=mail.contoso.test", "--input", "port=" + port, "--resolve",
+                                  "mail.contoso.test:" + port + ":127.0.0.1", "--record", rec});
+  REQUIRE(Has(live.Ids("mx1"), "smtp.banner.timeout"));
+  CHECK(ReadText(rec + "/transcript.xml").find("<timeout />") != std::string::npos);
+  ScenarioRun replayed =
+      RunScenario({CxaBinary(), "run", "smtp", "--replay", rec, "--format", "json"});
+  CHECK(replayed.cmd.exit_code == live.cmd.exit_code);
+  CHECK(replayed.Ids("mx1") == live.Ids("mx1"));
+}
+
 TEST_CASE("smtp: a wave of domains tests each MX host once", "[e2e][loopback][smtp][dns]") {
   const std::string port = std::to_string(PostfixLab::Get().port("wildcard"));
   const std::string targets =

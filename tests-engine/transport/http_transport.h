@@ -111,6 +111,7 @@ struct StreamEvent {
   bool sent = true;
   std::string bytes;
   std::optional<TlsCapture> tls;  // set: a STARTTLS upgrade (no bytes)
+  bool timed_out = false;         // a Receive that ran out of time (no bytes, not sent)
 };
 
 struct HttpExchange {

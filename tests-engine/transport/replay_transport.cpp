@@ -154,6 +154,13 @@ class RecordingStream : public Stream {
   Result<std::string> Receive(size_t max, int timeout_ms) override {
     auto got = inner_->Receive(max, timeout_ms);
     if (got && !got->empty()) Add(false, *got);
+    if (!got && inner_->ReceiveTimedOut()) {
+      StreamEvent waited;
+      waited.sent = false;
+      waited.timed_out = true;
+      std::lock_guard<std::mutex> lock(owner_.mu_);
+      owner_.transcript_.exchanges[slot_].stream.push_back(std::move(waited));
+    }
     return got;
   }
   bool ReceiveTimedOut() const override { return inner_->ReceiveTimedOut(); }
@@ -256,7 +263,7 @@ class ReplayStream : public Stream {
     if (next_ < events_.size() && events_[next_].tls) {
       return Fail("internal.replay.mismatch: the transcript expects a TLS upgrade here");
     }
-    if (next_ >= events_.size() || !events_[next_].sent) {
+    if (next_ >= events_.size() || !events_[next_].sent || events_[next_].timed_out) {
       return Fail("internal.replay.mismatch: the transcript does not expect the client to send " +
                   std::to_string(bytes.size()) + " bytes here");
     }
@@ -270,9 +277,15 @@ class ReplayStream : public Stream {
   }
 
   Result<std::string> Receive(size_t max, int) override {
+    timed_out_ = false;
     if (opened_.error) return Fail("the stream is not connected");
     if (pending_.empty()) {
       if (next_ >= events_.size()) return std::string();  // the peer closed
+      if (events_[next_].timed_out) {  // the recorded wait ran out: so does this one, at once
+        ++next_;
+        timed_out_ = true;
+        return Fail("no data in time (recorded)");
+      }
       if (events_[next_].tls) {
         return Fail("internal.replay.mismatch: the transcript expects a TLS upgrade here");
       }
@@ -285,6 +298,7 @@ class ReplayStream : public Stream {
     pending_.erase(0, out.size());
     return out;
   }
+  bool ReceiveTimedOut() const override { return timed_out_; }
 
  private:
   HttpExchange opened_;
@@ -293,6 +307,7 @@ class ReplayStream : public Stream {
   const cert::CertEvaluator& evaluator_;
   size_t next_ = 0;
   std::string pending_;
+  bool timed_out_ = false;  // the last Receive replayed a recorded timeout
 };
 
 }  // namespace

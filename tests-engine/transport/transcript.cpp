@@ -319,6 +319,10 @@ std::string TranscriptToXml(const Transcript& t) {
           WriteTls(st.append_child("starttls"), *ev.tls);
           continue;
         }
+        if (ev.timed_out) {
+          st.append_child("timeout");
+          continue;
+        }
         pugi::xml_node b = st.append_child(ev.sent ? "send" : "recv");
         bool text = IsText(ev.bytes);
         b.append_attribute("encoding") = text ? "text" : "base64";
@@ -505,6 +509,13 @@ class Reader {
           StreamEvent upgrade;
           upgrade.tls = std::move(*cap);
           ex.stream.push_back(std::move(upgrade));
+          continue;
+        }
+        if (kind == "timeout") {
+          StreamEvent waited;
+          waited.sent = false;
+          waited.timed_out = true;
+          ex.stream.push_back(std::move(waited));
           continue;
         }
         if (kind != "send" && kind != "recv") {
