@@ -258,12 +258,14 @@ TEST_CASE("smtp: the domain's MTA-STS policy and TLS reporting record",
   FixtureServer& lab = FixtureServer::Get("smtp.xml");
   const std::string smtp = std::to_string(lab.Port("smtp-good"));
   const std::string https = std::to_string(lab.Port("mta-sts"));
-  auto run = [&](const std::string& domain) {
+  auto run = [&](const std::string& domain, const std::string& policy_port = "") {
     std::vector<std::string> argv = LabRunArgs("smtp");
-    argv.insert(argv.end(),
-                {domain, "--dns-server", NsdLab::Get().server(), "--input", "port=" + smtp,
-                 "--resolve", "*:" + smtp + ":127.0.0.1", "--connect-to",
-                 "mta-sts." + domain + ":443:127.0.0.1:" + https, "--no-aia"});
+    argv.insert(argv.end(), {domain, "--dns-server", NsdLab::Get().server(), "--input",
+                             "port=" + smtp, "--resolve", "*:" + smtp + ":127.0.0.1",
+                             "--connect-to",
+                             "mta-sts." + domain + ":443:127.0.0.1:" +
+                                 (policy_port.empty() ? https : policy_port),
+                             "--no-aia"});
     return RunScenario(argv);
   };
   // One MX, covered by an enforced policy fetched under strict public trust; reports go by mail.
@@ -282,6 +284,13 @@ TEST_CASE("smtp: the domain's MTA-STS policy and TLS reporting record",
   CHECK(Has(moved.Ids("mta-sts"), "cert.name.mismatch"));
   CHECK(moved.Fact("mta-sts", "tlsrpt_result") == "sts-webpki-invalid");
   CHECK(Has(moved.Ids("tls-rpt"), "tlsrpt.record.invalid"));
+
+  // A valid enforced policy that no longer names the MX: senders that honour it stop.
+  ScenarioRun narrow = run("contoso.test", std::to_string(lab.Port("mta-sts-narrow")));
+  CHECK(narrow.cmd.exit_code == 1);
+  CHECK(narrow.Step("mx1")["outcome"] == "passed");
+  CHECK(Has(narrow.Ids("mta-sts"), "mtasts.mx.not_covered"));
+  CHECK(narrow.Fact("mta-sts", "mode") == "enforce");
 
   // No MTA-STS and no TLS-RPT record: information only.
   ScenarioRun none = run("smtp.test");
