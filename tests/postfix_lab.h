@@ -38,6 +38,9 @@ class PostfixLab {
     return lab;
   }
   int port(const std::string& listener) const { return ports_.at(listener); }
+  // Where the good listener's port answers too, without STARTTLS (pool.contoso.test's second
+  // address in fixtures/dns/contoso.test.zone).
+  static constexpr const char* kSecondAddress = "127.0.0.2";
   // Postfix's log so far (maillog_file).
   std::string Log() const { return ReadText(dir_ + "/maillog"); }
 
@@ -85,6 +88,11 @@ class PostfixLab {
       }
       master << "\n";
     }
+    // The good listener's port on a second loopback address, without STARTTLS: a name with both
+    // addresses is a pool whose servers are configured differently.
+    master << kSecondAddress << ":" << ports_.at("good")
+           << " inet n - n - - smtpd -o syslog_name=postfix/pool-plain"
+           << " -o smtpd_tls_security_level=none\n";
     master << "anvil unix - - n - 1 anvil\n"
            << "tlsmgr unix - - n 1000? 1 tlsmgr\n"
            << "postlog unix-dgram n - n - 1 postlogd\n"

@@ -88,6 +88,21 @@ TEST_CASE("smtp: no STARTTLS, another expected name, and no relaxing of trust",
   CHECK(relaxed.Step("mx1")["trust_policy"]["mode"] == "strict-public");
 }
 
+TEST_CASE("smtp: every address of a name is asked whether it offers STARTTLS",
+          "[e2e][loopback][smtp][dns]") {
+  // pool.contoso.test: Postfix with STARTTLS on 127.0.0.1, the same port without on 127.0.0.2.
+  ScenarioRun r =
+      Smtp("good",
+           {"--input", "host=pool.contoso.test", "--input", "expect_name=mail.contoso.test",
+            "--dns-server", NsdLab::Get().server(), "--no-aia"},
+           {"pool.contoso.test"});
+  CHECK(r.cmd.exit_code == 1);
+  CHECK(Has(r.Ids("mx1"), "smtp.starttls.inconsistent"));
+  CHECK(r.Fact("mx1", "addresses") == std::string("127.0.0.1 ") + PostfixLab::kSecondAddress);
+  CHECK(r.Fact("mx1", "certificate_trusted") == "true");  // the first address was tested on
+  CHECK(PostfixLab::Get().Log().find("/pool-plain/smtpd") != std::string::npos);
+}
+
 TEST_CASE("smtp: a missing intermediate is told apart through AIA, as for HTTPS",
           "[e2e][loopback][smtp]") {
   const int aia = FixtureServer::Get().Port("aia");
@@ -169,10 +184,10 @@ TEST_CASE("smtp: a server that never greets in time replays as a timeout",
   // The greet-pause site waits 1.5 s before its 220; with --timeout 1 cxa stops waiting first.
   const std::string port = std::to_string(FixtureServer::Get("smtp.xml").Port("smtp-greet-pause"));
   const std::string rec = BinaryDir() + "/test-logs/smtp-timeout-" + std::to_string(::getpid());
-  ScenarioRun live = RunScenario({CxaBinary(), "run", "smtp", "--public-roots", LabRoots(),
-                                  "--format", "json", "--timeout", "1", "--input",
-                                  "host=mail.contoso.test", "--input", "port=" + port, "--resolve",
-                                  "mail.contoso.test:" + port + ":127.0.0.1", "--record", rec});
+  ScenarioRun live =
+      RunScenario({CxaBinary(), "run", "smtp", "--public-roots", LabRoots(), "--format", "json",
+                   "--timeout", "1", "--input", "host=mail.contoso.test", "--input", "port=" + port,
+                   "--resolve", "mail.contoso.test:" + port + ":127.0.0.1", "--record", rec});
   REQUIRE(Has(live.Ids("mx1"), "smtp.banner.timeout"));
   CHECK(ReadText(rec + "/transcript.xml").find("<timeout />") != std::string::npos);
   ScenarioRun replayed =
@@ -209,8 +224,9 @@ TEST_CASE("smtp: a wave of domains tests each MX host once", "[e2e][loopback][sm
             "line,target,outcome,exit_code,MX,STARTTLS,certificate,TLS,MTA-STS,DANE,findings", 0) ==
         0);
   // The MX records come unsigned from nsd: DANE does not apply.
-  CHECK(r.out.find(",smtp.test,passed,0,mail.contoso.test,ok,passed,TLSv1.3,none,not applicable,") !=
-        std::string::npos);
+  CHECK(
+      r.out.find(",smtp.test,passed,0,mail.contoso.test,ok,passed,TLSv1.3,none,not applicable,") !=
+      std::string::npos);
   CHECK(r.out.find(",nomx.smtp.test,failed,1,") != std::string::npos);
   // mail.contoso.test (the MX of two domains) and mx2.contoso.test: one session each.
   CHECK(sessions() - before == 2);
@@ -260,12 +276,12 @@ TEST_CASE("smtp: the domain's MTA-STS policy and TLS reporting record",
   const std::string https = std::to_string(lab.Port("mta-sts"));
   auto run = [&](const std::string& domain, const std::string& policy_port = "") {
     std::vector<std::string> argv = LabRunArgs("smtp");
-    argv.insert(argv.end(), {domain, "--dns-server", NsdLab::Get().server(), "--input",
-                             "port=" + smtp, "--resolve", "*:" + smtp + ":127.0.0.1",
-                             "--connect-to",
-                             "mta-sts." + domain + ":443:127.0.0.1:" +
-                                 (policy_port.empty() ? https : policy_port),
-                             "--no-aia"});
+    argv.insert(
+        argv.end(),
+        {domain, "--dns-server", NsdLab::Get().server(), "--input", "port=" + smtp, "--resolve",
+         "*:" + smtp + ":127.0.0.1", "--connect-to",
+         "mta-sts." + domain + ":443:127.0.0.1:" + (policy_port.empty() ? https : policy_port),
+         "--no-aia"});
     return RunScenario(argv);
   };
   // One MX, covered by an enforced policy fetched under strict public trust; reports go by mail.
@@ -308,7 +324,8 @@ TEST_CASE("smtp: DANE and the DNSSEC status, from a validating resolver in front
   std::vector<std::string> lab = {"--dns-server", resolver, "--input",
                                   "expect_name=mail.contoso.test"};
   for (const char* host : {"ee", "ta", "stale", "pkix", "forged", "plain"}) {
-    lab.insert(lab.end(), {"--connect-to", std::string(host) + ".signed.test:25:127.0.0.1:" + port});
+    lab.insert(lab.end(),
+               {"--connect-to", std::string(host) + ".signed.test:25:127.0.0.1:" + port});
   }
   auto run = [&](std::vector<std::string> args) {
     std::vector<std::string> argv = LabRunArgs("smtp");

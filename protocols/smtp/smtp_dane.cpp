@@ -74,17 +74,17 @@ void DaneCheck::Lookup(StepContext& ctx, const std::string& host, int port,
   }
   if (usable.empty()) {
     result.facts["dane"] = "no usable TLSA";
-    result.findings.push_back(MakeFinding(
-        kDaneUnusable, "none of the TLSA records at " + base + " is usable for SMTP",
-        Join(unusable, "; ")));
+    result.findings.push_back(
+        MakeFinding(kDaneUnusable, "none of the TLSA records at " + base + " is usable for SMTP",
+                    Join(unusable, "; ")));
     return;
   }
   result.facts["dane"] = "not verified";  // until Verify sees the chain
   usable_ = std::move(usable);
 }
 
-void DaneCheck::Verify(const std::vector<cert::Der>& chain, std::string_view name,
-                       std::time_t now, StepResult& result) const {
+void DaneCheck::Verify(const std::vector<cert::Der>& chain, std::string_view name, std::time_t now,
+                       StepResult& result) const {
   if (!required()) return;
   cert::DaneMatch match = cert::MatchTlsa(usable_, chain, name, now);
   if (match.matched) {

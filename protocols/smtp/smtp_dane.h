@@ -76,7 +76,7 @@ inline constexpr FindingInfo kDaneMismatch{
     "RFC 7672 §3.1; RFC 7671 §8.1; RFC 8460 §4.3 (tlsa-invalid)"};
 
 // For the module's catalogue.
-inline constexpr FindingInfo kDaneFindings[] = {kDaneTlsaMissing, kDaneInsecure,  kDaneBogus,
+inline constexpr FindingInfo kDaneFindings[] = {kDaneTlsaMissing,  kDaneInsecure, kDaneBogus,
                                                 kDaneLookupFailed, kDaneUnusable, kDaneMismatch};
 
 class DaneCheck {

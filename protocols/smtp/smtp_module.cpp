@@ -150,6 +150,7 @@ constexpr OptionSpec kSmtpOptions[] = {
 constexpr FactSpec kSmtpFacts[] = {
     {"address", "the IP address connected to"},
     {"port", "the TCP port connected to"},
+    {"addresses", "the host's addresses (A and AAAA), when it has more than one; each is asked"},
     {"banner", "the first line of the server's 220 greeting"},
     {"ehlo_keywords", "the extensions the server offers before TLS (EHLO reply)"},
     {"starttls", "ok, offered (the handshake failed), not offered, inconsistent or refused"},
@@ -178,6 +179,9 @@ std::string_view TlsRptResult(std::string_view finding_id) {
   if (finding_id.rfind("cert.", 0) == 0) return "validation-failure";
   return "";
 }
+
+// Other addresses of one host whose EHLO reply is compared with the first session's.
+constexpr size_t kOtherAddresses = 3;
 
 class SmtpStep : public Step {
  public:
@@ -232,15 +236,31 @@ class SmtpStep : public Step {
     }
     std::vector<std::string> keywords = EhloKeywords(*ehlo);
     result.facts["ehlo_keywords"] = Join(keywords);
-    if (!Offers(keywords, "STARTTLS")) {
+    const bool offered = Offers(keywords, "STARTTLS");
+    // Senders connect to any of the name's addresses: each must offer STARTTLS alike.
+    const std::string here = stream->Connection().remote_address;
+    std::vector<std::string> differ = AddressesThatDiffer(ctx, req, limits, here, offered, result);
+    if (!differ.empty()) {
+      result.facts["starttls"] = "inconsistent";
+      result.facts["tlsrpt_result"] = "starttls-not-supported";
+      result.findings.push_back(MakeFinding(
+          kStartTlsInconsistent,
+          host_ + (offered ? " offers STARTTLS on " : " does not offer STARTTLS on ") + here +
+              (offered ? " but not on " : " but does on ") + Join(differ, ", ")));
+      if (!offered) {
+        Quit(*stream, in);
+        return result;
+      }
+    }
+    if (!offered) {
       Quit(*stream, in);
       result.facts["starttls"] = "not offered";
       result.facts["tlsrpt_result"] = "starttls-not-supported";
       const std::string lists =
           " (EHLO lists: " + (keywords.empty() ? "nothing" : Join(keywords)) + ")";
-      // A pool of servers behind one name may differ: a second session tells a server that
-      // never offers STARTTLS from one that offers it on some connections only.
-      if (SecondSessionOffersStartTls(ctx, req, limits)) {
+      // A pool of servers behind one address may differ too: a second session tells a server
+      // that never offers STARTTLS from one that offers it on some connections only.
+      if (SessionOffersStartTls(ctx, req, limits).value_or(false)) {
         result.facts["starttls"] = "inconsistent";
         result.findings.push_back(MakeFinding(
             kStartTlsInconsistent,
@@ -275,7 +295,7 @@ class SmtpStep : public Step {
     CompleteChainViaAia(tls, ctx.transport, ctx.evaluator, ctx.trust, ctx.aia);
     const bool usable = ReportConnection(tls, ctx.now, result) && upgraded.ok();
     for (const auto& f : result.findings) {
-      if (result.facts.count("tlsrpt_result")) break;  // DNSSEC said it first (bogus)
+      if (result.facts.count("tlsrpt_result")) break;  // said first (bogus DNSSEC, a pool)
       if (auto type = TlsRptResult(f.id); !type.empty() && f.severity == Severity::kError) {
         result.facts["tlsrpt_result"] = std::string(type);
         break;
@@ -288,7 +308,7 @@ class SmtpStep : public Step {
       result.facts["starttls"] = "offered";
       return result;
     }
-    result.facts["starttls"] = "ok";
+    if (differ.empty()) result.facts["starttls"] = "ok";
     const std::string& version = result.facts["tls_version"];
     if (version == "TLSv1" || version == "TLSv1.1" || version.rfind("SSL", 0) == 0) {
       result.findings.push_back(
@@ -354,21 +374,45 @@ class SmtpStep : public Step {
     return std::nullopt;
   }
 
-  // Opens one more session (greeting and EHLO only, then QUIT) and says whether its EHLO reply
-  // offers STARTTLS.
-  bool SecondSessionOffersStartTls(StepContext& ctx, const HttpRequest& req,
-                                   const ReplyLimits& limits) {
+  // Opens one more session (greeting and EHLO only, then QUIT): whether its EHLO reply offers
+  // STARTTLS, or nullopt when the session did not get that far.
+  std::optional<bool> SessionOffersStartTls(StepContext& ctx, const HttpRequest& req,
+                                            const ReplyLimits& limits) {
     std::unique_ptr<Stream> again = ctx.transport.OpenStream(req);
-    if (again->Connection().error) return false;
+    if (again->Connection().error) return std::nullopt;
     StreamReader in(*again);
     ReadOutcome greeting = ReadReply(in, limits);
-    if (greeting.error != ReplyError::kNone || greeting.reply.code != 220) return false;
-    if (!again->Send("EHLO " + helo_ + "\r\n")) return false;
+    if (greeting.error != ReplyError::kNone || greeting.reply.code != 220) return std::nullopt;
+    if (!again->Send("EHLO " + helo_ + "\r\n")) return std::nullopt;
     ReadOutcome ehlo = ReadReply(in, limits);
-    const bool offered = ehlo.error == ReplyError::kNone && ehlo.reply.code == 250 &&
-                         Offers(EhloKeywords(ehlo.reply), "STARTTLS");
+    if (ehlo.error != ReplyError::kNone || ehlo.reply.code != 250) return std::nullopt;
     Quit(*again, in);
-    return offered;
+    return Offers(EhloKeywords(ehlo.reply), "STARTTLS");
+  }
+
+  // The host's other addresses (A and AAAA through the run's resolver, at most
+  // kOtherAddresses) whose EHLO reply differs from `offered` on the STARTTLS question. Adds the
+  // fact addresses. Unreachable addresses are not judged here.
+  std::vector<std::string> AddressesThatDiffer(StepContext& ctx, const HttpRequest& req,
+                                               const ReplyLimits& limits, const std::string& here,
+                                               bool offered, StepResult& result) {
+    std::vector<std::string> all;
+    for (DnsType type : {DnsType::kA, DnsType::kAaaa}) {
+      DnsAnswer answer = ctx.transport.LookupDns(host_, type, ctx.timeouts);
+      for (const DnsRecord& r : answer.records) all.push_back(r.data);
+    }
+    std::vector<std::string> differ;
+    if (all.size() < 2) return differ;
+    result.facts["addresses"] = Printable(Join(all, " "));
+    size_t asked = 0;
+    for (const std::string& address : all) {
+      if (address == here || ++asked > kOtherAddresses) continue;
+      HttpRequest other = req;
+      other.connect_address = address;
+      auto answer = SessionOffersStartTls(ctx, other, limits);
+      if (answer && *answer != offered) differ.push_back(Printable(address));
+    }
+    return differ;
   }
 
   // Ends the session politely; the answer does not matter.
@@ -413,8 +457,8 @@ Result<std::unique_ptr<Step>> CreateSmtp(const OptionMap& o) {
     return Fail("option 'dnssec' must be secure, insecure or empty, got '" + Printable(dnssec) +
                 "'");
   }
-  return std::unique_ptr<Step>(std::make_unique<SmtpStep>(host, std::stoi(o.at("port")),
-                                                          std::move(name), helo, dnssec));
+  return std::unique_ptr<Step>(
+      std::make_unique<SmtpStep>(host, std::stoi(o.at("port")), std::move(name), helo, dnssec));
 }
 
 }  // namespace

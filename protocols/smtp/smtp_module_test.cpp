@@ -1,6 +1,7 @@
 // The smtp and smtp-mx modules in process: a scripted mail server (testing/scripted_stream.h)
 // for each dialogue a real one may hold, scripted DNS answers for the MX lookup. Asserts IDs,
 // stages, facts and what cxa sent (never a MAIL FROM).
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "protocols/smtp/smtp_modules.h"
@@ -199,6 +200,31 @@ TEST_CASE("smtp module: STARTTLS missing, refused, or followed by injected data"
     CHECK(r.facts["starttls"] == "inconsistent");
     CHECK(server.streams[1]->sent_after_tls.empty());  // the second session only asks
   }
+  SECTION("a host with several addresses, one of which does not offer it") {
+    h.transport.dns_handler = [](const std::string& name, DnsType type) {
+      DnsAnswer a;
+      a.name = name;
+      a.type = type;
+      a.status = DnsAnswer::Status::kNoRecords;
+      if (type == DnsType::kA) {
+        a.status = DnsAnswer::Status::kFound;
+        a.records = {{300, "192.0.2.25"}, {300, "192.0.2.26"}};
+      }
+      return a;
+    };
+    server.later_answers = [](std::string_view sent) {
+      return std::string(sent.rfind("EHLO", 0) == 0 ? "250-mx\r\n250 SIZE 1000\r\n"
+                                                    : "221 bye\r\n");
+    };
+    StepResult r = RunSmtp(h, server);
+    CHECK(ModuleHarness::Has(r, "smtp.starttls.inconsistent"));
+    CHECK(r.facts["starttls"] == "inconsistent");
+    CHECK(r.facts["addresses"] == "192.0.2.25 192.0.2.26");
+    // The first address (192.0.2.25) was the step's own session; the other was asked apart.
+    REQUIRE(h.transport.requests.size() == 2);
+    CHECK(h.transport.requests[1].connect_address == "192.0.2.26");
+    CHECK(server.streams[0]->sent_after_tls.size() == 2);  // and the TLS test went on
+  }
   SECTION("refused with 454") {
     server.answers = [](std::string_view sent) {
       return std::string(sent.rfind("EHLO", 0) == 0 ? kEhloReply
@@ -244,6 +270,10 @@ void Tlsa(ModuleHarness& h, std::vector<std::string> records, bool secure = true
     DnsAnswer a;
     a.name = name;
     a.type = type;
+    if (type != DnsType::kTlsa) {
+      a.status = DnsAnswer::Status::kNoRecords;
+      return a;
+    }
     a.status = records.empty() && status == DnsAnswer::Status::kFound
                    ? DnsAnswer::Status::kNoRecords
                    : status;
@@ -270,7 +300,7 @@ TEST_CASE("smtp module: DANE, the TLSA records matched against the presented cha
       Tlsa(h, {"3 1 1 " + std::string(64, '0'), record});
       Server server;
       StepResult r = RunSmtp(h, server, secure_mx);
-      CHECK(h.transport.dns_questions.back() == "TLSA _25._tcp.mail.contoso.test");
+      CHECK(h.transport.dns_questions.front() == "TLSA _25._tcp.mail.contoso.test");
       CHECK(r.outcome == Outcome::kPassed);
       CHECK(r.facts["dane"] == "verified");
       CHECK(r.facts["dane_match"] == record.substr(0, 5));
@@ -332,7 +362,8 @@ TEST_CASE("smtp module: DANE, the TLSA records matched against the presented cha
     Tlsa(h, {"3 1 1 " + std::string(64, 'a')});
     Server server;
     StepResult r = RunSmtp(h, server, {{"dnssec", "insecure"}});
-    CHECK(h.transport.dns_questions.empty());
+    CHECK(std::none_of(h.transport.dns_questions.begin(), h.transport.dns_questions.end(),
+                       [](const std::string& q) { return q.rfind("TLSA", 0) == 0; }));
     CHECK(r.facts["dane"] == "not applicable");
     CHECK(r.outcome == Outcome::kPassed);
   }

@@ -76,8 +76,8 @@ std::string PathToTrustAnchor(const std::vector<X509Ptr>& certs, size_t top, std
     }
   }
   const std::string host(name);
-  if (X509_check_host(certs[0].get(), host.data(), host.size(), X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS,
-                      nullptr) != 1) {
+  if (X509_check_host(certs[0].get(), host.data(), host.size(),
+                      X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, nullptr) != 1) {
     return "the server certificate does not cover " + host;
   }
   return "";
@@ -161,10 +161,9 @@ DaneMatch MatchTlsa(const std::vector<TlsaRecord>& records, const std::vector<De
                    ", but " + why;
     }
   }
-  out.reason = !ta_problem.empty()
-                   ? ta_problem
-                   : "no TLSA record matches the " + std::to_string(certs.size()) +
-                         " certificate(s) the server sent";
+  out.reason = !ta_problem.empty() ? ta_problem
+                                   : "no TLSA record matches the " + std::to_string(certs.size()) +
+                                         " certificate(s) the server sent";
   return out;
 }
 

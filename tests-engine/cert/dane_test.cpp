@@ -59,8 +59,7 @@ TEST_CASE("TLSA records SMTP clients cannot use", "[unit][dane]") {
   CHECK_FALSE(TlsaUnusable(Record("3 1 2 " + sha256)).empty());
 }
 
-TEST_CASE("DANE-EE matches the leaf whatever its name, issuer and dates",
-          "[unit][dane]") {
+TEST_CASE("DANE-EE matches the leaf whatever its name, issuer and dates", "[unit][dane]") {
   const std::string spki = OpensslDigest("good", 1, 1, "sha256");
   CHECK(Match({"3 1 1 " + spki}, "good").matched);
   CHECK(Match({"3 1 1 " + spki}, "good").record == "3 1 1");

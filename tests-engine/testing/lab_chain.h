@@ -28,8 +28,8 @@ inline cert::CertInput LabChainInput(const std::string& pki_case, const std::str
 // with the openssl command, an implementation apart from cxa's own (cert/dane.h).
 inline std::string TlsaDigest(const std::string& pem, int index, int selector,
                               const std::string& md = "sha256") {
-  std::string script = "awk -v n=" + std::to_string(index) + " '/BEGIN CERT/{i++} i==n' '" + pem +
-                       "' | ";
+  std::string script =
+      "awk -v n=" + std::to_string(index) + " '/BEGIN CERT/{i++} i==n' '" + pem + "' | ";
   script += selector == 0 ? "openssl x509 -outform DER"
                           : "openssl x509 -pubkey -noout | openssl pkey -pubin -outform DER";
   script += " | openssl dgst -" + md + " -r | cut -d' ' -f1";

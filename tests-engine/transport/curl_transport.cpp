@@ -334,12 +334,14 @@ void CurlTransport::Configure(const HttpRequest& request, Handle& handle, bool k
 
 void CurlTransport::ConfigureAddresses(const HttpRequest& request, Handle& handle) {
   CURL* c = handle.easy.get();
+  for (const auto& r : options_.resolve) Append(handle.resolve, r);
+  // After --resolve, so that it wins for its host and port (libcurl: the last entry does): the
+  // request asks for that one address of the name.
   if (!request.connect_address.empty()) {
     if (std::string pin = PinEntry(request.url, request.connect_address); !pin.empty()) {
       Append(handle.resolve, pin);
     }
   }
-  for (const auto& r : options_.resolve) Append(handle.resolve, r);
   if (handle.resolve) curl_easy_setopt(c, CURLOPT_RESOLVE, handle.resolve.get());
   // The shared DNS cache, except for a request pinned to an address of its own: libcurl keeps
   // --resolve pins in the cache, and this pin must not redirect other requests for the name.

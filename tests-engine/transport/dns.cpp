@@ -260,8 +260,7 @@ DnsAnswer LookupDnsLive(const std::string& name, DnsType type, const DnsOptions&
   int herr = st.res_h_errno;
   // glibc reports a SERVFAIL like a timeout; one that came before the first try's time ran out
   // was an answer.
-  const bool answered =
-      std::chrono::steady_clock::now() - start < std::chrono::seconds(st.retrans);
+  const bool answered = std::chrono::steady_clock::now() - start < std::chrono::seconds(st.retrans);
   if (n < 0) {
     if (herr == HOST_NOT_FOUND || herr == NO_DATA) {
       res_nclose(&st);
@@ -274,7 +273,8 @@ DnsAnswer LookupDnsLive(const std::string& name, DnsType type, const DnsOptions&
     a.error = herr == TRY_AGAIN ? "no answer (a timeout or SERVFAIL)" : "the lookup was refused";
     if (herr == TRY_AGAIN && answered && AnswersWithCheckingDisabled(&st, name, type)) {
       a.bogus = true;
-      a.error = "DNSSEC validation failed (bogus): the resolver answers only with checking disabled";
+      a.error =
+          "DNSSEC validation failed (bogus): the resolver answers only with checking disabled";
     }
     res_nclose(&st);
     return done();
