@@ -4,6 +4,7 @@
 #include "core/runner.h"
 #include "protocols/adfs/adfs_modules.h"
 #include "protocols/autodiscover/autodiscover_module.h"
+#include "protocols/mapi/mapi_modules.h"
 #include "protocols/o365-realm/realm_module.h"
 #include "protocols/owa/owa_modules.h"
 #include "protocols/rpc-http/rpch_modules.h"
@@ -33,6 +34,8 @@ ModuleTable AllModules() {
       &kSmtpModule,
       &kMtaStsModule,
       &kTlsRptModule,
+      &kMapiPingModule,
+      &kMapiSessionModule,
   };
   return kModules;
 }

@@ -19,6 +19,12 @@ PoxProtocol ProtocolFrom(pugi::xml_node p) {
   out.cert_principal_name = Text(Child(p, "CertPrincipalName"));
   out.ews_url = Text(Child(p, "EwsUrl"));
   out.server_version = Text(Child(p, "ServerVersion"));
+  out.version = Attr(p, "Version").value();
+  pugi::xml_node store = Child(p, "MailStore"), book = Child(p, "AddressBook");
+  out.mailstore_internal = Text(Child(store, "InternalUrl"));
+  out.mailstore_external = Text(Child(store, "ExternalUrl"));
+  out.addressbook_internal = Text(Child(book, "InternalUrl"));
+  out.addressbook_external = Text(Child(book, "ExternalUrl"));
   for (std::string_view where : {"External", "Internal"}) {
     pugi::xml_node owa = Child(Child(p, where), "OWAUrl");
     if (owa) {
@@ -78,6 +84,7 @@ Result<PoxAnswer> ParsePoxAnswer(std::string_view body) {
   }
   if (!account) return Fail("the answer has neither <Account> nor <Error>");
   a.display_name = Text(Child(Child(response, "User"), "DisplayName"));
+  a.legacy_dn = Text(Child(Child(response, "User"), "LegacyDN"));
   std::string action = ToLower(Text(Child(account, "Action")));
   if (action == "redirectaddr") {
     a.kind = PoxAnswer::kRedirectAddr;
@@ -94,6 +101,26 @@ Result<PoxAnswer> ParsePoxAnswer(std::string_view body) {
     if (IsA(p, "Protocol") && a.protocols.size() < 64) a.protocols.push_back(ProtocolFrom(p));
   }
   return a;
+}
+
+MapiHttpSettings MapiHttpFrom(const PoxAnswer& answer) {
+  MapiHttpSettings s;
+  const PoxProtocol* p = answer.Find("mapiHttp");
+  if (p == nullptr) return s;
+  auto pick = [&](const std::string& external, const std::string& internal) {
+    if (!external.empty()) return external;
+    if (!internal.empty()) s.internal_only = true;
+    return internal;
+  };
+  s.mailstore_url = pick(p->mailstore_external, p->mailstore_internal);
+  s.addressbook_url = pick(p->addressbook_external, p->addressbook_internal);
+  s.advertised = !s.mailstore_url.empty();
+  for (const std::string* url : {&s.mailstore_url, &s.addressbook_url}) {
+    if (!url->empty() && ToLower(*url).find("mailboxid=") == std::string::npos) {
+      s.mailbox_id_missing = true;
+    }
+  }
+  return s;
 }
 
 OutlookAnywhereSettings OutlookAnywhereFrom(const PoxAnswer& answer) {

@@ -25,6 +25,10 @@ struct PoxProtocol {
   std::string ews_url;              // EwsUrl
   std::string owa_url;              // WEB: External/OWAUrl (or Internal when no External)
   std::string server_version;       // ServerVersion
+  // Type="mapiHttp" (MS-OXDSCLI, answers to X-MapiHttpCapability): Version and the endpoints.
+  std::string version;
+  std::string mailstore_internal, mailstore_external;      // MailStore/{Internal,External}Url
+  std::string addressbook_internal, addressbook_external;  // AddressBook/...
 };
 
 struct PoxAnswer {
@@ -33,6 +37,7 @@ struct PoxAnswer {
   std::string error_code;     // Error/ErrorCode (500..603)
   std::string error_message;  // Error/Message
   std::string display_name;
+  std::string legacy_dn;  // User/LegacyDN: the UserDn of a MAPI over HTTP Connect
   std::vector<PoxProtocol> protocols;
   // The first protocol of `type` (case-insensitive), or nullptr; for EXHTTP the second
   // (external) block when there are two.
@@ -57,6 +62,16 @@ struct OutlookAnywhereSettings {
   std::string owa_url;
 };
 OutlookAnywhereSettings OutlookAnywhereFrom(const PoxAnswer& answer);
+
+// The MAPI over HTTP settings of a settings answer (the Protocol element of Type mapiHttp).
+struct MapiHttpSettings {
+  bool advertised = false;    // a mapiHttp Protocol element with a mailbox endpoint
+  std::string mailstore_url;  // ExternalUrl, or InternalUrl when there is no external one
+  std::string addressbook_url;
+  bool internal_only = false;       // a URL came from InternalUrl: outside clients may not reach it
+  bool mailbox_id_missing = false;  // a URL without ?MailboxId= (the server answers 400)
+};
+MapiHttpSettings MapiHttpFrom(const PoxAnswer& answer);
 
 // What an Autodiscover error code means ("the mailbox address is not known", ...), or "".
 std::string_view PoxErrorMeaning(std::string_view code);

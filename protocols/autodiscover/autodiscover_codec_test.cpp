@@ -50,6 +50,50 @@ TEST_CASE("Autodiscover: settings give the Outlook Anywhere parameters", "[autod
   CHECK(s.owa_url == "https://mail.contoso.com/owa/");
 }
 
+TEST_CASE("Autodiscover: the MAPI over HTTP endpoints of the mapiHttp protocol element",
+          "[autodiscover][mapi]") {
+  const std::string store = "https://mail.contoso.com/mapi/emsmdb/?MailboxId=0b3c@contoso.com";
+  const std::string book = "https://mail.contoso.com/mapi/nspi/?MailboxId=0b3c@contoso.com";
+  auto full = ParsePoxAnswer(
+      "<?xml version=\"1.0\"?><Autodiscover xmlns=\"http://schemas.microsoft.com/exchange/"
+      "autodiscover/responseschema/2006\"><Response xmlns=\"http://schemas.microsoft.com/exchange/"
+      "autodiscover/outlook/responseschema/2006a\"><User><DisplayName>Alice</DisplayName>"
+      "<LegacyDN>/o=Contoso/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/"
+      "cn=alice</LegacyDN></User><Account><Action>settings</Action>"
+      "<Protocol Type=\"mapiHttp\" Version=\"1\"><MailStore><InternalUrl>https://ex01.corp/mapi/"
+      "emsmdb/?MailboxId=0b3c@contoso.com</InternalUrl><ExternalUrl>" +
+      store + "</ExternalUrl></MailStore><AddressBook><ExternalUrl>" + book +
+      "</ExternalUrl></AddressBook></Protocol></Account></Response></Autodiscover>");
+  REQUIRE(full.ok());
+  CHECK(full->legacy_dn ==
+        "/o=Contoso/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=alice");
+  MapiHttpSettings m = MapiHttpFrom(*full);
+  CHECK(m.advertised);
+  CHECK(m.mailstore_url == store);  // ExternalUrl preferred
+  CHECK(m.addressbook_url == book);
+  CHECK_FALSE(m.internal_only);
+  CHECK_FALSE(m.mailbox_id_missing);
+  CHECK(full->Find("MAPIHTTP")->version == "1");
+  // No EXPR beside it (Exchange 2019 leaves it out when the client asked for MAPI over HTTP).
+  CHECK_FALSE(OutlookAnywhereFrom(*full).has_expr);
+
+  auto internal = ParsePoxAnswer(
+      Answer("<Action>settings</Action><Protocol Type=\"mapiHttp\" Version=\"1\"><MailStore>"
+             "<InternalUrl>https://ex01.corp/mapi/emsmdb/</InternalUrl></MailStore></Protocol>"));
+  REQUIRE(internal.ok());
+  MapiHttpSettings i = MapiHttpFrom(*internal);
+  CHECK(i.advertised);
+  CHECK(i.internal_only);
+  CHECK(i.mailbox_id_missing);
+  CHECK(i.addressbook_url.empty());
+
+  auto rpc_only = ParsePoxAnswer(
+      Answer("<Action>settings</Action><Protocol><Type>EXPR</Type><Server>m</Server></Protocol>"));
+  REQUIRE(rpc_only.ok());
+  CHECK_FALSE(MapiHttpFrom(*rpc_only).advertised);
+  CHECK(rpc_only->legacy_dn.empty());
+}
+
 TEST_CASE("Autodiscover: defaults and the external EXHTTP block", "[autodiscover]") {
   SECTION("no CertPrincipalName means msstd:<proxy>; SSL Off is kept") {
     auto a = ParsePoxAnswer(Answer(

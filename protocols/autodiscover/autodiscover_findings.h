@@ -216,12 +216,63 @@ inline constexpr FindingInfo kSslOff{
     "Publish Outlook Anywhere with SSL (Set-OutlookAnywhere -ExternalClientsRequireSsl $true).",
     "Set-OutlookAnywhere; MS-OXDISCO; MS-OXDSCLI; Exchange Autodiscover reference"};
 
-inline constexpr FindingInfo kFindings[] = {
-    kManual,           kCandidateFailed, kNotFound,    kCredentialsRejected, kNoScheme,
-    kInsecureRedirect, kOtherDomain,     kTooManyHops, kHttpRedirectOther,   kSrvNone,
-    kMalformed,        kErrors[0],       kErrors[1],   kErrors[2],           kErrors[3],
-    kErrors[4],        kErrors[5],       kErrors[6],   kErrors[7],           kNoExpr,
-    kNoExch,           kNoAuthPackage,   kSslOff};
+inline constexpr FindingInfo kMapiNotAdvertised{
+    "mapi.autodiscover.not_advertised",
+    Severity::kWarning,
+    "Autodiscover does not advertise MAPI over HTTP",
+    "Asked as Outlook asks today (X-MapiHttpCapability: 1), Autodiscover answered without a "
+    "mapiHttp Protocol element: MAPI over HTTP is disabled for the organization or the mailbox "
+    "(or the server predates Exchange 2013 SP1), so Outlook falls back to RPC over HTTP, which "
+    "Exchange Online no longer accepts and Exchange Server SE keeps only for compatibility.",
+    "Enable MAPI over HTTP: Set-OrganizationConfig -MapiHttpEnabled $true, and check the mailbox "
+    "(Get-CasMailbox | fl MapiHttpEnabled) and the mapi virtual directory's URLs "
+    "(Set-MapiVirtualDirectory -ExternalUrl ...).",
+    "MS-OXDSCLI; Set-MapiVirtualDirectory; Exchange Autodiscover reference"};
+inline constexpr FindingInfo kMapiInternalOnly{
+    "mapi.autodiscover.internal_only",
+    Severity::kWarning,
+    "MAPI over HTTP published for the inside only",
+    "The mapiHttp settings carry an InternalUrl but no ExternalUrl: Outlook outside the network "
+    "tries the internal name, which does not resolve or reach from there.",
+    "Set the external URL of the mapi virtual directory (Set-MapiVirtualDirectory -ExternalUrl "
+    "https://mail.contoso.com/mapi) and publish /mapi through the firewall.",
+    "MS-OXDSCLI; Set-MapiVirtualDirectory"};
+inline constexpr FindingInfo kMapiMailboxIdMissing{
+    "mapi.autodiscover.mailboxid_missing",
+    Severity::kError,
+    "A MAPI over HTTP URL without a MailboxId",
+    "A MailStore or AddressBook URL in the answer lacks ?MailboxId=: the server cannot route "
+    "the requests to the mailbox and answers them with 400.",
+    "Check what rewrites the Autodiscover answer (a proxy, a custom Autodiscover service); "
+    "Exchange adds the MailboxId itself.",
+    "MS-OXCMAPIHTTP §2.2.2; MS-OXDSCLI"};
+
+inline constexpr FindingInfo kFindings[] = {kManual,
+                                            kCandidateFailed,
+                                            kNotFound,
+                                            kCredentialsRejected,
+                                            kNoScheme,
+                                            kInsecureRedirect,
+                                            kOtherDomain,
+                                            kTooManyHops,
+                                            kHttpRedirectOther,
+                                            kSrvNone,
+                                            kMalformed,
+                                            kErrors[0],
+                                            kErrors[1],
+                                            kErrors[2],
+                                            kErrors[3],
+                                            kErrors[4],
+                                            kErrors[5],
+                                            kErrors[6],
+                                            kErrors[7],
+                                            kNoExpr,
+                                            kNoExch,
+                                            kNoAuthPackage,
+                                            kSslOff,
+                                            kMapiNotAdvertised,
+                                            kMapiInternalOnly,
+                                            kMapiMailboxIdMissing};
 
 // The finding for an Autodiscover <ErrorCode> (kErrors), the generic one for an unknown code.
 const FindingInfo& ErrorFinding(const std::string& code);

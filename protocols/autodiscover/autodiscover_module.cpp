@@ -39,6 +39,9 @@ constexpr OptionSpec kOptions[] = {
      "manual mode: the mutual authentication name (msstd:HOST; default msstd:<rpc_proxy>)"},
     {"max_hops", OptionType::kInt, false, "10", "redirects followed at most"},
     {"srv", OptionType::kBool, false, "true", "try the _autodiscover._tcp SRV record last"},
+    {"protocol", OptionType::kString, false, "",
+     "empty: Outlook Anywhere settings only; auto, mapi or rpc: ask as Outlook does today "
+     "(X-MapiHttpCapability: 1 unless rpc) and say which protocol Outlook uses"},
 };
 
 constexpr FactSpec kFacts[] = {
@@ -56,6 +59,12 @@ constexpr FactSpec kFacts[] = {
     {"owa_url", "Outlook on the web URL"},
     {"auth_method", "how Autodiscover was authenticated: basic, ntlm or anonymous"},
     {"user", "the user name the later steps authenticate with"},
+    {"mapi_advertised", "true when the answer has MAPI over HTTP settings (protocol option set)"},
+    {"mapi_mailstore_url", "the MAPI over HTTP mailbox endpoint (MailStore ExternalUrl)"},
+    {"mapi_addressbook_url", "the MAPI over HTTP address book endpoint (AddressBook)"},
+    {"legacy_dn", "the mailbox user's legacy DN (User/LegacyDN)"},
+    {"protocol_used", "mapi, rpc or none: how Outlook connects with these settings"},
+    {"protocol_reason", "why Outlook uses that protocol"},
 };
 
 bool Redirect(int status) {
@@ -77,7 +86,8 @@ class AutodiscoverStep : public Step {
         manual_auth_(o.count("auth") ? ToLower(o.at("auth")) : "ntlm"),
         manual_cpn_(o.count("cert_principal_name") ? o.at("cert_principal_name") : ""),
         max_hops_(std::stoi(o.at("max_hops"))),
-        srv_(o.at("srv") == "true") {}
+        srv_(o.at("srv") == "true"),
+        protocol_(o.count("protocol") ? ToLower(o.at("protocol")) : "") {}
 
   StepResult Run(StepContext& ctx) override {
     StepResult result;
@@ -136,6 +146,10 @@ class AutodiscoverStep : public Step {
     result.facts["rpc_server"] = manual_server_.empty() ? manual_proxy_ : manual_server_;
     result.facts["cert_principal_name"] =
         manual_cpn_.empty() ? "msstd:" + manual_proxy_ : manual_cpn_;
+    if (!protocol_.empty()) {
+      result.facts["protocol_used"] = "rpc";
+      result.facts["protocol_reason"] = "the RPC proxy was given by hand (rpc_proxy)";
+    }
     result.findings.push_back(MakeFinding(kManual, "manual settings: RPC proxy " + manual_proxy_ +
                                                        ", RPC server " +
                                                        result.facts["rpc_server"]));
@@ -224,6 +238,9 @@ class AutodiscoverStep : public Step {
     req.headers = {{"Content-Type", "text/xml; charset=utf-8"},
                    {"User-Agent", "Microsoft Office/16.0 (cxa connectivity test)"},
                    {"X-AnchorMailbox", address}};
+    // Outlook 2013 SP1 and later say they speak MAPI over HTTP unless it is switched off.
+    if (!protocol_.empty() && protocol_ != "rpc")
+      req.headers.emplace_back("X-MapiHttpCapability", "1");
     req.body = BuildPoxRequest(address);
     req.limits.max_body_bytes = 1024 * 1024;
     return req;
@@ -279,7 +296,18 @@ class AutodiscoverStep : public Step {
       case PoxAnswer::kSettings:
         Settle(result);
         result.facts["auth_method"] = method;
-        ReportSettings(answer, url, address, result);
+        if (protocol_.empty()) {
+          ReportSettings(answer, url, address, result);
+        } else {
+          const bool mapi = protocol_ != "rpc" && MapiHttpFrom(answer).advertised;
+          ReportSettings(answer, url, address, result, /*need_expr=*/!mapi);
+          ReportProtocol(answer, protocol_, result);
+          if (authenticated && result.facts.count("mapi_mailstore_url")) {
+            result.credential_grants.emplace_back(
+                UrlHost(result.facts["mapi_mailstore_url"]),
+                "the MAPI over HTTP server named in " + answer_of);
+          }
+        }
         // The later steps may authenticate at the proxy an authenticated answer named; one an
         // anonymous answer named gets credentials only if it is in scope anyway.
         if (authenticated && result.facts.count("proxy")) {
@@ -482,6 +510,7 @@ class AutodiscoverStep : public Step {
   std::string email_, user_, manual_proxy_, manual_server_, manual_auth_, manual_cpn_;
   int max_hops_;
   bool srv_;
+  std::string protocol_;  // "" (Outlook Anywhere only), auto, mapi or rpc
   int hops_ = 0;
   std::string needs_password_;  // the URL that asked for credentials when there were none
 };
@@ -497,6 +526,13 @@ Result<std::unique_ptr<Step>> Create(const OptionMap& o) {
   }
   int hops = std::stoi(o.at("max_hops"));
   if (hops < 0 || hops > 20) return Fail("option 'max_hops' must be 0-20");
+  if (o.count("protocol")) {
+    const std::string p = ToLower(o.at("protocol"));
+    if (!p.empty() && p != "auto" && p != "mapi" && p != "rpc") {
+      return Fail("option 'protocol' must be auto, mapi or rpc, got '" +
+                  Excerpt(o.at("protocol"), 40) + "'");
+    }
+  }
   return std::unique_ptr<Step>(std::make_unique<AutodiscoverStep>(o));
 }
 

@@ -28,7 +28,7 @@ std::string RpcAuth(const std::string& auth_package) {
 }
 
 void ReportSettings(const PoxAnswer& answer, const std::string& url, const std::string& address,
-                    StepResult& result) {
+                    StepResult& result, bool need_expr) {
   OutlookAnywhereSettings s = OutlookAnywhereFrom(answer);
   // Server names go into later requests: a name that is not one is the answer's fault, reported
   // here and never passed on.
@@ -59,7 +59,7 @@ void ReportSettings(const PoxAnswer& answer, const std::string& url, const std::
     result.facts["rpc_server"] = s.rpc_server;
   }
   if (s.proxy.empty()) {
-    if (!proxy_bad) {
+    if (!proxy_bad && need_expr) {
       result.findings.push_back(MakeFinding(
           kNoExpr, "the answer for " + address + " has no Outlook Anywhere (EXPR) settings"));
     }
@@ -78,6 +78,54 @@ void ReportSettings(const PoxAnswer& answer, const std::string& url, const std::
   if (!s.ssl) {
     result.findings.push_back(MakeFinding(kSslOff, "EXPR for " + s.proxy + " says SSL Off"));
   }
+}
+
+bool ReportProtocol(const PoxAnswer& answer, const std::string& protocol, StepResult& result) {
+  MapiHttpSettings m = MapiHttpFrom(answer);
+  if (!answer.legacy_dn.empty()) result.facts["legacy_dn"] = Printable(answer.legacy_dn);
+  result.facts["mapi_advertised"] = m.advertised ? "true" : "false";
+  const bool has_rpc = result.facts.count("proxy") != 0;
+  if (m.advertised) {
+    result.facts["mapi_mailstore_url"] = Printable(m.mailstore_url);
+    if (!m.addressbook_url.empty()) {
+      result.facts["mapi_addressbook_url"] = Printable(m.addressbook_url);
+    }
+    if (m.internal_only) {
+      result.findings.push_back(MakeFinding(kMapiInternalOnly,
+                                            "the mapiHttp settings give only internal URLs",
+                                            Excerpt(m.mailstore_url, 160)));
+    }
+    if (m.mailbox_id_missing) {
+      result.findings.push_back(
+          MakeFinding(kMapiMailboxIdMissing,
+                      "a mapiHttp URL lacks ?MailboxId=", Excerpt(m.mailstore_url, 160)));
+    }
+  }
+  std::string used, why;
+  if (protocol == "rpc") {
+    used = has_rpc ? "rpc" : "none";
+    why = has_rpc ? "RPC over HTTP was asked for (protocol=rpc)"
+                  : "RPC over HTTP was asked for, and the answer has no Outlook Anywhere settings";
+  } else if (m.advertised) {
+    used = "mapi";
+    why = "Autodiscover advertises MAPI over HTTP, which Outlook prefers";
+  } else if (protocol == "mapi") {
+    used = "none";
+    why = "MAPI over HTTP was asked for (protocol=mapi), and Autodiscover does not advertise it";
+    result.findings.push_back(
+        MakeFinding(kMapiNotAdvertised, "Autodiscover does not advertise MAPI over HTTP", why));
+  } else {
+    used = has_rpc ? "rpc" : "none";
+    why = has_rpc ? "Autodiscover does not advertise MAPI over HTTP; Outlook falls back to RPC "
+                    "over HTTP"
+                  : "Autodiscover advertises neither MAPI over HTTP nor RPC over HTTP";
+    result.findings.push_back(
+        MakeFinding(kMapiNotAdvertised, "Autodiscover does not advertise MAPI over HTTP",
+                    has_rpc ? "Outlook uses RPC over HTTP (Outlook Anywhere) instead" : ""));
+  }
+  result.facts["protocol_used"] = used;
+  result.facts["protocol_reason"] = why;
+  return used == "mapi";
 }
 
 }  // namespace cxa::protocols::autodiscover

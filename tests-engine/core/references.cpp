@@ -47,6 +47,16 @@ constexpr std::array kDocuments{
         "exchange-online-uses-tls-to-secure-email-connections"},
     Doc{"Enable-ExchangeCertificate",
         "https://learn.microsoft.com/en-us/powershell/module/exchange/enable-exchangecertificate"},
+    Doc{"MS-OXCMAPIHTTP",
+        "https://learn.microsoft.com/en-us/openspecs/exchange_server_protocols/ms-oxcmapihttp/"
+        "d502edcf-0b22-42f2-8500-019f00d60245"},
+    Doc{"MS-OXCRPC",
+        "https://learn.microsoft.com/en-us/openspecs/exchange_server_protocols/ms-oxcrpc/"
+        "137f0ce2-31fd-4952-8a7d-6c0b242e4b6a"},
+    Doc{"Set-MapiVirtualDirectory",
+        "https://learn.microsoft.com/en-us/powershell/module/exchange/set-mapivirtualdirectory"},
+    Doc{"Set-AuthServer",
+        "https://learn.microsoft.com/en-us/powershell/module/exchange/set-authserver"},
     Doc{"Enable-SmtpDaneInbound",
         "https://learn.microsoft.com/en-us/powershell/module/exchange/enable-smtpdaneinbound"},
     Doc{"Microsoft Entra: renew federation certificates",
