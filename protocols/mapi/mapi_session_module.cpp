@@ -5,6 +5,7 @@
 // as the specification requires: the X-ResponseCode (one finding per code), the inner framing
 // (PROCESSING ... DONE), the echoed request headers, the status and error codes of the bodies.
 // Nothing in a mailbox is opened or changed.
+#include <algorithm>
 #include <cstdio>
 
 #include "cert/x509.h"
@@ -125,7 +126,11 @@ constexpr OptionSpec kSessionOptions[] = {
      "the address book endpoint (AddressBook URL); empty: no Bind"},
     {"user_dn", OptionType::kString, true, "", "the user's legacy DN (Autodiscover LegacyDN)"},
     {"user", OptionType::kString, true, "", "the user name to authenticate with"},
-    {"auth", OptionType::kString, false, "ntlm", "ntlm or basic"},
+    {"auth", OptionType::kString, false, "auto",
+     "ntlm, basic, or auto: as Outlook picks from the schemes the endpoint offers (NTLM or "
+     "Negotiate first, else Basic)"},
+    {"schemes", OptionType::kString, false, "",
+     "the schemes the endpoint's 401 offered (the mapi-ping step's fact), for auth=auto"},
 };
 constexpr FactSpec kSessionFacts[] = {
     {"connect", "ok, or how the Connect failed"},
@@ -150,6 +155,19 @@ std::string ErrorText(uint32_t code) {
   return name.empty() ? Hex(code) : name + " (" + Hex(code) + ")";
 }
 
+// Whether the session authenticates with Basic: asked for, or (auto) the only usable scheme the
+// endpoint offered. Outlook outside the domain answers Negotiate with NTLM.
+bool UseBasic(const OptionMap& o) {
+  const std::string auth = o.count("auth") ? ToLower(o.at("auth")) : "auto";
+  if (auth != "auto") return auth == "basic";
+  const std::string schemes = o.count("schemes") ? ToLower(o.at("schemes")) : "";
+  std::vector<std::string> offered = Split(schemes, ' ');
+  auto has = [&](const char* s) {
+    return std::find(offered.begin(), offered.end(), s) != offered.end();
+  };
+  return has("basic") && !has("ntlm") && !has("negotiate");
+}
+
 class SessionStep : public Step {
  public:
   explicit SessionStep(const OptionMap& o)
@@ -157,7 +175,7 @@ class SessionStep : public Step {
         book_(o.count("addressbook_url") ? o.at("addressbook_url") : ""),
         dn_(o.at("user_dn")),
         user_(o.at("user")),
-        basic_(o.count("auth") && ToLower(o.at("auth")) == "basic") {}
+        basic_(UseBasic(o)) {}
 
   StepResult Run(StepContext& ctx) override {
     if (auto skip = SkipWithoutPassword(ctx)) return *skip;
@@ -345,8 +363,12 @@ Result<std::unique_ptr<Step>> CreateSession(const OptionMap& o) {
   if (auto body = ConnectRequest(o.at("user_dn")); !body) {
     return Fail("option 'user_dn': " + body.error());
   }
-  if (o.count("auth") && ToLower(o.at("auth")) != "ntlm" && ToLower(o.at("auth")) != "basic") {
-    return Fail("option 'auth' must be ntlm or basic, got '" + Printable(o.at("auth")) + "'");
+  if (o.count("auth")) {
+    const std::string a = ToLower(o.at("auth"));
+    if (a != "ntlm" && a != "basic" && a != "auto") {
+      return Fail("option 'auth' must be auto, ntlm or basic, got '" + Printable(o.at("auth")) +
+                  "'");
+    }
   }
   return std::unique_ptr<Step>(std::make_unique<SessionStep>(o));
 }

@@ -195,10 +195,17 @@ TEST_CASE("mapi-session module: what breaks a session", "[unit][mapi]") {
     raw.framed = false;
     CHECK(ModuleHarness::Has(RunSession(h, raw), "mapi.response.framing_invalid"));
   }
-  SECTION("Basic, when Autodiscover said so") {
+  SECTION("Basic when asked, or when it is the only scheme offered") {
     StepResult r = RunSession(h, s, {{"auth", "basic"}});
     CHECK(r.outcome == Outcome::kPassed);
     CHECK(HeaderOf(s.seen[0], "Authorization").rfind("Basic ", 0) == 0);
+    Server only_basic;
+    RunSession(h, only_basic, {{"schemes", "Basic"}});
+    CHECK(HeaderOf(only_basic.seen[0], "Authorization").rfind("Basic ", 0) == 0);
+    Server negotiate;
+    RunSession(h, negotiate, {{"schemes", "Negotiate Basic"}});
+    CHECK(HeaderOf(negotiate.seen[0], "Authorization").empty());
+    CHECK(negotiate.seen[0].ntlm_user == "alice@contoso.test");
   }
 }
 

@@ -44,7 +44,20 @@ void AnswerAutodiscover(const Site& site, const Request& req, Response& res) {
                                     "/EWS/Exchange.asmx") +
                    "</Protocol>";
       }
-      if (!m.proxy.empty()) {
+      // A client that says it speaks MAPI over HTTP gets the mapiHttp element and, as from
+      // Exchange 2019, no EXPR (unless expr-with-mapi).
+      const std::string capability(req["X-MapiHttpCapability"]);
+      const bool mapi = !m.mapi.empty() && !capability.empty() && capability != "0";
+      if (mapi) {
+        const std::string domain = email.substr(email.find('@') + 1);
+        const std::string id = "?MailboxId=0b3c4d5e-6f70-4182-93a4-b5c6d7e8f901@" + domain;
+        const char* where = m.mapi_internal_only ? "InternalUrl" : "ExternalUrl";
+        account += "<Protocol Type=\"mapiHttp\" Version=\"1\"><MailStore>" +
+                   el(where, "https://" + m.mapi + "/mapi/emsmdb/" + id) +
+                   "</MailStore><AddressBook>" +
+                   el(where, "https://" + m.mapi + "/mapi/nspi/" + id) + "</AddressBook></Protocol>";
+      }
+      if (!m.proxy.empty() && (!mapi || m.expr_with_mapi)) {
         account += "<Protocol><Type>EXPR</Type>" + el("Server", m.proxy) + el("SSL", m.ssl) +
                    el("AuthPackage", m.auth_package) +
                    el("CertPrincipalName", m.cert_principal_name) + "</Protocol>";
@@ -53,7 +66,10 @@ void AnswerAutodiscover(const Site& site, const Request& req, Response& res) {
             cxa::XmlEscape(m.proxy) + "/owa/</OWAUrl></External></Protocol>";
       }
     }
-    inner = "<User><DisplayName>Lab User</DisplayName>" + el("AutoDiscoverSMTPAddress", email) +
+    inner = "<User><DisplayName>Lab User</DisplayName>" +
+            el("LegacyDN", "/o=Lab/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/"
+                           "cn=Recipients/cn=" + email.substr(0, email.find('@'))) +
+            el("AutoDiscoverSMTPAddress", email) +
             "</User><Account>" + account + "</Account>";
   }
   res.result(http::status::ok);

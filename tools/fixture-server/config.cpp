@@ -10,6 +10,7 @@
 
 #include "cert/x509.h"
 #include "core/text.h"
+#include "mapi.h"
 #include "smtp_session.h"
 #include "transport/url.h"
 
@@ -120,6 +121,9 @@ std::vector<std::unique_ptr<Site>> SitesFromConfig(const pugi::xml_document& doc
       box.error = m.attribute("error").value();
       box.redirect_addr = m.attribute("redirect-addr").value();
       box.redirect_url = m.attribute("redirect-url").value();
+      box.mapi = m.attribute("mapi").value();
+      box.mapi_internal_only = m.attribute("mapi-internal-only").as_bool(false);
+      box.expr_with_mapi = m.attribute("expr-with-mapi").as_bool(false);
       s->mailboxes[cxa::ToLower(m.attribute("email").value())] = box;
     }
     if (pugi::xml_node r = n.child("rpc-proxy")) {
@@ -135,6 +139,17 @@ std::vector<std::unique_ptr<Site>> SitesFromConfig(const pugi::xml_document& doc
       }
       s->rpc = proxy;
     }
+    if (pugi::xml_node m = n.child("mapi")) {
+      MapiService mapi;
+      std::istringstream schemes(m.attribute("auth").as_string("Negotiate NTLM"));
+      for (std::string x; schemes >> x;) mapi.schemes.push_back(x);
+      mapi.mode = m.attribute("mode").as_string("ok");
+      if (!KnownMapiMode(mapi.mode)) {
+        error = "<mapi mode=\"" + mapi.mode + "\"> is not a known mode";
+        return {};
+      }
+      s->mapi = mapi;
+    }
     if (pugi::xml_node m = n.child("smtp")) {
       SmtpService smtp;
       smtp.mode = m.attribute("mode").as_string("ok");
@@ -145,8 +160,9 @@ std::vector<std::unique_ptr<Site>> SitesFromConfig(const pugi::xml_document& doc
       }
       s->smtp = smtp;
     }
-    if ((s->rpc || !s->mailboxes.empty()) && !s->ntlm) {
-      error = "site " + s->name + ": <rpc-proxy> and <autodiscover> need the lab account (<ntlm>)";
+    if ((s->rpc || s->mapi || !s->mailboxes.empty()) && !s->ntlm) {
+      error = "site " + s->name +
+              ": <rpc-proxy>, <mapi> and <autodiscover> need the lab account (<ntlm>)";
       return {};
     }
     for (pugi::xml_node r : n.children("realm")) {

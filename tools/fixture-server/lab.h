@@ -67,6 +67,11 @@ struct Mailbox {
   std::string ssl = "On";
   std::string error;  // ErrorCode instead of settings
   std::string redirect_addr, redirect_url;
+  // MAPI over HTTP (answers to X-MapiHttpCapability): the host of its URLs ("" = none), whether
+  // only internal URLs are given, and whether EXPR stays in the answer (Exchange 2019 drops it).
+  std::string mapi;
+  bool mapi_internal_only = false;
+  bool expr_with_mapi = false;
 };
 
 // <rpc-proxy auth="Negotiate NTLM Basic" mode="ok"/>: the site plays an RPC over HTTP v2 proxy
@@ -86,8 +91,16 @@ struct SmtpService {
   int connections = 0;  // starttls-sometimes: which connections offer STARTTLS
 };
 
+// <mapi auth="Negotiate NTLM" mode="ok"/>: the site plays Exchange's MAPI over HTTP endpoints
+// /mapi/emsmdb/ and /mapi/nspi/ (mapi.h lists the modes).
+struct MapiService {
+  std::vector<std::string> schemes;
+  std::string mode = "ok";
+};
+
 struct Site {
   std::string name;
+  std::optional<MapiService> mapi;
   std::map<std::string, Mailbox> mailboxes;  // lower-case address -> settings (Autodiscover)
   std::optional<RpcProxy> rpc;
   std::optional<SmtpService> smtp;

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "autodiscover.h"
+#include "mapi.h"
 #include "cert/x509.h"
 #include "realm.h"
 #include "routes.h"
@@ -106,6 +107,11 @@ class Session : public std::enable_shared_from_this<Session> {
     lab_.LogRequest(*site, request_);
     ntlm_verified_ = false;
     if (site->ntlm && NtlmLeg(*site, res)) return;
+    if (IsMapi(*site, request_)) {
+      AnswerMapi(*site, request_, SignedIn(*site, request_, ntlm_verified_), *res);
+      Send(res, true);
+      return;
+    }
     if (IsRpcMethod(request_) || IsAutodiscover(*site, request_)) {
       RespondAuthenticated(*site, res);
       return;

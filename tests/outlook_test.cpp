@@ -1,0 +1,126 @@
+// The outlook scenario end to end against fixtures/servers/outlook.xml: Autodiscover as Outlook
+// asks it today, MAPI over HTTP endpoints that work or break in one way each, and the RPC over
+// HTTP fallback. Every name on 443 goes to the lab listener; the lab's fixture server logs
+// every request, which proves where credentials went.
+#include <catch2/catch.hpp>
+
+#include "loopback.h"
+
+using namespace cxa;
+using namespace cxa::testing;
+
+namespace {
+
+bool Has(const std::vector<std::string>& v, const std::string& id) {
+  return std::find(v.begin(), v.end(), id) != v.end();
+}
+
+const char* const kPassword = "cxa-lab-S3cret";
+
+// `cxa run outlook` for EMAIL with the lab account (no password when empty).
+ScenarioRun Outlook(const std::string& email, const std::string& password = kPassword,
+                    std::vector<std::string> extra = {}) {
+  FixtureServer& fs = FixtureServer::Get("outlook.xml");
+  std::vector<std::string> args = LabRunArgs("outlook");
+  args.insert(args.end(), {"--input", "email=" + email, "--connect-to",
+                           ":443:127.0.0.1:" + std::to_string(fs.Port("outlook-autodiscover")),
+                           "--srv-record", "_autodiscover._tcp.oa.test="});
+  std::vector<std::string> env;
+  if (!password.empty()) {
+    args.insert(args.end(), {"--input", "user=LAB\\labuser", "--password-env", "CXA_PW"});
+    env.push_back("CXA_PW=" + password);
+  }
+  args.insert(args.end(), extra.begin(), extra.end());
+  return RunScenario(args, env, "", 90);
+}
+
+}  // namespace
+
+TEST_CASE("outlook: MAPI over HTTP advertised, so Outlook uses it, end to end",
+          "[e2e][loopback][outlook][mapi]") {
+  ScenarioRun r = Outlook("labuser@oa.test");
+  INFO(r.cmd.out);
+  CHECK(r.cmd.exit_code == 0);
+  CHECK(r.Fact("autodiscover", "protocol_used") == "mapi");
+  CHECK(r.Fact("autodiscover", "mapi_mailstore_url") ==
+        "https://mail.oa.test/mapi/emsmdb/?MailboxId=0b3c4d5e-6f70-4182-93a4-b5c6d7e8f901@oa.test");
+  CHECK(r.Fact("mapi", "schemes") == "Negotiate NTLM");
+  CHECK(r.Fact("mapi", "certificate_trusted") == "true");
+  CHECK(r.Fact("mapi-nspi", "status") == "401");
+  CHECK(r.Fact("session", "connect") == "ok");
+  CHECK(r.Fact("session", "bind") == "ok");
+  CHECK(r.Fact("session", "display_name") == "Lab User");
+  CHECK(Has(r.Ids("session"), "mapi.session.ok"));
+  // The RPC over HTTP steps do not apply: Outlook would not use them.
+  CHECK(r.Step("proxy")["outcome"] == "skipped");
+  // Session cookies are names in the report, never values.
+  CHECK(r.cmd.out.find("lab-context-1") == std::string::npos);
+  CHECK(r.cmd.out.find(kPassword) == std::string::npos);
+}
+
+TEST_CASE("outlook: RPC over HTTP when Autodiscover does not advertise MAPI over HTTP",
+          "[e2e][loopback][outlook][mapi]") {
+  ScenarioRun r = Outlook("rpconly@oa.test");
+  CHECK(r.Fact("autodiscover", "protocol_used") == "rpc");
+  CHECK(Has(r.Ids("autodiscover"), "mapi.autodiscover.not_advertised"));
+  CHECK(r.Step("mapi")["outcome"] == "skipped");
+  CHECK(r.Step("store")["outcome"] == "passed");
+  CHECK(r.cmd.exit_code == 0);  // a warning: Outlook still connects
+  // protocol=rpc: the same mailbox that has MAPI over HTTP, tested over RPC over HTTP.
+  ScenarioRun rpc = Outlook("labuser@oa.test", kPassword, {"--input", "protocol=rpc"});
+  CHECK(rpc.Fact("autodiscover", "protocol_used") == "rpc");
+  CHECK(rpc.Step("store")["outcome"] == "passed");
+}
+
+TEST_CASE("outlook: MAPI over HTTP endpoints that break in one way each",
+          "[e2e][loopback][outlook][mapi]") {
+  struct Case {
+    const char* email;
+    const char* step;
+    const char* finding;
+    int exit_code;
+  };
+  auto c = GENERATE(values<Case>({
+      {"hma@oa.test", "mapi", "", 0},
+      {"basic@oa.test", "mapi", "mapi.auth.basic_offered", 0},
+      {"internal@oa.test", "autodiscover", "mapi.autodiscover.internal_only", 0},
+      {"dropped@oa.test", "session", "mapi.cookie.dropped", 1},
+      {"disabled@oa.test", "session", "mapi.response.endpoint_disabled", 1},
+      {"unknown@oa.test", "session", "mapi.connect.failed", 1},
+      {"notfound@oa.test", "mapi", "mapi.http.not_found", 1},
+      {"nochallenge@oa.test", "mapi", "mapi.auth.no_schemes", 1},
+      {"reject@oa.test", "session", "mapi.auth.rejected", 1},
+      {"anonymous@oa.test", "mapi", "mapi.ping.anonymous_allowed", 1},
+      {"selfsigned@oa.test", "mapi", "cert.chain.self_signed", 1},
+      {"nothing@oa.test", "autodiscover", "autodiscover.settings.no_expr", 1},
+  }));
+  INFO(c.email);
+  ScenarioRun r = Outlook(c.email);
+  INFO(r.cmd.out.substr(0, 4000));
+  CHECK(r.cmd.exit_code == c.exit_code);
+  if (*c.finding != '\0') CHECK(Has(r.Ids(c.step), c.finding));
+  if (std::string(c.email) == "hma@oa.test") {
+    CHECK(r.Fact("mapi", "authorization_uri") ==
+          "https://login.windows.net/common/oauth2/authorize");
+    CHECK(r.Fact("mapi", "schemes") == "Negotiate NTLM Bearer");
+  }
+  if (std::string(c.email) == "unknown@oa.test") {
+    CHECK(r.Fact("session", "error") == "ecUnknownUser (0x000003EB)");
+  }
+  if (std::string(c.email) == "selfsigned@oa.test") {
+    // The gate refused the chain: the session never ran, so no password went there.
+    CHECK(r.Step("session")["outcome"] == "skipped");
+    CHECK(FixtureServer::Get("outlook.xml").RequestLog().find("outlook-self-signed POST") ==
+          std::string::npos);
+  }
+}
+
+TEST_CASE("outlook: without a password the anonymous checks run and the run is not passed",
+          "[e2e][loopback][outlook][mapi]") {
+  ScenarioRun r = Outlook("labuser@oa.test", "");
+  // Autodiscover itself asks for credentials here: the run says what it could not test.
+  CHECK(r.cmd.exit_code != 0);
+  CHECK(r.report["outcome"] != "passed");
+  const std::string log = FixtureServer::Get("outlook.xml").RequestLog();
+  CHECK(log.find("credentials=basic") == std::string::npos);
+}

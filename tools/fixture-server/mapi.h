@@ -1,0 +1,31 @@
+// MAPI over HTTP as Exchange serves it (MS-OXCMAPIHTTP) on a site with <mapi auth="..."
+// mode="..."/>: POST /mapi/emsmdb/ (Connect, PING, Disconnect, Execute refused) and /mapi/nspi/
+// (Bind, Unbind, PING) with the lab account, the inner PROCESSING/PENDING/DONE framing, session
+// cookies, and the echoed request headers. Modes, each one thing real deployments get wrong:
+//   ok            as specified; a request of the session without its cookies gets 13
+//   anonymous     answers an anonymous request as if it were signed in
+//   no-challenge  401 without any WWW-Authenticate header (a device in front)
+//   not-found     404 on /mapi (not published)
+//   bearer        the 401 adds a Bearer challenge with authorization_uri (hybrid modern auth)
+//   bearer-bare   the 401 adds Bearer without parameters
+//   reject        401 to every credential
+//   drop-cookies  requests inside a session get 10 (context not found: another server)
+//   no-cookies    Connect sets no cookie
+//   disabled      Connect gets X-ResponseCode 16 (endpoint disabled)
+//   unknown-user  Connect fails with ecUnknownUser
+//   no-echo       X-RequestId and X-ClientInfo are not echoed
+#pragma once
+
+#include "lab.h"
+
+namespace fixture {
+
+bool KnownMapiMode(const std::string& mode);
+
+// A request for the MAPI over HTTP endpoints of a site with <mapi>.
+bool IsMapi(const Site& site, const Request& req);
+
+// The answer to a MAPI request; `signed_in`: the lab account authenticated it.
+void AnswerMapi(const Site& site, const Request& req, bool signed_in, Response& res);
+
+}  // namespace fixture
