@@ -53,6 +53,16 @@ TEST_CASE("outlook: MAPI over HTTP advertised, so Outlook uses it, end to end",
   CHECK(Has(r.Ids("session"), "mapi.session.ok"));
   // The RPC over HTTP steps do not apply: Outlook would not use them.
   CHECK(r.Step("proxy")["outcome"] == "skipped");
+  // The summary line says which protocol Outlook uses, and why.
+  FixtureServer& fs = FixtureServer::Get("outlook.xml");
+  std::vector<std::string> text = LabRunArgs("outlook", "text");
+  text.insert(text.end(), {"--input", "email=labuser@oa.test", "--connect-to",
+                           ":443:127.0.0.1:" + std::to_string(fs.Port("outlook-autodiscover")),
+                           "--srv-record", "_autodiscover._tcp.oa.test=", "--no-color", "--input",
+                           "user=LAB\\labuser", "--password-env", "CXA_PW"});
+  CommandResult t = RunCommand(text, "", 60, {std::string("CXA_PW=") + kPassword});
+  INFO(t.out);
+  CHECK(t.out.find("MAPI over HTTP: Autodiscover advertises it") != std::string::npos);
   // Session cookies are names in the report, never values.
   CHECK(r.cmd.out.find("lab-context-1") == std::string::npos);
   CHECK(r.cmd.out.find(kPassword) == std::string::npos);

@@ -64,7 +64,7 @@ constexpr FactSpec kFacts[] = {
     {"mapi_addressbook_url", "the MAPI over HTTP address book endpoint (AddressBook)"},
     {"legacy_dn", "the mailbox user's legacy DN (User/LegacyDN)"},
     {"protocol_used", "mapi, rpc or none: how Outlook connects with these settings"},
-    {"protocol_reason", "why Outlook uses that protocol"},
+    {"protocol_reason", "the protocol Outlook uses and why, in words"},
 };
 
 bool Redirect(int status) {
@@ -148,7 +148,7 @@ class AutodiscoverStep : public Step {
         manual_cpn_.empty() ? "msstd:" + manual_proxy_ : manual_cpn_;
     if (!protocol_.empty()) {
       result.facts["protocol_used"] = "rpc";
-      result.facts["protocol_reason"] = "the RPC proxy was given by hand (rpc_proxy)";
+      result.facts["protocol_reason"] = "RPC over HTTP: the RPC proxy was given by hand";
     }
     result.findings.push_back(MakeFinding(kManual, "manual settings: RPC proxy " + manual_proxy_ +
                                                        ", RPC server " +

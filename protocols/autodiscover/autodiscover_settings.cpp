@@ -104,21 +104,23 @@ bool ReportProtocol(const PoxAnswer& answer, const std::string& protocol, StepRe
   std::string used, why;
   if (protocol == "rpc") {
     used = has_rpc ? "rpc" : "none";
-    why = has_rpc ? "RPC over HTTP was asked for (protocol=rpc)"
-                  : "RPC over HTTP was asked for, and the answer has no Outlook Anywhere settings";
+    why = has_rpc ? "RPC over HTTP, as asked (protocol=rpc)"
+                  : "none: RPC over HTTP was asked for, and the answer has no Outlook Anywhere "
+                    "settings";
   } else if (m.advertised) {
     used = "mapi";
-    why = "Autodiscover advertises MAPI over HTTP, which Outlook prefers";
+    why = "MAPI over HTTP: Autodiscover advertises it, and Outlook prefers it";
   } else if (protocol == "mapi") {
     used = "none";
-    why = "MAPI over HTTP was asked for (protocol=mapi), and Autodiscover does not advertise it";
+    why =
+        "none: MAPI over HTTP was asked for (protocol=mapi), and Autodiscover does not "
+        "advertise it";
     result.findings.push_back(
         MakeFinding(kMapiNotAdvertised, "Autodiscover does not advertise MAPI over HTTP", why));
   } else {
     used = has_rpc ? "rpc" : "none";
-    why = has_rpc ? "Autodiscover does not advertise MAPI over HTTP; Outlook falls back to RPC "
-                    "over HTTP"
-                  : "Autodiscover advertises neither MAPI over HTTP nor RPC over HTTP";
+    why = has_rpc ? "RPC over HTTP: Autodiscover does not advertise MAPI over HTTP"
+                  : "none: Autodiscover advertises neither MAPI over HTTP nor RPC over HTTP";
     result.findings.push_back(
         MakeFinding(kMapiNotAdvertised, "Autodiscover does not advertise MAPI over HTTP",
                     has_rpc ? "Outlook uses RPC over HTTP (Outlook Anywhere) instead" : ""));

@@ -40,6 +40,7 @@ struct RunReport {
   std::string started_at;                                   // RFC 3339
   double duration_ms = 0;
   std::vector<StepResult> steps;
+  std::string headline;  // the scenario's <headline>, expanded; "" when it has none
 
   RunVerdict Verdict() const;
   int ExitCode() const { return ExitCodeOf(Verdict()); }

@@ -220,6 +220,11 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
     if (observer) observer->OnStepEnd(result);
     report.steps.push_back(std::move(result));
   }
+  if (!sc.headline.empty()) {
+    std::vector<std::string> missing;
+    report.headline = Expand(sc.headline, inputs, facts, &missing);
+    if (!missing.empty()) report.headline.clear();  // a fact it needs was never produced
+  }
   report.duration_ms =
       settings.deterministic
           ? 0

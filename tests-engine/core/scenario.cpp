@@ -58,6 +58,11 @@ class Loader {
         auto r = ParseStep(n, sc, facts_of);
         if (!r) return Fail(r.error());
         sc.steps.push_back(std::move(*r));
+      } else if (el == "headline") {
+        if (auto e = Attrs(n, {"value"}); !e.empty()) return Fail(e);
+        sc.headline = n.attribute("value").value();
+        if (sc.headline.empty()) return Fail(At(n) + "<headline> needs a value");
+        if (auto e = CheckRefs(sc.headline, n, sc, facts_of); !e.empty()) return Fail(e);
       } else if (el == "summary-column") {
         if (auto e = Attrs(n, {"title", "value", "verdict"}); !e.empty()) return Fail(e);
         SummaryColumn c;
@@ -74,7 +79,7 @@ class Loader {
         sc.columns.push_back(std::move(c));
       } else {
         return Fail(At(n) + "unknown element <" + std::string(el) +
-                    "> (expected summary, input, step or summary-column)");
+                    "> (expected summary, input, step, headline or summary-column)");
       }
     }
     if (sc.steps.empty()) return Fail(At(root) + "the scenario has no <step>");

@@ -61,6 +61,9 @@ struct Scenario {
   std::vector<InputDecl> inputs;
   std::vector<StepDecl> steps;
   std::vector<SummaryColumn> columns;
+  // <headline value="..."/>: what the run's summary line says after the title (facts
+  // expanded; "Outlook uses MAPI over HTTP ..."), or "".
+  std::string headline;
   // batch-needs="INPUT": without this input a batch (--targets) tests nothing, because what
   // would replace it needs each user's password, which a batch does not take.
   std::string batch_needs;

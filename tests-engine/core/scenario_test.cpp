@@ -76,6 +76,11 @@ TEST_CASE("scenario errors name the file and the line", "[unit][scenario]") {
       {"<scenario name=\"s\"><step id=\"a\" module=\"tls\"/>\n<summary-column title=\"t\" "
        "value=\"${a.nope}\"/></scenario>",
        "test.xml:2:", "exports no fact 'nope'"},
+      {"<scenario name=\"s\"><step id=\"a\" module=\"tls\"/>\n<headline value=\"${a.nope}\"/>"
+       "</scenario>",
+       "test.xml:2:", "exports no fact 'nope'"},
+      {"<scenario name=\"s\"><step id=\"a\" module=\"tls\"/>\n<headline value=\"\"/></scenario>",
+       "test.xml:2:", "<headline> needs a value"},
       {"<scenario name=\"s\"><input name=\"a\" target=\"true\"/>\n<input name=\"b\" "
        "target=\"true\"/><step id=\"x\" module=\"tls\"/></scenario>",
        "test.xml:2:", "only one input"},

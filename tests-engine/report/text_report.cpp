@@ -100,7 +100,7 @@ class TextRenderer {
   // A step that does not apply to this target by design (a second MX the domain does not have,
   // the AD FS steps of a managed domain): shown as one line for all of them, except with -v.
   static bool NotApplicable(const StepResult& s) {
-    return s.outcome == Outcome::kSkipped && !s.not_run && !s.optional && s.findings.empty();
+    return s.outcome == Outcome::kSkipped && !s.not_run && s.findings.empty();
   }
 
   // The colour of a verdict's word.
@@ -116,7 +116,8 @@ class TextRenderer {
     RunCause cause = r_.Cause();
     out_ << Colour(v) << p_.bold() << VerdictWords(v) << p_.reset();
     if (v == RunVerdict::kPassed) {
-      out_ << ": " << r_.scenario_title << " — " << Counts() << "\n";
+      out_ << ": " << r_.scenario_title << " — "
+           << (r_.headline.empty() ? "" : Printable(r_.headline) + "; ") << Counts() << "\n";
       return;
     }
     if (v == RunVerdict::kIncomplete) {
@@ -147,6 +148,9 @@ class TextRenderer {
          << r_.mode << " run, " << r_.started_at;
     if (!r_.tool_version.empty()) out_ << ", cxa " << r_.tool_version;
     out_ << ")" << p_.reset() << "\n";
+    if (!r_.headline.empty() && r_.Verdict() != RunVerdict::kPassed) {
+      out_ << "  " << Printable(r_.headline) << "\n";
+    }
     if (!r_.inputs.empty()) {
       std::string in;
       for (const auto& [k, v] : r_.inputs) in += (in.empty() ? "" : "  ") + k + "=" + v;

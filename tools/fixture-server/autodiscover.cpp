@@ -52,10 +52,10 @@ void AnswerAutodiscover(const Site& site, const Request& req, Response& res) {
         const std::string domain = email.substr(email.find('@') + 1);
         const std::string id = "?MailboxId=0b3c4d5e-6f70-4182-93a4-b5c6d7e8f901@" + domain;
         const char* where = m.mapi_internal_only ? "InternalUrl" : "ExternalUrl";
-        account += "<Protocol Type=\"mapiHttp\" Version=\"1\"><MailStore>" +
-                   el(where, "https://" + m.mapi + "/mapi/emsmdb/" + id) +
-                   "</MailStore><AddressBook>" +
-                   el(where, "https://" + m.mapi + "/mapi/nspi/" + id) + "</AddressBook></Protocol>";
+        account +=
+            "<Protocol Type=\"mapiHttp\" Version=\"1\"><MailStore>" +
+            el(where, "https://" + m.mapi + "/mapi/emsmdb/" + id) + "</MailStore><AddressBook>" +
+            el(where, "https://" + m.mapi + "/mapi/nspi/" + id) + "</AddressBook></Protocol>";
       }
       if (!m.proxy.empty() && (!mapi || m.expr_with_mapi)) {
         account += "<Protocol><Type>EXPR</Type>" + el("Server", m.proxy) + el("SSL", m.ssl) +
@@ -67,10 +67,11 @@ void AnswerAutodiscover(const Site& site, const Request& req, Response& res) {
       }
     }
     inner = "<User><DisplayName>Lab User</DisplayName>" +
-            el("LegacyDN", "/o=Lab/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/"
-                           "cn=Recipients/cn=" + email.substr(0, email.find('@'))) +
-            el("AutoDiscoverSMTPAddress", email) +
-            "</User><Account>" + account + "</Account>";
+            el("LegacyDN",
+               "/o=Lab/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/"
+               "cn=Recipients/cn=" +
+                   email.substr(0, email.find('@'))) +
+            el("AutoDiscoverSMTPAddress", email) + "</User><Account>" + account + "</Account>";
   }
   res.result(http::status::ok);
   res.set(http::field::content_type, "text/xml; charset=utf-8");

@@ -7,9 +7,9 @@
 namespace fixture {
 namespace {
 
-constexpr const char* kModes[] = {"ok",     "anonymous",    "no-challenge", "not-found",
-                                  "bearer", "bearer-bare",  "reject",       "drop-cookies",
-                                  "no-cookies", "disabled", "unknown-user", "no-echo"};
+constexpr const char* kModes[] = {"ok",         "anonymous",   "no-challenge", "not-found",
+                                  "bearer",     "bearer-bare", "reject",       "drop-cookies",
+                                  "no-cookies", "disabled",    "unknown-user", "no-echo"};
 
 std::string U32(uint32_t v) {
   std::string out;
@@ -20,8 +20,9 @@ std::string U32(uint32_t v) {
 // The binary response body of `type` (MS-OXCMAPIHTTP §2.2.4, §2.2.5); "" for PING.
 std::string Body(const std::string& type, const std::string& mode) {
   if (type == "Connect") {
-    if (mode == "unknown-user") return U32(0) + U32(0x3EB) + U32(0) + U32(0) + U32(0) +
-                                       std::string("\0", 1) + std::string("\0\0", 2) + U32(0);
+    if (mode == "unknown-user")
+      return U32(0) + U32(0x3EB) + U32(0) + U32(0) + U32(0) + std::string("\0", 1) +
+             std::string("\0\0", 2) + U32(0);
     std::string name;  // "Lab User" in UTF-16LE
     for (char c : std::string("Lab User")) name += std::string(1, c) + std::string(1, '\0');
     return U32(0) + U32(0) + U32(60000) + U32(6) + U32(10000) + "/o=Lab" + std::string(1, '\0') +
@@ -122,9 +123,10 @@ void AnswerMapi(const Site& site, const Request& req, bool signed_in, Response& 
     res.insert(http::field::set_cookie, "MapiSequence=1-lab; path=/mapi/; secure; HttpOnly");
   }
   res.set(http::field::content_type, "application/mapi-http");
-  res.body() = "PROCESSING\r\nPENDING\r\nDONE\r\nX-ElapsedTime: 1\r\n"
-               "X-StartTime: Mon, 07 Dec 2026 10:00:00 GMT\r\n\r\n" +
-               Body(type, mode);
+  res.body() =
+      "PROCESSING\r\nPENDING\r\nDONE\r\nX-ElapsedTime: 1\r\n"
+      "X-StartTime: Mon, 07 Dec 2026 10:00:00 GMT\r\n\r\n" +
+      Body(type, mode);
 }
 
 }  // namespace fixture

@@ -5,8 +5,8 @@
 #include <limits>
 
 #include "autodiscover.h"
-#include "mapi.h"
 #include "cert/x509.h"
+#include "mapi.h"
 #include "realm.h"
 #include "routes.h"
 #include "rpc_channel.h"
