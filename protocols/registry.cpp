@@ -4,6 +4,7 @@
 #include "core/runner.h"
 #include "protocols/adfs/adfs_modules.h"
 #include "protocols/autodiscover/autodiscover_module.h"
+#include "protocols/hma/hma_module.h"
 #include "protocols/mapi/mapi_modules.h"
 #include "protocols/o365-realm/realm_module.h"
 #include "protocols/owa/owa_modules.h"
@@ -26,6 +27,7 @@ ModuleTable AllModules() {
       &kOwaLogonModule,
       &kOwaSigninModule,
       &kAutodiscoverModule,
+      &kAutodiscoverV2Module,
       &kRpcAuthModule,
       &kRpcEchoModule,
       &kRpcEndpointModule,
@@ -36,6 +38,7 @@ ModuleTable AllModules() {
       &kTlsRptModule,
       &kMapiPingModule,
       &kMapiSessionModule,
+      &kHmaModule,
   };
   return kModules;
 }

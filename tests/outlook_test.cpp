@@ -44,7 +44,12 @@ TEST_CASE("outlook: MAPI over HTTP advertised, so Outlook uses it, end to end",
   CHECK(r.Fact("autodiscover", "protocol_used") == "mapi");
   CHECK(r.Fact("autodiscover", "mapi_mailstore_url") ==
         "https://mail.oa.test/mapi/emsmdb/?MailboxId=0b3c4d5e-6f70-4182-93a4-b5c6d7e8f901@oa.test");
-  CHECK(r.Fact("mapi", "schemes") == "Negotiate NTLM");
+  CHECK(r.Fact("mapi", "schemes") == "Negotiate NTLM Bearer");
+  CHECK(r.Fact("mapi", "authorization_uri") == "https://login.windows.net/common/oauth2/authorize");
+  // Outlook for iOS and Android: Autodiscover v2 names the ActiveSync URL, whose empty-Bearer
+  // probe offers hybrid modern authentication.
+  CHECK(r.Fact("autodv2", "activesync_url") == "https://mail.oa.test/Microsoft-Server-ActiveSync");
+  CHECK(r.Fact("hma", "authorization_uri") == "https://login.windows.net/common/oauth2/authorize");
   CHECK(r.Fact("mapi", "certificate_trusted") == "true");
   CHECK(r.Fact("mapi-nspi", "status") == "401");
   CHECK(r.Fact("session", "connect") == "ok");
@@ -91,7 +96,7 @@ TEST_CASE("outlook: MAPI over HTTP endpoints that break in one way each",
     int exit_code;
   };
   auto c = GENERATE(values<Case>({
-      {"hma@oa.test", "mapi", "", 0},
+      {"hma@oa.test", "hma", "hma.authorization_uri.missing", 0},
       {"basic@oa.test", "mapi", "mapi.auth.basic_offered", 0},
       {"internal@oa.test", "autodiscover", "mapi.autodiscover.internal_only", 0},
       {"dropped@oa.test", "session", "mapi.cookie.dropped", 1},
@@ -110,8 +115,7 @@ TEST_CASE("outlook: MAPI over HTTP endpoints that break in one way each",
   CHECK(r.cmd.exit_code == c.exit_code);
   if (*c.finding != '\0') CHECK(Has(r.Ids(c.step), c.finding));
   if (std::string(c.email) == "hma@oa.test") {
-    CHECK(r.Fact("mapi", "authorization_uri") ==
-          "https://login.windows.net/common/oauth2/authorize");
+    CHECK(Has(r.Ids("mapi"), "mapi.oauth.no_authorization_uri"));
     CHECK(r.Fact("mapi", "schemes") == "Negotiate NTLM Bearer");
   }
   if (std::string(c.email) == "unknown@oa.test") {

@@ -6,5 +6,6 @@
 namespace cxa::protocols {
 
 extern const ModuleDescriptor kAutodiscoverModule;
+extern const ModuleDescriptor kAutodiscoverV2Module;
 
 }  // namespace cxa::protocols

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "core/targets.h"
 #include "core/text.h"
 
 namespace cxa::protocols::smtp {
@@ -141,12 +142,7 @@ MxKind ClassifyMxHost(std::string_view host) {
   if (EndsWith(h, ".mail.protection.outlook.com") || EndsWith(h, ".mx.microsoft")) {
     return MxKind::kExchangeOnline;
   }
-  if (h.find('.') == std::string::npos) return MxKind::kInternal;
-  for (std::string_view suffix : {".local", ".lan", ".internal", ".corp", ".home.arpa",
-                                  ".localdomain", ".intranet", ".private"}) {
-    if (EndsWith(h, suffix)) return MxKind::kInternal;
-  }
-  return MxKind::kPublic;
+  return IsInternalName(h) ? MxKind::kInternal : MxKind::kPublic;
 }
 
 }  // namespace cxa::protocols::smtp

@@ -120,6 +120,7 @@ constexpr std::array kAnalyzerArticles{
         "no-mx-records-were-found-specified-smtp-domain"},
     Doc{"Expected Service Banner was not Received when Connecting",
         "expected-service-banner-not-received-when-connecting"},
+    Doc{"ActiveSync URL was in an Invalid format", "activesync-externalurl-not-expected-format"},
 };
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }

@@ -47,6 +47,20 @@ bool ReadLine(std::istream& in, std::string& line, bool& too_long) {
 
 }  // namespace
 
+bool IsInternalName(std::string_view host) {
+  std::string h = ToLower(host);
+  while (!h.empty() && h.back() == '.') h.pop_back();
+  if (h.find('.') == std::string::npos) return true;
+  for (std::string_view suffix : {".local", ".lan", ".internal", ".corp", ".home.arpa",
+                                  ".localdomain", ".intranet", ".private"}) {
+    if (h.size() > suffix.size() &&
+        h.compare(h.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool IsHostName(std::string_view h) {
   if (h.empty() || h.size() > 253) return false;
   if (h.back() == '.') h.remove_suffix(1);

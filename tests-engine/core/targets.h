@@ -78,6 +78,11 @@ class TargetReader {
 // control character, port, path or IP literal).
 bool IsHostName(std::string_view host);
 
+// True for a name no one outside the organisation can resolve: a single label, or a private-use
+// suffix (.local, .lan, .internal, .corp, .home.arpa, .localdomain, .intranet, .private). Case
+// and a trailing dot do not matter.
+bool IsInternalName(std::string_view host);
+
 // Checks a target value: a user principal name (user@domain), a domain or a host name with an
 // optional :port, or an http(s) URL of such a host. Returns the reason it is not, or "".
 std::string CheckTargetValue(std::string_view value);

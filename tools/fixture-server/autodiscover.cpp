@@ -82,4 +82,41 @@ void AnswerAutodiscover(const Site& site, const Request& req, Response& res) {
       inner + "</Response></Autodiscover>\r\n";
 }
 
+bool IsAutodiscoverV2(const Site& site, const Request& req) {
+  return !site.mailboxes.empty() && req.method() == http::verb::get &&
+         cxa::ToLower(std::string(req.target())).rfind("/autodiscover/autodiscover.json", 0) == 0;
+}
+
+void AnswerAutodiscoverV2(const Site& site, const Request& req, Response& res) {
+  std::string target(req.target());
+  const std::string prefix = "/autodiscover/autodiscover.json/v1.0/";
+  size_t q = target.find('?');
+  std::string email =
+      target.size() > prefix.size() ? target.substr(prefix.size(), q - prefix.size()) : "";
+  for (size_t at; (at = email.find("%40")) != std::string::npos;) email.replace(at, 3, "@");
+  std::string protocol;
+  if (size_t p = cxa::ToLower(target).find("protocol="); p != std::string::npos) {
+    protocol = target.substr(p + 9, target.find('&', p) - (p + 9));
+  }
+  auto it = site.mailboxes.find(cxa::ToLower(email));
+  std::string host = site.hosts.front();
+  if (it != site.mailboxes.end()) {
+    host = !it->second.mapi.empty()    ? it->second.mapi
+           : !it->second.proxy.empty() ? it->second.proxy
+                                       : host;
+  }
+  const std::string p = cxa::ToLower(protocol);
+  std::string url;
+  if (p == "activesync") url = "https://" + host + "/Microsoft-Server-ActiveSync";
+  if (p == "ews") url = "https://" + host + "/EWS/Exchange.asmx";
+  if (p == "autodiscoverv1")
+    url = "https://" + site.hosts.front() + "/autodiscover/autodiscover.xml";
+  res.result(http::status::ok);
+  res.set(http::field::content_type, "application/json; charset=utf-8");
+  res.body() = url.empty() ? "{\"ErrorCode\":\"ProtocolNotSupported\",\"ErrorMessage\":\"Protocol: "
+                             "The protocol '" +
+                                 protocol + "' is not supported.\"}"
+                           : "{\"Protocol\":\"" + protocol + "\",\"Url\":\"" + url + "\"}";
+}
+
 }  // namespace fixture

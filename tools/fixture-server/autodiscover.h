@@ -12,4 +12,10 @@ bool IsAutodiscover(const Site& site, const Request& req);
 // the lab account's credentials).
 void AnswerAutodiscover(const Site& site, const Request& req, Response& res);
 
+// Autodiscover v2 (anonymous GET /autodiscover/autodiscover.json/v1.0/EMAIL?Protocol=P) on a
+// site with mailboxes: {"Protocol","Url"} for ActiveSync, Ews and AutodiscoverV1 on the
+// mailbox's MAPI (else RPC proxy) host, ProtocolNotSupported for anything else.
+bool IsAutodiscoverV2(const Site& site, const Request& req);
+void AnswerAutodiscoverV2(const Site& site, const Request& req, Response& res);
+
 }  // namespace fixture

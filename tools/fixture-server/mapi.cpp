@@ -45,7 +45,8 @@ bool KnownMapiMode(const std::string& mode) {
 
 bool IsMapi(const Site& site, const Request& req) {
   const std::string target = cxa::ToLower(std::string(req.target()));
-  return site.mapi && (target.rfind("/mapi/emsmdb", 0) == 0 || target.rfind("/mapi/nspi", 0) == 0);
+  return site.mapi && (target.rfind("/mapi/emsmdb", 0) == 0 || target.rfind("/mapi/nspi", 0) == 0 ||
+                       target.rfind("/microsoft-server-activesync", 0) == 0);
 }
 
 void AnswerMapi(const Site& site, const Request& req, bool signed_in, Response& res) {
@@ -57,11 +58,13 @@ void AnswerMapi(const Site& site, const Request& req, bool signed_in, Response& 
     res.body() = "<html><body>404 - File or directory not found.</body></html>\n";
     return;
   }
-  if (req.method() != http::verb::post) {
+  const bool anonymous_ok = mode == "anonymous";
+  const bool eas =
+      cxa::ToLower(std::string(req.target())).rfind("/microsoft-server-activesync", 0) == 0;
+  if (!eas && req.method() != http::verb::post) {
     res.result(http::status::method_not_allowed);
     return;
   }
-  const bool anonymous_ok = mode == "anonymous";
   if ((!signed_in && !anonymous_ok) || mode == "reject") {
     res.result(http::status::unauthorized);
     if (mode != "no-challenge") {
@@ -81,6 +84,12 @@ void AnswerMapi(const Site& site, const Request& req, bool signed_in, Response& 
     }
     res.set("X-FEServer", "EX01");
     res.body() = "";
+    return;
+  }
+  if (eas) {  // ActiveSync shares the site's authentication; cxa only probes it anonymously
+    res.result(http::status::ok);
+    res.set(http::field::content_type, "text/html");
+    res.body() = "<html><body>ActiveSync</body></html>";
     return;
   }
   const std::string target = cxa::ToLower(std::string(req.target()));

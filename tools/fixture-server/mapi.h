@@ -1,7 +1,9 @@
 // MAPI over HTTP as Exchange serves it (MS-OXCMAPIHTTP) on a site with <mapi auth="..."
 // mode="..."/>: POST /mapi/emsmdb/ (Connect, PING, Disconnect, Execute refused) and /mapi/nspi/
-// (Bind, Unbind, PING) with the lab account, the inner PROCESSING/PENDING/DONE framing, session
-// cookies, and the echoed request headers. Modes, each one thing real deployments get wrong:
+// (Bind, Unbind, PING) with the lab account (and /Microsoft-Server-ActiveSync's challenges for
+// the empty-Bearer probe of hybrid modern authentication), the inner PROCESSING/PENDING/DONE
+// framing, session cookies, and the echoed request headers. Modes, each one thing real deployments
+// get wrong:
 //   ok            as specified; a request of the session without its cookies gets 13
 //   anonymous     answers an anonymous request as if it were signed in
 //   no-challenge  401 without any WWW-Authenticate header (a device in front)

@@ -107,6 +107,11 @@ class Session : public std::enable_shared_from_this<Session> {
     lab_.LogRequest(*site, request_);
     ntlm_verified_ = false;
     if (site->ntlm && NtlmLeg(*site, res)) return;
+    if (IsAutodiscoverV2(*site, request_)) {
+      AnswerAutodiscoverV2(*site, request_, *res);
+      Send(res, true);
+      return;
+    }
     if (IsMapi(*site, request_)) {
       AnswerMapi(*site, request_, SignedIn(*site, request_, ntlm_verified_), *res);
       Send(res, true);
