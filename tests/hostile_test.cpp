@@ -56,7 +56,7 @@ std::vector<std::string> ScenarioArgs(const std::string& scenario, int port) {
             "--resolve",    "sts.contoso.test:" + p + ":127.0.0.1",
             "--connect-to", "sts.contoso.test:443:127.0.0.1:" + p};
   }
-  // outlook-anywhere: Autodiscover against the server, or (rts-*) manual settings.
+  // outlook and outlook-anywhere: Autodiscover against the server, or (rts-*) manual settings.
   std::vector<std::string> a = {"--input",        "email=alice@contoso.test",
                                 "--input",        "user=alice",
                                 "--password-env", "CXA_PW",
@@ -114,6 +114,9 @@ TEST_CASE("hostile servers end with a finding, in bounded time and memory", "[e2
       {"rts-dribble", "outlook-anywhere-manual", "store", "oa.rpc.protocol_error", 1, 30},
       // Mail servers: replies and lines that never end are cut at their bounds; a greeting
       // dribbled byte by byte ends when the stream's budget does.
+      {"mapi-lying-chunk", "outlook", "session", "http.response.malformed", 1, 10},
+      {"mapi-endless-pending", "outlook", "session", "http.response.too_large", 1, 10},
+      {"mapi-huge-body", "outlook", "session", "http.response.too_large", 1, 10},
       {"smtp-endless", "smtp", "mx1", "smtp.reply.malformed", 1, 5},
       {"smtp-long-line", "smtp", "mx1", "smtp.reply.malformed", 1, 5},
       {"smtp-dribble", "smtp", "mx1", "smtp.banner.timeout", 1, 12},

@@ -249,8 +249,50 @@ def serve_http(mode, conn):
                   raw_headers=b"Server: " + BAD + b"\r\nX-Brand: " + BAD + b"\r\n")
     elif mode.startswith("rts-"):
         serve_rts(mode, conn, method, req)
+    elif mode.startswith("mapi-"):
+        serve_mapi(mode, conn, target, req)
     else:
         send_http(conn, "200 OK", [("Content-Length", "2")], b"ok")
+
+
+MAPI_AUTODISCOVER = (
+    b'<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/'
+    b'exchange/autodiscover/responseschema/2006"><Response xmlns="http://schemas.microsoft.com/'
+    b'exchange/autodiscover/outlook/responseschema/2006a"><User><DisplayName>A</DisplayName>'
+    b"<LegacyDN>/o=X/cn=alice</LegacyDN></User><Account><Action>settings</Action>"
+    b'<Protocol Type="mapiHttp" Version="1"><MailStore><ExternalUrl>https://mail.contoso.test/'
+    b"mapi/emsmdb/?MailboxId=0b3c@contoso.test</ExternalUrl></MailStore></Protocol>"
+    b"</Account></Response></Autodiscover>")
+
+
+def serve_mapi(mode, conn, target, req):
+    # Autodiscover advertises MAPI over HTTP on this server; its endpoints challenge anonymous
+    # requests with Basic and answer signed-in ones with a body that lies about its size
+    # (mapi-lying-chunk), PENDING keep-alives that never end (mapi-endless-pending), or a body
+    # announced at 1 GiB (mapi-huge-body).
+    if b"Authorization:" not in req:
+        send_http(conn, "401 Unauthorized", [("WWW-Authenticate", 'Basic realm="x"'),
+                                             ("Content-Length", "0")])
+        return
+    if target.lower().startswith("/autodiscover/"):
+        send_http(conn, "200 OK", [("Content-Type", "text/xml"),
+                                   ("Content-Length", str(len(MAPI_AUTODISCOVER)))],
+                  MAPI_AUTODISCOVER)
+        return
+    head = [("Content-Type", "application/mapi-http"), ("X-ResponseCode", "0"),
+            ("X-RequestType", "Connect")]
+    if mode == "mapi-huge-body":
+        send_http(conn, "200 OK", head + [("Content-Length", str(1 << 30))])
+        conn.sendall(b"PROCESSING\r\n")
+        while True:
+            conn.sendall(b"PENDING\r\n" * 4096)
+    send_http(conn, "200 OK", head + [("Transfer-Encoding", "chunked")])
+    if mode == "mapi-lying-chunk":
+        conn.sendall(b"100000\r\nPROCESSING\r\nDONE\r\n\r\n")
+        return
+    conn.sendall(b"c\r\nPROCESSING\r\n\r\n")
+    while True:  # mapi-endless-pending
+        conn.sendall(b"9\r\nPENDING\r\n\r\n" * 1024)
 
 
 def rts(flags, commands):
