@@ -138,3 +138,20 @@ TEST_CASE("outlook: without a password the anonymous checks run and the run is n
   const std::string log = FixtureServer::Get("outlook.xml").RequestLog();
   CHECK(log.find("credentials=basic") == std::string::npos);
 }
+
+TEST_CASE("outlook: every X-ResponseCode a Connect can get has its own finding",
+          "[e2e][loopback][outlook][mapi]") {
+  const int code = GENERATE(range(1, 19));
+  INFO("X-ResponseCode " << code);
+  // Its MAPI URLs carry the port of the server that answers with this code.
+  const std::string port = std::to_string(
+      FixtureServer::Get("outlook.xml").Port("outlook-code-" + std::to_string(code)));
+  ScenarioRun r = Outlook("code" + std::to_string(code) + "@oa.test", kPassword,
+                          {"--resolve", "mail.oa.test:" + port + ":127.0.0.1"});
+  CHECK(r.cmd.exit_code == 1);
+  CHECK(r.Fact("session", "response_code") == std::to_string(code));
+  const std::vector<std::string> ids = r.Ids("session");
+  REQUIRE(ids.size() == 1);
+  CHECK(ids[0].rfind("mapi.response.", 0) == 0);
+  CHECK(ids[0] != "mapi.response.unnamed");
+}

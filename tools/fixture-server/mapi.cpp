@@ -39,8 +39,18 @@ bool HasCookie(const Request& req) {
 
 }  // namespace
 
+// "code-N": Connect answered with X-ResponseCode N (1-18).
+int CodeMode(const std::string& mode) {
+  if (mode.rfind("code-", 0) != 0 || mode.size() > 7) return 0;
+  const std::string n = mode.substr(5);
+  if (n.empty() || n.find_first_not_of("0123456789") != std::string::npos) return 0;
+  const int code = std::stoi(n);
+  return code >= 1 && code <= 18 ? code : 0;
+}
+
 bool KnownMapiMode(const std::string& mode) {
-  return std::find(std::begin(kModes), std::end(kModes), mode) != std::end(kModes);
+  return CodeMode(mode) != 0 ||
+         std::find(std::begin(kModes), std::end(kModes), mode) != std::end(kModes);
 }
 
 bool IsMapi(const Site& site, const Request& req) {
@@ -107,6 +117,8 @@ void AnswerMapi(const Site& site, const Request& req, bool signed_in, Response& 
     code = 5;  // invalid request type (cxa never sends Execute)
   } else if (opens && mode == "disabled" && !nspi) {
     code = 16;
+  } else if (opens && CodeMode(mode) != 0 && !nspi) {
+    code = CodeMode(mode);
   } else if (!opens && !anonymous_ok && mode == "drop-cookies") {
     code = 10;
   } else if (!opens && !anonymous_ok && !HasCookie(req)) {

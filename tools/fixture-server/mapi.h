@@ -16,6 +16,7 @@
 //   disabled      Connect gets X-ResponseCode 16 (endpoint disabled)
 //   unknown-user  Connect fails with ecUnknownUser
 //   no-echo       X-RequestId and X-ClientInfo are not echoed
+//   code-N        Connect gets X-ResponseCode N (1 to 18), each code as Exchange names it
 #pragma once
 
 #include "lab.h"
