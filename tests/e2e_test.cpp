@@ -733,9 +733,9 @@ TEST_CASE("a copied binary carries its scenarios, and a user's directory adds or
   json j = json::parse(list.out);
   std::vector<std::string> names;
   for (const auto& s : j) names.push_back(s["name"]);
-  CHECK(names ==
-        std::vector<std::string>{"o365-sso", "outlook-anywhere", "owa", "smtp", "tls-endpoint"});
-  CHECK(j[4]["source"] == "built-in:tls-endpoint.xml");
+  CHECK(names == std::vector<std::string>{"o365-sso", "outlook", "outlook-anywhere", "owa", "smtp",
+                                          "tls-endpoint"});
+  CHECK(j[5]["source"] == "built-in:tls-endpoint.xml");
 
   std::filesystem::create_directories(home + "/.config/cxa/scenarios");
   std::string own = ReadText(SourceDir() + "/scenarios/tls-endpoint.xml");
