@@ -4,6 +4,8 @@
 
 #include <cctype>
 
+#include "core/text.h"
+
 namespace cxa::protocols {
 namespace {
 
@@ -99,6 +101,12 @@ std::vector<AuthChallenge> ChallengesOf(const HttpResponse& response) {
       if (out.size() < kMaxChallenges) out.push_back(std::move(c));
     }
   }
+  return out;
+}
+
+std::vector<std::string> SchemeNames(const std::vector<AuthChallenge>& challenges) {
+  std::vector<std::string> out;
+  for (const auto& c : challenges) out.push_back(Printable(Excerpt(c.scheme, 30)));
   return out;
 }
 

@@ -28,6 +28,9 @@ std::vector<AuthChallenge> ParseChallenges(std::string_view header);
 // Every challenge of a response, in order.
 std::vector<AuthChallenge> ChallengesOf(const HttpResponse& response);
 
+// The schemes of `challenges`, in order, fit for a report (printable, each at most 30 bytes).
+std::vector<std::string> SchemeNames(const std::vector<AuthChallenge>& challenges);
+
 // The first challenge of `scheme` (case-insensitive), or nullptr.
 const AuthChallenge* FindChallenge(const std::vector<AuthChallenge>& challenges,
                                    std::string_view scheme);

@@ -102,8 +102,7 @@ class HmaStep : public Step {
       return result;
     }
     std::vector<AuthChallenge> challenges = ChallengesOf(r);
-    std::vector<std::string> schemes;
-    for (const auto& c : challenges) schemes.push_back(Printable(Excerpt(c.scheme, 30)));
+    std::vector<std::string> schemes = SchemeNames(challenges);
     if (schemes.empty()) {
       result.findings.push_back(MakeFinding(kNoChallenge, UrlHost(url_) + " answered 401 bare"));
       return result;

@@ -166,8 +166,7 @@ class PingStep : public Step {
   // Judges the challenges of the 401.
   StepResult& Challenges(const HttpResponse& r, StepResult& result) {
     std::vector<AuthChallenge> challenges = ChallengesOf(r);
-    std::vector<std::string> schemes;
-    for (const auto& c : challenges) schemes.push_back(Printable(Excerpt(c.scheme, 30)));
+    std::vector<std::string> schemes = SchemeNames(challenges);
     if (schemes.empty()) {
       result.findings.push_back(
           MakeFinding(kNoSchemes, endpoint_ + " answered 401 without a WWW-Authenticate header"));

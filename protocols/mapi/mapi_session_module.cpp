@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "cert/x509.h"
 #include "core/text.h"
 #include "protocols/mapi/mapi_codec.h"
 #include "protocols/mapi/mapi_modules.h"
@@ -275,14 +274,7 @@ class SessionStep : public Step {
       return std::nullopt;
     }
     HttpRequest req = MapiRequest(ctx, url, type, std::move(body), guid, counter, cookies);
-    req.carries_credentials = true;
-    if (basic_) {
-      req.headers.emplace_back("Authorization",
-                               "Basic " + cert::EncodeBase64(user_ + ":" + *password));
-    } else {
-      req.ntlm_user = user_;
-      req.ntlm_password = *password;
-    }
+    SignIn(req, user_, *password, basic_);
     HttpExchange ex = ctx.transport.Perform(req);
     if (counter == 1 ? !ReportConnection(ex, ctx.now, result)
                      : !ReportConnectionFailure(ex, ctx.now, result)) {

@@ -1,5 +1,4 @@
 // Module `rpc-echo`: an authenticated RPC_IN_DATA echo to the RPC proxy (rpcping /E).
-#include "cert/x509.h"
 #include "core/text.h"
 #include "protocols/rpc-http/rpc_proxy_common.h"
 #include "protocols/rpc-http/rpch_codec.h"
@@ -59,14 +58,7 @@ class EchoStep : public Step {
       return result;
     }
     HttpRequest req = RpcRequest(ctx, url);
-    req.carries_credentials = true;
-    if (auth_ == "basic") {
-      req.headers.emplace_back("Authorization",
-                               "Basic " + cert::EncodeBase64(user_ + ":" + *password));
-    } else {
-      req.ntlm_user = user_;
-      req.ntlm_password = *password;
-    }
+    SignIn(req, user_, *password, auth_ == "basic");
     HttpExchange ex = ctx.transport.Perform(req);
     if (!ReportConnectionFailure(ex, ctx.now, result)) return result;
     result.stage = Stage::kHttp;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "cert/x509.h"
 #include "core/text.h"
 #include "transport/http_transport.h"
 #include "transport/url.h"
@@ -187,6 +188,18 @@ Finding CredentialsWithheld(std::string_view where, std::string_view how, std::s
                " with this password, run again with --allow-credentials-to " + host;
   }
   return f;
+}
+
+void SignIn(HttpRequest& request, const std::string& user, const std::string& password,
+            bool basic) {
+  request.carries_credentials = true;
+  if (basic) {
+    request.headers.emplace_back("Authorization",
+                                 "Basic " + cert::EncodeBase64(user + ":" + password));
+  } else {
+    request.ntlm_user = user;
+    request.ntlm_password = password;
+  }
 }
 
 }  // namespace cxa

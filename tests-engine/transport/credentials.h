@@ -74,6 +74,12 @@ class CredentialScope {
 // It names the opt-in when the host was outside the scope.
 Finding CredentialsWithheld(std::string_view where, std::string_view how, std::string_view why);
 
+struct HttpRequest;
+// Signs `request` in as `user` with a password Release gave: Basic (an Authorization header) or
+// NTLM (the transport's own handshake on one connection), and marks it as carrying credentials
+// (the transport then refuses TLS older than 1.2).
+void SignIn(HttpRequest& request, const std::string& user, const std::string& password, bool basic);
+
 // True for a public suffix (com, co.uk, github.io ...) and for every single-label name: a
 // domain nobody can own a mailbox namespace under.
 bool IsPublicSuffix(std::string_view domain);
