@@ -91,6 +91,14 @@ TEST_CASE("smtp: no STARTTLS, another expected name, and no relaxing of trust",
 TEST_CASE("smtp: every address of a name is asked whether it offers STARTTLS",
           "[e2e][loopback][smtp][dns]") {
   // pool.contoso.test: Postfix with STARTTLS on 127.0.0.1, the same port without on 127.0.0.2.
+  // One greeting from 127.0.0.2 first: Postfix starts that listener's smtpd on demand, and a
+  // loaded machine must not turn its start-up into a missed answer within cxa's timeout.
+  const std::string port = std::to_string(PostfixLab::Get().port("good"));
+  CommandResult warm = RunCommand({"/bin/bash", "-c",
+                                   std::string("exec 3<>/dev/tcp/") + PostfixLab::kSecondAddress +
+                                       "/" + port + " && head -c 3 <&3"},
+                                  "", 30);
+  REQUIRE(warm.out == "220");
   ScenarioRun r =
       Smtp("good",
            {"--input", "host=pool.contoso.test", "--input", "expect_name=mail.contoso.test",
