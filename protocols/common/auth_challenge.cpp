@@ -39,11 +39,6 @@ std::string Quoted(std::string_view s, size_t& at) {
   return out;
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 }  // namespace
 
 std::optional<std::string> AuthChallenge::Param(std::string_view name) const {
@@ -84,7 +79,7 @@ std::vector<AuthChallenge> ParseChallenges(std::string_view h) {
       // needs those tokens, and parsing stays bounded.)
       SkipSpace(h, at);
       std::string value = at < h.size() && h[at] == '"' ? Quoted(h, at) : Token(h, at);
-      c.params.emplace_back(Lower(std::move(name)), std::move(value));
+      c.params.emplace_back(ToLower(name), std::move(value));
       SkipSpace(h, at);
       if (at < h.size() && h[at] == ',') ++at;
     }

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "core/text.h"
+
 namespace cxa::protocols::mapi {
 namespace {
 
@@ -100,23 +102,6 @@ std::optional<std::string_view> Line(std::string_view bytes, size_t& at) {
   std::string_view line = bytes.substr(at, end - at);
   at = end + 2;
   return line;
-}
-
-std::string_view Trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 Error Truncated(const char* what) { return Fail(std::string(what) + " response is truncated"); }
@@ -218,15 +203,20 @@ std::string UnbindRequest() {
   return out;
 }
 
+int ParseResponseCode(std::string_view value) {
+  const std::string v = Trim(value);
+  if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos) {
+    return -1;
+  }
+  return std::stoi(v);
+}
+
 std::optional<int> InnerResponse::ResponseCode() const {
   std::optional<int> code;
   for (const auto& [name, value] : meta) {
-    if (!EqualsIgnoreCase(name, "X-ResponseCode")) continue;
-    if (value.empty() || value.size() > 9 ||
-        value.find_first_not_of("0123456789") != std::string::npos) {
-      return -1;  // present but not a number
-    }
-    code = std::stoi(value);  // the last one counts
+    if (ToLower(name) != "x-responsecode") continue;
+    code = ParseResponseCode(value);  // the last one counts
+    if (*code < 0) return code;
   }
   return code;
 }
@@ -254,8 +244,7 @@ Result<InnerResponse> ParseInnerResponse(std::string_view bytes) {
       return Fail("a meta-tag after DONE is not NAME: VALUE");
     }
     if (out.meta.size() == kMaxMetaLines) return Fail("too many meta-tags after DONE");
-    out.meta.emplace_back(std::string(Trimmed(line->substr(0, colon))),
-                          std::string(Trimmed(line->substr(colon + 1))));
+    out.meta.emplace_back(Trim(line->substr(0, colon)), Trim(line->substr(colon + 1)));
   }
   out.body = std::string(bytes.substr(at));
   return out;

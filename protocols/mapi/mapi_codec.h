@@ -17,6 +17,10 @@
 
 namespace cxa::protocols::mapi {
 
+// An X-ResponseCode value (the header, or the meta-tag after DONE): the code, or -1 when it is
+// not a number.
+int ParseResponseCode(std::string_view value);
+
 // X-ResponseCode (MS-OXCMAPIHTTP §2.2.3.3.3): a lower-case slug for finding IDs and facts
 // ("missing_cookie") or "" for a code the specification does not name.
 std::string_view ResponseCodeSlug(int code);

@@ -308,12 +308,7 @@ class SessionStep : public Step {
     result.stage = Stage::kProtocol;
     const HttpResponse& r = *ex.response;
     int code = 0;
-    if (auto header = r.Header("X-ResponseCode")) {
-      const std::string v = Trim(*header);
-      code = v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos
-                 ? -1
-                 : std::stoi(v);
-    }
+    if (auto header = r.Header("X-ResponseCode")) code = ParseResponseCode(*header);
     std::optional<InnerResponse> inner;
     if (code == 0) {
       auto parsed = ParseInnerResponse(r.body);

@@ -1,23 +1,19 @@
 #include "protocols/smtp/smtp_dane.h"
 
 #include "core/text.h"
+#include "protocols/smtp/smtp_codec.h"
 
 namespace cxa::protocols::smtp {
 namespace {
 
 constexpr size_t kMaxListed = 4;  // TLSA records named in the tlsa fact
 
-// An IP literal ("[192.0.2.1]") or an address has no TLSA base domain.
-bool IsName(const std::string& host) {
-  return !host.empty() && host.front() != '[' && host.find(':') == std::string::npos &&
-         host.find_first_not_of("0123456789.") != std::string::npos;
-}
-
 }  // namespace
 
 void DaneCheck::Lookup(StepContext& ctx, const std::string& host, int port,
                        std::string_view mx_dnssec, StepResult& result) {
-  if (mx_dnssec == "insecure" || !IsName(host)) {
+  // An address (an IP literal) has no TLSA base domain.
+  if (mx_dnssec == "insecure" || host.empty() || ClassifyMxHost(host) == MxKind::kIpLiteral) {
     result.facts["dane"] = "not applicable";
     return;
   }
