@@ -158,3 +158,60 @@ TEST_CASE("outlook: every X-ResponseCode a Connect can get has its own finding",
   CHECK(ids[0].rfind("mapi.response.", 0) == 0);
   CHECK(ids[0] != "mapi.response.unnamed");
 }
+
+TEST_CASE("outlook: Autodiscover v2 redirects, errors and URLs as servers give them",
+          "[e2e][loopback][outlook][autodv2]") {
+  struct Case {
+    const char* email;
+    const char* finding;  // "" none
+    int exit_code;
+  };
+  auto c = GENERATE(values<Case>({
+      {"hybrid@oa.test", "", 0},
+      {"v2insecure@oa.test", "autodv2.redirect.insecure", 1},
+      {"v2loop@oa.test", "autodv2.redirect.loop", 1},
+      {"v2error@oa.test", "autodv2.response.error", 1},
+      {"v2internal@oa.test", "autodv2.url.internal_name", 1},
+  }));
+  INFO(c.email);
+  ScenarioRun r = Outlook(c.email);
+  INFO(r.cmd.out.substr(0, 4000));
+  CHECK(r.cmd.exit_code == c.exit_code);
+  const std::vector<std::string> ids = r.Ids("autodv2");
+  if (*c.finding == '\0') {
+    // Exchange Online sends a hybrid mailbox on to the on-premises endpoint with a 302.
+    CHECK(ids.empty());
+    CHECK(r.Fact("autodv2", "host") == "autodiscover.oa.test");
+    CHECK(r.Fact("autodv2", "redirected_to") == "mail.oa.test");
+    CHECK(r.Fact("autodv2", "activesync_url") ==
+          "https://mail.oa.test/Microsoft-Server-ActiveSync");
+    CHECK(r.Step("hma")["outcome"] == "passed");
+  } else {
+    CHECK(Has(ids, c.finding));
+    CHECK(r.Fact("autodv2", "activesync_url").empty());
+    CHECK(r.Step("hma")["outcome"] == "skipped");
+  }
+  // No redirect to plain HTTP was followed.
+  CHECK(FixtureServer::Get("outlook.xml").RequestLog().find("http://") == std::string::npos);
+}
+
+TEST_CASE("outlook: keep-alives held back by a device in front are told by the pending period",
+          "[e2e][loopback][outlook][mapi]") {
+  const std::string mode = GENERATE(as<std::string>{}, "slow", "buffered");
+  INFO(mode);
+  const std::string port =
+      std::to_string(FixtureServer::Get("outlook.xml").Port("outlook-" + mode));
+  ScenarioRun r =
+      Outlook(mode + "@oa.test", kPassword, {"--resolve", "mail.oa.test:" + port + ":127.0.0.1"});
+  INFO(r.cmd.out.substr(0, 4000));
+  CHECK(r.Fact("session", "connect") == "ok");
+  CHECK(r.Fact("session", "pending_period_ms") == "400");
+  if (mode == "slow") {
+    CHECK(r.Fact("session", "keepalive") == "streamed");
+    CHECK_FALSE(Has(r.Ids("session"), "mapi.keepalive.buffered"));
+    CHECK(r.cmd.exit_code == 0);
+  } else {
+    CHECK(r.Fact("session", "keepalive") == "buffered");
+    CHECK(Has(r.Ids("session"), "mapi.keepalive.buffered"));
+  }
+}

@@ -104,6 +104,7 @@ constexpr OptionSpec kV2Options[] = {
 };
 constexpr FactSpec kV2Facts[] = {
     {"host", "the host whose Autodiscover v2 endpoint answered"},
+    {"redirected_to", "the host a redirect led to, when the answer came after one"},
     {"activesync_url", "the ActiveSync URL it names"},
     {"ews_url", "the EWS URL it names"},
     {"autodiscoverv1_url", "the POX Autodiscover URL it names"},
@@ -173,6 +174,7 @@ class V2Step : public Step {
           url = to;
           continue;
         }
+        if (hop > 0) result.facts["redirected_to"] = UrlHost(url);
         Judge(protocol, url, r, result);
         break;
       }

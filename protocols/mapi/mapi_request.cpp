@@ -50,6 +50,7 @@ HttpRequest MapiRequest(const StepContext& ctx, const std::string& url,
   }
   req.body = std::move(body);
   req.limits.max_body_bytes = 1024 * 1024;
+  req.track_arrivals = true;  // for the keep-alive judgement (mapi_keepalive.h)
   return req;
 }
 

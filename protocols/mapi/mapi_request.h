@@ -16,7 +16,8 @@ std::string ClientGuid(const StepContext& ctx, std::string_view label);
 
 // A POST of `request_type` ("PING", "Connect", ...) to `url` with `body`: Content-Type
 // application/mapi-http, X-RequestType, X-RequestId GUID:counter, X-ClientInfo GUID:1,
-// X-ClientApplication, and the session's cookies (name=value pairs) when there are any.
+// X-ClientApplication, and the session's cookies (name=value pairs) when there are any. The
+// arrival of the response's pieces is tracked (HttpRequest::track_arrivals).
 HttpRequest MapiRequest(const StepContext& ctx, const std::string& url,
                         const std::string& request_type, std::string body, const std::string& guid,
                         int counter, const std::vector<std::string>& cookies = {});

@@ -10,6 +10,7 @@
 
 #include "core/text.h"
 #include "protocols/mapi/mapi_codec.h"
+#include "protocols/mapi/mapi_keepalive.h"
 #include "protocols/mapi/mapi_modules.h"
 #include "protocols/mapi/mapi_request.h"
 #include "protocols/mapi/mapi_response_findings.h"
@@ -97,6 +98,18 @@ constexpr FindingInfo kBindFailed{
     "Check the Address Book service and the account's access to the directory; the error code "
     "is in the finding.",
     "MS-OXCMAPIHTTP §2.2.5.1 (Bind)"};
+constexpr FindingInfo kKeepAliveBuffered{
+    "mapi.keepalive.buffered",
+    Severity::kWarning,
+    "MAPI over HTTP keep-alives do not get through",
+    "A response took longer than the server's pending period (X-PendingPeriod), and no byte came "
+    "for well over a period: the server streams a PENDING line every period, so something in "
+    "between (a reverse proxy, load balancer or inspecting firewall) buffers the response. "
+    "Outlook's long-running requests then look dead and time out: disconnects, and a status bar "
+    "that hangs at 'Trying to connect'. Seen only when the server needs more than one period.",
+    "Turn off response buffering for /mapi on the device in front (pass "
+    "application/mapi-http through as a stream; raise its idle timeout above the pending period).",
+    "MS-OXCMAPIHTTP §2.2.3.3.5 (X-PendingPeriod); MS-OXCMAPIHTTP §3.2.5.2 (PENDING)"};
 constexpr FindingInfo kSessionOk{
     "mapi.session.ok",
     Severity::kInfo,
@@ -106,9 +119,9 @@ constexpr FindingInfo kSessionOk{
     "Nothing to fix.",
     "MS-OXCMAPIHTTP §3.1.5 (client details)"};
 
-constexpr FindingInfo kOwnFindings[] = {kRejected,      kHttpError,  kFraming,
-                                        kHeaders,       kNoCookies,  kCookieDropped,
-                                        kConnectFailed, kBindFailed, kSessionOk};
+constexpr FindingInfo kOwnFindings[] = {
+    kRejected,      kHttpError,  kFraming,           kHeaders,  kNoCookies, kCookieDropped,
+    kConnectFailed, kBindFailed, kKeepAliveBuffered, kSessionOk};
 
 // The module's catalogue: its own entries and one per X-ResponseCode.
 constexpr auto kSessionFindings = [] {
@@ -139,6 +152,10 @@ constexpr FactSpec kSessionFacts[] = {
     {"polls_max_ms", "how often the server wants the client to poll (Connect response)"},
     {"cookies", "the names of the session cookies (never their values)"},
     {"pending", "PENDING keep-alives seen in the Connect response"},
+    {"keepalive",
+     "streamed, buffered or not observed: whether keep-alives arrived while a response took "
+     "longer than the pending period (the worst of the session's responses)"},
+    {"pending_period_ms", "the server's X-PendingPeriod"},
     {"bind", "ok, or how the Bind failed"},
     {"server_application", "X-ServerApplication of the mailbox endpoint"},
 };
@@ -297,7 +314,25 @@ class SessionStep : public Step {
       result.findings.push_back(
           MakeFinding(kHeaders, "the " + type + " response: " + Join(missing, ", ")));
     }
+    NoteKeepAlive(type, ex, result);
     return ex;
+  }
+
+  // The keep-alive behaviour of one response; the facts keep the worst of the session's, and
+  // the first buffered response is the finding.
+  void NoteKeepAlive(const std::string& type, const HttpExchange& ex, StepResult& result) {
+    KeepAlive k = JudgeKeepAlive(ex);
+    if (keepalive_seen_ && k.kind <= keepalive_) return;
+    keepalive_seen_ = true;
+    keepalive_ = k.kind;
+    result.facts["keepalive"] = KeepAliveName(k.kind);
+    result.facts["pending_period_ms"] = std::to_string(k.period_ms);
+    if (k.kind != KeepAlive::kBuffered) return;
+    result.findings.push_back(MakeFinding(
+        kKeepAliveBuffered,
+        "the " + type + " response was silent for " + std::to_string(k.longest_silence_ms) +
+            " ms; the server's pending period is " + std::to_string(k.period_ms) + " ms",
+        "the response took " + std::to_string(k.duration_ms) + " ms from " + UrlHost(ex.request.url)));
   }
 
   // The inner response of a 200, its X-ResponseCode judged (the header, or a later meta-tag);
@@ -336,6 +371,8 @@ class SessionStep : public Step {
 
   std::string store_, book_, dn_, user_;
   bool basic_;
+  bool keepalive_seen_ = false;
+  KeepAlive::Kind keepalive_ = KeepAlive::kNotObserved;
 };
 
 Result<std::unique_ptr<Step>> CreateSession(const OptionMap& o) {
@@ -369,7 +406,8 @@ const ModuleDescriptor kMapiSessionModule{
     "the user's legacy DN, a PING inside the session with its cookies (a load balancer that "
     "drops or moves them is mapi.cookie.dropped), Disconnect; then NSPI Bind and Unbind. Every "
     "response's X-ResponseCode has its own finding, the framing (PROCESSING ... DONE) and the "
-    "echoed headers are checked, and a failed Connect or Bind names its MAPI error. Nothing in "
+    "echoed headers are checked, a response that outlasts the pending period without its "
+    "keep-alives is mapi.keepalive.buffered, and a failed Connect or Bind names its MAPI error. Nothing in "
     "the mailbox is opened or changed.",
     kSessionOptions,
     kSessionFacts,

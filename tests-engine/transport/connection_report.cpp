@@ -35,7 +35,10 @@ bool ReportConnection(const HttpExchange& ex, std::time_t now, StepResult& resul
       for (const auto& f : rep.findings) result.findings.push_back(f);
     }
   }
-  for (const auto& t : ex.timings) result.timings.push_back(t);
+  for (const auto& t : ex.timings) {
+    // Arrival marks of a body (HttpRequest::track_arrivals) are for the module, not the report.
+    if (t.name.rfind("body@", 0) != 0) result.timings.push_back(t);
+  }
   if (!ex.error) return true;
   result.stage = ex.error->stage;
   result.findings.push_back(FindingFor(*ex.error));

@@ -76,12 +76,33 @@ size_t OnHeader(char* data, size_t size, size_t n, void* arg) {
   std::string line = Printable(Trim(std::string_view(data, len)));  // a server's bytes
   if (line.rfind("HTTP/", 0) == 0) {  // a new response (after 1xx ones)
     st->response = ParseStatusLine(line).value_or(HttpResponse{});
+    st->arrivals.clear();
     st->have_status = true;
   } else if (auto header = ParseHeaderLine(line)) {
     st->response.headers.push_back(std::move(*header));
   }
   return len;
 }
+
+namespace {
+
+// HttpRequest::track_arrivals: the piece about to be appended arrived now.
+void NoteArrival(State& st) {
+  constexpr size_t kMaxEntries = 128;
+  constexpr double kSameEntryMs = 20;
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - st.created)
+          .count();
+  if (!st.arrivals.empty() && ms - st.arrivals.back().ms < kSameEntryMs) return;
+  Timing t{"body@" + std::to_string(st.response.body.size()), ms};
+  if (st.arrivals.size() < kMaxEntries) {
+    st.arrivals.push_back(std::move(t));
+  } else {
+    st.arrivals.back() = std::move(t);
+  }
+}
+
+}  // namespace
 
 size_t OnBody(char* data, size_t size, size_t n, void* arg) {
   auto* st = static_cast<State*>(arg);
@@ -91,6 +112,7 @@ size_t OnBody(char* data, size_t size, size_t n, void* arg) {
     st->body_too_large = true;
     return 0;
   }
+  if (st->request->track_arrivals) NoteArrival(*st);
   st->response.body.append(data, len);
   return len;
 }

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "transport/curl_ptr.h"
 #include "transport/curl_transport.h"
@@ -37,6 +38,7 @@ struct State {
   std::chrono::steady_clock::time_point created = std::chrono::steady_clock::now();
   enum class Abort { kNone, kTlsTimeout, kFirstByteTimeout } abort = Abort::kNone;
   HttpResponse response;
+  std::vector<Timing> arrivals;  // HttpRequest::track_arrivals: "body@OFFSET" entries
   bool have_status = false;
   bool public_only = false;     // refuse non-public addresses (HttpRequest::public_only)
   std::string private_refused;  // the address refused, "kind address"

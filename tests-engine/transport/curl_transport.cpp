@@ -436,6 +436,7 @@ void CurlTransport::Capture(const Handle& handle, bool handshake_kept, HttpExcha
     ex.timings[2].ms = since(*st.gate->judged_at());
   }
   if (!st.https) ex.timings.erase(ex.timings.begin() + 2);
+  ex.timings.insert(ex.timings.end(), st.arrivals.begin(), st.arrivals.end());
 }
 
 void CurlTransport::Conclude(Handle& handle, int curl_code, std::optional<TransportError> refused,

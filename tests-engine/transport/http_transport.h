@@ -64,6 +64,12 @@ struct HttpRequest {
   bool public_only = false;
   // Recordings keep the response body only when it holds certificates (AIA answers).
   bool record_certificates_only = false;
+  // Note when the pieces of the response body arrived: the exchange's timings gain entries
+  // named "body@OFFSET" (milliseconds since the transfer began, for the piece that starts at
+  // byte OFFSET of the final response's body). Pieces closer than 20 ms share an entry; at most
+  // 128 entries (then the last one moves on). For protocols that stream keep-alives inside one
+  // response (MAPI over HTTP's PENDING), whose gaps say whether something in between buffers.
+  bool track_arrivals = false;
   // For https: the policy of the trust gate (required), the name the certificate must cover
   // (default: the URL's host) and the verification time.
   const cert::TrustPolicy* trust = nullptr;

@@ -100,11 +100,28 @@ void AnswerAutodiscoverV2(const Site& site, const Request& req, Response& res) {
   }
   auto it = site.mailboxes.find(cxa::ToLower(email));
   std::string host = site.hosts.front();
+  const std::string v2 = it != site.mailboxes.end() ? it->second.v2 : "";
   if (it != site.mailboxes.end()) {
     host = !it->second.mapi.empty()    ? it->second.mapi
            : !it->second.proxy.empty() ? it->second.proxy
                                        : host;
   }
+  const std::string tail = "/autodiscover/autodiscover.json/v1.0/" + email + "?Protocol=" + protocol;
+  if (v2.rfind("redirect:", 0) == 0 || v2 == "insecure" || v2 == "loop") {
+    res.result(http::status::found);
+    res.set(http::field::location, v2 == "insecure" ? "http://" + site.hosts.front() + tail
+                                   : v2 == "loop"   ? "https://" + site.hosts.front() + tail
+                                                    : "https://" + v2.substr(9) + tail);
+    return;
+  }
+  if (v2 == "error-400") {  // as some servers answer: 400 with the ErrorCode
+    res.result(http::status::bad_request);
+    res.set(http::field::content_type, "application/json; charset=utf-8");
+    res.body() = "{\"ErrorCode\":\"InvalidProtocol\",\"ErrorMessage\":\"The given protocol value '" +
+                 protocol + "' is invalid.\"}";
+    return;
+  }
+  if (v2 == "internal") host = "exch01.corp.local";
   const std::string p = cxa::ToLower(protocol);
   std::string url;
   if (p == "activesync") url = "https://" + host + "/Microsoft-Server-ActiveSync";

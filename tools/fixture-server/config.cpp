@@ -124,6 +124,12 @@ std::vector<std::unique_ptr<Site>> SitesFromConfig(const pugi::xml_document& doc
       box.mapi = m.attribute("mapi").value();
       box.mapi_internal_only = m.attribute("mapi-internal-only").as_bool(false);
       box.expr_with_mapi = m.attribute("expr-with-mapi").as_bool(false);
+      box.v2 = m.attribute("v2").value();
+      if (!box.v2.empty() && box.v2 != "insecure" && box.v2 != "loop" && box.v2 != "error-400" &&
+          box.v2 != "internal" && box.v2.rfind("redirect:", 0) != 0) {
+        error = "<mailbox v2=\"" + box.v2 + "\"> is not a known Autodiscover v2 behaviour";
+        return {};
+      }
       s->mailboxes[cxa::ToLower(m.attribute("email").value())] = box;
     }
     if (pugi::xml_node r = n.child("rpc-proxy")) {

@@ -72,6 +72,11 @@ struct Mailbox {
   std::string mapi;
   bool mapi_internal_only = false;
   bool expr_with_mapi = false;
+  // Autodiscover v2 (autodiscover.h): "" answers with the URLs; redirect:HOST a 302 to HOST's
+  // endpoint (a hybrid mailbox, as Exchange Online sends it on); insecure a 302 to http://;
+  // loop a 302 to itself; error-400 HTTP 400 with an ErrorCode; internal a URL on an internal
+  // host name.
+  std::string v2;
 };
 
 // <rpc-proxy auth="Negotiate NTLM Basic" mode="ok"/>: the site plays an RPC over HTTP v2 proxy

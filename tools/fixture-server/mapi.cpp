@@ -9,7 +9,8 @@ namespace {
 
 constexpr const char* kModes[] = {"ok",         "anonymous",   "no-challenge", "not-found",
                                   "bearer",     "bearer-bare", "reject",       "drop-cookies",
-                                  "no-cookies", "disabled",    "unknown-user", "no-echo"};
+                                  "no-cookies", "disabled",    "unknown-user", "no-echo",
+                                  "slow",       "buffered"};
 
 std::string U32(uint32_t v) {
   std::string out;
@@ -59,21 +60,22 @@ bool IsMapi(const Site& site, const Request& req) {
                        target.rfind("/microsoft-server-activesync", 0) == 0);
 }
 
-void AnswerMapi(const Site& site, const Request& req, bool signed_in, Response& res) {
+std::optional<Paced> AnswerMapi(const Site& site, const Request& req, bool signed_in,
+                                Response& res) {
   const std::string& mode = site.mapi->mode;
   res.set(http::field::server, "Microsoft-IIS/10.0");
   if (mode == "not-found") {
     res.result(http::status::not_found);
     res.set(http::field::content_type, "text/html");
     res.body() = "<html><body>404 - File or directory not found.</body></html>\n";
-    return;
+    return std::nullopt;
   }
   const bool anonymous_ok = mode == "anonymous";
   const bool eas =
       cxa::ToLower(std::string(req.target())).rfind("/microsoft-server-activesync", 0) == 0;
   if (!eas && req.method() != http::verb::post) {
     res.result(http::status::method_not_allowed);
-    return;
+    return std::nullopt;
   }
   if ((!signed_in && !anonymous_ok) || mode == "reject") {
     res.result(http::status::unauthorized);
@@ -94,18 +96,18 @@ void AnswerMapi(const Site& site, const Request& req, bool signed_in, Response& 
     }
     res.set("X-FEServer", "EX01");
     res.body() = "";
-    return;
+    return std::nullopt;
   }
   if (eas) {  // ActiveSync shares the site's authentication; cxa only probes it anonymously
     res.result(http::status::ok);
     res.set(http::field::content_type, "text/html");
     res.body() = "<html><body>ActiveSync</body></html>";
-    return;
+    return std::nullopt;
   }
   const std::string target = cxa::ToLower(std::string(req.target()));
   if (target.find("mailboxid=") == std::string::npos) {
     res.result(http::status::bad_request);  // as Exchange: an empty 400
-    return;
+    return std::nullopt;
   }
   const std::string type(req["X-RequestType"]);
   const bool nspi = target.rfind("/mapi/nspi", 0) == 0;
@@ -133,21 +135,28 @@ void AnswerMapi(const Site& site, const Request& req, bool signed_in, Response& 
   res.set("X-ResponseCode", std::to_string(code));
   res.set("X-ServerApplication", "Exchange/15.02.1544.004");
   res.set("X-ExpirationInfo", "900000");
-  res.set("X-PendingPeriod", "15000");
+  const bool paced = opens && !nspi && (mode == "slow" || mode == "buffered");
+  res.set("X-PendingPeriod", paced ? "400" : "15000");
   if (code != 0) {
     res.set(http::field::content_type, "text/html");
     res.body() = "<html><body>MAPI over HTTP failure " + std::to_string(code) + "</body></html>";
-    return;
+    return std::nullopt;
   }
   if (opens && mode != "no-cookies") {
     res.insert(http::field::set_cookie, "MapiContext=lab-context-1; path=/mapi/; secure; HttpOnly");
     res.insert(http::field::set_cookie, "MapiSequence=1-lab; path=/mapi/; secure; HttpOnly");
   }
   res.set(http::field::content_type, "application/mapi-http");
-  res.body() =
-      "PROCESSING\r\nPENDING\r\nDONE\r\nX-ElapsedTime: 1\r\n"
-      "X-StartTime: Mon, 07 Dec 2026 10:00:00 GMT\r\n\r\n" +
+  const std::string done =
+      "DONE\r\nX-ElapsedTime: 1\r\nX-StartTime: Mon, 07 Dec 2026 10:00:00 GMT\r\n\r\n" +
       Body(type, mode);
+  if (paced) {
+    Paced out{{"PROCESSING\r\n", "PENDING\r\n", "PENDING\r\n", "PENDING\r\n", done}, 400,
+              mode == "buffered"};
+    return out;
+  }
+  res.body() = "PROCESSING\r\nPENDING\r\n" + done;
+  return std::nullopt;
 }
 
 }  // namespace fixture

@@ -17,7 +17,14 @@
 //   unknown-user  Connect fails with ecUnknownUser
 //   no-echo       X-RequestId and X-ClientInfo are not echoed
 //   code-N        Connect gets X-ResponseCode N (1 to 18), each code as Exchange names it
+//   slow          Connect takes 1.6 s and says so: PENDING every 400 ms (X-PendingPeriod 400)
+//   buffered      as slow, but the body is held back and comes at once at the end (a device
+//                 in front that buffers the stream)
 #pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "lab.h"
 
@@ -28,7 +35,17 @@ bool KnownMapiMode(const std::string& mode);
 // A request for the MAPI over HTTP endpoints of a site with <mapi>.
 bool IsMapi(const Site& site, const Request& req);
 
-// The answer to a MAPI request; `signed_in`: the lab account authenticated it.
-void AnswerMapi(const Site& site, const Request& req, bool signed_in, Response& res);
+// A response body written over time, chunked: `pieces`, one every `interval_ms`; with `hold`,
+// nothing of the body until the last interval has passed, then all of it.
+struct Paced {
+  std::vector<std::string> pieces;
+  int interval_ms = 0;
+  bool hold = false;
+};
+
+// The answer to a MAPI request; `signed_in`: the lab account authenticated it. A paced answer
+// (modes slow and buffered) has its head in `res` and its body in the result.
+std::optional<Paced> AnswerMapi(const Site& site, const Request& req, bool signed_in,
+                                Response& res);
 
 }  // namespace fixture

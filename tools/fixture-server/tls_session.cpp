@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 
 #include <limits>
+#include <sstream>
 
 #include "autodiscover.h"
 #include "cert/x509.h"
@@ -113,8 +114,12 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     if (IsMapi(*site, request_)) {
-      AnswerMapi(*site, request_, SignedIn(*site, request_, ntlm_verified_), *res);
-      Send(res, true);
+      auto paced = AnswerMapi(*site, request_, SignedIn(*site, request_, ntlm_verified_), *res);
+      if (paced) {
+        SendPaced(res, std::make_shared<Paced>(std::move(*paced)));
+      } else {
+        Send(res, true);
+      }
       return;
     }
     if (IsRpcMethod(request_) || IsAutodiscover(*site, request_)) {
@@ -187,6 +192,55 @@ class Session : public std::enable_shared_from_this<Session> {
     res->body() = "NTLM sign-in failed: " + why + "\n";
     Send(res, false);
     return true;
+  }
+
+  // The head at once (chunked), then the pieces over time (mapi.h, Paced); the connection
+  // stays for the next request.
+  void SendPaced(std::shared_ptr<Response> res, std::shared_ptr<Paced> paced) {
+    res->keep_alive(true);
+    res->chunked(true);
+    std::ostringstream head;
+    head << res->base();
+    auto bytes = std::make_shared<std::string>(head.str());
+    asio::async_write(*stream_, asio::buffer(*bytes),
+                      [self = shared_from_this(), bytes, paced](beast::error_code ec, size_t) {
+                        if (!ec) self->PacedPiece(paced, 0);
+                      });
+  }
+  void PacedPiece(std::shared_ptr<Paced> paced, size_t at) {
+    auto chunk = [](const std::string& piece) {
+      std::ostringstream hex;
+      hex << std::hex << piece.size();
+      return hex.str() + "\r\n" + piece + "\r\n";
+    };
+    if (at >= paced->pieces.size()) {
+      auto end = std::make_shared<std::string>("0\r\n\r\n");
+      asio::async_write(*stream_, asio::buffer(*end),
+                        [self = shared_from_this(), end](beast::error_code ec, size_t) {
+                          if (!ec) self->Read();
+                        });
+      return;
+    }
+    auto bytes = std::make_shared<std::string>();
+    size_t next = at + 1;
+    if (paced->hold) {  // everything at once, after as long as the pieces would have taken
+      for (const auto& piece : paced->pieces) *bytes += chunk(piece);
+      next = paced->pieces.size();
+    } else {
+      *bytes = chunk(paced->pieces[at]);
+    }
+    const int wait = paced->hold ? paced->interval_ms * static_cast<int>(paced->pieces.size() - 1)
+                     : at == 0   ? 0
+                                 : paced->interval_ms;
+    timer_ = std::make_unique<asio::steady_timer>(stream_->get_executor(),
+                                                  std::chrono::milliseconds(wait));
+    timer_->async_wait([self = shared_from_this(), paced, bytes, next](beast::error_code ec) {
+      if (ec) return;
+      asio::async_write(*self->stream_, asio::buffer(*bytes),
+                        [self, paced, bytes, next](beast::error_code ec2, size_t) {
+                          if (!ec2) self->PacedPiece(paced, next);
+                        });
+    });
   }
 
   // A slow server: the head at once, then the body one byte per second.
