@@ -215,3 +215,43 @@ TEST_CASE("outlook: keep-alives held back by a device in front are told by the p
     CHECK(Has(r.Ids("session"), "mapi.keepalive.buffered"));
   }
 }
+
+TEST_CASE("outlook: a MAPI over HTTP server given by hand, without Autodiscover",
+          "[e2e][loopback][outlook][mapi]") {
+  // The server's URL carries a port (its own listener): Autodiscover is never asked.
+  FixtureServer& fs = FixtureServer::Get("outlook.xml");
+  const std::string port = std::to_string(fs.Port("outlook-slow"));
+  const std::string before = fs.RequestLog();
+  ScenarioRun r = Outlook("labuser@oa.test", kPassword,
+                          {"--input", "mapi_server=mail.oa.test:" + port, "--input",
+                           "mailbox_id=0b3c4d5e-6f70-4182-93a4-b5c6d7e8f901@oa.test", "--input",
+                           "legacy_dn=/o=Lab/ou=Exchange Administrative Group/cn=Recipients/"
+                           "cn=labuser",
+                           "--resolve", "mail.oa.test:" + port + ":127.0.0.1"});
+  INFO(r.cmd.out.substr(0, 4000));
+  CHECK(r.cmd.exit_code == 0);
+  CHECK(r.Fact("autodiscover", "source") == "manual");
+  CHECK(r.Fact("autodiscover", "protocol_used") == "mapi");
+  CHECK(r.Fact("autodiscover", "mapi_mailstore_url") ==
+        "https://mail.oa.test:" + port +
+            "/mapi/emsmdb/?MailboxId=0b3c4d5e-6f70-4182-93a4-b5c6d7e8f901@oa.test");
+  CHECK(r.Fact("session", "connect") == "ok");
+  const std::string log = fs.RequestLog().substr(before.size());
+  CHECK(log.find("/autodiscover/autodiscover.xml") == std::string::npos);
+
+  // Without the legacy DN the endpoints are checked and no session is tried.
+  ScenarioRun bare = Outlook("labuser@oa.test", kPassword,
+                             {"--input", "mapi_server=https://mail.oa.test:" + port + "/",
+                              "--resolve", "mail.oa.test:" + port + ":127.0.0.1"});
+  CHECK(bare.Fact("autodiscover", "mapi_mailstore_url") ==
+        "https://mail.oa.test:" + port + "/mapi/emsmdb/?MailboxId=labuser@oa.test");
+  CHECK(bare.Step("mapi")["outcome"] == "passed");
+  CHECK(bare.Step("session")["outcome"] == "skipped");
+
+  // A value that is not a host is refused before anything is sent.
+  std::vector<std::string> args = LabRunArgs("outlook");
+  args.insert(args.end(), {"--input", "email=labuser@oa.test", "--input", "mapi_server=a b"});
+  CommandResult bad = RunCommand(args, "", 30);
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("mapi_server") != std::string::npos);
+}

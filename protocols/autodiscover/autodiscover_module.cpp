@@ -37,6 +37,15 @@ constexpr OptionSpec kOptions[] = {
     {"auth", OptionType::kString, false, "ntlm", "manual mode: basic or ntlm"},
     {"cert_principal_name", OptionType::kString, false, "",
      "manual mode: the mutual authentication name (msstd:HOST; default msstd:<rpc_proxy>)"},
+    {"mapi_server", OptionType::kString, false, "",
+     "manual mode for MAPI over HTTP: the server (HOST, HOST:PORT or an https URL); Autodiscover "
+     "is then not asked (with protocol=rpc, rpc_proxy is used instead)"},
+    {"mailbox_id", OptionType::kString, false, "",
+     "manual mode: the MailboxId of the MAPI URLs (Get-Mailbox | fl ExchangeGuid, then "
+     "GUID@DOMAIN; default: the e-mail address)"},
+    {"legacy_dn", OptionType::kString, false, "",
+     "manual mode: the user's legacy DN for the Connect (Get-Mailbox | fl LegacyExchangeDN); "
+     "without it no session is tried"},
     {"max_hops", OptionType::kInt, false, "10", "redirects followed at most"},
     {"srv", OptionType::kBool, false, "true", "try the _autodiscover._tcp SRV record last"},
     {"protocol", OptionType::kString, false, "",
@@ -85,6 +94,10 @@ class AutodiscoverStep : public Step {
         manual_server_(o.count("rpc_server") ? o.at("rpc_server") : ""),
         manual_auth_(o.count("auth") ? ToLower(o.at("auth")) : "ntlm"),
         manual_cpn_(o.count("cert_principal_name") ? o.at("cert_principal_name") : ""),
+        manual_mapi_(o.count("mapi_server") ? o.at("mapi_server") : ""),
+        mailbox_id_(o.count("mailbox_id") && !o.at("mailbox_id").empty() ? o.at("mailbox_id")
+                                                                         : o.at("email")),
+        manual_dn_(o.count("legacy_dn") ? o.at("legacy_dn") : ""),
         max_hops_(std::stoi(o.at("max_hops"))),
         srv_(o.at("srv") == "true"),
         protocol_(o.count("protocol") ? ToLower(o.at("protocol")) : "") {}
@@ -92,6 +105,7 @@ class AutodiscoverStep : public Step {
   StepResult Run(StepContext& ctx) override {
     StepResult result;
     result.facts["user"] = user_;
+    if (!manual_mapi_.empty() && protocol_ != "rpc") return ManualMapi();
     if (!manual_proxy_.empty()) return Manual();
     std::string address = email_;
     std::string how;  // how the current address was reached ("" for the operator's)
@@ -153,6 +167,31 @@ class AutodiscoverStep : public Step {
     result.findings.push_back(MakeFinding(kManual, "manual settings: RPC proxy " + manual_proxy_ +
                                                        ", RPC server " +
                                                        result.facts["rpc_server"]));
+    return result;
+  }
+
+  // Manual MAPI over HTTP settings, as Outlook builds its URLs: /mapi/emsmdb/ and /mapi/nspi/
+  // with ?MailboxId=.
+  StepResult ManualMapi() {
+    StepResult result;
+    result.stage = Stage::kProtocol;
+    result.facts["source"] = "manual";
+    result.facts["user"] = user_;
+    result.facts["email"] = email_;
+    HostPort hp = *ParseHostTarget(manual_mapi_);  // checked when created
+    std::string authority = hp.host.find(':') != std::string::npos ? "[" + hp.host + "]" : hp.host;
+    if (!hp.port.empty() && hp.port != "443") authority += ":" + hp.port;
+    const std::string query = "?MailboxId=" + mailbox_id_;
+    result.facts["mapi_mailstore_url"] = "https://" + authority + "/mapi/emsmdb/" + query;
+    result.facts["mapi_addressbook_url"] = "https://" + authority + "/mapi/nspi/" + query;
+    if (!manual_dn_.empty()) result.facts["legacy_dn"] = manual_dn_;
+    result.facts["protocol_used"] = "mapi";
+    result.facts["protocol_reason"] = "MAPI over HTTP: the MAPI server was given by hand";
+    result.findings.push_back(MakeFinding(
+        kManual, "manual settings: MAPI over HTTP server " + authority + ", MailboxId " +
+                     mailbox_id_,
+        manual_dn_.empty() ? "no legacy_dn given: the endpoints are checked, no session is tried"
+                           : ""));
     return result;
   }
 
@@ -508,6 +547,7 @@ class AutodiscoverStep : public Step {
   }
 
   std::string email_, user_, manual_proxy_, manual_server_, manual_auth_, manual_cpn_;
+  std::string manual_mapi_, mailbox_id_, manual_dn_;
   int max_hops_;
   bool srv_;
   std::string protocol_;  // "" (Outlook Anywhere only), auto, mapi or rpc
@@ -531,6 +571,30 @@ Result<std::unique_ptr<Step>> Create(const OptionMap& o) {
     if (!p.empty() && p != "auto" && p != "mapi" && p != "rpc") {
       return Fail("option 'protocol' must be auto, mapi or rpc, got '" +
                   Excerpt(o.at("protocol"), 40) + "'");
+    }
+  }
+  if (o.count("mapi_server") && !o.at("mapi_server").empty()) {
+    if (auto hp = ParseHostTarget(o.at("mapi_server")); !hp) {
+      return Fail("option 'mapi_server': " + hp.error());
+    }
+    const std::string p = o.count("protocol") ? ToLower(o.at("protocol")) : "";
+    if (p == "rpc" && (!o.count("rpc_proxy") || o.at("rpc_proxy").empty())) {
+      return Fail("protocol=rpc with only mapi_server given: name the RPC proxy (rpc_proxy)");
+    }
+  }
+  if (o.count("mailbox_id") && !o.at("mailbox_id").empty()) {
+    const std::string& id = o.at("mailbox_id");
+    if (id.size() > 320 || id.find_first_of("&#?/ \t\r\n%") != std::string::npos ||
+        Printable(id) != id) {
+      return Fail("option 'mailbox_id' must be GUID@DOMAIN or an e-mail address, got '" +
+                  Printable(Excerpt(id, 80)) + "'");
+    }
+  }
+  if (o.count("legacy_dn") && !o.at("legacy_dn").empty()) {
+    const std::string& dn = o.at("legacy_dn");
+    if (dn.size() > 1024 || dn[0] != '/' || Printable(dn) != dn) {
+      return Fail("option 'legacy_dn' must be a legacy DN such as /o=ORG/ou=.../cn=Recipients/"
+                  "cn=USER, got '" + Printable(Excerpt(dn, 80)) + "'");
     }
   }
   return std::unique_ptr<Step>(std::make_unique<AutodiscoverStep>(o));

@@ -19,8 +19,8 @@ bool IsDomain(std::string_view d) { return IsHostName(d) && d.find('.') != std::
 }  // namespace
 
 std::string_view OptionTypeName(OptionType t) {
-  static constexpr EnumNames<OptionType, 6> kTypes{
-      {"string", "int", "bool", "port", "email", "upn-or-domain"}};
+  static constexpr EnumNames<OptionType, 7> kTypes{
+      {"string", "int", "bool", "port", "email", "upn-or-domain", "host"}};
   return kTypes.Name(t);
 }
 
@@ -63,6 +63,16 @@ std::string CheckOptionValue(OptionType type, std::string_view value) {
         return "expected a user principal name (alice@contoso.com) or a domain (contoso.com), "
                "got '" +
                Shown(value) + "'";
+      }
+      return "";
+    }
+    case OptionType::kHost: {
+      auto hp = ParseHostTarget(value);
+      std::string bad = !hp ? hp.error() : CheckOptionValue(OptionType::kPort, hp->port);
+      if (hp && hp->port.empty()) bad.clear();
+      if (!bad.empty()) {
+        return "expected a host (HOST, HOST:PORT or an https:// URL), got '" + Shown(value) +
+               "': " + bad;
       }
       return "";
     }

@@ -24,7 +24,8 @@ namespace cxa {
 
 // kPort: a TCP port, 1..65535; kEmail: an e-mail address (local@domain.name).
 // kUpnOrDomain: a user principal name (alice@contoso.com) or a bare domain (contoso.com).
-enum class OptionType { kString, kInt, kBool, kPort, kEmail, kUpnOrDomain };
+// kHost: a server as operators type it: HOST, HOST:PORT, [IPv6]:PORT or an https:// URL.
+enum class OptionType { kString, kInt, kBool, kPort, kEmail, kUpnOrDomain, kHost };
 std::string_view OptionTypeName(OptionType t);
 // Checks a literal value against a type; returns an error message or "".
 std::string CheckOptionValue(OptionType type, std::string_view value);

@@ -23,3 +23,17 @@ TEST_CASE("option values are checked by their kind", "[unit][module]") {
   CHECK(message.find('\x1b') == std::string::npos);
   CHECK(OptionTypeName(OptionType::kUpnOrDomain) == "upn-or-domain");
 }
+
+TEST_CASE("a host option takes a server as operators type it", "[unit][module]") {
+  for (const char* ok : {"mail.contoso.com", "mail.contoso.com:8443", "[2001:db8::1]:443",
+                         "192.0.2.1", "https://mail.contoso.com/", "https://mail.contoso.com:444"}) {
+    INFO(ok);
+    CHECK(CheckOptionValue(OptionType::kHost, ok).empty());
+  }
+  for (const char* bad : {"", "a b", "mail.contoso.com:0", "mail.contoso.com:99999",
+                          "ftp://mail.contoso.com", "user@mail.contoso.com", "-x"}) {
+    INFO(bad);
+    CHECK_FALSE(CheckOptionValue(OptionType::kHost, bad).empty());
+  }
+  CHECK(OptionTypeName(OptionType::kHost) == "host");
+}

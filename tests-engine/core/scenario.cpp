@@ -168,9 +168,11 @@ class Loader {
       in.type = OptionType::kEmail;
     } else if (type == "upn-or-domain") {
       in.type = OptionType::kUpnOrDomain;
+    } else if (type == "host") {
+      in.type = OptionType::kHost;
     } else {
       return Fail(At(n) + "unknown input type '" + type +
-                  "' (string, int, port, email, upn-or-domain or bool)");
+                  "' (string, int, port, email, upn-or-domain, host or bool)");
     }
     in.default_value = n.attribute("default").value();
     if (in.required && n.attribute("default")) {
