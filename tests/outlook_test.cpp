@@ -101,6 +101,7 @@ TEST_CASE("outlook: MAPI over HTTP endpoints that break in one way each",
   auto c = GENERATE(values<Case>({
       {"hma@oa.test", "hma", "hma.authorization_uri.missing", 0},
       {"basic@oa.test", "mapi", "mapi.auth.basic_offered", 0},
+      {"both@oa.test", "mapi", "mapi.auth.unlike_autodiscover", 0},
       {"internal@oa.test", "autodiscover", "mapi.autodiscover.internal_only", 0},
       {"dropped@oa.test", "session", "mapi.cookie.dropped", 1},
       {"disabled@oa.test", "session", "mapi.response.endpoint_disabled", 1},
@@ -120,6 +121,13 @@ TEST_CASE("outlook: MAPI over HTTP endpoints that break in one way each",
   if (std::string(c.email) == "hma@oa.test") {
     CHECK(Has(r.Ids("mapi"), "mapi.oauth.no_authorization_uri"));
     CHECK(r.Fact("mapi", "schemes") == "Negotiate NTLM Bearer");
+  }
+  if (std::string(c.email) == "both@oa.test") {  // EXPR kept beside mapiHttp (Exchange 2016)
+    CHECK(r.Fact("autodiscover", "auth_package") == "Ntlm");
+    CHECK(r.Fact("mapi", "schemes") == "Basic");
+  }
+  if (std::string(c.email) == "basic@oa.test") {
+    CHECK_FALSE(Has(r.Ids("mapi"), "mapi.auth.unlike_autodiscover"));
   }
   if (std::string(c.email) == "unknown@oa.test") {
     CHECK(r.Fact("session", "error") == "ecUnknownUser (0x000003EB)");

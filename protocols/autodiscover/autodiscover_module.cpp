@@ -188,8 +188,8 @@ class AutodiscoverStep : public Step {
     result.facts["protocol_used"] = "mapi";
     result.facts["protocol_reason"] = "MAPI over HTTP: the MAPI server was given by hand";
     result.findings.push_back(MakeFinding(
-        kManual, "manual settings: MAPI over HTTP server " + authority + ", MailboxId " +
-                     mailbox_id_,
+        kManual,
+        "manual settings: MAPI over HTTP server " + authority + ", MailboxId " + mailbox_id_,
         manual_dn_.empty() ? "no legacy_dn given: the endpoints are checked, no session is tried"
                            : ""));
     return result;
@@ -593,8 +593,10 @@ Result<std::unique_ptr<Step>> Create(const OptionMap& o) {
   if (o.count("legacy_dn") && !o.at("legacy_dn").empty()) {
     const std::string& dn = o.at("legacy_dn");
     if (dn.size() > 1024 || dn[0] != '/' || Printable(dn) != dn) {
-      return Fail("option 'legacy_dn' must be a legacy DN such as /o=ORG/ou=.../cn=Recipients/"
-                  "cn=USER, got '" + Printable(Excerpt(dn, 80)) + "'");
+      return Fail(
+          "option 'legacy_dn' must be a legacy DN such as /o=ORG/ou=.../cn=Recipients/"
+          "cn=USER, got '" +
+          Printable(Excerpt(dn, 80)) + "'");
     }
   }
   return std::unique_ptr<Step>(std::make_unique<AutodiscoverStep>(o));

@@ -7,7 +7,7 @@
 namespace cxa::protocols::mapi {
 namespace {
 
-constexpr int kDefaultPeriodMs = 15000;
+constexpr int kDefaultPeriodMs = 30000;  // MS-OXCMAPIHTTP §2.2.3.3.5
 
 int PeriodOf(const HttpResponse& r) {
   auto header = r.Header("X-PendingPeriod");

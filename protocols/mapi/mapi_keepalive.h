@@ -18,7 +18,7 @@ struct KeepAlive {
     kStreamed,     // it took longer, and bytes kept coming at least about once a period
     kBuffered,     // it took longer, and it stayed silent well beyond a period
   } kind = kNotObserved;
-  int period_ms = 0;           // X-PendingPeriod, or 15000 (Exchange's) when absent or invalid
+  int period_ms = 0;           // X-PendingPeriod, or 30000 (the specification's default)
   int longest_silence_ms = 0;  // the longest wait for the next byte after the request was sent
   int duration_ms = 0;         // request sent -> last byte
 };

@@ -25,9 +25,12 @@ TEST_CASE("A response within one pending period says nothing about keep-alives")
 }
 
 TEST_CASE("PENDING lines a period apart are a streamed response") {
-  KeepAlive k = JudgeKeepAlive(Exchange(
-      "400", {{"first_byte", 12}, {"body@0", 13}, {"body@12", 415}, {"body@21", 820},
-              {"body@30", 1222}, {"body@39", 1630}}));
+  KeepAlive k = JudgeKeepAlive(Exchange("400", {{"first_byte", 12},
+                                                {"body@0", 13},
+                                                {"body@12", 415},
+                                                {"body@21", 820},
+                                                {"body@30", 1222},
+                                                {"body@39", 1630}}));
   CHECK(k.kind == KeepAlive::kStreamed);
   CHECK(k.longest_silence_ms >= 400);
   CHECK(k.longest_silence_ms < 420);
@@ -35,8 +38,7 @@ TEST_CASE("PENDING lines a period apart are a streamed response") {
 }
 
 TEST_CASE("A head at once and a body held back to the end is buffered") {
-  KeepAlive k =
-      JudgeKeepAlive(Exchange("400", {{"first_byte", 12}, {"body@0", 1640}}));
+  KeepAlive k = JudgeKeepAlive(Exchange("400", {{"first_byte", 12}, {"body@0", 1640}}));
   CHECK(k.kind == KeepAlive::kBuffered);
   CHECK(k.longest_silence_ms == 1628);
 }
@@ -48,10 +50,10 @@ TEST_CASE("A head held back too is buffered") {
   CHECK(k.longest_silence_ms == 1630);
 }
 
-TEST_CASE("Without a usable X-PendingPeriod the default period of 15 seconds applies") {
+TEST_CASE("Without a usable X-PendingPeriod the default period of 30 seconds applies") {
   for (const char* period : {"", "abc", "0", "99999999"}) {
     KeepAlive k = JudgeKeepAlive(Exchange(period, {{"first_byte", 12}, {"body@0", 5000}}));
-    CHECK(k.period_ms == 15000);
+    CHECK(k.period_ms == 30000);
     CHECK(k.kind == KeepAlive::kNotObserved);
   }
 }

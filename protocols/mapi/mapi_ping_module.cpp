@@ -103,13 +103,26 @@ constexpr FindingInfo kUnexpected{
     "Read the status in the finding; check the server's health (GET /mapi/healthcheck.htm), "
     "IIS logs and any filter in front.",
     "MS-OXCMAPIHTTP §2.2.2.2 (status codes)"};
-constexpr FindingInfo kPingFindings[] = {kAnonymousAllowed, kNoSchemes,          kSchemeMissing,
-                                         kBasicOffered,     kNoAuthorizationUri, kNotFound,
-                                         kBadRequest,       kRedirected,         kUnexpected};
+constexpr FindingInfo kUnlikeAutodiscover{
+    "mapi.auth.unlike_autodiscover",
+    Severity::kInfo,
+    "MAPI over HTTP does not offer the method Autodiscover announces",
+    "Autodiscover's Outlook Anywhere settings name an authentication method (AuthPackage) that "
+    "this endpoint's 401 does not offer. Outlook uses the endpoint's own challenges for MAPI "
+    "over HTTP, so this matters when it falls back to RPC over HTTP, or when clients are "
+    "configured from the announced method: the two virtual directories are set up differently.",
+    "Align the methods: Get-OutlookAnywhere | fl ExternalClientAuthenticationMethod and "
+    "Get-MapiVirtualDirectory | fl IISAuthenticationMethods.",
+    "MS-OXDSCLI (AuthPackage element); Set-MapiVirtualDirectory"};
+constexpr FindingInfo kPingFindings[] = {
+    kAnonymousAllowed, kNoSchemes,  kSchemeMissing, kBasicOffered, kNoAuthorizationUri,
+    kNotFound,         kBadRequest, kRedirected,    kUnexpected,   kUnlikeAutodiscover};
 
 constexpr OptionSpec kPingOptions[] = {
     {"url", OptionType::kString, true, "",
      "the endpoint URL (https://HOST/mapi/emsmdb/?MailboxId=GUID@DOMAIN or .../mapi/nspi/...)"},
+    {"auth_package", OptionType::kString, false, "",
+     "the AuthPackage Autodiscover announced (Basic, Ntlm, Negotiate), compared with the 401"},
 };
 constexpr FactSpec kPingFacts[] = {
     {"endpoint", "emsmdb (mailbox) or nspi (address book)"},
@@ -122,8 +135,10 @@ constexpr FactSpec kPingFacts[] = {
 
 class PingStep : public Step {
  public:
-  explicit PingStep(std::string url, std::string endpoint)
-      : url_(std::move(url)), endpoint_(std::move(endpoint)) {}
+  PingStep(std::string url, std::string endpoint, std::string auth_package)
+      : url_(std::move(url)),
+        endpoint_(std::move(endpoint)),
+        auth_package_(std::move(auth_package)) {}
 
   StepResult Run(StepContext& ctx) override {
     StepResult result;
@@ -184,6 +199,12 @@ class PingStep : public Step {
     if (FindChallenge(challenges, "Basic") != nullptr) {
       result.findings.push_back(MakeFinding(kBasicOffered, endpoint_ + " offers Basic"));
     }
+    if (const char* scheme = AnnouncedScheme();
+        scheme != nullptr && FindChallenge(challenges, scheme) == nullptr) {
+      result.findings.push_back(
+          MakeFinding(kUnlikeAutodiscover, "Autodiscover announces " + Printable(auth_package_) +
+                                               "; " + endpoint_ + " offers " + Join(schemes)));
+    }
     if (const AuthChallenge* bearer = FindChallenge(challenges, "Bearer")) {
       auto uri = bearer->Param("authorization_uri");
       if (uri && !uri->empty()) {
@@ -196,8 +217,18 @@ class PingStep : public Step {
     return result;
   }
 
+  // The scheme of the announced AuthPackage, or nullptr when none (or one without a scheme).
+  const char* AnnouncedScheme() const {
+    const std::string p = ToLower(auth_package_);
+    if (p == "basic") return "Basic";
+    if (p == "ntlm") return "NTLM";
+    if (p == "negotiate") return "Negotiate";
+    return nullptr;
+  }
+
   std::string url_;
   std::string endpoint_;
+  std::string auth_package_;
 };
 
 Result<std::unique_ptr<Step>> CreatePing(const OptionMap& o) {
@@ -209,7 +240,8 @@ Result<std::unique_ptr<Step>> CreatePing(const OptionMap& o) {
   std::string path = u->path;
   for (char& c : path) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::string endpoint = path.find("/mapi/nspi") != std::string::npos ? "nspi" : "emsmdb";
-  return std::unique_ptr<Step>(std::make_unique<PingStep>(url, std::move(endpoint)));
+  return std::unique_ptr<Step>(std::make_unique<PingStep>(
+      url, std::move(endpoint), o.count("auth_package") ? o.at("auth_package") : ""));
 }
 
 }  // namespace
@@ -220,7 +252,8 @@ const ModuleDescriptor kMapiPingModule{
     "POSTs a PING (X-RequestType: PING, no body, no credentials) to the endpoint as Outlook's "
     "first request on a new connection does; the trust gate judges the certificate. A 401 is "
     "the expected answer: its challenges are listed (Negotiate, NTLM, Basic, Bearer and its "
-    "authorization_uri) and judged against what Outlook can use. A 2xx without credentials, a "
+    "authorization_uri) and judged against what Outlook can use and the AuthPackage Autodiscover "
+    "announced. A 2xx without credentials, a "
     "401 without challenges, a 404 (not published), a 400 (no MailboxId), a redirect and any "
     "other status each have their finding. No credential is ever sent.",
     kPingOptions,

@@ -120,8 +120,8 @@ constexpr FindingInfo kSessionOk{
     "MS-OXCMAPIHTTP §3.1.5 (client details)"};
 
 constexpr FindingInfo kOwnFindings[] = {
-    kRejected,      kHttpError,  kFraming,           kHeaders,  kNoCookies, kCookieDropped,
-    kConnectFailed, kBindFailed, kKeepAliveBuffered, kSessionOk};
+    kRejected,      kHttpError,     kFraming,    kHeaders,           kNoCookies,
+    kCookieDropped, kConnectFailed, kBindFailed, kKeepAliveBuffered, kSessionOk};
 
 // The module's catalogue: its own entries and one per X-ResponseCode.
 constexpr auto kSessionFindings = [] {
@@ -332,7 +332,8 @@ class SessionStep : public Step {
         kKeepAliveBuffered,
         "the " + type + " response was silent for " + std::to_string(k.longest_silence_ms) +
             " ms; the server's pending period is " + std::to_string(k.period_ms) + " ms",
-        "the response took " + std::to_string(k.duration_ms) + " ms from " + UrlHost(ex.request.url)));
+        "the response took " + std::to_string(k.duration_ms) + " ms from " +
+            UrlHost(ex.request.url)));
   }
 
   // The inner response of a 200, its X-ResponseCode judged (the header, or a later meta-tag);
@@ -407,7 +408,8 @@ const ModuleDescriptor kMapiSessionModule{
     "drops or moves them is mapi.cookie.dropped), Disconnect; then NSPI Bind and Unbind. Every "
     "response's X-ResponseCode has its own finding, the framing (PROCESSING ... DONE) and the "
     "echoed headers are checked, a response that outlasts the pending period without its "
-    "keep-alives is mapi.keepalive.buffered, and a failed Connect or Bind names its MAPI error. Nothing in "
+    "keep-alives is mapi.keepalive.buffered, and a failed Connect or Bind names its MAPI error. "
+    "Nothing in "
     "the mailbox is opened or changed.",
     kSessionOptions,
     kSessionFacts,

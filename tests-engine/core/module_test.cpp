@@ -25,8 +25,9 @@ TEST_CASE("option values are checked by their kind", "[unit][module]") {
 }
 
 TEST_CASE("a host option takes a server as operators type it", "[unit][module]") {
-  for (const char* ok : {"mail.contoso.com", "mail.contoso.com:8443", "[2001:db8::1]:443",
-                         "192.0.2.1", "https://mail.contoso.com/", "https://mail.contoso.com:444"}) {
+  for (const char* ok :
+       {"mail.contoso.com", "mail.contoso.com:8443", "[2001:db8::1]:443", "192.0.2.1",
+        "https://mail.contoso.com/", "https://mail.contoso.com:444"}) {
     INFO(ok);
     CHECK(CheckOptionValue(OptionType::kHost, ok).empty());
   }

@@ -106,7 +106,8 @@ void AnswerAutodiscoverV2(const Site& site, const Request& req, Response& res) {
            : !it->second.proxy.empty() ? it->second.proxy
                                        : host;
   }
-  const std::string tail = "/autodiscover/autodiscover.json/v1.0/" + email + "?Protocol=" + protocol;
+  const std::string tail =
+      "/autodiscover/autodiscover.json/v1.0/" + email + "?Protocol=" + protocol;
   if (v2.rfind("redirect:", 0) == 0 || v2 == "insecure" || v2 == "loop") {
     res.result(http::status::found);
     res.set(http::field::location, v2 == "insecure" ? "http://" + site.hosts.front() + tail
@@ -117,8 +118,9 @@ void AnswerAutodiscoverV2(const Site& site, const Request& req, Response& res) {
   if (v2 == "error-400") {  // as some servers answer: 400 with the ErrorCode
     res.result(http::status::bad_request);
     res.set(http::field::content_type, "application/json; charset=utf-8");
-    res.body() = "{\"ErrorCode\":\"InvalidProtocol\",\"ErrorMessage\":\"The given protocol value '" +
-                 protocol + "' is invalid.\"}";
+    res.body() =
+        "{\"ErrorCode\":\"InvalidProtocol\",\"ErrorMessage\":\"The given protocol value '" +
+        protocol + "' is invalid.\"}";
     return;
   }
   if (v2 == "internal") host = "exch01.corp.local";

@@ -151,7 +151,8 @@ std::optional<Paced> AnswerMapi(const Site& site, const Request& req, bool signe
       "DONE\r\nX-ElapsedTime: 1\r\nX-StartTime: Mon, 07 Dec 2026 10:00:00 GMT\r\n\r\n" +
       Body(type, mode);
   if (paced) {
-    Paced out{{"PROCESSING\r\n", "PENDING\r\n", "PENDING\r\n", "PENDING\r\n", done}, 400,
+    Paced out{{"PROCESSING\r\n", "PENDING\r\n", "PENDING\r\n", "PENDING\r\n", done},
+              400,
               mode == "buffered"};
     return out;
   }
