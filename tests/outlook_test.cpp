@@ -112,6 +112,7 @@ TEST_CASE("outlook: MAPI over HTTP endpoints that break in one way each",
       {"anonymous@oa.test", "mapi", "mapi.ping.anonymous_allowed", 1},
       {"selfsigned@oa.test", "mapi", "cert.chain.self_signed", 1},
       {"nothing@oa.test", "autodiscover", "autodiscover.settings.no_expr", 1},
+      {"noid@oa.test", "autodiscover", "mapi.autodiscover.mailboxid_missing", 1},
   }));
   INFO(c.email);
   ScenarioRun r = Outlook(c.email);
@@ -128,6 +129,12 @@ TEST_CASE("outlook: MAPI over HTTP endpoints that break in one way each",
   }
   if (std::string(c.email) == "basic@oa.test") {
     CHECK_FALSE(Has(r.Ids("mapi"), "mapi.auth.unlike_autodiscover"));
+  }
+  if (std::string(c.email) == "noid@oa.test") {
+    // The URLs lack ?MailboxId=: anonymous requests still get the 401 (authentication comes
+    // first), the signed-in Connect an empty 400.
+    CHECK(r.Fact("mapi", "status") == "401");
+    CHECK(Has(r.Ids("session"), "mapi.session.http_error"));
   }
   if (std::string(c.email) == "unknown@oa.test") {
     CHECK(r.Fact("session", "error") == "ecUnknownUser (0x000003EB)");

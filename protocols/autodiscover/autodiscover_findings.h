@@ -239,10 +239,11 @@ inline constexpr FindingInfo kMapiInternalOnly{
     "MS-OXDSCLI; Set-MapiVirtualDirectory"};
 inline constexpr FindingInfo kMapiMailboxIdMissing{
     "mapi.autodiscover.mailboxid_missing",
-    Severity::kError,
+    Severity::kWarning,
     "A MAPI over HTTP URL without a MailboxId",
     "A MailStore or AddressBook URL in the answer lacks ?MailboxId=: the server cannot route "
-    "the requests to the mailbox and answers them with 400.",
+    "the requests to the mailbox and answers them with 400 (the endpoint steps that follow "
+    "show it as mapi.http.bad_request).",
     "Check what rewrites the Autodiscover answer (a proxy, a custom Autodiscover service); "
     "Exchange adds the MailboxId itself.",
     "MS-OXCMAPIHTTP §2.2.2; MS-OXDSCLI"};

@@ -50,7 +50,9 @@ void AnswerAutodiscover(const Site& site, const Request& req, Response& res) {
       const bool mapi = !m.mapi.empty() && !capability.empty() && capability != "0";
       if (mapi) {
         const std::string domain = email.substr(email.find('@') + 1);
-        const std::string id = "?MailboxId=0b3c4d5e-6f70-4182-93a4-b5c6d7e8f901@" + domain;
+        const std::string id = m.mapi_without_mailbox_id
+                                   ? ""
+                                   : "?MailboxId=0b3c4d5e-6f70-4182-93a4-b5c6d7e8f901@" + domain;
         const char* where = m.mapi_internal_only ? "InternalUrl" : "ExternalUrl";
         account +=
             "<Protocol Type=\"mapiHttp\" Version=\"1\"><MailStore>" +

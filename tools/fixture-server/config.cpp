@@ -123,6 +123,7 @@ std::vector<std::unique_ptr<Site>> SitesFromConfig(const pugi::xml_document& doc
       box.redirect_url = m.attribute("redirect-url").value();
       box.mapi = m.attribute("mapi").value();
       box.mapi_internal_only = m.attribute("mapi-internal-only").as_bool(false);
+      box.mapi_without_mailbox_id = m.attribute("mapi-without-mailbox-id").as_bool(false);
       box.expr_with_mapi = m.attribute("expr-with-mapi").as_bool(false);
       box.v2 = m.attribute("v2").value();
       if (!box.v2.empty() && box.v2 != "insecure" && box.v2 != "loop" && box.v2 != "error-400" &&

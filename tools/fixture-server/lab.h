@@ -71,6 +71,7 @@ struct Mailbox {
   // only internal URLs are given, and whether EXPR stays in the answer (Exchange 2019 drops it).
   std::string mapi;
   bool mapi_internal_only = false;
+  bool mapi_without_mailbox_id = false;  // URLs without ?MailboxId= (a rewriting device)
   bool expr_with_mapi = false;
   // Autodiscover v2 (autodiscover.h): "" answers with the URLs; redirect:HOST a 302 to HOST's
   // endpoint (a hybrid mailbox, as Exchange Online sends it on); insecure a 302 to http://;
