@@ -3,8 +3,8 @@
 // Connect, Bind and status responses; and as WWW-Authenticate values (each line one header).
 #include <string>
 
-#include "protocols/common/auth_challenge.h"
 #include "protocols/mapi/mapi_codec.h"
+#include "transport/auth_challenge.h"
 
 namespace mapi = cxa::protocols::mapi;
 
@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, size_t size) {
   for (size_t at = 0; at < in.size();) {
     size_t end = in.find('\n', at);
     if (end == std::string_view::npos) end = in.size();
-    for (const auto& c : cxa::protocols::ParseChallenges(in.substr(at, end - at))) {
+    for (const auto& c : cxa::ParseChallenges(in.substr(at, end - at))) {
       (void)c.Param("authorization_uri");
     }
     at = end + 1;

@@ -6,7 +6,7 @@
 #include "protocols/hma/hma_module.h"
 
 #include "core/text.h"
-#include "protocols/common/auth_challenge.h"
+#include "transport/auth_challenge.h"
 #include "transport/connection_report.h"
 #include "transport/url.h"
 

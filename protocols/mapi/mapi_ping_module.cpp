@@ -5,7 +5,7 @@
 // device in front that answers for the server, or an endpoint that lets anyone in. No
 // credential is ever sent by this module.
 #include "core/text.h"
-#include "protocols/common/auth_challenge.h"
+#include "transport/auth_challenge.h"
 #include "protocols/mapi/mapi_modules.h"
 #include "protocols/mapi/mapi_request.h"
 #include "transport/connection_report.h"

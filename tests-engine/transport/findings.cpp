@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "transport/auth_challenge.h"
 #include "transport/http_transport.h"
 
 namespace cxa {
@@ -19,13 +20,8 @@ std::string HttpResponse::StatusLine() const {
 }
 
 std::vector<std::string> HttpResponse::AuthSchemes() const {
-  std::vector<std::string> out;
-  for (const auto& [k, v] : headers) {
-    if (strcasecmp(k.c_str(), "WWW-Authenticate") != 0) continue;
-    std::string scheme = v.substr(0, v.find_first_of(" ,"));
-    if (!scheme.empty()) out.push_back(scheme);
-  }
-  return out;
+  // Several challenges may share one header ("Negotiate, NTLM" from a proxy that merges them).
+  return SchemeNames(ChallengesOf(*this));
 }
 
 std::optional<std::string> HttpResponse::Header(std::string_view name) const {

@@ -88,7 +88,8 @@ struct HttpResponse {
 
   // First value of a header (case-insensitive name), or nullopt.
   std::optional<std::string> Header(std::string_view name) const;
-  // The schemes WWW-Authenticate headers offer ("Negotiate", "NTLM", "Basic"), in order.
+  // The schemes WWW-Authenticate headers offer ("Negotiate", "NTLM", "Basic"), in order, also
+  // when several share one header (transport/auth_challenge.h).
   std::vector<std::string> AuthSchemes() const;
   // "HTTP 503 Service Unavailable", for findings.
   std::string StatusLine() const;

@@ -12,7 +12,7 @@
 
 #include "transport/http_transport.h"
 
-namespace cxa::protocols {
+namespace cxa {
 
 struct AuthChallenge {
   std::string scheme;                                       // as sent ("Bearer", "NTLM")
@@ -35,4 +35,4 @@ std::vector<std::string> SchemeNames(const std::vector<AuthChallenge>& challenge
 const AuthChallenge* FindChallenge(const std::vector<AuthChallenge>& challenges,
                                    std::string_view scheme);
 
-}  // namespace cxa::protocols
+}  // namespace cxa

@@ -1,4 +1,4 @@
-#include "protocols/common/auth_challenge.h"
+#include "transport/auth_challenge.h"
 
 #include <strings.h>
 
@@ -6,7 +6,7 @@
 
 #include "core/text.h"
 
-namespace cxa::protocols {
+namespace cxa {
 namespace {
 
 constexpr size_t kMaxChallenges = 16;
@@ -116,4 +116,4 @@ const AuthChallenge* FindChallenge(const std::vector<AuthChallenge>& challenges,
   return nullptr;
 }
 
-}  // namespace cxa::protocols
+}  // namespace cxa

@@ -1,9 +1,8 @@
-#include "protocols/common/auth_challenge.h"
+#include "transport/auth_challenge.h"
 
 #include <catch2/catch.hpp>
 
 using namespace cxa;
-using namespace cxa::protocols;
 
 TEST_CASE("WWW-Authenticate: schemes and parameters", "[unit][http]") {
   // The Bearer challenge of an Exchange virtual directory with hybrid modern auth.
@@ -44,4 +43,15 @@ TEST_CASE("WWW-Authenticate: schemes and parameters", "[unit][http]") {
   REQUIRE(FindChallenge(all, "bearer") != nullptr);
   CHECK(FindChallenge(all, "bearer")->Param("authorization_uri") == "https://l/");
   CHECK(FindChallenge(all, "Basic") == nullptr);
+}
+
+TEST_CASE("A response's schemes, also when a proxy merged them into one header", "[unit][http]") {
+  HttpResponse r;
+  r.status = 401;
+  r.headers = {{"WWW-Authenticate", "Negotiate, NTLM"},
+               {"Content-Type", "text/html"},
+               {"www-authenticate", "Basic realm=\"mail.contoso.com\", Bearer client_id=\"x\""}};
+  CHECK(r.AuthSchemes() == std::vector<std::string>{"Negotiate", "NTLM", "Basic", "Bearer"});
+  HttpResponse none;
+  CHECK(none.AuthSchemes().empty());
 }
