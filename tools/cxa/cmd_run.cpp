@@ -299,7 +299,8 @@ int RunVerb(int argc, char** argv) {
     given.emplace_back("realm_endpoint", realm_endpoint);
   }
   if (transcript) {  // the recorded inputs, unless --input overrides them
-    for (const auto& [k, v] : transcript->inputs) {
+    for (const auto& [name, v] : transcript->inputs) {
+      const std::string& k = name;  // (a structured binding cannot be captured before clang 16)
       bool overridden =
           std::any_of(given.begin(), given.end(), [&](const auto& g) { return g.first == k; });
       if (!overridden && scenario->FindInput(k)) given.emplace_back(k, v);
