@@ -35,6 +35,7 @@ const json* Step(const json& report, const std::string& id) {
 std::string Extension(const std::string& format) {
   if (format == "text") return "txt";
   if (format == "junit") return "junit.xml";
+  if (format == "prometheus") return "prom";
   return format;
 }
 

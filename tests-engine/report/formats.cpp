@@ -2,6 +2,7 @@
 
 #include "report/batch_html.h"
 #include "report/batch_report.h"
+#include "report/prometheus.h"
 #include "report/report.h"
 
 namespace cxa::report {
@@ -11,6 +12,7 @@ std::string Text(const RunReport& r, const TextOptions& o) { return RenderText(r
 std::string Json(const RunReport& r, const TextOptions&) { return RenderJson(r); }
 std::string Junit(const RunReport& r, const TextOptions&) { return RenderJunit(r); }
 std::string Html(const RunReport& r, const TextOptions&) { return RenderHtml(r); }
+std::string Prometheus(const RunReport& r, const TextOptions&) { return RenderPrometheus(r); }
 
 constexpr Format kFormats[] = {
     {"text", true, true, "a tree of steps and findings; with --targets a summary table", Text,
@@ -22,6 +24,9 @@ constexpr Format kFormats[] = {
     {"html", true, true,
      "one self-contained page; with --targets a table of the targets and each one's report", Html,
      HtmlBatchRenderer},
+    {"prometheus", true, false,
+     "Prometheus text exposition (docs/metrics.md), e.g. for node_exporter's textfile collector",
+     Prometheus, nullptr},
     {"jsonl", false, true,
      "with --targets: one JSON record per target, as each completes (in completion order, with "
      "its line)",
