@@ -115,6 +115,11 @@ TEST_CASE("every recorded run replays offline to its expected result", "[replay]
     }
     INFO("golden " << golden << " (CXA_REBASE=1 rewrites it)");
     CHECK(g.out == ReadText(golden));
+    if (format == "prometheus") {  // Prometheus' own linter accepts it
+      CommandResult lint = RunCommand({"/usr/bin/promtool", "check", "metrics"}, g.out, 30);
+      INFO(lint.out << lint.err);
+      CHECK(lint.exit_code == 0);
+    }
   }
 }
 
