@@ -1,5 +1,6 @@
 #include "core/runner.h"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 
@@ -97,6 +98,19 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
     }
     std::vector<std::string> missing;
     std::string title = ExpandTitle(decl.title, inputs, facts);
+    Timeouts timeouts = settings.timeouts;
+    bool out_of_time = false;
+    if (settings.deadline) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            *settings.deadline - std::chrono::steady_clock::now())
+                            .count();
+      out_of_time = left <= 0;
+      const int cap = static_cast<int>(std::max<long long>(1, std::min<long long>(left, 1 << 30)));
+      for (int* t :
+           {&timeouts.connect_ms, &timeouts.tls_ms, &timeouts.first_byte_ms, &timeouts.total_ms}) {
+        *t = std::min(*t, cap);
+      }
+    }
     if (observer) observer->OnStepStart(decl, title);
 
     StepResult result;
@@ -118,6 +132,11 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
         result.skip_reason = "skipped: needs step '" + need + "', which " +
                              (o == Outcome::kSkipped ? "was skipped" : "did not pass");
       }
+    }
+    if (result.outcome != Outcome::kSkipped && out_of_time) {
+      result.outcome = Outcome::kSkipped;
+      result.not_run = true;
+      result.skip_reason = "skipped: the run's time budget ran out before this step";
     }
     if (result.outcome != Outcome::kSkipped && !decl.if_fact.empty()) {
       auto it = facts.find(decl.if_fact);
@@ -161,18 +180,10 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
         } else {
           AiaSettings aia;
           aia.enabled = settings.aia;
-          aia.timeouts = settings.timeouts;
-          StepContext ctx{inputs,
-                          facts,
-                          transport_,
-                          evaluator_,
-                          policy,
-                          settings.verify_time,
-                          settings.timeouts,
-                          aia,
-                          password,
-                          credentials,
-                          settings.seed};
+          aia.timeouts = timeouts;
+          StepContext ctx{
+              inputs,   facts, transport_, evaluator_,  policy,       settings.verify_time,
+              timeouts, aia,   password,   credentials, settings.seed};
           auto started = std::chrono::steady_clock::now();
           StepResult r;
           if (settings.cache != nullptr && mod->shareable) {

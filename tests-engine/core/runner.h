@@ -4,12 +4,14 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <ctime>
 #include <functional>
 #include <future>
 #include <list>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "core/module.h"
@@ -75,6 +77,10 @@ struct RunSettings {
   std::vector<std::string> allow_credentials_to;
   std::string seed;            // see StepContext::seed
   StepCache* cache = nullptr;  // batch runs: share the results of shareable steps
+  // A time budget for the whole run (cxa serve's probes): each step's timeouts shrink to what
+  // is left, and a step that would start after it is not run (skipped, not_run, the reason
+  // says so), so a run that runs out reports what it reached.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
 // The credential scope a run starts with: the domains and hosts of the scenario's inputs marked

@@ -197,3 +197,32 @@ TEST_CASE("remediation placeholders take the step's option, else fact, values", 
   CHECK(s.findings[0].remediation == want);  // the option wins over a fact of the same name
   CHECK(s.children[0].findings[0].remediation == want);
 }
+
+TEST_CASE("a run with a time budget shrinks the steps' timeouts and skips what comes after it",
+          "[unit][runner]") {
+  auto sc = LoadScenarioText(R"(<scenario name="s">
+    <step id="a" module="tls"><option name="host" value="a.test"/></step>
+    <step id="b" module="tls"><option name="host" value="b.test"/></step>
+  </scenario>)",
+                             "s.xml", protocols::AllModules());
+  REQUIRE(sc.ok());
+  testing::ScriptedTransport transport;
+  cert::CertEvaluator evaluator;
+  Runner runner(protocols::AllModules(), transport, evaluator);
+  RunSettings settings = Settings(EmptyPolicy());
+  settings.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  RunReport r = runner.Run(*sc, std::map<std::string, std::string>{}, settings, nullptr);
+  REQUIRE(transport.requests.size() == 2);
+  CHECK(transport.requests[0].timeouts.total_ms <= 5000);
+  CHECK(transport.requests[0].timeouts.connect_ms <= 5000);
+
+  settings.deadline = std::chrono::steady_clock::now() - std::chrono::milliseconds(1);
+  transport.requests.clear();
+  RunReport late = runner.Run(*sc, std::map<std::string, std::string>{}, settings, nullptr);
+  CHECK(transport.requests.empty());
+  REQUIRE(late.steps.size() == 2);
+  CHECK(late.steps[0].outcome == Outcome::kSkipped);
+  CHECK(late.steps[0].not_run);
+  CHECK_THAT(late.steps[0].skip_reason, Catch::Contains("time budget"));
+  CHECK(late.Verdict() == RunVerdict::kIncomplete);
+}
