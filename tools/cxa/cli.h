@@ -57,6 +57,9 @@ void AddNetworkOptions(po::options_description& d, CommonOptions& o);
 void AddOutputOptions(po::options_description& d, CommonOptions& o);
 
 // The operator's policy from the flags (before scenario steps lock it).
+// The realm discovery endpoint of a Microsoft cloud (--cloud global, usgov or china); throws
+// UsageError for another name.
+std::string CloudRealmEndpoint(const std::string& cloud);
 cert::TrustPolicy BuildPolicy(const CommonOptions& o, std::optional<cert::TrustMode> forced);
 std::time_t VerificationTime(const CommonOptions& o);
 TransportOptions BuildTransportOptions(const CommonOptions& o);
@@ -101,6 +104,7 @@ Scenario LoadScenarioArg(const std::string& arg);
 void PrintScenarioInputs(const Scenario& s, std::ostream& out);
 
 int RunVerb(int argc, char** argv);
+int ServeVerb(int argc, char** argv);
 int CertVerb(int argc, char** argv);
 int ListVerb(int argc, char** argv);
 int DescribeVerb(int argc, char** argv);

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include "cli.h"
 #include "core/module.h"
@@ -72,6 +73,16 @@ std::string CheckConnectToEntry(const std::string& entry) {
 }  // namespace
 
 std::string Version() { return CXA_VERSION; }
+
+std::string CloudRealmEndpoint(const std::string& cloud) {
+  static const std::map<std::string, std::string> kClouds = {
+      {"global", "https://login.microsoftonline.com"},
+      {"usgov", "https://login.microsoftonline.us"},
+      {"china", "https://login.partner.microsoftonline.cn"}};
+  auto it = kClouds.find(cloud);
+  if (it == kClouds.end()) throw UsageError{"--cloud must be global, usgov or china"};
+  return it->second;
+}
 
 void AddTrustOptions(po::options_description& d, CommonOptions& o) {
   d.add_options()(

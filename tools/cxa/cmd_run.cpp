@@ -279,15 +279,7 @@ int RunVerb(int argc, char** argv) {
     }
     given.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
   }
-  if (!cloud.empty() && realm_endpoint.empty()) {
-    static const std::map<std::string, std::string> kClouds = {
-        {"global", "https://login.microsoftonline.com"},
-        {"usgov", "https://login.microsoftonline.us"},
-        {"china", "https://login.partner.microsoftonline.cn"}};
-    auto it = kClouds.find(cloud);
-    if (it == kClouds.end()) throw UsageError{"--cloud must be global, usgov or china"};
-    realm_endpoint = it->second;
-  }
+  if (!cloud.empty() && realm_endpoint.empty()) realm_endpoint = CloudRealmEndpoint(cloud);
   if (!realm_endpoint.empty()) {
     if (realm_endpoint.rfind("https://", 0) != 0) {
       throw UsageError{"--realm-endpoint must be an https:// URL, got '" + realm_endpoint + "'"};

@@ -62,13 +62,13 @@ class Loader {
     if (!root.IsDefined() || root.IsNull()) throw Error{path_ + ": the file is empty"};
     if (!root.IsMap()) throw Error{At(root.Mark()) + "expected a mapping with a modules: key"};
     std::set<std::string> seen;
-    for (auto it = root.begin(); it != root.end(); ++it) {
-      const std::string key = Key(it->first, seen);
+    for (const auto& kv : root) {
+      const std::string key = Key(kv.first, seen);
       if (key != "modules") {
-        throw Error{At(it->first.Mark()) + "unknown key '" + key + "'" +
+        throw Error{At(kv.first.Mark()) + "unknown key '" + key + "'" +
                     DidYouMean(key, {"modules"})};
       }
-      Modules(it->second, config);
+      Modules(kv.second, config);
     }
     if (config.modules.empty()) throw Error{path_ + ": no modules: nothing to probe"};
     return config;
@@ -97,19 +97,19 @@ class Loader {
   void Modules(const YAML::Node& n, ServeConfig& config) {
     if (!n.IsMap()) throw Error{At(n.Mark()) + "modules: expects a mapping of module names"};
     std::set<std::string> seen;
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      const std::string name = Key(it->first, seen);
+    for (const auto& kv : n) {
+      const std::string name = Key(kv.first, seen);
       if (name.empty() || name.size() > 64 ||
           name.find_first_not_of(
               "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
               std::string::npos) {
-        throw Error{At(it->first.Mark()) + "module name '" + name +
+        throw Error{At(kv.first.Mark()) + "module name '" + name +
                     "': letters, digits, '-' and '_', at most 64"};
       }
       if (config.modules.size() == kMaxModules) {
-        throw Error{At(it->first.Mark()) + "more than " + std::to_string(kMaxModules) + " modules"};
+        throw Error{At(kv.first.Mark()) + "more than " + std::to_string(kMaxModules) + " modules"};
       }
-      config.modules[name] = Module(name, it->first.Mark(), it->second);
+      config.modules[name] = Module(name, kv.first.Mark(), kv.second);
     }
   }
 
@@ -120,9 +120,9 @@ class Loader {
     if (!n.IsMap()) throw Error{At(at) + "module '" + name + "' expects a mapping (scenario: ...)"};
     std::set<std::string> seen;
     std::vector<std::string> known(std::begin(kModuleKeys), std::end(kModuleKeys));
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      const std::string key = Key(it->first, seen);
-      const YAML::Node& v = it->second;
+    for (const auto& kv : n) {
+      const std::string key = Key(kv.first, seen);
+      const YAML::Node& v = kv.second;
       if (key == "scenario") {
         m.scenario = Scalar(v, "scenario");
       } else if (key == "inputs") {
@@ -136,11 +136,11 @@ class Loader {
       } else if (key == "password_env") {
         m.password_env = Scalar(v, "password_env");
       } else if (ToLower(key).find("password") != std::string::npos) {
-        throw Error{At(it->first.Mark()) + "'" + key +
+        throw Error{At(kv.first.Mark()) + "'" + key +
                     "': a password never goes into the file: give password_file (a file only "
                     "the service can read) or password_env"};
       } else {
-        throw Error{At(it->first.Mark()) + "unknown key '" + key + "' in module '" + name + "'" +
+        throw Error{At(kv.first.Mark()) + "unknown key '" + key + "' in module '" + name + "'" +
                     DidYouMean(key, known)};
       }
     }
@@ -164,26 +164,26 @@ class Loader {
   void Inputs(const YAML::Node& n, ModuleConfig& m) {
     if (!n.IsMap()) throw Error{At(n.Mark()) + "inputs: expects NAME: VALUE pairs"};
     std::set<std::string> seen;
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      const std::string key = Key(it->first, seen);
+    for (const auto& kv : n) {
+      const std::string key = Key(kv.first, seen);
       if (ToLower(key).find("password") != std::string::npos) {
-        throw Error{At(it->first.Mark()) + "'" + key +
+        throw Error{At(kv.first.Mark()) + "'" + key +
                     "': a password never goes into the file: use password_file or password_env"};
       }
-      m.inputs.emplace_back(key, Scalar(it->second, "input '" + key + "'"));
+      m.inputs.emplace_back(key, Scalar(kv.second, "input '" + key + "'"));
     }
   }
 
   void Options(const YAML::Node& n, ModuleConfig& m) {
     if (!n.IsMap()) throw Error{At(n.Mark()) + "options: expects OPTION: VALUE pairs"};
     std::set<std::string> seen;
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      std::string key = Key(it->first, seen);
+    for (const auto& kv : n) {
+      std::string key = Key(kv.first, seen);
       if (key.rfind("--", 0) == 0) key = key.substr(2);
       for (const auto& r : kRefusedOptions) {
-        if (key == r.name) throw Error{At(it->first.Mark()) + "option '" + key + "': " + r.why};
+        if (key == r.name) throw Error{At(kv.first.Mark()) + "option '" + key + "': " + r.why};
       }
-      const YAML::Node& v = it->second;
+      const YAML::Node& v = kv.second;
       if (v.IsSequence()) {
         for (const auto& item : v)
           m.options.emplace_back(key, Scalar(item, "option '" + key + "'"));
@@ -234,7 +234,13 @@ Result<ServeConfig> LoadServeConfig(const std::string& path) {
 bool TargetAllowed(const std::vector<std::string>& patterns, const std::string& target) {
   if (patterns.empty()) return true;
   std::string host = ToLower(target);
-  if (size_t at = host.rfind('@'); at != std::string::npos) host = host.substr(at + 1);
+  if (size_t at = host.rfind('@'); at != std::string::npos) {
+    host = host.substr(at + 1);
+  } else if (auto hp = ParseHostTarget(host)) {  // HOST:PORT, [v6]:PORT, an https URL
+    host = hp->host;
+  } else {
+    return false;
+  }
   for (const auto& p : patterns) {
     if (p.rfind("*.", 0) == 0) {
       const std::string domain = p.substr(1);  // ".contoso.com"

@@ -38,9 +38,9 @@ Result<ServeConfig> LoadServeConfig(const std::string& path);
 // The same from text (`path` only names it in errors).
 Result<ServeConfig> ParseServeConfig(const std::string& text, const std::string& path);
 
-// Whether `target` (a host, e-mail address or UPN, as the scenario's target input takes it) is
-// allowed by the patterns: the host or the address's domain equals a pattern, or is below a
-// `*.DOMAIN` pattern; no patterns allow everything.
+// Whether `target` (a host, HOST:PORT, an https URL, an e-mail address or UPN, as the
+// scenario's target input takes it) is allowed by the patterns: the host or the address's
+// domain equals a pattern, or is below a `*.DOMAIN` pattern; no patterns allow everything.
 bool TargetAllowed(const std::vector<std::string>& patterns, const std::string& target);
 
 }  // namespace cxa::cli::serve

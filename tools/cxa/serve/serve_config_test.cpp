@@ -99,6 +99,10 @@ TEST_CASE("serve allow-list: exact names and *.DOMAIN, for hosts and addresses",
   CHECK(TargetAllowed({}, "anything.example"));
   CHECK(TargetAllowed(p, "mail.contoso.com"));
   CHECK(TargetAllowed(p, "MAIL.contoso.com"));
+  CHECK(TargetAllowed(p, "mail.contoso.com:8443"));
+  CHECK(TargetAllowed(p, "https://mail.contoso.com/owa/"));
+  CHECK_FALSE(TargetAllowed(p, "https://mail.contoso.com@evil.test/"));
+  CHECK_FALSE(TargetAllowed(p, "evil.test:443"));
   CHECK(TargetAllowed(p, "alice@mail.contoso.com"));
   CHECK(TargetAllowed(p, "sts.fabrikam.com"));
   CHECK(TargetAllowed(p, "bob@eu.fabrikam.com"));

@@ -1,0 +1,596 @@
+#include "tools/cxa/serve/server.h"
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <functional>
+#include <iostream>
+#include <mutex>
+
+#include "core/text.h"
+#include "core/time_util.h"
+#include "report/prometheus.h"
+#include "report/report.h"
+
+namespace cxa::cli::serve {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+using Clock = std::chrono::steady_clock;
+
+constexpr size_t kHeaderLimit = 8 * 1024;
+constexpr size_t kBodyLimit = 4 * 1024;
+constexpr auto kReadTimeout = std::chrono::seconds(15);  // a whole request head, once started
+constexpr auto kWriteTimeout = std::chrono::seconds(30);
+constexpr auto kDrainLimit = std::chrono::seconds(30);
+
+struct HistoryEntry {
+  int id = 0;
+  std::string when, module, target, outcome;
+  std::shared_ptr<const RunReport> report;
+};
+
+Response Text(unsigned status, std::string body,
+              std::string_view type = "text/plain; charset=utf-8") {
+  Response r{static_cast<http::status>(status), 11};
+  r.set(http::field::content_type, std::string(type));
+  r.set(http::field::server, "cxa-serve");
+  r.set(http::field::cache_control, "no-store");
+  r.set("X-Content-Type-Options", "nosniff");
+  r.body() = std::move(body);
+  return r;
+}
+
+Response Html(std::string body) {
+  Response r = Text(200, std::move(body), "text/html; charset=utf-8");
+  // Nothing loads from anywhere; the report pages carry their own policy too.
+  r.set("Content-Security-Policy",
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
+  r.set("X-Frame-Options", "DENY");
+  return r;
+}
+
+// %XX and '+' decoded; nullopt for a broken escape or a result that is not UTF-8 text.
+std::optional<std::string> Decode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%') {
+      if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
+          !std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+        return std::nullopt;
+      }
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  if (ValidUtf8(out) != out || Printable(out) != out) return std::nullopt;
+  return out;
+}
+
+struct Query {
+  std::string path;
+  std::map<std::string, std::string> params;
+  std::string error;  // why the target could not be read
+};
+
+Query ParseTarget(std::string_view target) {
+  Query q;
+  size_t mark = target.find('?');
+  q.path = std::string(target.substr(0, mark));
+  if (mark == std::string_view::npos) return q;
+  for (const auto& pair : Split(target.substr(mark + 1), '&')) {
+    if (pair.empty()) continue;
+    size_t eq = pair.find('=');
+    auto name = Decode(pair.substr(0, eq));
+    auto value = Decode(eq == std::string::npos ? "" : std::string_view(pair).substr(eq + 1));
+    if (!name || !value) {
+      q.error = "a query parameter is not valid percent-encoded UTF-8 text";
+      return q;
+    }
+    if (!q.params.emplace(*name, *value).second) {
+      q.error = "query parameter '" + *name + "' given twice";
+      return q;
+    }
+  }
+  return q;
+}
+
+std::string Param(const Query& q, const std::string& name) {
+  auto it = q.params.find(name);
+  return it == q.params.end() ? "" : it->second;
+}
+
+std::string Seconds(double s) {
+  char out[32];
+  std::snprintf(out, sizeof out, "%.6g", s);
+  return out;
+}
+
+class Service {
+ public:
+  Service(const ServeOptions& o, std::shared_ptr<const ProbeModules> m)
+      : options_(o), pool_(static_cast<size_t>(o.max_concurrent)), modules_(std::move(m)) {
+    reload_ok_time_ = std::time(nullptr);
+  }
+
+  asio::io_context& ioc() { return ioc_; }
+  asio::thread_pool& pool() { return pool_; }
+  const ServeOptions& options() const { return options_; }
+  size_t max_connections() const { return static_cast<size_t>(options_.max_concurrent) * 4 + 64; }
+  std::atomic<size_t> connections{0};
+
+  std::shared_ptr<const ProbeModules> Modules() {
+    std::lock_guard lock(mu_);
+    return modules_;
+  }
+
+  // Loads the file again; on success the new modules take over (probes in flight finish with
+  // the old ones). Returns "" or why the file was refused.
+  std::string Reload() {
+    std::string error;
+    auto config = LoadServeConfig(options_.config_path);
+    if (!config) {
+      error = config.error();
+    } else if (auto prepared = PrepareModules(*config); !prepared) {
+      error = prepared.error();
+    } else {
+      std::lock_guard lock(mu_);
+      modules_ = *prepared;
+    }
+    std::lock_guard lock(mu_);
+    reload_ok_ = error.empty();
+    if (error.empty()) reload_ok_time_ = std::time(nullptr);
+    std::cerr << "cxa serve: "
+              << (error.empty() ? "configuration reloaded"
+                                : "reload refused, the modules in effect stay: " + error)
+              << "\n";
+    return error;
+  }
+
+  bool TryAcquire() {
+    size_t n = in_flight_.load();
+    while (n < static_cast<size_t>(options_.max_concurrent)) {
+      if (in_flight_.compare_exchange_weak(n, n + 1)) return true;
+    }
+    return false;
+  }
+  void Release() { --in_flight_; }
+  size_t InFlight() const { return in_flight_.load(); }
+
+  void Rejected(const std::string& reason) {
+    std::lock_guard lock(mu_);
+    ++rejected_[reason];
+  }
+
+  int Record(const std::string& module, const std::string& target, RunReport report,
+             double seconds) {
+    std::lock_guard lock(mu_);
+    const std::string outcome(RunVerdictName(report.Verdict()));
+    ++probes_[{module, outcome}];
+    auto& d = durations_[module];
+    d.first += seconds;
+    ++d.second;
+    HistoryEntry e{++last_id_, FormatTime(std::time(nullptr)),
+                   module,     target,
+                   outcome,    std::make_shared<const RunReport>(std::move(report))};
+    history_.push_front(std::move(e));
+    while (history_.size() > options_.history) history_.pop_back();
+    return last_id_;
+  }
+
+  std::vector<HistoryEntry> History() {
+    std::lock_guard lock(mu_);
+    return {history_.begin(), history_.end()};
+  }
+
+  // The service's own metrics (never a target's).
+  std::string Metrics() {
+    std::lock_guard lock(mu_);
+    std::string m;
+    auto family = [&](const char* name, const char* type, const char* help) {
+      m += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+    };
+    family("cxa_serve_build_info", "gauge", "the version of cxa serving");
+    m += "cxa_serve_build_info{version=\"" + report::EscapeLabelValue(Version()) + "\"} 1\n";
+    family("cxa_serve_probes_total", "counter", "probes run, by module and outcome");
+    for (const auto& [key, n] : probes_) {
+      m += "cxa_serve_probes_total{module=\"" + report::EscapeLabelValue(key.first) +
+           "\",outcome=\"" + key.second + "\"} " + std::to_string(n) + "\n";
+    }
+    family("cxa_serve_probe_duration_seconds", "summary", "how long probes took, by module");
+    for (const auto& [module, d] : durations_) {
+      const std::string l = "{module=\"" + report::EscapeLabelValue(module) + "\"}";
+      m += "cxa_serve_probe_duration_seconds_sum" + l + " " + Seconds(d.first) + "\n";
+      m += "cxa_serve_probe_duration_seconds_count" + l + " " + std::to_string(d.second) + "\n";
+    }
+    family("cxa_serve_probes_rejected_total", "counter",
+           "probe requests answered without a probe, by reason");
+    for (const char* reason : {"busy", "bad_request", "forbidden", "unknown_module"}) {
+      auto it = rejected_.find(reason);
+      m += std::string("cxa_serve_probes_rejected_total{reason=\"") + reason + "\"} " +
+           std::to_string(it == rejected_.end() ? 0 : it->second) + "\n";
+    }
+    family("cxa_serve_probes_in_flight", "gauge", "probes running now");
+    m += "cxa_serve_probes_in_flight " + std::to_string(in_flight_.load()) + "\n";
+    family("cxa_serve_max_concurrent", "gauge", "probes that may run at once (--max-concurrent)");
+    m += "cxa_serve_max_concurrent " + std::to_string(options_.max_concurrent) + "\n";
+    family("cxa_serve_connections", "gauge", "open client connections");
+    m += "cxa_serve_connections " + std::to_string(connections.load()) + "\n";
+    family("cxa_serve_config_last_reload_successful", "gauge",
+           "1 when the last configuration (re)load succeeded");
+    m += "cxa_serve_config_last_reload_successful " + std::string(reload_ok_ ? "1" : "0") + "\n";
+    family("cxa_serve_config_last_reload_success_timestamp_seconds", "gauge",
+           "when the configuration was last loaded successfully");
+    m += "cxa_serve_config_last_reload_success_timestamp_seconds " +
+         std::to_string(reload_ok_time_) + "\n";
+    return m;
+  }
+
+ private:
+  ServeOptions options_;
+  asio::io_context ioc_{1};
+  asio::thread_pool pool_;
+  std::mutex mu_;
+  std::shared_ptr<const ProbeModules> modules_;
+  std::atomic<size_t> in_flight_{0};
+  std::map<std::pair<std::string, std::string>, long> probes_;
+  std::map<std::string, std::pair<double, long>> durations_;
+  std::map<std::string, long> rejected_;
+  std::deque<HistoryEntry> history_;
+  int last_id_ = 0;
+  bool reload_ok_ = true;
+  std::time_t reload_ok_time_ = 0;
+};
+
+using Reply = std::function<void(Response)>;
+
+// The analyzer page: a form, the history, links.
+std::string LandingPage(Service& svc) {
+  auto modules = svc.Modules();
+  std::string options;
+  for (const auto& [name, m] : modules->modules) {
+    options += "<option value=\"" + XmlEscape(name) + "\">" + XmlEscape(name) + " (" +
+               XmlEscape(m->scenario.name) + ")</option>";
+  }
+  std::string rows;
+  for (const auto& e : svc.History()) {
+    rows += "<tr><td>" + XmlEscape(e.when) + "</td><td>" + XmlEscape(e.module) + "</td><td>" +
+            XmlEscape(e.target) + "</td><td class=\"" + e.outcome + "\">" + e.outcome +
+            "</td><td><a href=\"/report?id=" + std::to_string(e.id) + "\">report</a></td></tr>";
+  }
+  if (rows.empty()) rows = "<tr><td colspan=\"5\">no probes yet</td></tr>";
+  return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>cxa serve</title>"
+         "<meta name=\"viewport\" content=\"width=device-width\"><style>"
+         "body{font-family:sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse}"
+         "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}"
+         ".passed,.warning{color:#176f2c}.failed,.error{color:#b00020}.incomplete{color:#8a5a00}"
+         "</style></head><body><h1>cxa connectivity analyzer</h1>"
+         "<form method=\"get\" action=\"/run\" id=\"probe\"><label>Test <select name=\"module\">" +
+         options +
+         "</select></label> <label>against <input name=\"target\" required size=\"40\" "
+         "placeholder=\"mail.contoso.com or alice@contoso.com\"></label> "
+         "<button type=\"submit\">Perform test</button></form>"
+         "<h2>Recent results</h2><table id=\"history\"><tr><th>time (UTC)</th><th>module</th>"
+         "<th>target</th><th>outcome</th><th></th></tr>" +
+         rows +
+         "</table><p><a href=\"/metrics\">the service's metrics</a> · <a href=\"/config\">the "
+         "configuration in effect</a> · probes for Prometheus: "
+         "<code>/probe?module=NAME&amp;target=TARGET</code></p></body></html>\n";
+}
+
+// The configuration in effect, secrets shown as <secret>.
+std::string ConfigText(Service& svc) {
+  auto modules = svc.Modules();
+  std::string out = "# " + modules->path + "\nmodules:\n";
+  for (const auto& [name, m] : modules->modules) {
+    const ModuleConfig& c = m->config;
+    out += "  " + name + ":\n    scenario: " + c.scenario + "\n";
+    if (!c.inputs.empty()) out += "    inputs:\n";
+    for (const auto& [k, v] : c.inputs) out += "      " + k + ": " + v + "\n";
+    if (!c.options.empty()) out += "    options:\n";
+    for (const auto& [k, v] : c.options) out += "      " + k + ": " + v + "\n";
+    if (!c.targets.empty()) out += "    targets: [" + Join(c.targets, ", ") + "]\n";
+    if (!c.password_file.empty()) out += "    password_file: " + c.password_file + "  # <secret>\n";
+    if (!c.password_env.empty()) out += "    password_env: " + c.password_env + "  # <secret>\n";
+  }
+  return out;
+}
+
+// A probe request's module and inputs, or the answer that refuses it.
+struct Checked {
+  std::shared_ptr<const ProbeModules> modules;
+  const ProbeModule* module = nullptr;
+  std::map<std::string, std::string> inputs;
+  std::string target;
+  std::optional<Response> refusal;
+};
+
+Checked CheckProbe(Service& svc, const Query& q) {
+  Checked c;
+  auto refuse = [&](unsigned status, const std::string& reason, const char* counter) {
+    svc.Rejected(counter);
+    c.refusal = Text(status, reason + "\n");
+  };
+  if (!q.error.empty()) {
+    refuse(400, q.error, "bad_request");
+    return c;
+  }
+  c.modules = svc.Modules();
+  const std::string module = Param(q, "module");
+  auto it = c.modules->modules.find(module);
+  if (module.empty() || it == c.modules->modules.end()) {
+    refuse(400, module.empty() ? "missing module" : "unknown module '" + module + "'",
+           "unknown_module");
+    return c;
+  }
+  c.module = it->second.get();
+  c.target = Param(q, "target");
+  if (c.target.empty()) {
+    refuse(400, "missing target", "bad_request");
+    return c;
+  }
+  if (!TargetAllowed(c.module->config.targets, c.target)) {
+    refuse(403, "target '" + c.target + "' is not in module '" + module + "'s targets",
+           "forbidden");
+    return c;
+  }
+  auto inputs = ProbeInputs(*c.module, c.target);
+  if (!inputs) {
+    refuse(400, inputs.error(), "bad_request");
+    return c;
+  }
+  c.inputs = std::move(*inputs);
+  return c;
+}
+
+// The probe's budget: the module's timeout, within the scrape's timeout less the offset.
+std::chrono::milliseconds Budget(const ProbeModule& m, const Request& req, double offset) {
+  double budget = m.timeout_s;
+  auto h = req.find("X-Prometheus-Scrape-Timeout-Seconds");
+  if (h != req.end()) {
+    try {
+      double scrape = std::stod(std::string(h->value()));
+      if (scrape > 0) budget = std::min(budget, scrape - offset);
+    } catch (const std::exception&) {
+    }
+  }
+  return std::chrono::milliseconds(static_cast<long>(std::max(budget, 0.05) * 1000));
+}
+
+enum class ProbeAnswer { kMetrics, kHtml, kJson };
+
+// Runs a probe on the pool and replies on the event loop.
+void StartProbe(Service& svc, const Request& req, const Query& q, ProbeAnswer kind, Reply reply) {
+  Checked c = CheckProbe(svc, q);
+  if (c.refusal) {
+    reply(std::move(*c.refusal));
+    return;
+  }
+  if (!svc.TryAcquire()) {
+    svc.Rejected("busy");
+    Response r = Text(503, "too many probes in flight (--max-concurrent " +
+                               std::to_string(svc.options().max_concurrent) + "); try again\n");
+    r.set(http::field::retry_after, "1");
+    reply(std::move(r));
+    return;
+  }
+  const auto budget = Budget(*c.module, req, svc.options().timeout_offset_s);
+  const bool debug = Param(q, "debug") == "true";
+  std::string accept(req[http::field::accept]);
+  const auto format = accept.find("application/openmetrics-text") != std::string::npos
+                          ? report::Exposition::kOpenMetrics
+                          : report::Exposition::kText;
+  asio::post(svc.pool(), [&svc, c = std::move(c), budget, debug, format, kind, reply]() {
+    Response r = Text(500, "internal error\n");
+    auto t0 = Clock::now();
+    try {
+      RunReport report = RunProbe(*c.module, c.inputs, budget);
+      const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+      if (kind == ProbeAnswer::kHtml) {
+        r = Html(report::RenderHtml(report));
+      } else if (kind == ProbeAnswer::kJson) {
+        r = Text(200, report::RenderJson(report), "application/json");
+      } else if (debug) {
+        r = Text(200, report::RenderText(report, {false, report::Detail::kVerbose}));
+      } else {
+        r = Text(200, report::RenderPrometheus(report, format),
+                 report::ExpositionContentType(format));
+      }
+      std::cerr << "cxa serve: probe module=" << c.module->config.name
+                << " target=" << Printable(c.target)
+                << " outcome=" << RunVerdictName(report.Verdict())
+                << " seconds=" << Seconds(seconds) << "\n";
+      svc.Record(c.module->config.name, c.target, std::move(report), seconds);
+    } catch (const std::exception& e) {
+      std::cerr << "cxa serve: probe failed: " << Printable(e.what()) << "\n";
+    } catch (const UsageError& e) {
+      std::cerr << "cxa serve: probe failed: " << Printable(e.message) << "\n";
+    }
+    svc.Release();
+    asio::post(svc.ioc(), [reply, r = std::move(r)]() mutable { reply(std::move(r)); });
+  });
+}
+
+void Route(Service& svc, const Request& req, Reply reply) {
+  Query q = ParseTarget(std::string(req.target()));
+  const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
+  if (q.path == "/-/reload") {
+    if (req.method() != http::verb::post) return reply(Text(405, "POST to reload\n"));
+    std::string error = svc.Reload();
+    return reply(error.empty()
+                     ? Text(200, "reloaded\n")
+                     : Text(500, "reload refused, the modules in effect stay: " + error + "\n"));
+  }
+  if (!get) return reply(Text(405, "method not allowed\n"));
+  if (q.path == "/probe") return StartProbe(svc, req, q, ProbeAnswer::kMetrics, reply);
+  if (q.path == "/run") return StartProbe(svc, req, q, ProbeAnswer::kHtml, reply);
+  if (q.path == "/api/run") return StartProbe(svc, req, q, ProbeAnswer::kJson, reply);
+  if (q.path == "/metrics") {
+    return reply(
+        Text(200, svc.Metrics(), report::ExpositionContentType(report::Exposition::kText)));
+  }
+  if (q.path == "/") return reply(Html(LandingPage(svc)));
+  if (q.path == "/config") return reply(Text(200, ConfigText(svc)));
+  if (q.path == "/report") {
+    const std::string id = Param(q, "id");
+    for (const auto& e : svc.History()) {
+      if (std::to_string(e.id) == id) return reply(Html(report::RenderHtml(*e.report)));
+    }
+    return reply(Text(404, "no such report (the page keeps the last " +
+                               std::to_string(svc.options().history) + ")\n"));
+  }
+  reply(Text(404, "not found\n"));
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Service& svc) : stream_(std::move(socket)), svc_(svc) {
+    ++svc_.connections;
+  }
+  ~Session() { --svc_.connections; }
+
+  void Read() {
+    parser_.emplace();
+    parser_->header_limit(kHeaderLimit);
+    parser_->body_limit(kBodyLimit);
+    stream_.expires_after(kReadTimeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       if (ec == http::error::header_limit || ec == http::error::body_limit ||
+                           ec == http::error::bad_target || ec == http::error::bad_method) {
+                         return self->Send(Text(400, "request too large or malformed\n"), false);
+                       }
+                       if (ec) return self->Close();
+                       Request req = self->parser_->release();
+                       const bool keep = req.keep_alive();
+                       const bool head = req.method() == http::verb::head;
+                       Route(self->svc_, req, [self, keep, head](Response r) {
+                         if (head) r.body().clear();
+                         self->Send(std::move(r), keep);
+                       });
+                     });
+  }
+
+ private:
+  void Send(Response r, bool keep) {
+    auto res = std::make_shared<Response>(std::move(r));
+    res->keep_alive(keep);
+    res->prepare_payload();
+    stream_.expires_after(kWriteTimeout);
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res, keep](beast::error_code ec, size_t) {
+                        if (!ec && keep) return self->Read();
+                        self->Close();
+                      });
+  }
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_{kHeaderLimit + kBodyLimit};
+  std::optional<http::request_parser<http::string_body>> parser_;
+  Service& svc_;
+};
+
+class Listener {
+ public:
+  Listener(Service& svc, tcp::endpoint at) : svc_(svc), acceptor_(svc.ioc()) {
+    acceptor_.open(at.protocol());
+    acceptor_.set_option(asio::socket_base::reuse_address(true));
+    acceptor_.bind(at);
+    acceptor_.listen(asio::socket_base::max_listen_connections);
+  }
+  tcp::endpoint local() const { return acceptor_.local_endpoint(); }
+  void Accept() {
+    acceptor_.async_accept([this](beast::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted) return;
+      if (!ec) {
+        if (svc_.connections.load() >= svc_.max_connections()) {
+          beast::error_code ignored;
+          socket.close(ignored);  // over the bound: refused at once
+        } else {
+          std::make_shared<Session>(std::move(socket), svc_)->Read();
+        }
+      }
+      Accept();
+    });
+  }
+  void Close() {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+  }
+
+ private:
+  Service& svc_;
+  tcp::acceptor acceptor_;
+};
+
+}  // namespace
+
+int Serve(const ServeOptions& options, std::shared_ptr<const ProbeModules> modules) {
+  Service svc(options, std::move(modules));
+  beast::error_code ec;
+  auto address = asio::ip::make_address(options.address, ec);
+  if (ec) throw UsageError{"--listen: '" + options.address + "' is not an IP address"};
+  std::unique_ptr<Listener> listener;
+  try {
+    listener = std::make_unique<Listener>(
+        svc, tcp::endpoint(address, static_cast<unsigned short>(options.port)));
+  } catch (const boost::system::system_error& e) {
+    throw UsageError{"--listen " + options.address + ":" + std::to_string(options.port) + ": " +
+                     e.code().message()};
+  }
+  const tcp::endpoint at = listener->local();
+  std::cout << "listening on "
+            << (at.address().is_v6() ? "[" + at.address().to_string() + "]"
+                                     : at.address().to_string())
+            << ":" << at.port() << std::endl;
+  listener->Accept();
+  asio::signal_set signals(svc.ioc(), SIGTERM, SIGINT, SIGHUP);
+  asio::steady_timer drain(svc.ioc());
+  Clock::time_point drain_until{};
+  std::function<void()> wait_drained = [&]() {
+    if (svc.InFlight() == 0 || Clock::now() > drain_until) {
+      svc.ioc().stop();
+      return;
+    }
+    drain.expires_after(std::chrono::milliseconds(100));
+    drain.async_wait([&](beast::error_code) { wait_drained(); });
+  };
+  std::function<void(beast::error_code, int)> on_signal = [&](beast::error_code e, int sig) {
+    if (e) return;
+    if (sig == SIGHUP) {
+      svc.Reload();
+      signals.async_wait(on_signal);
+      return;
+    }
+    std::cerr << "cxa serve: stopping: no new connections; waiting for " << svc.InFlight()
+              << " probe(s) in flight\n";
+    listener->Close();
+    drain_until = Clock::now() + kDrainLimit;
+    wait_drained();
+  };
+  signals.async_wait(on_signal);
+  svc.ioc().run();
+  svc.pool().stop();
+  svc.pool().join();
+  return kExitOk;
+}
+
+}  // namespace cxa::cli::serve
