@@ -342,14 +342,14 @@ Checked CheckProbe(Service& svc, const Query& q) {
     refuse(400, "missing target", "bad_request");
     return c;
   }
-  if (!TargetAllowed(c.module->config.targets, c.target)) {
-    refuse(403, "target '" + c.target + "' is not in module '" + module + "'s targets",
-           "forbidden");
-    return c;
-  }
   auto inputs = ProbeInputs(*c.module, c.target);
   if (!inputs) {
     refuse(400, inputs.error(), "bad_request");
+    return c;
+  }
+  if (!TargetAllowed(c.module->config.targets, c.target)) {
+    refuse(403, "target '" + c.target + "' is not in module '" + module + "'s targets",
+           "forbidden");
     return c;
   }
   c.inputs = std::move(*inputs);
