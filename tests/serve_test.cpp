@@ -364,6 +364,16 @@ TEST_CASE("serve: --check-config names the file and line of what is wrong",
   CommandResult ok = RunCommand({CxaBinary(), "serve", "--check-config", file});
   CHECK(ok.exit_code == 0);
   CHECK(ok.out.find("valid, 1 module") != std::string::npos);
+  // The shipped example is valid (its password file put where this test can write).
+  std::string example = ReadText(SourceDir() + "/deploy/serve.yml");
+  const std::string secret = dir + "/probe.password";
+  std::ofstream(secret) << "not-a-real-password\n";
+  example.replace(example.find("/etc/cxa/probe.password"), 23, secret);
+  std::ofstream(file) << example;
+  CommandResult shipped = RunCommand({CxaBinary(), "serve", "--check-config", file});
+  INFO(shipped.err);
+  CHECK(shipped.exit_code == 0);
+  CHECK(shipped.out.find("valid, 4 module") != std::string::npos);
   // No listener is opened on anything but loopback unless asked, and a bad address is refused.
   CHECK(RunCommand({CxaBinary(), "serve", "--config", file, "--listen", "nowhere"}).exit_code == 2);
 }
