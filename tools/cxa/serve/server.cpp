@@ -15,6 +15,7 @@
 #include "core/time_util.h"
 #include "report/prometheus.h"
 #include "report/report.h"
+#include "tools/cxa/serve/budget.h"
 
 namespace cxa::cli::serve {
 namespace {
@@ -356,20 +357,6 @@ Checked CheckProbe(Service& svc, const Query& q) {
   return c;
 }
 
-// The probe's budget: the module's timeout, within the scrape's timeout less the offset.
-std::chrono::milliseconds Budget(const ProbeModule& m, const Request& req, double offset) {
-  double budget = m.timeout_s;
-  auto h = req.find("X-Prometheus-Scrape-Timeout-Seconds");
-  if (h != req.end()) {
-    try {
-      double scrape = std::stod(std::string(h->value()));
-      if (scrape > 0) budget = std::min(budget, scrape - offset);
-    } catch (const std::exception&) {
-    }
-  }
-  return std::chrono::milliseconds(static_cast<long>(std::max(budget, 0.05) * 1000));
-}
-
 enum class ProbeAnswer { kMetrics, kHtml, kJson };
 
 // Runs a probe on the pool and replies on the event loop.
@@ -387,7 +374,13 @@ void StartProbe(Service& svc, const Request& req, const Query& q, ProbeAnswer ki
     reply(std::move(r));
     return;
   }
-  const auto budget = Budget(*c.module, req, svc.options().timeout_offset_s);
+  auto header = req.find("X-Prometheus-Scrape-Timeout-Seconds");
+  const auto budget =
+      ProbeBudget(c.module->timeout_s,
+                  header == req.end() ? std::nullopt
+                                      : std::optional<std::string_view>(std::string_view(
+                                            header->value().data(), header->value().size())),
+                  svc.options().timeout_offset_s);
   const bool debug = Param(q, "debug") == "true";
   std::string accept(req[http::field::accept]);
   const auto format = accept.find("application/openmetrics-text") != std::string::npos
