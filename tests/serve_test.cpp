@@ -441,3 +441,43 @@ TEST_CASE("serve: a real Prometheus scrapes the probes and stores why one failed
   CHECK(value("up{job=\"cxa-serve\"}", "") == "1");
   CHECK(value("cxa_serve_max_concurrent", "") == "8");
 }
+
+TEST_CASE("serve: TLS and basic authentication for the listener (--web.config.file)",
+          "[e2e][loopback][serve]") {
+  SilentServer silent;
+  const std::string dir = BinaryDir() + "/serve-web-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  const std::string web = dir + "/web.yml";
+  // bcrypt (cost 6) of cxa-web-S3cret, a test value.
+  std::ofstream(web)
+      << "tls_server_config:\n  cert_file: " << LabPki() << "/good/chain.pem\n"
+      << "  key_file: " << LabPki() << "/good/key.pem\n"
+      << "basic_auth_users:\n"
+         "  prometheus: '$2b$06$gf2gBoeKnB6DNTsNrs6EJ.pCX/td5N9pKZqHUM2R/donnNCpg81UG'\n";
+  Service svc(LabConfig(silent.port()), {"--web.config.file", web});
+  std::string url = svc.Url("/metrics");
+  url.replace(0, 4, "https");
+  const std::string port = url.substr(url.rfind(':') + 1, url.find('/', 8) - url.rfind(':') - 1);
+  const std::vector<std::string> tls = {"--cacert", LabRoots(), "--resolve",
+                                        "mail.contoso.test:" + port + ":127.0.0.1"};
+  std::string named = url;
+  named.replace(named.find("127.0.0.1"), 9, "mail.contoso.test");
+  auto with = [&](std::vector<std::string> extra) {
+    extra.insert(extra.begin(), tls.begin(), tls.end());
+    return extra;
+  };
+  CHECK(Http(named, with({})).status == 401);
+  CHECK(Http(named, with({"-u", "prometheus:wrong"})).status == 401);
+  Answer ok = Http(named, with({"-u", "prometheus:cxa-web-S3cret"}));
+  CHECK(ok.status == 200);
+  CHECK(ok.body.find("cxa_serve_max_concurrent") != std::string::npos);
+  // Plain HTTP to the TLS listener gets nothing.
+  CHECK(Http(svc.Url("/metrics")).status != 200);
+  // A web configuration that would not be enforced is refused before listening.
+  std::ofstream(web) << "basic_auth_users:\n  prometheus: cxa-web-S3cret\n";
+  CommandResult refused = RunCommand({CxaBinary(), "serve", "--config", svc.config(), "--listen",
+                                      "127.0.0.1:0", "--web.config.file", web});
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("bcrypt") != std::string::npos);
+  CHECK(refused.err.find("cxa-web-S3cret") == std::string::npos);
+}

@@ -53,7 +53,10 @@ int ServeVerb(int argc, char** argv) {
       "timeout-offset", po::value(&o.timeout_offset_s)->value_name("SECONDS")->default_value(0.5),
       "kept free of Prometheus' scrape timeout, for the answer to arrive")(
       "history", po::value(&o.history)->value_name("N")->default_value(100),
-      "probe results the page keeps (0-10000)");
+      "probe results the page keeps (0-10000)")(
+      "web.config.file", po::value(&o.web_config_path)->value_name("FILE"),
+      "TLS and basic authentication for the listener, as Prometheus exporters configure them "
+      "(tls_server_config: cert_file, key_file; basic_auth_users: USER: BCRYPT-HASH)");
   po::variables_map vm;
   if (!Parse(argc, argv, d, {}, vm, kUsage, kFooter)) return kExitOk;
   if (!check.empty()) {

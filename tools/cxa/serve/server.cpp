@@ -4,6 +4,7 @@
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <cstdio>
 #include <deque>
@@ -16,6 +17,7 @@
 #include "report/prometheus.h"
 #include "report/report.h"
 #include "tools/cxa/serve/budget.h"
+#include "tools/cxa/serve/web_config.h"
 
 namespace cxa::cli::serve {
 namespace {
@@ -128,6 +130,14 @@ class Service {
   }
 
   asio::io_context& ioc() { return ioc_; }
+  void SetUsers(std::map<std::string, std::string> users) {
+    auth_ = std::make_unique<BasicAuth>(std::move(users));
+  }
+  // Whether the request may be served: no users configured, or its basic credentials match.
+  bool Authorized(const Request& req) {
+    return !auth_ || !auth_->enabled() ||
+           auth_->Check(std::string(req[http::field::authorization]));
+  }
   asio::thread_pool& pool() { return pool_; }
   const ServeOptions& options() const { return options_; }
   size_t max_connections() const { return static_cast<size_t>(options_.max_concurrent) * 4 + 64; }
@@ -246,6 +256,7 @@ class Service {
   asio::thread_pool pool_;
   std::mutex mu_;
   std::shared_ptr<const ProbeModules> modules_;
+  std::unique_ptr<BasicAuth> auth_;
   std::atomic<size_t> in_flight_{0};
   std::map<std::pair<std::string, std::string>, long> probes_;
   std::map<std::string, std::pair<double, long>> durations_;
@@ -448,20 +459,37 @@ void Route(Service& svc, const Request& req, Reply reply) {
   reply(Text(404, "not found\n"));
 }
 
-class Session : public std::enable_shared_from_this<Session> {
+// One client connection, plain or TLS (Stream: beast::tcp_stream or an ssl_stream over one).
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(tcp::socket socket, Service& svc) : stream_(std::move(socket)), svc_(svc) {
+  template <class... Args>
+  Session(Service& svc, Args&&... args) : stream_(std::forward<Args>(args)...), svc_(svc) {
     ++svc_.connections;
   }
   ~Session() { --svc_.connections; }
 
+  void Start() {
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      Read();
+    } else {
+      beast::get_lowest_layer(stream_).expires_after(kReadTimeout);
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->Close();
+                                self->Read();
+                              });
+    }
+  }
+
+ private:
   void Read() {
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(kBodyLimit);
-    stream_.expires_after(kReadTimeout);
+    beast::get_lowest_layer(stream_).expires_after(kReadTimeout);
     http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                     [self = this->shared_from_this()](beast::error_code ec, size_t) {
                        if (ec == http::error::header_limit || ec == http::error::body_limit ||
                            ec == http::error::bad_target || ec == http::error::bad_method) {
                          return self->Send(Text(400, "request too large or malformed\n"), false);
@@ -470,32 +498,39 @@ class Session : public std::enable_shared_from_this<Session> {
                        Request req = self->parser_->release();
                        const bool keep = req.keep_alive();
                        const bool head = req.method() == http::verb::head;
-                       Route(self->svc_, req, [self, keep, head](Response r) {
+                       auto reply = [self, keep, head](Response r) {
                          if (head) r.body().clear();
                          self->Send(std::move(r), keep);
-                       });
+                       };
+                       if (!self->svc_.Authorized(req)) {
+                         Response r = Text(401, "authentication required\n");
+                         r.set(http::field::www_authenticate, "Basic realm=\"cxa serve\"");
+                         return reply(std::move(r));
+                       }
+                       Route(self->svc_, req, reply);
                      });
   }
 
- private:
   void Send(Response r, bool keep) {
     auto res = std::make_shared<Response>(std::move(r));
     res->keep_alive(keep);
     res->prepare_payload();
-    stream_.expires_after(kWriteTimeout);
+    beast::get_lowest_layer(stream_).expires_after(kWriteTimeout);
     http::async_write(stream_, *res,
-                      [self = shared_from_this(), res, keep](beast::error_code ec, size_t) {
+                      [self = this->shared_from_this(), res, keep](beast::error_code ec, size_t) {
                         if (!ec && keep) return self->Read();
                         self->Close();
                       });
   }
+
   void Close() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    auto& socket = beast::get_lowest_layer(stream_).socket();
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(stream_).close();
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_{kHeaderLimit + kBodyLimit};
   std::optional<http::request_parser<http::string_body>> parser_;
   Service& svc_;
@@ -503,7 +538,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
 class Listener {
  public:
-  Listener(Service& svc, tcp::endpoint at) : svc_(svc), acceptor_(svc.ioc()) {
+  Listener(Service& svc, tcp::endpoint at, asio::ssl::context* tls)
+      : svc_(svc), acceptor_(svc.ioc()), tls_(tls) {
     acceptor_.open(at.protocol());
     acceptor_.set_option(asio::socket_base::reuse_address(true));
     acceptor_.bind(at);
@@ -517,8 +553,11 @@ class Listener {
         if (svc_.connections.load() >= svc_.max_connections()) {
           beast::error_code ignored;
           socket.close(ignored);  // over the bound: refused at once
+        } else if (tls_ != nullptr) {
+          using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+          std::make_shared<Session<TlsStream>>(svc_, std::move(socket), *tls_)->Start();
         } else {
-          std::make_shared<Session>(std::move(socket), svc_)->Read();
+          std::make_shared<Session<beast::tcp_stream>>(svc_, std::move(socket))->Start();
         }
       }
       Accept();
@@ -532,19 +571,40 @@ class Listener {
  private:
   Service& svc_;
   tcp::acceptor acceptor_;
+  asio::ssl::context* tls_;
 };
 
 }  // namespace
 
 int Serve(const ServeOptions& options, std::shared_ptr<const ProbeModules> modules) {
   Service svc(options, std::move(modules));
+  std::optional<asio::ssl::context> tls;
+  if (!options.web_config_path.empty()) {
+    auto web = LoadWebConfig(options.web_config_path);
+    if (!web) throw UsageError{"--web.config.file: " + web.error()};
+    svc.SetUsers(web->users);
+    if (web->tls()) {
+      tls.emplace(asio::ssl::context::tls_server);
+      tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                       asio::ssl::context::no_tlsv1_1);
+      try {
+        tls->use_certificate_chain_file(web->cert_file);
+        tls->use_private_key_file(web->key_file, asio::ssl::context::pem);
+      } catch (const boost::system::system_error& e) {
+        throw UsageError{"--web.config.file: " + web->cert_file + " / " + web->key_file + ": " +
+                         e.code().message()};
+      }
+    }
+  }
   beast::error_code ec;
   auto address = asio::ip::make_address(options.address, ec);
   if (ec) throw UsageError{"--listen: '" + options.address + "' is not an IP address"};
   std::unique_ptr<Listener> listener;
   try {
     listener = std::make_unique<Listener>(
-        svc, tcp::endpoint(address, static_cast<unsigned short>(options.port)));
+        svc, tcp::endpoint(address, static_cast<unsigned short>(options.port)),
+        tls ? &*tls : nullptr);
   } catch (const boost::system::system_error& e) {
     throw UsageError{"--listen " + options.address + ":" + std::to_string(options.port) + ": " +
                      e.code().message()};

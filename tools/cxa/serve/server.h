@@ -19,6 +19,7 @@ struct ServeOptions {
   int max_concurrent = 8;
   double timeout_offset_s = 0.5;  // subtracted from X-Prometheus-Scrape-Timeout-Seconds
   size_t history = 100;           // probe results the page keeps
+  std::string web_config_path;    // --web.config.file: TLS and basic authentication
 };
 
 // Serves until SIGTERM or SIGINT (then drains the probes in flight, at most 30 s) and returns
