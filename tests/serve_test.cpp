@@ -132,13 +132,19 @@ std::string LabConfig(int silent_port) {
 class Service {
  public:
   explicit Service(const std::string& yaml, std::vector<std::string> extra = {}) {
-    dir_ = BinaryDir() + "/serve-" + std::to_string(::getpid());
+    static int instances = 0;
+    dir_ = BinaryDir() + "/serve-" + std::to_string(::getpid()) + "-" + std::to_string(++instances);
     std::filesystem::create_directories(dir_);
     config_ = dir_ + "/serve.yml";
     Write(yaml);
     setenv("CXA_SERVE_TEST_PW", kPassword, 1);
-    std::vector<std::string> args = {CxaBinary(), "serve",    "--config",
-                                     config_,     "--listen", "127.0.0.1:0"};
+    // Its log (standard error) goes to a file the tests can read.
+    log_ = dir_ + "/serve.log";
+    std::filesystem::remove(log_);
+    std::vector<std::string> args = {
+        "/bin/bash", "-c",       "exec \"$0\" \"$@\" 2>>'" + log_ + "'",
+        CxaBinary(), "serve",    "--config",
+        config_,     "--listen", "127.0.0.1:0"};
     args.insert(args.end(), extra.begin(), extra.end());
     REQUIRE(proc_.Start(args));
     std::string line = proc_.WaitForLine("listening on ", 20);
@@ -149,9 +155,11 @@ class Service {
   std::string Url(const std::string& path) const { return base_ + path; }
   pid_t pid() const { return proc_.pid(); }
   const std::string& config() const { return config_; }
+  std::string Log() const { return ReadText(log_); }
+  int port() const { return std::stoi(base_.substr(base_.rfind(':') + 1)); }
 
  private:
-  std::string dir_, config_, base_;
+  std::string dir_, config_, base_, log_;
   BackgroundProcess proc_;
 };
 
@@ -480,4 +488,82 @@ TEST_CASE("serve: TLS and basic authentication for the listener (--web.config.fi
   CHECK(refused.exit_code == 2);
   CHECK(refused.err.find("bcrypt") != std::string::npos);
   CHECK(refused.err.find("cxa-web-S3cret") == std::string::npos);
+}
+
+TEST_CASE("serve: hostile clients get cut off, and the service keeps answering",
+          "[e2e][loopback][serve]") {
+  SilentServer silent;
+  Service svc(LabConfig(silent.port()), {"--idle-timeout", "1"});
+  auto open_socket = [&]() {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<uint16_t>(svc.port()));
+    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+      close(fd);
+      return -1;
+    }
+    return fd;
+  };
+  // A head that never ends (slowloris): closed after the idle timeout.
+  int slow = open_socket();
+  REQUIRE(slow >= 0);
+  const std::string partial = "GET /metrics HTTP/1.1\r\nHost: x\r\nX-A: ";
+  (void)!write(slow, partial.data(), partial.size());
+  timeval tv{4, 0};
+  setsockopt(slow, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  auto t0 = std::chrono::steady_clock::now();
+  char buf[64];
+  const ssize_t got = read(slow, buf, sizeof buf);
+  const double waited =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  close(slow);
+  CHECK(got <= 0);
+  CHECK(waited < 3.5);
+  // Hundreds of connections at once: those over the bound are closed, the service answers.
+  std::vector<int> crowd;
+  for (int i = 0; i < 500; ++i) {
+    int fd = open_socket();
+    if (fd >= 0) crowd.push_back(fd);
+  }
+  CHECK(Http(svc.Url("/metrics")).status == 200);
+  for (int fd : crowd) close(fd);
+  // Over --max-connections, new ones are closed at once (and the crowd times out).
+  {
+    Service small(LabConfig(silent.port()), {"--max-connections", "16", "--idle-timeout", "1"});
+    std::vector<int> full;
+    for (int i = 0; i < 16; ++i) {
+      int fd = socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in a{};
+      a.sin_family = AF_INET;
+      a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      a.sin_port = htons(static_cast<uint16_t>(small.port()));
+      if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) full.push_back(fd);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    CHECK(Http(small.Url("/metrics"), {}, 5).status == 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the idle ones are closed
+    CHECK(Http(small.Url("/metrics"), {}, 5).status == 200);
+    for (int fd : full) close(fd);
+  }
+  // Bytes that are not HTTP, and a header line of a megabyte.
+  int junk = open_socket();
+  REQUIRE(junk >= 0);
+  const std::string hello = "\x16\x03\x01\x02\x00garbage\r\n\r\n";
+  (void)!write(junk, hello.data(), hello.size());
+  close(junk);
+  CHECK(Http(svc.Url("/metrics"), {"-H", "X-Big: " + std::string(1 << 20, 'x')}).status != 200);
+  CHECK(Http(svc.Url("/metrics")).status == 200);
+
+  // A sign-in probe: the password is in no answer and not in the log, in any encoding.
+  Answer sso = Http(svc.Url("/probe?module=o365&target=alice@contoso.test&debug=true"));
+  CHECK(sso.body.find("adfs.signin.ok") != std::string::npos);
+  const std::string log = svc.Log();
+  CHECK(log.find("probe module=o365") != std::string::npos);
+  for (const std::string& form : {std::string(kPassword), std::string("Y3hhLWxhYi1TM2NyZXQ"),
+                                  std::string("cxa%2Dlab%2DS3cret")}) {
+    CHECK(log.find(form) == std::string::npos);
+    CHECK(sso.body.find(form) == std::string::npos);
+  }
 }

@@ -7,6 +7,7 @@
 #include "tools/cxa/serve/probe_module.h"
 #include "tools/cxa/serve/serve_config.h"
 #include "tools/cxa/serve/server.h"
+#include "tools/cxa/serve/web_config.h"
 
 namespace cxa::cli {
 namespace {
@@ -54,6 +55,12 @@ int ServeVerb(int argc, char** argv) {
       "kept free of Prometheus' scrape timeout, for the answer to arrive")(
       "history", po::value(&o.history)->value_name("N")->default_value(100),
       "probe results the page keeps (0-10000)")(
+      "max-connections", po::value(&o.max_connections)->value_name("N")->default_value(1024),
+      "open client connections at once (16-65536); more are closed as they arrive, and idle "
+      "ones close after --idle-timeout")(
+      "idle-timeout", po::value(&o.idle_timeout_s)->value_name("SECONDS")->default_value(15),
+      "a connection must send a whole request within this (slow clients are cut off), and is "
+      "closed after this long idle")(
       "web.config.file", po::value(&o.web_config_path)->value_name("FILE"),
       "TLS and basic authentication for the listener, as Prometheus exporters configure them "
       "(tls_server_config: cert_file, key_file; basic_auth_users: USER: BCRYPT-HASH)");
@@ -65,6 +72,9 @@ int ServeVerb(int argc, char** argv) {
     if (!c) throw UsageError{c.error()};
     auto m = serve::PrepareModules(*c);
     if (!m) throw UsageError{m.error()};
+    if (!o.web_config_path.empty()) {
+      if (auto web = serve::LoadWebConfig(o.web_config_path); !web) throw UsageError{web.error()};
+    }
     std::cout << check << ": valid, " << (*m)->modules.size() << " module(s)\n";
     return kExitOk;
   }
@@ -73,6 +83,12 @@ int ServeVerb(int argc, char** argv) {
     throw UsageError{"--max-concurrent must be 1..256"};
   }
   if (o.history > 10000) throw UsageError{"--history must be 0..10000"};
+  if (o.max_connections < 16 || o.max_connections > 65536) {
+    throw UsageError{"--max-connections must be 16..65536"};
+  }
+  if (!(o.idle_timeout_s >= 0.1 && o.idle_timeout_s <= 3600)) {
+    throw UsageError{"--idle-timeout must be 0.1..3600 seconds"};
+  }
   if (!(o.timeout_offset_s >= 0 && o.timeout_offset_s < 60)) {
     throw UsageError{"--timeout-offset must be 0..60 seconds"};
   }

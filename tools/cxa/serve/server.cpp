@@ -32,7 +32,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr size_t kHeaderLimit = 8 * 1024;
 constexpr size_t kBodyLimit = 4 * 1024;
-constexpr auto kReadTimeout = std::chrono::seconds(15);  // a whole request head, once started
 constexpr auto kWriteTimeout = std::chrono::seconds(30);
 constexpr auto kDrainLimit = std::chrono::seconds(30);
 
@@ -130,6 +129,10 @@ class Service {
   }
 
   asio::io_context& ioc() { return ioc_; }
+  // How long a connection may take to send a whole request (or sit idle between requests).
+  std::chrono::milliseconds idle_timeout() const {
+    return std::chrono::milliseconds(static_cast<long long>(options_.idle_timeout_s * 1000));
+  }
   void SetUsers(std::map<std::string, std::string> users) {
     auth_ = std::make_unique<BasicAuth>(std::move(users));
   }
@@ -140,7 +143,7 @@ class Service {
   }
   asio::thread_pool& pool() { return pool_; }
   const ServeOptions& options() const { return options_; }
-  size_t max_connections() const { return static_cast<size_t>(options_.max_concurrent) * 4 + 64; }
+  size_t max_connections() const { return options_.max_connections; }
   std::atomic<size_t> connections{0};
 
   std::shared_ptr<const ProbeModules> Modules() {
@@ -473,7 +476,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
       Read();
     } else {
-      beast::get_lowest_layer(stream_).expires_after(kReadTimeout);
+      beast::get_lowest_layer(stream_).expires_after(svc_.idle_timeout());
       stream_.async_handshake(asio::ssl::stream_base::server,
                               [self = this->shared_from_this()](beast::error_code ec) {
                                 if (ec) return self->Close();
@@ -487,7 +490,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(kBodyLimit);
-    beast::get_lowest_layer(stream_).expires_after(kReadTimeout);
+    beast::get_lowest_layer(stream_).expires_after(svc_.idle_timeout());
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, size_t) {
                        if (ec == http::error::header_limit || ec == http::error::body_limit ||

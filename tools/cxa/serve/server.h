@@ -20,6 +20,8 @@ struct ServeOptions {
   double timeout_offset_s = 0.5;  // subtracted from X-Prometheus-Scrape-Timeout-Seconds
   size_t history = 100;           // probe results the page keeps
   std::string web_config_path;    // --web.config.file: TLS and basic authentication
+  double idle_timeout_s = 15;     // a request head must arrive within this, idle ones close
+  size_t max_connections = 1024;  // open client connections; more are closed at once
 };
 
 // Serves until SIGTERM or SIGINT (then drains the probes in flight, at most 30 s) and returns
