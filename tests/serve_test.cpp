@@ -567,3 +567,35 @@ TEST_CASE("serve: hostile clients get cut off, and the service keeps answering",
     CHECK(sso.body.find(form) == std::string::npos);
   }
 }
+
+TEST_CASE("serve: the page in a real browser: the form, a report reached through it, the history",
+          "[e2e][loopback][serve][html]") {
+  SilentServer silent;
+  Service svc(LabConfig(silent.port()));
+  const std::string bad =
+      "mail.contoso.test:" + std::to_string(FixtureServer::Get("tls.xml").Port("self-signed"));
+  // Headless Chromium, kept off every network but loopback (which it never proxies).
+  auto dom = [&](const std::string& url) {
+    CommandResult r = RunCommand({"/usr/bin/chromium", "--headless", "--no-sandbox",
+                                  "--disable-gpu", "--no-first-run",
+                                  "--disable-background-networking", "--disable-component-update",
+                                  "--disable-sync",
+                                  "--user-data-dir=" + BinaryDir() + "/chromium-profile-serve",
+                                  "--proxy-server=http://127.0.0.1:9", "--dump-dom", url},
+                                 "", 120);
+    return r.out;
+  };
+  const std::string page = dom(svc.Url("/"));
+  CHECK_THAT(page, Catch::Contains("<form method=\"get\" action=\"/run\" id=\"probe\">"));
+  CHECK_THAT(page, Catch::Contains("<option value=\"tls\">"));
+  // What the form sends (a plain GET, no script): the run's report.
+  const std::string report = dom(svc.Url("/run?module=tls&target=" + bad));
+  CHECK_THAT(report, Catch::Contains("cert.chain.self_signed"));
+  CHECK_THAT(report, Catch::Contains("id=\"steps\""));
+  // The history links the run's report.
+  const std::string after = dom(svc.Url("/"));
+  CHECK_THAT(after, Catch::Contains(bad));
+  CHECK_THAT(after, Catch::Contains("href=\"/report?id=1\""));
+  CHECK_THAT(after, Catch::Contains("<code>cert.chain.self_signed</code>"));  // why it failed
+  CHECK_THAT(dom(svc.Url("/report?id=1")), Catch::Contains("cert.chain.self_signed"));
+}

@@ -38,6 +38,7 @@ constexpr auto kDrainLimit = std::chrono::seconds(30);
 struct HistoryEntry {
   int id = 0;
   std::string when, module, target, outcome;
+  std::string why;  // the finding that decided the verdict, "" when none
   std::shared_ptr<const RunReport> report;
 };
 
@@ -197,9 +198,15 @@ class Service {
     auto& d = durations_[module];
     d.first += seconds;
     ++d.second;
-    HistoryEntry e{++last_id_, FormatTime(std::time(nullptr)),
-                   module,     target,
-                   outcome,    std::make_shared<const RunReport>(std::move(report))};
+    const RunCause cause = report.Cause();
+    std::string why = cause.finding != nullptr ? cause.finding->id : "";
+    HistoryEntry e{++last_id_,
+                   FormatTime(std::time(nullptr)),
+                   module,
+                   target,
+                   outcome,
+                   std::move(why),
+                   std::make_shared<const RunReport>(std::move(report))};
     history_.push_front(std::move(e));
     while (history_.size() > options_.history) history_.pop_back();
     return last_id_;
@@ -284,9 +291,11 @@ std::string LandingPage(Service& svc) {
   for (const auto& e : svc.History()) {
     rows += "<tr><td>" + XmlEscape(e.when) + "</td><td>" + XmlEscape(e.module) + "</td><td>" +
             XmlEscape(e.target) + "</td><td class=\"" + e.outcome + "\">" + e.outcome +
-            "</td><td><a href=\"/report?id=" + std::to_string(e.id) + "\">report</a></td></tr>";
+            "</td><td><code>" + XmlEscape(e.why) +
+            "</code></td><td><a href=\"/report?id=" + std::to_string(e.id) +
+            "\">report</a></td></tr>";
   }
-  if (rows.empty()) rows = "<tr><td colspan=\"5\">no probes yet</td></tr>";
+  if (rows.empty()) rows = "<tr><td colspan=\"6\">no probes yet</td></tr>";
   return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>cxa serve</title>"
          "<meta name=\"viewport\" content=\"width=device-width\"><style>"
          "body{font-family:sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse}"
@@ -299,7 +308,7 @@ std::string LandingPage(Service& svc) {
          "placeholder=\"mail.contoso.com or alice@contoso.com\"></label> "
          "<button type=\"submit\">Perform test</button></form>"
          "<h2>Recent results</h2><table id=\"history\"><tr><th>time (UTC)</th><th>module</th>"
-         "<th>target</th><th>outcome</th><th></th></tr>" +
+         "<th>target</th><th>outcome</th><th>why</th><th></th></tr>" +
          rows +
          "</table><p><a href=\"/metrics\">the service's metrics</a> · <a href=\"/config\">the "
          "configuration in effect</a> · probes for Prometheus: "
