@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <regex>
 #include <thread>
 
 #include "core/text.h"
@@ -85,6 +86,39 @@ class SilentServer {
   int port_ = 0;
 };
 
+// owa over the OWA lab (forms-based sign-in page) and outlook-anywhere over the Outlook Anywhere
+// lab, signed in with the lab password.
+std::string OwaAndOaModules() {
+  FixtureServer& owa = FixtureServer::Get("owa.xml");
+  FixtureServer& oa = FixtureServer::Get("oa.xml");
+  auto port = [](FixtureServer& fs, const char* site) { return std::to_string(fs.Port(site)); };
+  return "  owa:\n"
+         "    scenario: owa\n"
+         "    options:\n"
+         "      public-roots: " +
+         LabRoots() +
+         "\n"
+         "      connect-to: [\"fba.contoso.test:443:127.0.0.1:" +
+         port(owa, "owa-fba") +
+         "\", \"fba.contoso.test:80:127.0.0.1:" + port(owa, "http-redirect") +
+         "\"]\n"
+         "      timeout: 3\n"
+         "  outlook-anywhere:\n"
+         "    scenario: outlook-anywhere\n"
+         "    password_env: CXA_SERVE_TEST_PW\n"
+         "    inputs:\n"
+         "      user: LAB\\labuser\n"
+         "    options:\n"
+         "      public-roots: " +
+         LabRoots() +
+         "\n"
+         "      connect-to: [\":443:127.0.0.1:" +
+         port(oa, "oa-apex") + "\", \":80:127.0.0.1:" + port(oa, "oa-http-none") +
+         "\"]\n"
+         "      srv-record: \"_autodiscover._tcp.oa.test=\"\n"
+         "      timeout: 3\n";
+}
+
 // The lab's modules: tls-endpoint over the TLS lab (an allow-list, every port aimed at
 // loopback) and o365-sso over the AD FS lab with the lab password from the environment.
 std::string LabConfig(int silent_port) {
@@ -108,7 +142,7 @@ std::string LabConfig(int silent_port) {
          "]\n"
          "      timeout: 2\n"
          "    targets: [\"*.contoso.test\"]\n"
-         "  o365:\n"
+         "  o365-sso:\n"
          "    scenario: o365-sso\n"
          "    password_env: CXA_SERVE_TEST_PW\n"
          "    options:\n"
@@ -125,7 +159,8 @@ std::string LabConfig(int silent_port) {
          "      connect-to: sts.contoso.test:443:127.0.0.1:" +
          std::to_string(o365.Port("sts-good")) +
          "\n"
-         "      timeout: 5\n";
+         "      timeout: 5\n" +
+         OwaAndOaModules();
 }
 
 // `cxa serve` on a free loopback port with the configuration `yaml`.
@@ -199,13 +234,25 @@ TEST_CASE("serve: probes answer as Prometheus metrics, with the reason a probe f
 
   // The AD FS lab: the token-signing certificate's expiry, and a sign-in with the password the
   // service read from its environment.
-  Answer sso = Http(svc.Url("/probe?module=o365&target=alice@contoso.test"));
+  Answer sso = Http(svc.Url("/probe?module=o365-sso&target=alice@contoso.test"));
   INFO(sso.body);
   CHECK(HasLine(sso.body, "cxa_probe_success 1"));
   CHECK(sso.body.find("cxa_adfs_token_signing_not_after_timestamp_seconds{step=\"metadata\"}") !=
         std::string::npos);
   CHECK(sso.body.find("id=\"adfs.signin.ok\"") != std::string::npos);
   CHECK(PromtoolAccepts(sso.body));
+
+  // The seed scenarios as modules: OWA's front end, Outlook Anywhere signed in.
+  Answer owa = Http(svc.Url("/probe?module=owa&target=fba.contoso.test"));
+  INFO(owa.body);
+  CHECK(HasLine(owa.body, "cxa_probe_success 1"));
+  CHECK(PromtoolAccepts(owa.body));
+  Answer oa = Http(svc.Url("/probe?module=outlook-anywhere&target=labuser@oa.test"));
+  INFO(oa.body);
+  CHECK(HasLine(oa.body, "cxa_probe_success 1"));
+  CHECK(HasLine(oa.body, "cxa_step_success{step=\"echo\"} 1"));  // signed in at the RPC proxy
+  CHECK(PromtoolAccepts(oa.body));
+  CHECK(oa.body.find(kPassword) == std::string::npos);
 
   // The service's own metrics count them.
   Answer metrics = Http(svc.Url("/metrics"));
@@ -239,7 +286,7 @@ TEST_CASE("serve: probes answer as Prometheus metrics, with the reason a probe f
       CHECK(a->body.find(form) == std::string::npos);
     }
   }
-  Answer sso_debug = Http(svc.Url("/probe?module=o365&target=alice@contoso.test&debug=true"));
+  Answer sso_debug = Http(svc.Url("/probe?module=o365-sso&target=alice@contoso.test&debug=true"));
   CHECK(sso_debug.body.find(kPassword) == std::string::npos);
 }
 
@@ -261,7 +308,7 @@ TEST_CASE("serve: requests it refuses, each with a status and a one-line reason"
       {"/probe?module=tls&target=a%20b.contoso.test", 400, "host"},
       {"/probe?module=tls&target=%ff.contoso.test", 400, "UTF-8"},
       {"/probe?module=tls&module=tls&target=mail.contoso.test", 400, "twice"},
-      {"/probe?module=o365&target=not-an-address", 400, ""},
+      {"/probe?module=o365-sso&target=not-an-address", 400, ""},
       {"/../../etc/passwd", 404, ""},
       {"/probe/../config", 404, ""},
   }));
@@ -397,24 +444,26 @@ TEST_CASE("serve: a real Prometheus scrapes the probes and stores why one failed
   const std::string dir = BinaryDir() + "/serve-prometheus-" + std::to_string(::getpid());
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  // The multi-target pattern: the target becomes a parameter, the service the address.
-  auto job = [&](const std::string& name, const std::string& module,
-                 const std::vector<std::string>& targets) {
-    std::string list;
-    for (const auto& t : targets) list += (list.empty() ? "'" : ", '") + t + "'";
-    return "  - job_name: " + name + "\n    metrics_path: /probe\n    params: {module: [" + module +
-           "]}\n    static_configs: [{targets: [" + list +
-           "]}]\n    relabel_configs:\n"
-           "      - {source_labels: [__address__], target_label: __param_target}\n"
-           "      - {source_labels: [__param_target], target_label: instance}\n"
-           "      - {target_label: __address__, replacement: '" +
-           service + "'}\n";
-  };
+  // The shipped scrape configuration (deploy/prometheus.yml): its target files, its service
+  // address and its intervals made fit for a test, nothing else changed.
+  std::string shipped = ReadText(SourceDir() + "/deploy/prometheus.yml");
+  for (size_t at; (at = shipped.find("/etc/prometheus/cxa/")) != std::string::npos;) {
+    shipped.replace(at, 20, dir + "/");
+  }
+  for (size_t at; (at = shipped.find("127.0.0.1:9731")) != std::string::npos;) {
+    shipped.replace(at, 14, service);
+  }
+  shipped =
+      std::regex_replace(shipped, std::regex("scrape_interval: [0-9]+s"), "scrape_interval: 1s");
+  shipped =
+      std::regex_replace(shipped, std::regex("scrape_timeout: [0-9]+s"), "scrape_timeout: 1s");
   std::ofstream(dir + "/prometheus.yml")
-      << "global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}\n"
-         "scrape_configs:\n" +
-             job("cxa-tls", "tls", {good, bad}) + job("cxa-o365", "o365", {"alice@contoso.test"}) +
-             "  - job_name: cxa-serve\n    static_configs: [{targets: ['" + service + "']}]\n";
+      << shipped << "global: {scrape_interval: 1s, evaluation_interval: 1s}\n";
+  std::filesystem::copy_file(SourceDir() + "/deploy/cxa-alerts.yml", dir + "/cxa-alerts.yml");
+  std::ofstream(dir + "/tls.yml") << "- targets: ['" << good << "', '" << bad << "']\n";
+  std::ofstream(dir + "/o365-sso.yml") << "- targets: ['alice@contoso.test']\n";
+  std::ofstream(dir + "/owa.yml") << "- targets: ['fba.contoso.test']\n";
+  std::ofstream(dir + "/outlook.yml") << "[]\n";
   const int port = FreePort();
   BackgroundProcess prometheus;
   REQUIRE(prometheus.Start({"/usr/bin/prometheus", "--config.file=" + dir + "/prometheus.yml",
@@ -446,8 +495,13 @@ TEST_CASE("serve: a real Prometheus scrapes the probes and stores why one failed
   CHECK(value("cxa_finding{id=\"cert.chain.self_signed\",severity=\"error\"}", bad) == "1");
   CHECK_FALSE(
       value("cxa_adfs_token_signing_not_after_timestamp_seconds", "alice@contoso.test").empty());
+  CHECK(value("cxa_probe_success", "fba.contoso.test") == "1");
   CHECK(value("up{job=\"cxa-serve\"}", "") == "1");
   CHECK(value("cxa_serve_max_concurrent", "") == "8");
+  // The shipped alerting rules are loaded.
+  Answer rules = Http("http://127.0.0.1:" + std::to_string(port) + "/api/v1/rules");
+  CHECK(rules.body.find("CxaProbeFailing") != std::string::npos);
+  CHECK(rules.body.find("CxaTokenSigningExpiringSoon") != std::string::npos);
 }
 
 TEST_CASE("serve: TLS and basic authentication for the listener (--web.config.file)",
@@ -547,6 +601,32 @@ TEST_CASE("serve: hostile clients get cut off, and the service keeps answering",
     CHECK(Http(small.Url("/metrics"), {}, 5).status == 200);
     for (int fd : full) close(fd);
   }
+  // Two thousand probe requests, 300 at a time: at most --max-concurrent run, the rest get 503
+  // at once, and afterwards nothing is left in flight.
+  {
+    const std::string urls = BinaryDir() + "/serve-flood-" + std::to_string(::getpid()) + ".cfg";
+    std::ofstream out(urls);
+    const std::string target =
+        "mail.contoso.test:" + std::to_string(FixtureServer::Get("tls.xml").Port("good"));
+    for (int i = 0; i < 2000; ++i) {
+      out << "url = \"" << svc.Url("/probe?module=tls&target=" + target) << "\"\n"
+          << "output = /dev/null\n";
+    }
+    out.close();
+    CommandResult flood =
+        RunCommand({"/usr/bin/curl", "-s", "--no-progress-meter", "-Z", "--parallel-max", "300",
+                    "-w", "%{http_code}\n", "--config", urls},
+                   "", 120);
+    const auto codes = Split(flood.out, '\n');
+    const long ok = std::count(codes.begin(), codes.end(), "200");
+    const long busy = std::count(codes.begin(), codes.end(), "503");
+    CHECK(ok + busy == 2000);
+    CHECK(ok > 0);
+    const std::string metrics = Http(svc.Url("/metrics")).body;
+    CHECK(HasLine(metrics, "cxa_serve_probes_in_flight 0"));
+    CHECK(HasLine(metrics,
+                  "cxa_serve_probes_rejected_total{reason=\"busy\"} " + std::to_string(busy)));
+  }
   // Bytes that are not HTTP, and a header line of a megabyte.
   int junk = open_socket();
   REQUIRE(junk >= 0);
@@ -557,10 +637,10 @@ TEST_CASE("serve: hostile clients get cut off, and the service keeps answering",
   CHECK(Http(svc.Url("/metrics")).status == 200);
 
   // A sign-in probe: the password is in no answer and not in the log, in any encoding.
-  Answer sso = Http(svc.Url("/probe?module=o365&target=alice@contoso.test&debug=true"));
+  Answer sso = Http(svc.Url("/probe?module=o365-sso&target=alice@contoso.test&debug=true"));
   CHECK(sso.body.find("adfs.signin.ok") != std::string::npos);
   const std::string log = svc.Log();
-  CHECK(log.find("probe module=o365") != std::string::npos);
+  CHECK(log.find("probe module=o365-sso") != std::string::npos);
   for (const std::string& form : {std::string(kPassword), std::string("Y3hhLWxhYi1TM2NyZXQ"),
                                   std::string("cxa%2Dlab%2DS3cret")}) {
     CHECK(log.find(form) == std::string::npos);
@@ -576,13 +656,12 @@ TEST_CASE("serve: the page in a real browser: the form, a report reached through
       "mail.contoso.test:" + std::to_string(FixtureServer::Get("tls.xml").Port("self-signed"));
   // Headless Chromium, kept off every network but loopback (which it never proxies).
   auto dom = [&](const std::string& url) {
-    CommandResult r = RunCommand({"/usr/bin/chromium", "--headless", "--no-sandbox",
-                                  "--disable-gpu", "--no-first-run",
-                                  "--disable-background-networking", "--disable-component-update",
-                                  "--disable-sync",
-                                  "--user-data-dir=" + BinaryDir() + "/chromium-profile-serve",
-                                  "--proxy-server=http://127.0.0.1:9", "--dump-dom", url},
-                                 "", 120);
+    CommandResult r = RunCommand(
+        {"/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--user-data-dir=" + BinaryDir() + "/chromium-profile-serve",
+         "--proxy-server=http://127.0.0.1:9", "--dump-dom", url},
+        "", 120);
     return r.out;
   };
   const std::string page = dom(svc.Url("/"));
