@@ -20,7 +20,7 @@ TEST_CASE("the format table: every single-run format renders, names and help com
     CHECK(FindFormat(f.name, true) == (f.batch ? &f : nullptr));
     CHECK(FormatHelp().find(std::string(f.name) + " (") != std::string::npos);
   }
-  CHECK(FormatNames(false) == "text, json, junit or html");
+  CHECK(FormatNames(false) == "text, json, junit, html or prometheus");
   CHECK(FormatNames(true) == "text, junit, html, jsonl or csv");
   CHECK(FindFormat("yaml", false) == nullptr);
 }
