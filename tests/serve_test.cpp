@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -117,6 +118,20 @@ std::string OwaAndOaModules() {
          "\"]\n"
          "      srv-record: \"_autodiscover._tcp.oa.test=\"\n"
          "      timeout: 3\n";
+}
+
+// A TCP connection to 127.0.0.1:port, or -1.
+int ConnectLoopback(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
 }
 
 // The lab's modules: tls-endpoint over the TLS lab (an allow-list, every port aimed at
@@ -353,16 +368,10 @@ TEST_CASE("serve: the probe's budget comes from the scrape timeout, and probes a
 
   // Hundreds of idle connections do not stop it from answering.
   std::vector<int> idle;
-  const int port = std::stoi(svc.Url("").substr(svc.Url("").rfind(':') + 1));
   for (int i = 0; i < 300; ++i) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
-      (void)!write(fd, "GET /metrics HTTP/1.1\r\nHost: x\r\n", 32);  // a head never finished
-    }
+    int fd = ConnectLoopback(svc.port());
+    if (fd < 0) continue;
+    (void)!write(fd, "GET /metrics HTTP/1.1\r\nHost: x\r\n", 32);  // a head never finished
     idle.push_back(fd);
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -548,18 +557,7 @@ TEST_CASE("serve: hostile clients get cut off, and the service keeps answering",
           "[e2e][loopback][serve]") {
   SilentServer silent;
   Service svc(LabConfig(silent.port()), {"--idle-timeout", "1"});
-  auto open_socket = [&]() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(static_cast<uint16_t>(svc.port()));
-    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-      close(fd);
-      return -1;
-    }
-    return fd;
-  };
+  auto open_socket = [&]() { return ConnectLoopback(svc.port()); };
   // A head that never ends (slowloris): closed after the idle timeout.
   int slow = open_socket();
   REQUIRE(slow >= 0);
@@ -588,12 +586,7 @@ TEST_CASE("serve: hostile clients get cut off, and the service keeps answering",
     Service small(LabConfig(silent.port()), {"--max-connections", "16", "--idle-timeout", "1"});
     std::vector<int> full;
     for (int i = 0; i < 16; ++i) {
-      int fd = socket(AF_INET, SOCK_STREAM, 0);
-      sockaddr_in a{};
-      a.sin_family = AF_INET;
-      a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      a.sin_port = htons(static_cast<uint16_t>(small.port()));
-      if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) full.push_back(fd);
+      if (int fd = ConnectLoopback(small.port()); fd >= 0) full.push_back(fd);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     CHECK(Http(small.Url("/metrics"), {}, 5).status == 0);
@@ -677,4 +670,33 @@ TEST_CASE("serve: the page in a real browser: the form, a report reached through
   CHECK_THAT(after, Catch::Contains("href=\"/report?id=1\""));
   CHECK_THAT(after, Catch::Contains("<code>cert.chain.self_signed</code>"));  // why it failed
   CHECK_THAT(dom(svc.Url("/report?id=1")), Catch::Contains("cert.chain.self_signed"));
+}
+
+TEST_CASE("serve: SIGTERM lets the probe in flight finish, then exits", "[e2e][loopback][serve]") {
+  SilentServer silent;
+  Service svc(LabConfig(silent.port()));
+  Answer slow;
+  // A probe of the silent server takes the module's 2 s.
+  std::thread probe([&] {
+    slow = Http(
+        svc.Url("/probe?module=tls&target=slow.contoso.test:" + std::to_string(silent.port())));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  REQUIRE(kill(svc.pid(), SIGTERM) == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // No new connection is accepted while it drains.
+  CHECK(ConnectLoopback(svc.port()) < 0);
+  probe.join();
+  CHECK(slow.status == 200);
+  CHECK(HasLine(slow.body, "cxa_probe_success 0"));
+  int status = 0;
+  pid_t done = 0;
+  for (int i = 0; i < 50 && done == 0; ++i) {
+    done = waitpid(svc.pid(), &status, WNOHANG);
+    if (done == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  REQUIRE(done == svc.pid());
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(svc.Log().find("waiting for 1 probe(s) in flight") != std::string::npos);
 }

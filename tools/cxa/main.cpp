@@ -29,8 +29,7 @@ struct Verb {
 constexpr Verb kVerbs[] = {
     {"run", "run SCENARIO", "run a scenario against live servers (tls-endpoint, ...)",
      cxa::cli::RunVerb},
-    {"serve", "serve --config FILE",
-     "watch endpoints continuously: Prometheus probes and a small analyzer page",
+    {"serve", "serve", "watch endpoints continuously: Prometheus probes and a small analyzer page",
      cxa::cli::ServeVerb},
     {"cert", "cert", "evaluate a certificate chain: a PEM file, or grabbed live",
      cxa::cli::CertVerb},
