@@ -17,6 +17,7 @@
 #include "report/prometheus.h"
 #include "report/report.h"
 #include "tools/cxa/serve/budget.h"
+#include "tools/cxa/serve/query.h"
 #include "tools/cxa/serve/web_config.h"
 
 namespace cxa::cli::serve {
@@ -60,55 +61,6 @@ Response Html(std::string body) {
         "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
   r.set("X-Frame-Options", "DENY");
   return r;
-}
-
-// %XX and '+' decoded; nullopt for a broken escape or a result that is not UTF-8 text.
-std::optional<std::string> Decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%') {
-      if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
-          !std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-        return std::nullopt;
-      }
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  if (ValidUtf8(out) != out || Printable(out) != out) return std::nullopt;
-  return out;
-}
-
-struct Query {
-  std::string path;
-  std::map<std::string, std::string> params;
-  std::string error;  // why the target could not be read
-};
-
-Query ParseTarget(std::string_view target) {
-  Query q;
-  size_t mark = target.find('?');
-  q.path = std::string(target.substr(0, mark));
-  if (mark == std::string_view::npos) return q;
-  for (const auto& pair : Split(target.substr(mark + 1), '&')) {
-    if (pair.empty()) continue;
-    size_t eq = pair.find('=');
-    auto name = Decode(pair.substr(0, eq));
-    auto value = Decode(eq == std::string::npos ? "" : std::string_view(pair).substr(eq + 1));
-    if (!name || !value) {
-      q.error = "a query parameter is not valid percent-encoded UTF-8 text";
-      return q;
-    }
-    if (!q.params.emplace(*name, *value).second) {
-      q.error = "query parameter '" + *name + "' given twice";
-      return q;
-    }
-  }
-  return q;
 }
 
 std::string Param(const Query& q, const std::string& name) {
@@ -441,7 +393,7 @@ void StartProbe(Service& svc, const Request& req, const Query& q, ProbeAnswer ki
 }
 
 void Route(Service& svc, const Request& req, Reply reply) {
-  Query q = ParseTarget(std::string(req.target()));
+  Query q = ParseRequestTarget(std::string_view(req.target().data(), req.target().size()));
   const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
   if (q.path == "/-/reload") {
     if (req.method() != http::verb::post) return reply(Text(405, "POST to reload\n"));
