@@ -474,6 +474,14 @@ TEST_CASE("catalogue verbs: list, describe, explain, --version", "[e2e]") {
   CHECK(Cxa({"explain", "cert.chain.nope"}).cmd.exit_code == 2);
   CHECK_THAT(Cxa({"--version"}).cmd.out, Catch::StartsWith("cxa "));
   CHECK(Cxa({"run", "--help"}).cmd.exit_code == 0);
+  // Without a verb: the help as a usage error, on standard error; asked for, on standard output.
+  CommandResult bare = RunCommand({CxaBinary()});
+  CHECK(bare.exit_code == 2);
+  CHECK(bare.out.empty());
+  CHECK_THAT(bare.err, Catch::Contains("Usage: cxa VERB"));
+  CommandResult asked = RunCommand({CxaBinary(), "--help"});
+  CHECK(asked.exit_code == 0);
+  CHECK_THAT(asked.out, Catch::Contains("serve"));
   // cxa run SCENARIO --help: the options and that scenario's inputs.
   Run help = Cxa({"run", "tls-endpoint", "--help"});
   CHECK(help.cmd.exit_code == 0);

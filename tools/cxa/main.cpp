@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
   using namespace cxa::cli;
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
       std::strcmp(argv[1], "help") == 0) {
-    std::cout << Help();
+    // Asked for, the help is the output; without a verb it is a usage error, on stderr.
+    (argc < 2 ? std::cerr : std::cout) << Help();
     return argc < 2 ? kExitUsage : kExitOk;
   }
   RaiseOpenFileLimit();  // a batch's connections need descriptors: use what the system allows
