@@ -7,7 +7,6 @@
 #include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <cstdio>
-#include <deque>
 #include <functional>
 #include <iostream>
 #include <mutex>
@@ -17,6 +16,7 @@
 #include "report/prometheus.h"
 #include "report/report.h"
 #include "tools/cxa/serve/budget.h"
+#include "tools/cxa/serve/page.h"
 #include "tools/cxa/serve/query.h"
 #include "tools/cxa/serve/web_config.h"
 
@@ -35,13 +35,6 @@ constexpr size_t kHeaderLimit = 8 * 1024;
 constexpr size_t kBodyLimit = 4 * 1024;
 constexpr auto kWriteTimeout = std::chrono::seconds(30);
 constexpr auto kDrainLimit = std::chrono::seconds(30);
-
-struct HistoryEntry {
-  int id = 0;
-  std::string when, module, target, outcome;
-  std::string why;  // the finding that decided the verdict, "" when none
-  std::shared_ptr<const RunReport> report;
-};
 
 Response Text(unsigned status, std::string body,
               std::string_view type = "text/plain; charset=utf-8") {
@@ -68,18 +61,13 @@ std::string Param(const Query& q, const std::string& name) {
   return it == q.params.end() ? "" : it->second;
 }
 
-std::string Seconds(double s) {
-  char out[32];
-  std::snprintf(out, sizeof out, "%.6g", s);
-  return out;
-}
-
 class Service {
  public:
   Service(const ServeOptions& o, std::shared_ptr<const ProbeModules> m)
-      : options_(o), pool_(static_cast<size_t>(o.max_concurrent)), modules_(std::move(m)) {
-    reload_ok_time_ = std::time(nullptr);
-  }
+      : options_(o),
+        pool_(static_cast<size_t>(o.max_concurrent)),
+        modules_(std::move(m)),
+        stats_(Version(), o.history) {}
 
   asio::io_context& ioc() { return ioc_; }
   // How long a connection may take to send a whole request (or sit idle between requests).
@@ -117,9 +105,7 @@ class Service {
       std::lock_guard lock(mu_);
       modules_ = *prepared;
     }
-    std::lock_guard lock(mu_);
-    reload_ok_ = error.empty();
-    if (error.empty()) reload_ok_time_ = std::time(nullptr);
+    stats_.Reloaded(error.empty());
     std::cerr << "cxa serve: "
               << (error.empty() ? "configuration reloaded"
                                 : "reload refused, the modules in effect stay: " + error)
@@ -137,79 +123,10 @@ class Service {
   void Release() { --in_flight_; }
   size_t InFlight() const { return in_flight_.load(); }
 
-  void Rejected(const std::string& reason) {
-    std::lock_guard lock(mu_);
-    ++rejected_[reason];
-  }
-
-  int Record(const std::string& module, const std::string& target, RunReport report,
-             double seconds) {
-    std::lock_guard lock(mu_);
-    const std::string outcome(RunVerdictName(report.Verdict()));
-    ++probes_[{module, outcome}];
-    auto& d = durations_[module];
-    d.first += seconds;
-    ++d.second;
-    const RunCause cause = report.Cause();
-    std::string why = cause.finding != nullptr ? cause.finding->id : "";
-    HistoryEntry e{++last_id_,
-                   FormatTime(std::time(nullptr)),
-                   module,
-                   target,
-                   outcome,
-                   std::move(why),
-                   std::make_shared<const RunReport>(std::move(report))};
-    history_.push_front(std::move(e));
-    while (history_.size() > options_.history) history_.pop_back();
-    return last_id_;
-  }
-
-  std::vector<HistoryEntry> History() {
-    std::lock_guard lock(mu_);
-    return {history_.begin(), history_.end()};
-  }
-
-  // The service's own metrics (never a target's).
+  ServiceStats& stats() { return stats_; }
   std::string Metrics() {
-    std::lock_guard lock(mu_);
-    std::string m;
-    auto family = [&](const char* name, const char* type, const char* help) {
-      m += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
-    };
-    family("cxa_serve_build_info", "gauge", "the version of cxa serving");
-    m += "cxa_serve_build_info{version=\"" + report::EscapeLabelValue(Version()) + "\"} 1\n";
-    family("cxa_serve_probes_total", "counter", "probes run, by module and outcome");
-    for (const auto& [key, n] : probes_) {
-      m += "cxa_serve_probes_total{module=\"" + report::EscapeLabelValue(key.first) +
-           "\",outcome=\"" + key.second + "\"} " + std::to_string(n) + "\n";
-    }
-    family("cxa_serve_probe_duration_seconds", "summary", "how long probes took, by module");
-    for (const auto& [module, d] : durations_) {
-      const std::string l = "{module=\"" + report::EscapeLabelValue(module) + "\"}";
-      m += "cxa_serve_probe_duration_seconds_sum" + l + " " + Seconds(d.first) + "\n";
-      m += "cxa_serve_probe_duration_seconds_count" + l + " " + std::to_string(d.second) + "\n";
-    }
-    family("cxa_serve_probes_rejected_total", "counter",
-           "probe requests answered without a probe, by reason");
-    for (const char* reason : {"busy", "bad_request", "forbidden", "unknown_module"}) {
-      auto it = rejected_.find(reason);
-      m += std::string("cxa_serve_probes_rejected_total{reason=\"") + reason + "\"} " +
-           std::to_string(it == rejected_.end() ? 0 : it->second) + "\n";
-    }
-    family("cxa_serve_probes_in_flight", "gauge", "probes running now");
-    m += "cxa_serve_probes_in_flight " + std::to_string(in_flight_.load()) + "\n";
-    family("cxa_serve_max_concurrent", "gauge", "probes that may run at once (--max-concurrent)");
-    m += "cxa_serve_max_concurrent " + std::to_string(options_.max_concurrent) + "\n";
-    family("cxa_serve_connections", "gauge", "open client connections");
-    m += "cxa_serve_connections " + std::to_string(connections.load()) + "\n";
-    family("cxa_serve_config_last_reload_successful", "gauge",
-           "1 when the last configuration (re)load succeeded");
-    m += "cxa_serve_config_last_reload_successful " + std::string(reload_ok_ ? "1" : "0") + "\n";
-    family("cxa_serve_config_last_reload_success_timestamp_seconds", "gauge",
-           "when the configuration was last loaded successfully");
-    m += "cxa_serve_config_last_reload_success_timestamp_seconds " +
-         std::to_string(reload_ok_time_) + "\n";
-    return m;
+    return stats_.Metrics(
+        {in_flight_.load(), static_cast<size_t>(options_.max_concurrent), connections.load()});
   }
 
  private:
@@ -220,70 +137,10 @@ class Service {
   std::shared_ptr<const ProbeModules> modules_;
   std::unique_ptr<BasicAuth> auth_;
   std::atomic<size_t> in_flight_{0};
-  std::map<std::pair<std::string, std::string>, long> probes_;
-  std::map<std::string, std::pair<double, long>> durations_;
-  std::map<std::string, long> rejected_;
-  std::deque<HistoryEntry> history_;
-  int last_id_ = 0;
-  bool reload_ok_ = true;
-  std::time_t reload_ok_time_ = 0;
+  ServiceStats stats_;
 };
 
 using Reply = std::function<void(Response)>;
-
-// The analyzer page: a form, the history, links.
-std::string LandingPage(Service& svc) {
-  auto modules = svc.Modules();
-  std::string options;
-  for (const auto& [name, m] : modules->modules) {
-    options += "<option value=\"" + XmlEscape(name) + "\">" + XmlEscape(name) + " (" +
-               XmlEscape(m->scenario.name) + ")</option>";
-  }
-  std::string rows;
-  for (const auto& e : svc.History()) {
-    rows += "<tr><td>" + XmlEscape(e.when) + "</td><td>" + XmlEscape(e.module) + "</td><td>" +
-            XmlEscape(e.target) + "</td><td class=\"" + e.outcome + "\">" + e.outcome +
-            "</td><td><code>" + XmlEscape(e.why) +
-            "</code></td><td><a href=\"/report?id=" + std::to_string(e.id) +
-            "\">report</a></td></tr>";
-  }
-  if (rows.empty()) rows = "<tr><td colspan=\"6\">no probes yet</td></tr>";
-  return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>cxa serve</title>"
-         "<meta name=\"viewport\" content=\"width=device-width\"><style>"
-         "body{font-family:sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse}"
-         "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}"
-         ".passed,.warning{color:#176f2c}.failed,.error{color:#b00020}.incomplete{color:#8a5a00}"
-         "</style></head><body><h1>cxa connectivity analyzer</h1>"
-         "<form method=\"get\" action=\"/run\" id=\"probe\"><label>Test <select name=\"module\">" +
-         options +
-         "</select></label> <label>against <input name=\"target\" required size=\"40\" "
-         "placeholder=\"mail.contoso.com or alice@contoso.com\"></label> "
-         "<button type=\"submit\">Perform test</button></form>"
-         "<h2>Recent results</h2><table id=\"history\"><tr><th>time (UTC)</th><th>module</th>"
-         "<th>target</th><th>outcome</th><th>why</th><th></th></tr>" +
-         rows +
-         "</table><p><a href=\"/metrics\">the service's metrics</a> · <a href=\"/config\">the "
-         "configuration in effect</a> · probes for Prometheus: "
-         "<code>/probe?module=NAME&amp;target=TARGET</code></p></body></html>\n";
-}
-
-// The configuration in effect, secrets shown as <secret>.
-std::string ConfigText(Service& svc) {
-  auto modules = svc.Modules();
-  std::string out = "# " + modules->path + "\nmodules:\n";
-  for (const auto& [name, m] : modules->modules) {
-    const ModuleConfig& c = m->config;
-    out += "  " + name + ":\n    scenario: " + c.scenario + "\n";
-    if (!c.inputs.empty()) out += "    inputs:\n";
-    for (const auto& [k, v] : c.inputs) out += "      " + k + ": " + v + "\n";
-    if (!c.options.empty()) out += "    options:\n";
-    for (const auto& [k, v] : c.options) out += "      " + k + ": " + v + "\n";
-    if (!c.targets.empty()) out += "    targets: [" + Join(c.targets, ", ") + "]\n";
-    if (!c.password_file.empty()) out += "    password_file: " + c.password_file + "  # <secret>\n";
-    if (!c.password_env.empty()) out += "    password_env: " + c.password_env + "  # <secret>\n";
-  }
-  return out;
-}
 
 // A probe request's module and inputs, or the answer that refuses it.
 struct Checked {
@@ -297,7 +154,7 @@ struct Checked {
 Checked CheckProbe(Service& svc, const Query& q) {
   Checked c;
   auto refuse = [&](unsigned status, const std::string& reason, const char* counter) {
-    svc.Rejected(counter);
+    svc.stats().Rejected(counter);
     c.refusal = Text(status, reason + "\n");
   };
   if (!q.error.empty()) {
@@ -342,7 +199,7 @@ void StartProbe(Service& svc, const Request& req, const Query& q, ProbeAnswer ki
     return;
   }
   if (!svc.TryAcquire()) {
-    svc.Rejected("busy");
+    svc.stats().Rejected("busy");
     Response r = Text(503, "too many probes in flight (--max-concurrent " +
                                std::to_string(svc.options().max_concurrent) + "); try again\n");
     r.set(http::field::retry_after, "1");
@@ -380,8 +237,8 @@ void StartProbe(Service& svc, const Request& req, const Query& q, ProbeAnswer ki
       std::cerr << "cxa serve: probe module=" << c.module->config.name
                 << " target=" << Printable(c.target)
                 << " outcome=" << RunVerdictName(report.Verdict())
-                << " seconds=" << Seconds(seconds) << "\n";
-      svc.Record(c.module->config.name, c.target, std::move(report), seconds);
+                << " seconds=" << seconds << "\n";
+      svc.stats().Record(c.module->config.name, c.target, std::move(report), seconds);
     } catch (const std::exception& e) {
       std::cerr << "cxa serve: probe failed: " << Printable(e.what()) << "\n";
     } catch (const UsageError& e) {
@@ -410,11 +267,11 @@ void Route(Service& svc, const Request& req, Reply reply) {
     return reply(
         Text(200, svc.Metrics(), report::ExpositionContentType(report::Exposition::kText)));
   }
-  if (q.path == "/") return reply(Html(LandingPage(svc)));
-  if (q.path == "/config") return reply(Text(200, ConfigText(svc)));
+  if (q.path == "/") return reply(Html(LandingPage(*svc.Modules(), svc.stats().History())));
+  if (q.path == "/config") return reply(Text(200, ConfigText(*svc.Modules())));
   if (q.path == "/report") {
     const std::string id = Param(q, "id");
-    for (const auto& e : svc.History()) {
+    for (const auto& e : svc.stats().History()) {
       if (std::to_string(e.id) == id) return reply(Html(report::RenderHtml(*e.report)));
     }
     return reply(Text(404, "no such report (the page keeps the last " +
