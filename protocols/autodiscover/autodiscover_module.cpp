@@ -18,6 +18,7 @@
 #include "core/text.h"
 #include "protocols/autodiscover/autodiscover_codec.h"
 #include "protocols/autodiscover/autodiscover_findings.h"
+#include "protocols/autodiscover/autodiscover_manual.h"
 #include "protocols/autodiscover/autodiscover_settings.h"
 #include "transport/connection_report.h"
 #include "transport/url.h"
@@ -90,14 +91,7 @@ class AutodiscoverStep : public Step {
   explicit AutodiscoverStep(const OptionMap& o)
       : email_(o.at("email")),
         user_(o.count("user") && !o.at("user").empty() ? o.at("user") : o.at("email")),
-        manual_proxy_(o.count("rpc_proxy") ? o.at("rpc_proxy") : ""),
-        manual_server_(o.count("rpc_server") ? o.at("rpc_server") : ""),
-        manual_auth_(o.count("auth") ? ToLower(o.at("auth")) : "ntlm"),
-        manual_cpn_(o.count("cert_principal_name") ? o.at("cert_principal_name") : ""),
-        manual_mapi_(o.count("mapi_server") ? o.at("mapi_server") : ""),
-        mailbox_id_(o.count("mailbox_id") && !o.at("mailbox_id").empty() ? o.at("mailbox_id")
-                                                                         : o.at("email")),
-        manual_dn_(o.count("legacy_dn") ? o.at("legacy_dn") : ""),
+        manual_(ManualSettings::From(o)),
         max_hops_(std::stoi(o.at("max_hops"))),
         srv_(o.at("srv") == "true"),
         protocol_(o.count("protocol") ? ToLower(o.at("protocol")) : "") {}
@@ -105,8 +99,7 @@ class AutodiscoverStep : public Step {
   StepResult Run(StepContext& ctx) override {
     StepResult result;
     result.facts["user"] = user_;
-    if (!manual_mapi_.empty() && protocol_ != "rpc") return ManualMapi();
-    if (!manual_proxy_.empty()) return Manual();
+    if (manual_.Given()) return ManualResult(manual_);
     std::string address = email_;
     std::string how;  // how the current address was reached ("" for the operator's)
     std::set<std::string> addresses;
@@ -146,54 +139,6 @@ class AutodiscoverStep : public Step {
     std::string address;  // kRestart: the new address; kFollow: the URL
     std::string how;      // kRestart, kFollow: how it was learned
   };
-
-  StepResult Manual() {
-    StepResult result;
-    result.stage = Stage::kProtocol;
-    result.facts["source"] = "manual";
-    result.facts["user"] = user_;
-    result.facts["email"] = email_;
-    result.facts["proxy"] = manual_proxy_;
-    result.facts["ssl"] = "on";
-    result.facts["auth_package"] = manual_auth_ == "basic" ? "Basic" : "Ntlm";
-    result.facts["rpc_auth"] = RpcAuth(manual_auth_);
-    result.facts["rpc_server"] = manual_server_.empty() ? manual_proxy_ : manual_server_;
-    result.facts["cert_principal_name"] =
-        manual_cpn_.empty() ? "msstd:" + manual_proxy_ : manual_cpn_;
-    if (!protocol_.empty()) {
-      result.facts["protocol_used"] = "rpc";
-      result.facts["protocol_reason"] = "RPC over HTTP: the RPC proxy was given by hand";
-    }
-    result.findings.push_back(MakeFinding(kManual, "manual settings: RPC proxy " + manual_proxy_ +
-                                                       ", RPC server " +
-                                                       result.facts["rpc_server"]));
-    return result;
-  }
-
-  // Manual MAPI over HTTP settings, as Outlook builds its URLs: /mapi/emsmdb/ and /mapi/nspi/
-  // with ?MailboxId=.
-  StepResult ManualMapi() {
-    StepResult result;
-    result.stage = Stage::kProtocol;
-    result.facts["source"] = "manual";
-    result.facts["user"] = user_;
-    result.facts["email"] = email_;
-    HostPort hp = *ParseHostTarget(manual_mapi_);  // checked when created
-    std::string authority = hp.host.find(':') != std::string::npos ? "[" + hp.host + "]" : hp.host;
-    if (!hp.port.empty() && hp.port != "443") authority += ":" + hp.port;
-    const std::string query = "?MailboxId=" + mailbox_id_;
-    result.facts["mapi_mailstore_url"] = "https://" + authority + "/mapi/emsmdb/" + query;
-    result.facts["mapi_addressbook_url"] = "https://" + authority + "/mapi/nspi/" + query;
-    if (!manual_dn_.empty()) result.facts["legacy_dn"] = manual_dn_;
-    result.facts["protocol_used"] = "mapi";
-    result.facts["protocol_reason"] = "MAPI over HTTP: the MAPI server was given by hand";
-    result.findings.push_back(MakeFinding(
-        kManual,
-        "manual settings: MAPI over HTTP server " + authority + ", MailboxId " + mailbox_id_,
-        manual_dn_.empty() ? "no legacy_dn given: the endpoints are checked, no session is tried"
-                           : ""));
-    return result;
-  }
 
   // The candidates for one address, in Outlook's order; returns when one answered.
   // `how`: how the address was learned ("" for the operator's own).
@@ -546,8 +491,8 @@ class AutodiscoverStep : public Step {
                   "the SRV record " + name + " (DNS answers are not authenticated)", result);
   }
 
-  std::string email_, user_, manual_proxy_, manual_server_, manual_auth_, manual_cpn_;
-  std::string manual_mapi_, mailbox_id_, manual_dn_;
+  std::string email_, user_;
+  ManualSettings manual_;
   int max_hops_;
   bool srv_;
   std::string protocol_;  // "" (Outlook Anywhere only), auto, mapi or rpc
@@ -573,32 +518,7 @@ Result<std::unique_ptr<Step>> Create(const OptionMap& o) {
                   Excerpt(o.at("protocol"), 40) + "'");
     }
   }
-  if (o.count("mapi_server") && !o.at("mapi_server").empty()) {
-    if (auto hp = ParseHostTarget(o.at("mapi_server")); !hp) {
-      return Fail("option 'mapi_server': " + hp.error());
-    }
-    const std::string p = o.count("protocol") ? ToLower(o.at("protocol")) : "";
-    if (p == "rpc" && (!o.count("rpc_proxy") || o.at("rpc_proxy").empty())) {
-      return Fail("protocol=rpc with only mapi_server given: name the RPC proxy (rpc_proxy)");
-    }
-  }
-  if (o.count("mailbox_id") && !o.at("mailbox_id").empty()) {
-    const std::string& id = o.at("mailbox_id");
-    if (id.size() > 320 || id.find_first_of("&#?/ \t\r\n%") != std::string::npos ||
-        Printable(id) != id) {
-      return Fail("option 'mailbox_id' must be GUID@DOMAIN or an e-mail address, got '" +
-                  Printable(Excerpt(id, 80)) + "'");
-    }
-  }
-  if (o.count("legacy_dn") && !o.at("legacy_dn").empty()) {
-    const std::string& dn = o.at("legacy_dn");
-    if (dn.size() > 1024 || dn[0] != '/' || Printable(dn) != dn) {
-      return Fail(
-          "option 'legacy_dn' must be a legacy DN such as /o=ORG/ou=.../cn=Recipients/"
-          "cn=USER, got '" +
-          Printable(Excerpt(dn, 80)) + "'");
-    }
-  }
+  if (std::string bad = CheckManualOptions(o); !bad.empty()) return Fail(bad);
   return std::unique_ptr<Step>(std::make_unique<AutodiscoverStep>(o));
 }
 
