@@ -52,6 +52,46 @@ std::string Key(std::optional<int> index, Severity s, const std::string& id) {
          " " + id;
 }
 
+// The revocation evidence of a case (fixtures/FORMAT.md): a mode, a staple, and what fetches of
+// OCSP responders and CRLs gave (files, or a failure).
+cert::RevocationInput Revocation(const ExpectFile& ex, const PkiSet& set) {
+  cert::RevocationInput r;
+  if (!ex.Has("revocation")) return r;
+  auto mode = cert::ParseRevocationMode(ex.Get("revocation"));
+  REQUIRE(mode.has_value());
+  r.mode = *mode;
+  if (ex.Has("staple")) {
+    r.staple_requested = true;
+    if (ex.Get("staple") != "none") r.staple = ReadText(Path(set, ex.Get("staple")));
+  }
+  auto file = [&](cert::RevocationFetch::Kind kind, const std::string& rel) {
+    cert::RevocationFetch f;
+    f.kind = kind;
+    f.url = rel;
+    f.body = std::make_shared<const std::string>(ReadText(Path(set, rel)));
+    r.fetched.push_back(std::move(f));
+  };
+  for (const auto& o : ex.All("ocsp")) file(cert::RevocationFetch::Kind::kOcsp, o);
+  for (const auto& c : ex.All("crl")) file(cert::RevocationFetch::Kind::kCrl, c);
+  for (const auto& u : ex.All("unreachable")) {  // "ocsp URL" or "crl URL": no answer came
+    cert::RevocationFetch f;
+    f.kind = u.rfind("crl ", 0) == 0 ? cert::RevocationFetch::Kind::kCrl
+                                     : cert::RevocationFetch::Kind::kOcsp;
+    f.url = u.substr(u.find(' ') + 1);
+    f.error = "connection refused";
+    r.fetched.push_back(std::move(f));
+  }
+  for (const auto& u : ex.All("crl-too-large")) {
+    cert::RevocationFetch f;
+    f.kind = cert::RevocationFetch::Kind::kCrl;
+    f.url = u;
+    f.too_large = true;
+    f.error = "larger than 10 MiB";
+    r.fetched.push_back(std::move(f));
+  }
+  return r;
+}
+
 void CheckExpectFile(const std::string& path, const PkiSet& set) {
   INFO(path << " against " << set.root);
   auto ex = ReadExpectFile(path);
@@ -74,6 +114,8 @@ void CheckExpectFile(const std::string& path, const PkiSet& set) {
   for (const auto& u : ex->All("untrusted")) {
     for (auto& d : Chain(Path(set, u))) in.extra_intermediates.push_back(d);
   }
+
+  in.revocation = Revocation(*ex, set);
 
   cert::CertReport report = cert::CertEvaluator().Evaluate(in, policy);
   std::multiset<std::string> got, want;

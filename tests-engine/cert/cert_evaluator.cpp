@@ -211,6 +211,33 @@ bool CertReport::HasErrors() const {
                      [](const Finding& f) { return f.severity == Severity::kError; });
 }
 
+namespace {
+
+// A revoked certificate on the path: the chain is not trusted, whatever the policy.
+void MarkRevoked(CertReport& report) {
+  for (const auto& f : report.findings) {
+    if (f.id == "cert.revocation.revoked") report.trusted = report.summary.trusted = false;
+  }
+}
+
+// Report-only policies demote errors; findings are ordered by severity (stable, so findings
+// added later stay behind those of the same severity).
+void Finish(CertReport& report, const TrustPolicy& policy) {
+  if (!policy.Enforcing()) {
+    for (auto& f : report.findings) {
+      if (f.severity == Severity::kError) {
+        f.severity = Severity::kWarning;
+        if (!f.detail.empty()) f.detail += " ";
+        f.detail += "(reported as a warning: the report-only policy ignores trust failures)";
+      }
+    }
+  }
+  std::stable_sort(report.findings.begin(), report.findings.end(),
+                   [](const Finding& a, const Finding& b) { return a.severity > b.severity; });
+}
+
+}  // namespace
+
 CertEvaluator::CertEvaluator() : paths_(std::make_shared<PathCache>()) {}
 
 CertReport CertEvaluator::Evaluate(const CertInput& input, const TrustPolicy& policy) const {
@@ -337,19 +364,31 @@ CertReport CertEvaluator::Evaluate(const CertInput& input, const TrustPolicy& po
   };
   for (X509* c : ev.path) add(c, true);
   for (X509* c : ev.UnusedSent()) add(c, false);
+  for (X509* c : ev.path) report.path.push_back(ToDer(c));
 
-  if (!policy.Enforcing()) {
-    for (auto& f : report.findings) {
-      if (f.severity == Severity::kError) {
-        f.severity = Severity::kWarning;
-        if (!f.detail.empty()) f.detail += " ";
-        f.detail += "(reported as a warning: the report-only policy ignores trust failures)";
-      }
-    }
+  if (input.revocation.mode != RevocationMode::kOff) {
+    JudgeRevocation(input.revocation, ev.path, input.time, report.findings, report.revocation);
+    MarkRevoked(report);
   }
-  std::stable_sort(report.findings.begin(), report.findings.end(),
-                   [](const Finding& a, const Finding& b) { return a.severity > b.severity; });
+  Finish(report, policy);
   return report;
+}
+
+void CertEvaluator::AddRevocation(const CertInput& input, const TrustPolicy& policy,
+                                  CertReport& report) const {
+  if (input.revocation.mode == RevocationMode::kOff) return;
+  std::vector<X509Ptr> owned;
+  std::vector<X509*> path;
+  for (const Der& der : report.path) {
+    owned.push_back(ParseDer(der));
+    if (!owned.back()) return;
+    path.push_back(owned.back().get());
+  }
+  std::vector<Finding> added;
+  JudgeRevocation(input.revocation, path, input.time, added, report.revocation);
+  for (auto& f : added) report.findings.push_back(std::move(f));
+  MarkRevoked(report);
+  Finish(report, policy);
 }
 
 // ---- Evaluation helpers ---------------------------------------------------------------------

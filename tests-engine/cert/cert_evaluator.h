@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "cert/revocation.h"
 #include "cert/trust_policy.h"
 #include "cert/x509.h"
 #include "core/certificate_info.h"
@@ -40,13 +41,19 @@ struct CertInput {
   // Optional: `chain` already parsed (same order, borrowed for the call; the trust gate passes
   // libssl's objects), which spares decoding every certificate a second time.
   std::vector<X509*> parsed;
+  // Revocation evidence to judge (cert/revocation.h); mode off: none is judged.
+  RevocationInput revocation;
 };
 
 struct CertReport {
   bool trusted = false;  // a path to an anchor validated, name and time included
   CertificateSummary summary;
   std::vector<Finding> findings;
-  std::string policy;  // TrustPolicy::Describe() of the evaluation
+  std::string policy;            // TrustPolicy::Describe() of the evaluation
+  RevocationSummary revocation;  // staple and path status, when revocation was judged
+  // The validated (or best attempted) path as DER, leaf first, for judging revocation later
+  // (the trust gate judges the staple after the chain, AddRevocation).
+  std::vector<Der> path;
 
   bool HasErrors() const;
 };
@@ -59,6 +66,10 @@ class CertEvaluator {
  public:
   CertEvaluator();
   CertReport Evaluate(const CertInput& input, const TrustPolicy& policy) const;
+  // Judges input.revocation against report.path (an Evaluate result of the same chain made
+  // without revocation) and merges the findings as Evaluate would have: the same report as
+  // Evaluate with input.revocation set. Revoked certificates make the report untrusted.
+  void AddRevocation(const CertInput& input, const TrustPolicy& policy, CertReport& report) const;
 
  private:
   std::shared_ptr<PathCache> paths_;

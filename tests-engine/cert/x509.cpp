@@ -182,6 +182,59 @@ std::string AiaCaIssuers(X509* cert) {
   return Printable(url);
 }
 
+namespace {
+
+std::string UriText(const GENERAL_NAME* name) {
+  if (name == nullptr || name->type != GEN_URI) return "";
+  const ASN1_IA5STRING* s = name->d.uniformResourceIdentifier;
+  return Printable(std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                               static_cast<size_t>(ASN1_STRING_length(s))));
+}
+
+}  // namespace
+
+std::vector<std::string> OcspUrls(X509* cert) {
+  std::vector<std::string> out;
+  AuthorityInfoAccessPtr aia(static_cast<AUTHORITY_INFO_ACCESS*>(
+      X509_get_ext_d2i(cert, NID_info_access, nullptr, nullptr)));
+  for (int i = 0; aia && i < sk_ACCESS_DESCRIPTION_num(aia.get()); ++i) {
+    ACCESS_DESCRIPTION* ad = sk_ACCESS_DESCRIPTION_value(aia.get(), i);
+    if (OBJ_obj2nid(ad->method) != NID_ad_OCSP) continue;
+    if (std::string url = UriText(ad->location); !url.empty()) out.push_back(std::move(url));
+  }
+  ERR_clear_error();
+  return out;
+}
+
+std::vector<std::string> CrlUrls(X509* cert) {
+  std::vector<std::string> out;
+  CrlDistPointsPtr points(static_cast<CRL_DIST_POINTS*>(
+      X509_get_ext_d2i(cert, NID_crl_distribution_points, nullptr, nullptr)));
+  for (int i = 0; points && i < sk_DIST_POINT_num(points.get()); ++i) {
+    const DIST_POINT* dp = sk_DIST_POINT_value(points.get(), i);
+    if (dp->distpoint == nullptr || dp->distpoint->type != 0) continue;  // 0: fullName
+    const GENERAL_NAMES* names = dp->distpoint->name.fullname;
+    for (int j = 0; j < sk_GENERAL_NAME_num(names); ++j) {
+      if (std::string url = UriText(sk_GENERAL_NAME_value(names, j)); !url.empty()) {
+        out.push_back(std::move(url));
+      }
+    }
+  }
+  ERR_clear_error();
+  return out;
+}
+
+bool MustStaple(X509* cert) {
+  Asn1IntegerStackPtr features(static_cast<STACK_OF(ASN1_INTEGER)*>(
+      X509_get_ext_d2i(cert, NID_tlsfeature, nullptr, nullptr)));
+  bool found = false;
+  for (int i = 0; features && i < sk_ASN1_INTEGER_num(features.get()); ++i) {
+    found = found || ASN1_INTEGER_get(sk_ASN1_INTEGER_value(features.get(), i)) == 5;
+  }
+  ERR_clear_error();
+  return found;
+}
+
 bool IsSelfIssued(X509* cert) {
   // Names and key identifiers only: the signature is judged by path validation.
   bool ok = X509_self_signed(cert, 0) == 1;

@@ -35,7 +35,13 @@ std::vector<std::string> DnsNames(X509* cert);
 std::vector<std::string> IpAddresses(X509* cert);
 bool HasSubjectAltName(X509* cert);
 std::string AiaCaIssuers(X509* cert);  // first caIssuers URI, or ""
-bool IsSelfIssued(X509* cert);         // subject == issuer (and key identifiers agree)
+// Revocation pointers (RFC 5280 §4.2.2.1, §4.2.1.13): every OCSP responder URI of the AIA
+// extension and every full-name URI of the CRL distribution points, in order, made printable.
+std::vector<std::string> OcspUrls(X509* cert);
+std::vector<std::string> CrlUrls(X509* cert);
+// The TLS Feature extension (RFC 7633) lists status_request: "Must-Staple".
+bool MustStaple(X509* cert);
+bool IsSelfIssued(X509* cert);  // subject == issuer (and key identifiers agree)
 bool IsCa(X509* cert);
 std::string KeyDescription(X509* cert);  // "RSA 2048", "EC P-256", "Ed25519"
 int KeyBits(X509* cert);

@@ -2,6 +2,7 @@
 #include <openssl/x509.h>
 
 #include "cert/checks/check.h"
+#include "cert/revocation.h"
 #include "cert/x509.h"
 
 namespace cxa::cert {
@@ -16,9 +17,9 @@ std::span<const CertCheck> AllChecks() {
 std::span<const FindingInfo> CertFindings() {
   static const std::vector<FindingInfo> all = [] {
     std::vector<FindingInfo> v;
-    for (auto part :
-         {ChainTrustFindings(), ChainStructureFindings(), ChainShapeFindings(), ValidityFindings(),
-          NameFindings(), CryptoFindings(), UsageFindings(), ProfileFindings()}) {
+    for (auto part : {ChainTrustFindings(), ChainStructureFindings(), ChainShapeFindings(),
+                      ValidityFindings(), NameFindings(), CryptoFindings(), UsageFindings(),
+                      ProfileFindings(), RevocationFindings()}) {
       v.insert(v.end(), part.begin(), part.end());
     }
     return v;
