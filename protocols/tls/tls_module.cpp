@@ -8,6 +8,7 @@
 #include "protocols/tls/tls_module.h"
 
 #include "transport/connection_report.h"
+#include "transport/revocation_check.h"
 #include "transport/url.h"
 
 namespace cxa::protocols {
@@ -31,7 +32,21 @@ constexpr FactSpec kFacts[] = {
     {"certificate_not_after", "expiry of the server certificate (RFC 3339)"},
     {"certificate_days_left", "days until the server certificate expires"},
     {"aia_fetched", "issuer URLs fetched to complete the chain (AIA caIssuers)"},
+    {"revocation_fetched",
+     "OCSP responders and CRLs asked about the path's certificates (--revocation fetch)"},
+    {"ocsp_staple", "the server's OCSP staple: absent, good, revoked, unknown, stale or invalid"},
+    {"revocation",
+     "the path's revocation status: good, revoked, unknown, unreachable or no information"},
 };
+
+// The URLs of `fetched` as one space-separated fact.
+void ListUrls(const std::vector<HttpExchange>& fetched, const std::string& fact,
+              StepResult& result) {
+  for (const auto& f : fetched) {
+    std::string& list = result.facts[fact];
+    list += (list.empty() ? "" : " ") + f.request.url;
+  }
+}
 
 class TlsStep : public Step {
  public:
@@ -39,20 +54,23 @@ class TlsStep : public Step {
       : host_(std::move(host)), port_(port), name_(std::move(name)) {}
 
   StepResult Run(StepContext& ctx) override {
-    HttpRequest req;
-    req.url = "https://" + HostForUrl(host_) + ":" + std::to_string(port_) + "/";
+    HttpRequest req =
+        StepRequest(ctx, "https://" + HostForUrl(host_) + ":" + std::to_string(port_) + "/");
     req.connect_only = true;
-    req.trust = &ctx.trust;
     req.cert_name = name_.empty() ? host_ : name_;
-    req.verify_time = ctx.now;
-    req.timeouts = ctx.timeouts;
     HttpExchange ex = ctx.transport.Perform(req);
     AiaResult aia = CompleteChainViaAia(ex, ctx.transport, ctx.evaluator, ctx.trust, ctx.aia);
+    auto revocation = FetchRevocation(ex, ctx.transport, ctx.evaluator, aia.intermediates);
     StepResult result;
     ReportConnection(ex, ctx.now, result);
-    for (const auto& f : aia.fetched) {
-      std::string& list = result.facts["aia_fetched"];
-      list += (list.empty() ? "" : " ") + f.request.url;
+    ListUrls(aia.fetched, "aia_fetched", result);
+    ListUrls(revocation, "revocation_fetched", result);
+    if (ex.tls && ex.tls->report) {
+      const auto& rev = ex.tls->report->revocation;
+      if (!rev.staple.empty()) result.facts["ocsp_staple"] = rev.staple;
+      if (!rev.status.empty() && rev.status != "not checked") {
+        result.facts["revocation"] = rev.status;
+      }
     }
     return result;
   }

@@ -39,7 +39,7 @@ constexpr FindingInfo kUnreachable{
     "CRYPT_E_NO_REVOCATION_CHECK or CRYPT_E_REVOCATION_OFFLINE (0x80092013).",
     "Make the URLs named in the detail reachable over plain HTTP from the internet (they are "
     "the CA's; a private CA must publish them outside). Then check where the clients sit.",
-    "RFC 5280 §4.2.1.13; RFC 6960; Microsoft: CRYPT_E_REVOCATION_OFFLINE (winerror.h)"};
+    "RFC 5280 §4.2.1.13; RFC 6960; CRYPT_E_REVOCATION_OFFLINE; certutil"};
 
 constexpr FindingInfo kNoInfo{
     "cert.revocation.no_info",
@@ -386,6 +386,9 @@ std::optional<RevocationMode> ParseRevocationMode(std::string_view text) {
 void JudgeRevocation(const RevocationInput& in, std::span<X509* const> path, std::time_t time,
                      std::vector<Finding>& findings, RevocationSummary& summary) {
   if (in.mode == RevocationMode::kOff || path.size() < 2) return;
+  // Staple mode on a handshake that asked for no staple (a resumed session, a recording made
+  // before staples were recorded): nothing to judge.
+  if (in.mode == RevocationMode::kStaple && !in.staple_requested && !in.staple) return;
   Judge judge{in, time, findings};
   std::string worst;
   auto note = [&](const std::string& word) {

@@ -100,6 +100,8 @@ BatchStats RunBatch(const BatchSpec& spec, const std::function<std::optional<Tar
   StepCache cache;
   RunSettings settings = spec.settings;
   settings.cache = &cache;
+  RevocationCache revocations;  // one fetch per OCSP question and CRL URL for the whole batch
+  if (settings.revocation_cache == nullptr) settings.revocation_cache = &revocations;
   Runner runner(spec.modules, *spec.transport, *spec.evaluator);
   std::mutex next_mu, record_mu;
 

@@ -92,6 +92,7 @@ HttpRequest StepRequest(const StepContext& ctx, std::string url) {
   HttpRequest req;
   req.url = std::move(url);
   req.trust = &ctx.trust;
+  req.revocation = ctx.revocation;
   req.verify_time = ctx.now;
   req.timeouts = ctx.timeouts;
   return req;

@@ -68,6 +68,9 @@ struct StepContext {
   // would pick at random (RPC over HTTP cookies) derive from it instead, so that a replay sends
   // the recorded bytes. Empty in other runs: use real randomness.
   const std::string& seed;
+  // How this step's handshakes judge revocation, and the run's cache of fetched answers: on
+  // every HttpRequest the step makes (StepRequest puts it there). Null: off.
+  const RevocationContext* revocation = nullptr;
 };
 
 // A request to `url` with the step's trust policy, verification time and timeouts: what every

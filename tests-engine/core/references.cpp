@@ -24,6 +24,12 @@ constexpr std::array kDocuments{
         "https://learn.microsoft.com/en-us/openspecs/exchange_server_protocols/ms-oxdscli/"
         "c70a5210-4171-4693-86c5-bbe470c6342b"},
     Doc{"C706", "https://pubs.opengroup.org/onlinepubs/9629399/chap12.htm"},
+    Doc{"CRYPT_E_REVOCATION_OFFLINE",
+        "https://microsoft.github.io/windows-docs-rs/doc/windows/Win32/Foundation/"
+        "constant.CRYPT_E_REVOCATION_OFFLINE.html"},
+    Doc{"certutil",
+        "https://learn.microsoft.com/en-us/windows-server/administration/windows-commands/"
+        "certutil"},
     Doc{"CA/Browser Forum Baseline Requirements",
         "https://cabforum.org/working-groups/server/baseline-requirements/requirements/"},
     Doc{"NIST SP 800-131A", "https://csrc.nist.gov/pubs/sp/800/131/a/r2/final"},

@@ -90,6 +90,7 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
   std::map<std::string, bool> not_run;  // per step id: skipped although it should have run
   const Secret password(settings.password);
   CredentialScope credentials = RunCredentialScope(sc, inputs, settings.allow_credentials_to);
+  RevocationCache run_cache;  // fetched revocation answers, unless the caller shares a cache
 
   for (const StepDecl& decl : sc.steps) {
     const ModuleDescriptor* mod = nullptr;
@@ -181,13 +182,19 @@ RunReport Runner::Run(const Scenario& sc, const std::map<std::string, std::strin
           AiaSettings aia;
           aia.enabled = settings.aia;
           aia.timeouts = timeouts;
+          RevocationContext revocation;
+          revocation.mode = settings.revocation_forced || !decl.revocation ? settings.revocation
+                                                                           : *decl.revocation;
+          revocation.cache =
+              settings.revocation_cache != nullptr ? settings.revocation_cache : &run_cache;
           StepContext ctx{
-              inputs,   facts, transport_, evaluator_,  policy,       settings.verify_time,
-              timeouts, aia,   password,   credentials, settings.seed};
+              inputs,   facts, transport_, evaluator_,  policy,        settings.verify_time,
+              timeouts, aia,   password,   credentials, settings.seed, &revocation};
           auto started = std::chrono::steady_clock::now();
           StepResult r;
           if (settings.cache != nullptr && mod->shareable) {
-            std::string key = decl.module + "\n" + policy.Describe();
+            std::string key = decl.module + "\n" + policy.Describe() + "\nrevocation " +
+                              std::string(cert::RevocationModeName(revocation.mode));
             if (mod->share_key != nullptr) {
               key += "\n" + mod->share_key(options);
             } else {

@@ -69,6 +69,12 @@ struct RunSettings {
   std::time_t verify_time = 0;
   Timeouts timeouts;
   bool aia = true;
+  // --revocation: the mode of every step that does not ask for its own, and of every step when
+  // `revocation_forced` (the operator gave it). The cache keeps fetched answers for the run
+  // (the runner makes one when null) or, set by the caller, for a whole batch.
+  cert::RevocationMode revocation = cert::RevocationMode::kStaple;
+  bool revocation_forced = false;
+  RevocationCache* revocation_cache = nullptr;
   // Replay: no wall-clock values in the report (start = verification time, no measured
   // durations), so the same transcript gives byte-identical reports.
   bool deterministic = false;

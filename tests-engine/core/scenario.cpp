@@ -267,6 +267,13 @@ class Loader {
       return Fail(At(n) + "trust must be 'operator' or 'strict-public', got '" + trust + "'");
     }
     st.strict_trust = trust == "strict-public";
+    if (pugi::xml_attribute rev = n.attribute("revocation")) {
+      st.revocation = cert::ParseRevocationMode(rev.value());
+      if (!st.revocation) {
+        return Fail(At(n) + "revocation must be 'off', 'staple' or 'fetch', got '" +
+                    std::string(rev.value()) + "'");
+      }
+    }
     std::string optional = n.attribute("optional").as_string("false");
     if (optional != "true" && optional != "false") {
       return Fail(At(n) + "optional must be 'true' or 'false', got '" + optional + "'");

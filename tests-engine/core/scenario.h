@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cert/revocation.h"
 #include "core/module.h"
 #include "core/result.h"
 
@@ -43,7 +44,11 @@ struct StepDecl {
   std::string module;
   std::string title;                           // may contain ${...}
   std::map<std::string, std::string> options;  // raw values, may contain ${...}
-  bool strict_trust = false;       // trust="strict-public": the operator cannot relax it
+  bool strict_trust = false;  // trust="strict-public": the operator cannot relax it
+  // revocation="off|staple|fetch": how this step's handshakes judge revocation unless the
+  // operator chose with --revocation (e.g. fetch for hybrid SMTP and AD FS, whose servers
+  // check revocation themselves). Unset: the operator's setting (staple by default).
+  std::optional<cert::RevocationMode> revocation;
   std::vector<std::string> needs;  // step ids that must have passed (or warned)
   // if="STEP.FACT=VALUE": the step runs only when that fact has that value (else skipped).
   std::string if_fact, if_value;

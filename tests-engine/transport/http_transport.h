@@ -21,6 +21,7 @@
 #include "core/result.h"
 #include "core/step_result.h"
 #include "transport/dns.h"
+#include "transport/revocation_cache.h"
 #include "transport/transport_findings.h"
 
 namespace cxa {
@@ -70,6 +71,9 @@ struct HttpRequest {
   // 128 entries (then the last one moves on). For protocols that stream keep-alives inside one
   // response (MAPI over HTTP's PENDING), whose gaps say whether something in between buffers.
   bool track_arrivals = false;
+  // How the handshake judges revocation (transport/revocation_cache.h): the mode, and in fetch
+  // mode the run's cache of answers. Null: off (no staple asked for, nothing judged).
+  const RevocationContext* revocation = nullptr;
   // For https: the policy of the trust gate (required), the name the certificate must cover
   // (default: the URL's host) and the verification time.
   const cert::TrustPolicy* trust = nullptr;
@@ -100,7 +104,9 @@ struct TlsCapture {
   std::string version;           // "TLSv1.3"
   std::string cipher;
   std::string sni;
-  bool rejected_by_policy = false;  // the trust gate aborted the handshake
+  bool rejected_by_policy = false;         // the trust gate aborted the handshake
+  bool staple_requested = false;           // the handshake asked for an OCSP staple
+  std::optional<std::string> ocsp_staple;  // the OCSP response the server stapled
   std::optional<cert::CertReport> report;
 };
 

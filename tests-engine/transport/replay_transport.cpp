@@ -9,6 +9,7 @@
 
 #include "cert/x509.h"
 #include "core/output_file.h"
+#include "transport/revocation_check.h"
 
 namespace cxa {
 
@@ -118,6 +119,7 @@ HttpExchange ReplayTransport::Perform(const HttpRequest& request) {
     in.host = ex.request.cert_name;
     in.time = request.verify_time;
     ex.tls->report = evaluator_.Evaluate(in, *request.trust);
+    JudgeRevocation(request, *ex.tls, evaluator_);  // the recorded staple, as the gate does
     bool rejected = request.trust->Enforcing() && ex.tls->report->HasErrors();
     if (rejected && !ex.tls->rejected_by_policy) {
       ex.tls->rejected_by_policy = true;
@@ -245,6 +247,7 @@ class ReplayStream : public Stream {
       in.host = req.cert_name;
       in.time = req.verify_time;
       opened_.tls->report = evaluator_.Evaluate(in, *req.trust);
+      JudgeRevocation(req, *opened_.tls, evaluator_);
       opened_.tls->rejected_by_policy = req.trust->Enforcing() && opened_.tls->report->HasErrors();
     }
     if (opened_.tls->rejected_by_policy) {

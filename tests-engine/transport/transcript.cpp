@@ -98,6 +98,13 @@ void WriteTls(pugi::xml_node tls, const TlsCapture& cap) {
   tls.append_attribute("cipher") = cap.cipher.c_str();
   tls.append_attribute("sni") = cap.sni.c_str();
   if (cap.rejected_by_policy) tls.append_attribute("rejected-by-policy") = true;
+  // The OCSP staple: asked for (attribute), and what came (base64 DER), so replay judges it.
+  if (cap.staple_requested) tls.append_attribute("staple-requested") = true;
+  if (cap.ocsp_staple) {
+    tls.append_child("ocsp-staple")
+        .append_child(pugi::node_pcdata)
+        .set_value(cert::EncodeBase64(*cap.ocsp_staple).c_str());
+  }
   for (const auto& der : cap.chain) {
     std::string desc;
     if (auto x = cert::ParseDer(der)) desc = cert::NameText(X509_get_subject_name(x.get()));
@@ -389,6 +396,12 @@ class Reader {
     cap.cipher = tls.attribute("cipher").value();
     cap.sni = tls.attribute("sni").value();
     cap.rejected_by_policy = tls.attribute("rejected-by-policy").as_bool(false);
+    cap.staple_requested = tls.attribute("staple-requested").as_bool(false);
+    if (pugi::xml_node staple = tls.child("ocsp-staple")) {
+      auto der = cert::DecodeBase64(staple.text().get());
+      if (!der) return Fail(At(staple) + "<ocsp-staple>: not base64");
+      cap.ocsp_staple = std::string(der->begin(), der->end());
+    }
     for (pugi::xml_node c : tls.children("certificate")) {
       auto ders = cert::SplitPem(c.text().get(), 1);
       if (!ders) return Fail(At(c) + "<certificate>: " + ders.error());

@@ -4,6 +4,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "cert/x509.h"
+#include "transport/revocation_check.h"
 
 namespace cxa {
 namespace {
@@ -14,6 +15,12 @@ namespace {
 int GateIndex() {
   static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
   return index;
+}
+
+bool StapleArrived(SSL* ssl) {
+  const unsigned char* p = nullptr;
+  return SSL_get_tlsext_status_type(ssl) == TLSEXT_STATUSTYPE_ocsp &&
+         SSL_get_tlsext_status_ocsp_resp(ssl, &p) > 0 && p != nullptr;
 }
 
 int VerifyChain(X509_STORE_CTX* ctx, void* arg) {
@@ -34,7 +41,22 @@ int VerifyChain(X509_STORE_CTX* ctx, void* arg) {
     X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
     return 0;
   }
+  // TLS 1.3 carries the staple with the certificate: judge it now. TLS 1.2 sends it later
+  // (CertificateStatus): OnStatus judges it then.
+  if (ssl != nullptr && StapleArrived(ssl) && !gate->JudgeStaple(ssl, /*expected=*/true)) {
+    X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
+    return 0;
+  }
   return 1;
+}
+
+// OpenSSL's OCSP status hook, called once the server's first flight is in (before the client
+// sends its key exchange or Finished): the staple, or its absence. 0 aborts the handshake.
+int OnStatus(SSL* ssl, void* arg) {
+  auto* gate = arg != nullptr ? static_cast<TrustGate*>(arg)
+                              : static_cast<TrustGate*>(SSL_get_ex_data(ssl, GateIndex()));
+  if (gate == nullptr || gate->staple_judged()) return 1;
+  return gate->JudgeStaple(ssl, /*expected=*/true) ? 1 : 0;
 }
 
 }  // namespace
@@ -46,18 +68,51 @@ bool IsObsoleteTls(std::string_view version) {
 void TrustGate::Install(SSL_CTX* ctx) {
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
   SSL_CTX_set_cert_verify_callback(ctx, VerifyChain, this);
+  SSL_CTX_set_tlsext_status_cb(ctx, OnStatus);
+  SSL_CTX_set_tlsext_status_arg(ctx, this);
+  if (AsksForStaple()) SSL_CTX_set_tlsext_status_type(ctx, TLSEXT_STATUSTYPE_ocsp);
 }
 
 void TrustGate::InstallShared(SSL_CTX* ctx) {
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
   SSL_CTX_set_cert_verify_callback(ctx, VerifyChain, nullptr);
+  SSL_CTX_set_tlsext_status_cb(ctx, OnStatus);
+  SSL_CTX_set_tlsext_status_arg(ctx, nullptr);
 }
 
-void TrustGate::AttachTo(SSL* ssl) { SSL_set_ex_data(ssl, GateIndex(), this); }
+void TrustGate::AttachTo(SSL* ssl) {
+  SSL_set_ex_data(ssl, GateIndex(), this);
+  if (AsksForStaple()) SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp);
+}
 
 void TrustGate::NewConnection() {
   judged_ = false;
   resumed_ = false;
+  staple_judged_ = false;
+}
+
+bool TrustGate::AsksForStaple() const {
+  return request_ != nullptr && request_->revocation != nullptr &&
+         request_->revocation->mode != cert::RevocationMode::kOff;
+}
+
+bool TrustGate::JudgeStaple(SSL* ssl, bool expected) {
+  staple_judged_ = true;
+  if (!AsksForStaple() || capture_ == nullptr || !capture_->report) return true;
+  TlsCapture& tls = *capture_;
+  tls.staple_requested = expected;
+  tls.ocsp_staple.reset();
+  const unsigned char* p = nullptr;
+  long len = ssl != nullptr ? SSL_get_tlsext_status_ocsp_resp(ssl, &p) : -1;
+  if (len > 0 && p != nullptr) {
+    tls.ocsp_staple.emplace(reinterpret_cast<const char*>(p), static_cast<size_t>(len));
+  }
+  JudgeRevocation(*request_, tls, *evaluator_);
+  if (request_->trust->Enforcing() && tls.report->HasErrors()) {
+    tls.rejected_by_policy = true;
+    return false;  // a revoked certificate: nothing is sent
+  }
+  return true;
 }
 
 bool TrustGate::CarriesCredentials() const {
@@ -110,7 +165,8 @@ bool TrustGate::JudgeOpenConnection(SSL* ssl, bool reused) {
   }
   reused_ = reused;
   resumed_ = !reused && SSL_session_reused(ssl) == 1;
-  return JudgeHandshake(ssl, chain);
+  // A resumed session carries no staple; an open connection still holds its handshake's.
+  return JudgeHandshake(ssl, chain) && JudgeStaple(ssl, /*expected=*/reused);
 }
 
 bool TrustGate::CredentialConnectionOk(SSL* ssl, bool https) {

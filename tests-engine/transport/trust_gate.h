@@ -60,6 +60,14 @@ class TrustGate {
   // request carries credentials and the protocol is older than TLS 1.2.
   bool JudgeHandshake(SSL* ssl, const std::vector<X509*>& chain);
 
+  // Revocation in the handshake (after JudgeHandshake accepted the chain): records the OCSP
+  // staple `ssl` received (`expected`: the server was asked for one in this handshake; false for
+  // a resumed session) and has the evaluator judge it with what the run's revocation cache
+  // knows (transport/revocation_check.h). False when the policy then rejects the chain (a
+  // revoked certificate). Nothing is asked or judged when the request's revocation is off.
+  bool JudgeStaple(SSL* ssl, bool expected);
+  bool staple_judged() const { return staple_judged_; }
+
   // Everything the gate checks before the request's first byte goes out on `ssl` (null for
   // plain http): a connection whose handshake was not judged here is judged from its peer chain
   // (`reused`: an earlier request opened it; else a resumed session), then the credential rule.
@@ -79,6 +87,7 @@ class TrustGate {
   bool JudgeOpenConnection(SSL* ssl, bool reused);
   bool CredentialConnectionOk(SSL* ssl, bool https);
   bool CarriesCredentials() const;
+  bool AsksForStaple() const;
 
   const cert::CertEvaluator* evaluator_;
   const HttpRequest* request_ = nullptr;
@@ -89,6 +98,7 @@ class TrustGate {
   bool reused_ = false;
   bool unjudged_ = false;              // an open connection without a chain: refused
   bool refused_old_protocol_ = false;  // credentials met TLS < 1.2
+  bool staple_judged_ = false;         // JudgeStaple ran for this connection
   std::string withheld_;               // why the connection may not carry the credentials
 };
 

@@ -9,6 +9,7 @@ generated certificates (a 200-certificate chain, 10,000 names) are kept between 
 
 Modes without TLS: silent (accepts and never speaks), garbage (bytes that are not TLS),
 abort-handshake (a truncated ServerHello, then the connection closes).
+Plain HTTP (OCSP responders, CRL hosts): plain-slow-body, plain-endless-body, plain-junk.
 HTTP over TLS: slow-body (one byte per second), endless-body, long-header (a 1 MB header line),
 many-headers (10,000 headers), http10 (HTTP/1.0 without length, body until close),
 redirect-chain (50 same-host redirects), redirect-loop (/owa/ and /owa/loop redirect to each
@@ -157,6 +158,10 @@ def serve_http(mode, conn):
         for _ in range(1000):
             conn.sendall(b"x")
             time.sleep(1)
+    elif mode == "junk":  # a 200 whose body is neither an OCSP response nor a CRL
+        body = b"\x30\x82\xff\xff" + os.urandom(512)
+        send_http(conn, "200 OK", [("Content-Type", "application/ocsp-response"),
+                                   ("Content-Length", str(len(body)))], body)
     elif mode == "endless-body":
         send_http(conn, "200 OK", [("Content-Type", "text/html"), ("Transfer-Encoding", "chunked")])
         chunk = b"%x\r\n%s\r\n" % (65536, b"y" * 65536)
@@ -392,6 +397,11 @@ def handle(mode, raw, ctx):
                 time.sleep(0.4)
             time.sleep(30)
             return
+        # Plain HTTP (an OCSP responder or CRL host): plain-slow-body, plain-endless-body,
+        # plain-junk are the HTTP modes without TLS.
+        if mode.startswith("plain-"):
+            serve_http(mode[len("plain-"):], raw)
+            return
         if mode == "abort-handshake":
             raw.recv(4096)
             raw.sendall(b"\x16\x03\x03\x40\x00\x02\x00\x3f\xfc\x03\x03" + os.urandom(64))
@@ -418,7 +428,7 @@ def main():
     a.work = os.path.abspath(a.work)
     ctx = None
     if a.mode not in ("silent", "garbage", "abort-handshake", "smtp-endless", "smtp-long-line",
-                      "smtp-dribble"):
+                      "smtp-dribble") and not a.mode.startswith("plain-"):
         case = os.path.join(a.pki, "good")
         if a.mode == "big-chain":
             case = big_chain(a.work, a.pki)

@@ -11,6 +11,7 @@
 #include "cert/trust_policy.h"
 #include "core/result.h"
 #include "core/run_report.h"
+#include "core/runner.h"
 #include "core/scenario.h"
 #include "transport/address_filter.h"
 #include "transport/curl_transport.h"
@@ -42,6 +43,7 @@ struct CommonOptions {
   std::vector<std::string> srv;
   std::string dns_server;  // --dns-server ADDR[:PORT]
   bool no_aia = false;
+  std::string revocation;  // --revocation off|staple|fetch; empty: not given
   std::string proxy;
   double timeout_s = 10;
   bool ipv4 = false, ipv6 = false;
@@ -51,6 +53,10 @@ struct CommonOptions {
   bool verbose = false;  // -v: the text report shows every fact, chain and timing
   bool brief = false;    // --brief: the banner and one line per step
 };
+
+// --revocation into the run's settings (mode, and whether it overrides the scenario's steps);
+// throws UsageError on an unknown mode.
+void ApplyRevocation(const CommonOptions& o, RunSettings& settings);
 
 void AddTrustOptions(po::options_description& d, CommonOptions& o);
 void AddNetworkOptions(po::options_description& d, CommonOptions& o);

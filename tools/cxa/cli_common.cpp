@@ -101,6 +101,16 @@ void AddTrustOptions(po::options_description& d, CommonOptions& o) {
       "verify certificates as of this time instead of now, e.g. 2031-01-01T00:00:00Z");
 }
 
+void ApplyRevocation(const CommonOptions& o, RunSettings& settings) {
+  if (o.revocation.empty()) return;
+  auto mode = cert::ParseRevocationMode(o.revocation);
+  if (!mode) {
+    throw UsageError{"--revocation must be off, staple or fetch, got '" + o.revocation + "'"};
+  }
+  settings.revocation = *mode;
+  settings.revocation_forced = true;
+}
+
 void AddNetworkOptions(po::options_description& d, CommonOptions& o) {
   d.add_options()(
       "resolve", po::value(&o.resolve)->value_name("HOST:PORT:ADDR")->composing(),
@@ -117,6 +127,12 @@ void AddNetworkOptions(po::options_description& d, CommonOptions& o) {
       "ask this DNS server (IPv4, port 53 by default) for SRV, MX, TXT and TLSA records instead "
       "of the system resolver (a lab's own DNS; connections still resolve names as usual, "
       "aim them with --resolve)")(
+      "revocation", po::value(&o.revocation)->value_name("MODE"),
+      "how certificates are checked for revocation: 'staple' (the default: every handshake asks "
+      "for the server's OCSP staple and judges it), 'fetch' (also ask each certificate's OCSP "
+      "responder, then its CRL, over plain http; scenarios whose servers check revocation "
+      "themselves, such as hybrid SMTP, use it by default) or 'off'. Given, it applies to "
+      "every step")(
       "no-aia", po::bool_switch(&o.no_aia),
       "do not fetch missing issuers from the certificate's AIA URL (then an incomplete chain "
       "cannot be told apart from a private root)")("proxy", po::value(&o.proxy)->value_name("URL"),

@@ -35,6 +35,7 @@ const char* kFooter =
     "\nExamples:\n"
     "  cxa cert --chain server-chain.pem --host mail.contoso.com\n"
     "  cxa cert --chain leaf.pem --untrusted intermediate.pem --host mail.contoso.com\n"
+    "  cxa cert --chain chain.pem --host mail.contoso.com --crl issuing-ca.crl\n"
     "  cxa cert --connect sts.contoso.com --resolve sts.contoso.com:443:203.0.113.7\n"
     "\nExit status: 0 trusted without errors, 1 error findings, 2 bad input.\n";
 
@@ -90,8 +91,30 @@ RunReport ConnectAndEvaluate(const std::string& host, const std::string& port,
   settings.verify_time = time;
   settings.timeouts = BuildTimeouts(common);
   settings.aia = !common.no_aia;
+  ApplyRevocation(common, settings);
   Runner runner(protocols::AllModules(), transport, evaluator);
   return runner.Run(*sc, {{"host", host}, {"port", port}, {"name", name}}, settings, nullptr);
+}
+
+// --crl / --ocsp-response: judged as answers fetched for the chain (CRLs for every certificate
+// their issuer issued, OCSP responses for the server's certificate).
+cert::RevocationInput OfflineRevocation(const std::vector<std::string>& crls,
+                                        const std::vector<std::string>& ocsp_responses) {
+  cert::RevocationInput r;
+  if (crls.empty() && ocsp_responses.empty()) return r;
+  r.mode = cert::RevocationMode::kFetch;
+  auto add = [&](cert::RevocationFetch::Kind kind, const std::string& file, const char* what) {
+    cert::RevocationFetch f;
+    f.kind = kind;
+    f.url = file;
+    f.body = std::make_shared<const std::string>(ReadFile(file, what));
+    r.fetched.push_back(std::move(f));
+  };
+  for (const auto& f : ocsp_responses) {
+    add(cert::RevocationFetch::Kind::kOcsp, f, "--ocsp-response");
+  }
+  for (const auto& f : crls) add(cert::RevocationFetch::Kind::kCrl, f, "--crl");
+  return r;
 }
 
 bool IsIp(const std::string& s) {
@@ -104,7 +127,7 @@ bool IsIp(const std::string& s) {
 int CertVerb(int argc, char** argv) {
   CommonOptions common;
   std::string chain_file, connect, host, ip, servername, policy_name;
-  std::vector<std::string> untrusted;
+  std::vector<std::string> untrusted, crls, ocsp_responses;
   po::options_description d("Options");
   d.add_options()("chain", po::value(&chain_file)->value_name("FILE"),
                   "the chain as the server sends it (- for standard input)")(
@@ -116,6 +139,11 @@ int CertVerb(int argc, char** argv) {
       "ip", po::value(&ip)->value_name("ADDR"), "the IP address the certificate must cover")(
       "untrusted", po::value(&untrusted)->value_name("FILE")->composing(),
       "extra intermediates (PEM) that the server did not send, e.g. from the AIA URL")(
+      "crl", po::value(&crls)->value_name("FILE")->composing(),
+      "with --chain: a CRL (DER or PEM) to judge the path against; it counts for every "
+      "certificate its issuer issued (repeatable)")(
+      "ocsp-response", po::value(&ocsp_responses)->value_name("FILE")->composing(),
+      "with --chain: an OCSP response (DER) about the server's certificate (repeatable)")(
       "policy", po::value(&policy_name)->value_name("POLICY"),
       "strict-public, public+custom or report-only (default: from --ca-file / --ignore-trust)");
   AddTrustOptions(d, common);
@@ -128,6 +156,11 @@ int CertVerb(int argc, char** argv) {
     throw UsageError{"give exactly one of --chain or --connect"};
   if (!connect.empty() && !untrusted.empty()) {
     throw UsageError{"--untrusted goes with --chain (a live chain is completed through AIA)"};
+  }
+  if (!connect.empty() && (!crls.empty() || !ocsp_responses.empty())) {
+    throw UsageError{
+        "--crl and --ocsp-response go with --chain (a live run fetches them: "
+        "--revocation fetch)"};
   }
   if (!host.empty() && !ip.empty()) throw UsageError{"give --host or --ip, not both"};
   if (!ip.empty() && !IsIp(ip)) throw UsageError{"--ip: '" + ip + "' is not an IP address"};
@@ -146,6 +179,7 @@ int CertVerb(int argc, char** argv) {
   for (const auto& f : untrusted) {
     for (auto& der : ReadChain(f, "--untrusted")) in.extra_intermediates.push_back(std::move(der));
   }
+  in.revocation = OfflineRevocation(crls, ocsp_responses);
 
   RunReport report;
   report.tool_version = Version();

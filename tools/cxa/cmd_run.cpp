@@ -370,6 +370,7 @@ int RunVerb(int argc, char** argv) {
   settings.verify_time = VerificationTime(common);
   settings.timeouts = BuildTimeouts(common);
   settings.aia = !common.no_aia;
+  ApplyRevocation(common, settings);
   settings.password = password;
   settings.allow_credentials_to = allow_credentials;
   Redactor redactor;

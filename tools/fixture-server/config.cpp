@@ -5,7 +5,9 @@
 #include <openssl/params.h>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "cert/x509.h"
@@ -75,6 +77,7 @@ std::vector<std::unique_ptr<Site>> SitesFromConfig(const pugi::xml_document& doc
     s->status = n.attribute("status").as_int(200);
     s->plain = n.attribute("plain").as_bool(false);
     s->files = n.attribute("files").as_string("ca");
+    s->staple_file = n.attribute("staple").value();
     s->body = n.child_value("body");
     for (pugi::xml_node h : n.children("header")) {
       s->headers.emplace_back(h.attribute("name").value(), h.attribute("value").value());
@@ -250,6 +253,21 @@ std::string WeakDhe(SSL_CTX* ctx) {
 
 }  // namespace
 
+namespace {
+
+// The server side of OCSP stapling: the site's response, for clients that ask.
+int Staple(SSL* ssl, void* arg) {
+  const auto* site = static_cast<const Site*>(arg);
+  if (SSL_get_tlsext_status_type(ssl) != TLSEXT_STATUSTYPE_ocsp) return SSL_TLSEXT_ERR_NOACK;
+  auto* copy = static_cast<unsigned char*>(OPENSSL_malloc(site->staple.size()));
+  if (copy == nullptr) return SSL_TLSEXT_ERR_NOACK;
+  std::memcpy(copy, site->staple.data(), site->staple.size());
+  SSL_set_tlsext_status_ocsp_resp(ssl, copy, static_cast<long>(site->staple.size()));
+  return SSL_TLSEXT_ERR_OK;
+}
+
+}  // namespace
+
 std::string LoadTls(Site& s, const std::string& pki) {
   s.ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
   s.ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
@@ -265,6 +283,13 @@ std::string LoadTls(Site& s, const std::string& pki) {
   s.ctx->use_private_key_file(dir + "/key.pem", ssl::context::pem, ec);
   if (ec) return dir + "/key.pem: " + ec.message();
   SSL_CTX_set_security_level(s.ctx->native_handle(), 0);  // serve weak test chains too
+  if (!s.staple_file.empty()) {
+    std::ifstream in(pki + "/" + s.staple_file, std::ios::binary);
+    if (!in) return "site " + s.name + ": no staple file " + pki + "/" + s.staple_file;
+    s.staple.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    SSL_CTX_set_tlsext_status_cb(s.ctx->native_handle(), Staple);
+    SSL_CTX_set_tlsext_status_arg(s.ctx->native_handle(), &s);
+  }
   if (s.tls == "dhe1024") return WeakDhe(s.ctx->native_handle());
   if (!s.tls.empty()) return "site " + s.name + ": unknown tls profile '" + s.tls + "'";
   return "";

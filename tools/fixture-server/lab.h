@@ -115,6 +115,10 @@ struct Site {
   std::optional<cxa::ntlm::Account> ntlm;   // <ntlm user password domain/>: NTLM sign-in
   bool plain = false;  // plain HTTP: serves <files>/NAME.pem as DER at /NAME.cer (AIA)
   std::string files;
+  // staple="FILE" (relative to --pki): an OCSP response stapled to every handshake that asks
+  // for one; its bytes once loaded.
+  std::string staple_file;
+  std::string staple;
   std::string pki;
   std::string tls;               // "" or "dhe1024": TLS 1.2 only, 1024-bit DHE key exchange only
   bool urls_carry_port = false;  // {{host}} is NAME:PORT (a service published on another port)

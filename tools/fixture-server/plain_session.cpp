@@ -3,6 +3,9 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "routes.h"
 
 namespace fixture {
@@ -30,6 +33,11 @@ class PlainSession : public std::enable_shared_from_this<PlainSession> {
       return;
     }
     std::string target(request_.target());
+    if (target.ends_with(".crl")) {
+      ServeCrl(target.substr(1, target.size() - 5), *res);
+      Send(res);
+      return;
+    }
     std::string name =
         target.size() > 5 && target.ends_with(".cer") ? target.substr(1, target.size() - 5) : "";
     if (!name.empty() && name.find('/') == std::string::npos &&
@@ -49,6 +57,31 @@ class PlainSession : public std::enable_shared_from_this<PlainSession> {
       }
     }
     Send(res);
+  }
+
+  // /NAME.crl: <files>/NAME.crl as it is; /huge.crl: 11 MiB (over cxa's 10 MiB cap);
+  // /not-a-crl.crl: an HTML page, as a misconfigured web server answers.
+  void ServeCrl(const std::string& name, Response& res) {
+    res.set(http::field::content_type, "application/pkix-crl");
+    if (name == "huge") {
+      res.result(http::status::ok);
+      res.body().assign(11u * 1024 * 1024, '\x30');
+      return;
+    }
+    if (name == "not-a-crl") {
+      res.result(http::status::ok);
+      res.set(http::field::content_type, "text/html");
+      res.body() = "<html><body><h1>Welcome</h1></body></html>";
+      return;
+    }
+    if (name.empty() || name.find('/') != std::string::npos ||
+        name.find("..") != std::string::npos) {
+      return;
+    }
+    std::ifstream in(site_.files + "/" + name + ".crl", std::ios::binary);
+    if (!in) return;
+    res.result(http::status::ok);
+    res.body().assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
 
   void Send(std::shared_ptr<Response> res) {

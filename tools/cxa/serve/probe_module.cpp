@@ -111,6 +111,7 @@ std::unique_ptr<ProbeModule> Prepare(const ModuleConfig& c) {
   m->settings.operator_policy = BuildPolicy(m->common, std::nullopt);
   m->settings.timeouts = BuildTimeouts(m->common);
   m->settings.aia = !m->common.no_aia;
+  ApplyRevocation(m->common, m->settings);
   m->timeout_s = m->common.timeout_s;
   return m;
 }
