@@ -12,6 +12,7 @@
 #include "protocols/smtp/smtp_modules.h"
 #include "transport/aia.h"
 #include "transport/connection_report.h"
+#include "transport/revocation_check.h"
 #include "transport/url.h"
 
 namespace cxa::protocols {
@@ -292,7 +293,8 @@ class SmtpStep : public Step {
     }
     Status upgraded = stream->StartTls(name_);
     HttpExchange tls = stream->Connection();
-    CompleteChainViaAia(tls, ctx.transport, ctx.evaluator, ctx.trust, ctx.aia);
+    AiaResult aia = CompleteChainViaAia(tls, ctx.transport, ctx.evaluator, ctx.trust, ctx.aia);
+    FetchRevocation(tls, ctx.transport, ctx.evaluator, aia.intermediates);
     const bool usable = ReportConnection(tls, ctx.now, result) && upgraded.ok();
     for (const auto& f : result.findings) {
       if (result.facts.count("tlsrpt_result")) break;  // said first (bogus DNSSEC, a pool)

@@ -61,6 +61,8 @@ std::string_view CrlVerdictName(CrlVerdict v) {
       return "bad signature";
     case CrlVerdict::kExpired:
       return "expired";
+    case CrlVerdict::kInvalid:
+      return "invalid";
   }
   return "?";
 }
@@ -80,6 +82,17 @@ CrlAnswer CheckCrl(std::string_view bytes, X509* cert, X509* issuer, std::time_t
     return Fail(CrlVerdict::kBadSignature, "the signature does not verify with the key of " +
                                                NameText(X509_get_subject_name(issuer)));
   }
+  if ((X509_get_extension_flags(issuer) & EXFLAG_KUSAGE) != 0 &&
+      (X509_get_key_usage(issuer) & KU_CRL_SIGN) == 0) {
+    return Fail(CrlVerdict::kInvalid, "the issuer's key usage does not include cRLSign");
+  }
+  int critical = -1;
+  auto* number = static_cast<ASN1_INTEGER*>(
+      X509_CRL_get_ext_d2i(crl.get(), NID_crl_number, &critical, nullptr));
+  bool critical_number = number != nullptr && critical == 1;
+  ASN1_INTEGER_free(number);
+  ERR_clear_error();
+  if (critical_number) return Fail(CrlVerdict::kInvalid, "the CRLNumber extension is critical");
   CrlAnswer a;
   a.this_update = Asn1Time(X509_CRL_get0_lastUpdate(crl.get()));
   a.next_update = Asn1Time(X509_CRL_get0_nextUpdate(crl.get()));

@@ -1,9 +1,11 @@
 // CRLs (RFC 5280 §5) for the revocation checks: the judgement of one CRL about one certificate.
 //
 // Contract: pure; nothing is fetched. A CRL counts as evidence only when it parses (DER or PEM),
-// names the certificate's issuer, is signed by the issuer's key and is current at the time
-// (nextUpdate not passed). Delta CRLs and indirect CRLs are not followed; a CRL that is one is
-// judged on what it lists.
+// names the certificate's issuer, is signed by the issuer's key (which must be allowed to sign
+// CRLs when it states its key usage), keeps a CRLNumber non-critical and is current at the
+// time (nextUpdate not passed). A CRL without CRLNumber (version 1) is accepted, as Windows
+// does; RFC 5280 §5.2.3 requires the number. Delta CRLs and indirect CRLs are not followed; a CRL
+// that is one is judged on what it lists.
 #pragma once
 
 #include <openssl/x509.h>
@@ -21,6 +23,8 @@ enum class CrlVerdict {
   kWrongIssuer,   // issued by someone else than the certificate's issuer
   kBadSignature,  // the issuer's key does not verify it
   kExpired,       // nextUpdate before the verification time (or no nextUpdate: not current)
+  kInvalid,       // breaks the profile so that no client may rely on it: a critical CRLNumber,
+                  // an issuer whose keyUsage does not allow signing CRLs
 };
 
 std::string_view CrlVerdictName(CrlVerdict v);

@@ -226,3 +226,35 @@ TEST_CASE("a run with a time budget shrinks the steps' timeouts and skips what c
   CHECK_THAT(late.steps[0].skip_reason, Catch::Contains("time budget"));
   CHECK(late.Verdict() == RunVerdict::kIncomplete);
 }
+
+TEST_CASE("a step may ask for revocation fetching unless the operator chose a mode",
+          "[unit][runner]") {
+  auto sc = LoadScenarioText(R"(<scenario name="s">
+    <step id="a" module="tls"><option name="host" value="a.test"/></step>
+    <step id="b" module="tls" revocation="fetch"><option name="host" value="b.test"/></step>
+  </scenario>)",
+                             "s.xml", protocols::AllModules());
+  REQUIRE(sc.ok());
+  cert::CertEvaluator evaluator;
+  {
+    testing::ScriptedTransport transport;
+    Runner runner(protocols::AllModules(), transport, evaluator);
+    runner.Run(*sc, {}, Settings(EmptyPolicy()), nullptr);
+    CHECK(transport.revocation_modes == std::vector<std::string>{"staple", "fetch"});
+  }
+  {
+    testing::ScriptedTransport transport;
+    Runner runner(protocols::AllModules(), transport, evaluator);
+    RunSettings forced = Settings(EmptyPolicy());
+    forced.revocation = cert::RevocationMode::kOff;
+    forced.revocation_forced = true;  // --revocation off
+    runner.Run(*sc, {}, forced, nullptr);
+    CHECK(transport.revocation_modes == std::vector<std::string>{"off", "off"});
+  }
+  auto bad = LoadScenarioText(R"(<scenario name="s">
+    <step id="a" module="tls" revocation="sometimes"><option name="host" value="a.test"/></step>
+  </scenario>)",
+                              "s.xml", protocols::AllModules());
+  REQUIRE_FALSE(bad.ok());
+  CHECK_THAT(bad.error(), Catch::Contains("revocation must be"));
+}

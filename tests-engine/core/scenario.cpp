@@ -238,7 +238,8 @@ class Loader {
 
   Result<StepDecl> ParseStep(const pugi::xml_node& n, const Scenario& sc,
                              std::map<std::string, std::set<std::string>>& facts_of) const {
-    if (auto e = Attrs(n, {"id", "module", "title", "trust", "needs", "if", "optional"});
+    if (auto e =
+            Attrs(n, {"id", "module", "title", "trust", "needs", "if", "optional", "revocation"});
         !e.empty()) {
       return Fail(e);
     }

@@ -13,9 +13,14 @@ class ScriptedTransport : public HttpTransport {
  public:
   std::function<HttpExchange(const HttpRequest&)> handler;
   std::vector<HttpRequest> requests;
+  // The revocation mode of each request as it was made ("off" without a context): the context
+  // itself lives only as long as its step.
+  std::vector<std::string> revocation_modes;
 
   HttpExchange Perform(const HttpRequest& request) override {
     requests.push_back(request);
+    revocation_modes.emplace_back(
+        request.revocation ? cert::RevocationModeName(request.revocation->mode) : "off");
     if (handler) return handler(request);
     HttpExchange ex;
     ex.request = request;
