@@ -5,4 +5,4 @@
 set -eu
 if [ "$(id -u)" = 0 ]; then flags="-n"; else flags="-rn"; fi
 unshare $flags /bin/true 2>/dev/null || { echo "in-netns: no network namespace allowed here" >&2; exit 77; }
-exec unshare $flags /bin/sh -c 'ip link set lo up || exit 77; exec "$@"' in-netns "$@"
+exec unshare $flags /bin/sh -c '/usr/sbin/ip link set lo up || exit 77; exec "$@"' in-netns "$@"
