@@ -206,7 +206,8 @@ struct Judge {
       if (must) {
         Add(kMustStaple, "the certificate requires a staple (Must-Staple) and the server sent none",
             "", 0);
-      } else if (in.mode == RevocationMode::kFetch) {
+      } else if (in.mode == RevocationMode::kFetch && !OcspUrls(leaf).empty()) {
+        // Only a certificate that names an OCSP responder can be stapled.
         Add(kStapleMissing, "the server sent no OCSP staple", "", 0);
       }
       return "absent";
