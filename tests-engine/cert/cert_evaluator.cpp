@@ -364,7 +364,10 @@ CertReport CertEvaluator::Evaluate(const CertInput& input, const TrustPolicy& po
   };
   for (X509* c : ev.path) add(c, true);
   for (X509* c : ev.UnusedSent()) add(c, false);
-  for (X509* c : ev.path) report.path.push_back(ToDer(c));
+  for (X509* c : ev.path) {
+    X509_up_ref(c);
+    report.path.emplace_back(c, X509_free);
+  }
 
   if (input.revocation.mode != RevocationMode::kOff) {
     JudgeRevocation(input.revocation, ev.path, input.time, report.findings, report.revocation);
@@ -377,13 +380,8 @@ CertReport CertEvaluator::Evaluate(const CertInput& input, const TrustPolicy& po
 void CertEvaluator::AddRevocation(const CertInput& input, const TrustPolicy& policy,
                                   CertReport& report) const {
   if (input.revocation.mode == RevocationMode::kOff) return;
-  std::vector<X509Ptr> owned;
   std::vector<X509*> path;
-  for (const Der& der : report.path) {
-    owned.push_back(ParseDer(der));
-    if (!owned.back()) return;
-    path.push_back(owned.back().get());
-  }
+  for (const auto& c : report.path) path.push_back(c.get());
   std::vector<Finding> added;
   JudgeRevocation(input.revocation, path, input.time, added, report.revocation);
   for (auto& f : added) report.findings.push_back(std::move(f));

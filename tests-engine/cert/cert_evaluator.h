@@ -51,9 +51,10 @@ struct CertReport {
   std::vector<Finding> findings;
   std::string policy;            // TrustPolicy::Describe() of the evaluation
   RevocationSummary revocation;  // staple and path status, when revocation was judged
-  // The validated (or best attempted) path as DER, leaf first, for judging revocation later
-  // (the trust gate judges the staple after the chain, AddRevocation).
-  std::vector<Der> path;
+  // The validated (or best attempted) path, leaf first, for judging revocation later (the
+  // trust gate judges the staple after the chain, AddRevocation) and for fetching what it
+  // points to: shared references, so a copy of the report costs no decoding.
+  std::vector<std::shared_ptr<X509>> path;
 
   bool HasErrors() const;
 };

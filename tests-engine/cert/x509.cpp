@@ -282,10 +282,9 @@ std::string KeyDescription(X509* cert) {
   }
 }
 
-std::string Sha256Hex(X509* cert) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (X509_digest(cert, EVP_sha256(), md, &len) != 1) return "";
+namespace {
+
+std::string Hex(const unsigned char* md, unsigned int len) {
   static const char* kHex = "0123456789abcdef";
   std::string out;
   for (unsigned int i = 0; i < len; ++i) {
@@ -293,6 +292,22 @@ std::string Sha256Hex(X509* cert) {
     out.push_back(kHex[md[i] & 15]);
   }
   return out;
+}
+
+}  // namespace
+
+std::string Sha256Hex(X509* cert) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (X509_digest(cert, EVP_sha256(), md, &len) != 1) return "";
+  return Hex(md, len);
+}
+
+std::string Sha256Hex(const Der& der) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(der.data(), der.size(), md, &len, EVP_sha256(), nullptr) != 1) return "";
+  return Hex(md, len);
 }
 
 std::time_t NotBefore(X509* cert) { return AsnTime(X509_get0_notBefore(cert)); }

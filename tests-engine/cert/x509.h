@@ -46,6 +46,7 @@ bool IsCa(X509* cert);
 std::string KeyDescription(X509* cert);  // "RSA 2048", "EC P-256", "Ed25519"
 int KeyBits(X509* cert);
 std::string Sha256Hex(X509* cert);
+std::string Sha256Hex(const Der& der);  // the same digest, from the DER without parsing it
 std::time_t NotBefore(X509* cert);
 std::time_t NotAfter(X509* cert);
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "transport/revocation_check.h"
+
 namespace cxa {
 namespace {
 
@@ -78,6 +80,8 @@ AiaResult CompleteChainViaAia(HttpExchange& ex, HttpTransport& transport,
   in.chain = ex.tls->chain;
   in.host = ex.request.cert_name;
   in.time = ex.request.verify_time;
+  // Judged again, the chain keeps its staple and the revocation answers the run has.
+  in.revocation = RevocationInputFor(ex.request, *ex.tls);
   result.fetched = FollowAia(in, report, transport, evaluator, policy, settings);
   ex.tls->report = std::move(report);
   result.intermediates = std::move(in.extra_intermediates);

@@ -107,6 +107,10 @@ struct TlsCapture {
   bool rejected_by_policy = false;         // the trust gate aborted the handshake
   bool staple_requested = false;           // the handshake asked for an OCSP staple
   std::optional<std::string> ocsp_staple;  // the OCSP response the server stapled
+  // Revocation was judged into the report (the gate after the chain, or replay), and with how
+  // many fetched answers (the run's cache).
+  bool revocation_judged = false;
+  size_t revocation_evidence = 0;
   std::optional<cert::CertReport> report;
 };
 

@@ -11,11 +11,6 @@ namespace {
 
 using cert::RevocationFetch;
 
-std::string Sha256Of(const cert::Der& der) {
-  cert::X509Ptr x = cert::ParseDer(der);
-  return x ? cert::Sha256Hex(x.get()) : "";
-}
-
 // One fetch for the certificate `sha`: an OCSP POST of `ocsp_request`, or a CRL GET.
 class Fetcher {
  public:
@@ -112,8 +107,8 @@ cert::RevocationInput RevocationInputFor(const HttpRequest& request, const TlsCa
   in.staple = tls.ocsp_staple;
   RevocationCache* cache = request.revocation->cache;
   if (in.mode == cert::RevocationMode::kFetch && cache != nullptr && tls.report) {
-    for (const auto& der : tls.report->path) {
-      for (auto& f : cache->For(Sha256Of(der))) in.fetched.push_back(std::move(f));
+    for (const auto& c : tls.report->path) {
+      for (auto& f : cache->For(cert::Sha256Hex(c.get()))) in.fetched.push_back(std::move(f));
     }
   }
   return in;
@@ -125,6 +120,8 @@ void JudgeRevocation(const HttpRequest& request, TlsCapture& tls,
   cert::CertInput in;
   in.time = request.verify_time;
   in.revocation = RevocationInputFor(request, tls);
+  tls.revocation_judged = true;
+  tls.revocation_evidence = in.revocation.fetched.size();
   evaluator.AddRevocation(in, *request.trust, *tls.report);
 }
 
@@ -138,16 +135,13 @@ std::vector<HttpExchange> FetchRevocation(HttpExchange& ex, HttpTransport& trans
     return made;
   }
   RevocationCache& cache = *step.revocation->cache;
-  std::vector<cert::X509Ptr> path;
-  for (const auto& der : ex.tls->report->path) {
-    path.push_back(cert::ParseDer(der));
-    if (!path.back()) return made;
-  }
+  const std::vector<std::shared_ptr<X509>> path = ex.tls->report->path;  // kept while fetching
   Fetcher fetcher(step, transport, made);
   for (size_t i = 0; i + 1 < path.size(); ++i) {
     X509* c = path[i].get();
     X509* issuer = path[i + 1].get();
     std::string sha = cert::Sha256Hex(c);
+    if (cache.Has(sha)) continue;           // answered before: no waiting
     auto hold = cache.Hold("cert " + sha);  // a batch's other targets wait for this answer
     if (cache.Has(sha)) continue;
     // A good or revoked staple decides the leaf: no need to ask its responder again.
@@ -159,12 +153,19 @@ std::vector<HttpExchange> FetchRevocation(HttpExchange& ex, HttpTransport& trans
     cache.Put(sha, FetchFor(c, issuer, sha, step, cache, fetcher));
   }
   cert::CertInput in;
+  in.revocation = RevocationInputFor(step, *ex.tls);
+  // The handshake was judged with every answer there is now (a batch's later targets under
+  // one CA): its report stands. (A handshake the gate aborted for the chain was not judged.)
+  if (ex.tls->revocation_judged && in.revocation.fetched.size() == ex.tls->revocation_evidence) {
+    return made;
+  }
   in.chain = ex.tls->chain;
   in.host = step.cert_name;
   in.time = step.verify_time;
   in.extra_intermediates = extra_intermediates;
   if (!extra_intermediates.empty()) in.extra_source = "aia";
-  in.revocation = RevocationInputFor(step, *ex.tls);
+  ex.tls->revocation_judged = true;
+  ex.tls->revocation_evidence = in.revocation.fetched.size();
   ex.tls->report = evaluator.Evaluate(in, *step.trust);
   return made;
 }
