@@ -103,7 +103,7 @@ class PostfixLab {
     REQUIRE(process_.Start({kMaster, "-c", dir_ + "/etc", "-d"}));
     for (const auto& [name, port] : ports_) {
       INFO("postfix did not listen on " << port << " (see " << dir_ << "/maillog)");
-      REQUIRE(WaitForPort(port, 10000));
+      REQUIRE(WaitForPort(port, 30000));  // a loaded CI machine starts it slowly
     }
   }
 

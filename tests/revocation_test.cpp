@@ -59,13 +59,14 @@ std::string Rev(const std::string& name) { return LabPki() + "/revocation/" + na
 // or the delegated ocsp-signer); `ca` is the CA it answers for (another one: unauthorized).
 class Responder {
  public:
-  explicit Responder(const std::string& signer = "rev-ca", const std::string& ca = "rev-ca")
+  explicit Responder(const std::string& signer = "rev-ca", const std::string& ca = "rev-ca",
+                     const std::string& index = Rev("rev-ca.idx"))
       : port_(FreePort()) {
     auto file = [](const std::string& name) {
       std::string here = Rev(name);
       return std::filesystem::exists(here) ? here : LabPki() + "/ca/" + name;
     };
-    REQUIRE(proc_.Start({"/usr/bin/openssl", "ocsp", "-index", Rev("rev-ca.idx"), "-port",
+    REQUIRE(proc_.Start({"/usr/bin/openssl", "ocsp", "-index", index, "-port",
                          std::to_string(port_), "-rsigner", file(signer + ".pem"), "-rkey",
                          file(signer + ".key"), "-CA", file(ca + ".pem"), "-ndays", "1"}));
     // Ready when it answers a real request (a bare connection probe would be taken for a
@@ -292,6 +293,21 @@ TEST_CASE("delegated and unauthorised OCSP responders", "[e2e][revocation]") {
   CHECK(ok.Ids() == Ids{"cert.ocsp.staple_missing"});
   CHECK(ok.Fact("revocation") == "good");
 
+  // Records without the leaf: the CA's own responder answers "unknown"; the CRL then decides.
+  std::string records = BinaryDir() + "/test-logs/revocation-records-without-good.idx";
+  {
+    std::ifstream in(Rev("rev-ca.idx"));
+    std::ofstream out(records);
+    for (std::string line; std::getline(in, line);) {
+      if (line.find("/CN=good") == std::string::npos) out << line << "\n";
+    }
+  }
+  Responder forgetful("rev-ca", "rev-ca", records);
+  Run unknown = Fetch("rev-good", forgetful.port());
+  CHECK(unknown.Ids() == Ids{"cert.ocsp.staple_missing", "cert.ocsp.status_unknown"});
+  CHECK(unknown.Severity("cert.ocsp.status_unknown") == "warning");
+  CHECK(unknown.Fact("revocation") == "good");  // from the CRL
+
   // A responder for another CA answers unauthorized; the CRL then decides.
   Responder other("public-inter", "public-inter");
   Run unauthorized = Fetch("rev-good", other.port());
@@ -314,9 +330,22 @@ TEST_CASE("hostile OCSP responders end in a finding, bounded", "[e2e][revocation
     if (std::string(mode) == "plain-junk") want.push_back("cert.ocsp.responder_error");
     CHECK(r.Ids() == Sorted(want));
   }
+  // A CRL host that never answers or dribbles: the only source, so the status is unreachable.
+  int port = FixtureServer::Get().Port("rev-crl-only");
+  for (const char* mode : {"silent", "plain-slow-body"}) {
+    INFO("CRL host " << mode);
+    Hostile crl_host(mode);
+    Run r = Cxa({"run", "tls-endpoint", "--input", "host=mail.contoso.test", "--input",
+                 "port=" + std::to_string(port), "--resolve",
+                 "mail.contoso.test:" + std::to_string(port) + ":127.0.0.1", "--connect-to",
+                 "crl.cxa.test:80:127.0.0.1:" + std::to_string(crl_host.port()), "--public-roots",
+                 LabRoots(), "--revocation", "fetch", "--timeout", "2", "--format", "json"});
+    CHECK(r.cmd.exit_code == 0);
+    CHECK(r.Ids() == Ids{"cert.revocation.unreachable", "cert.revocation.unreachable"});
+    CHECK(r.Fact("revocation") == "unreachable");
+  }
   // A CRL host that sends forever: capped, not read to the end.
   Hostile endless("plain-endless-body");
-  int port = FixtureServer::Get().Port("rev-crl-only");
   Run r = Cxa({"run", "tls-endpoint", "--input", "host=mail.contoso.test", "--input",
                "port=" + std::to_string(port), "--resolve",
                "mail.contoso.test:" + std::to_string(port) + ":127.0.0.1", "--connect-to",
