@@ -285,8 +285,12 @@ struct Judge {
       return;
     }
     CrlAnswer a = CheckCrl(*f.body, c, issuer, time);
-    // A CRL the operator gave applies to the certificates its issuer issued, silently elsewhere.
-    if (f.cert_sha256.empty() && a.verdict == CrlVerdict::kWrongIssuer) return;
+    // A CRL the operator gave applies to the certificates its issuer issued, silently elsewhere
+    // (an unreadable one is reported once, for the leaf).
+    if (f.cert_sha256.empty() && (a.verdict == CrlVerdict::kWrongIssuer ||
+                                  (a.verdict == CrlVerdict::kUnreadable && i > 0))) {
+      return;
+    }
     switch (a.verdict) {
       case CrlVerdict::kGood:
         if (st.status != CertState::Status::kRevoked) {
@@ -317,10 +321,11 @@ struct Judge {
       for (const RevocationFetch& f : in.fetched) {
         if (f.kind != kind) continue;
         // Answers given without a certificate (cxa cert --crl / --ocsp-response) are the
-        // leaf's, except a CRL, which counts for every certificate its issuer issued.
-        bool mine = f.cert_sha256 == sha || (f.cert_sha256.empty() && i == 0) ||
-                    (f.cert_sha256.empty() && kind == RevocationFetch::Kind::kCrl && f.body &&
-                     CheckCrl(*f.body, c, issuer, time).verdict != CrlVerdict::kUnreadable);
+        // leaf's, except a CRL, which counts for every certificate its issuer issued (Crl
+        // sorts out the others once it has read it).
+        bool mine =
+            f.cert_sha256 == sha ||
+            (f.cert_sha256.empty() && (i == 0 || (kind == RevocationFetch::Kind::kCrl && f.body)));
         if (!mine) continue;
         if (kind == RevocationFetch::Kind::kOcsp) {
           Ocsp(f, c, issuer, i, st);
